@@ -1,0 +1,142 @@
+/**
+ * models.yaml -> ResolvedCatalogue: read, parse with positions, validate (schema, then the
+ * rules for the base catalogue and every environment), resolve. Every problem in the file
+ * is collected in one pass; nothing is resolved from an invalid file.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve as resolvePath } from "node:path";
+import type { Problem } from "./problem";
+import { sortProblems } from "./problem";
+import { resolveCatalogue } from "./resolve";
+import type { ResolvedCatalogue } from "./resolved";
+import { documentRules, resolutionRules } from "./rules";
+import { CatalogueSchema } from "./schema";
+import type { CatalogueDocument } from "./schema";
+import { schemaProblems } from "./schema-problems";
+import { overlapsRemoved, pruneInvalid } from "./prune";
+import { parseCatalogueText, problemAt } from "./source";
+import { unknownKeyMessage } from "./suggest";
+
+export interface CheckOptions {
+  /** Validate (and later resolve) only this environment; default: base and every environment. */
+  environment?: string;
+  /** Directory that build contexts are made relative to in the resolved catalogue (default: cwd). */
+  projectRoot?: string;
+}
+
+export type CheckResult =
+  | {
+      ok: true;
+      document: CatalogueDocument;
+      file: string;
+      catalogueDir: string;
+      projectRoot: string;
+    }
+  | { ok: false; problems: Problem[] };
+
+/** Validates catalogue text; `file` is the path used in messages and for relative build contexts. */
+export function checkCatalogueText(
+  text: string,
+  file: string,
+  options: CheckOptions = {},
+): CheckResult {
+  const parsed = parseCatalogueText(text, file);
+  if (parsed.data === undefined) return { ok: false, problems: sortProblems(parsed.problems) };
+  const { source, data } = parsed;
+  if (data === null) {
+    return {
+      ok: false,
+      problems: [
+        problemAt(
+          source,
+          [],
+          "the file is empty; a catalogue needs apiVersion: maas/v1 and models:",
+        ),
+      ],
+    };
+  }
+  if (typeof data !== "object" || Array.isArray(data)) {
+    return {
+      ok: false,
+      problems: [
+        problemAt(
+          source,
+          [],
+          `the catalogue must be a map with apiVersion and models, not ${Array.isArray(data) ? "a list" : "a single value"}`,
+        ),
+      ],
+    };
+  }
+  const problems = [...parsed.problems];
+  let document: CatalogueDocument;
+  let removed: string[] = [];
+  const schema = CatalogueSchema.safeParse(data);
+  if (schema.success) {
+    document = schema.data;
+  } else {
+    problems.push(...schemaProblems(source, schema.error.issues));
+    const pruned = pruneInvalid(data, schema.error.issues);
+    const retry = pruned && CatalogueSchema.safeParse(pruned.data);
+    if (!pruned || !retry?.success) return { ok: false, problems: sortProblems(problems) };
+    document = retry.data;
+    removed = pruned.removed;
+  }
+
+  const input = { source, document, catalogueDir: dirname(resolvePath(file)) };
+  const known = Object.keys(document.environments ?? {});
+  if (options.environment !== undefined && !known.includes(options.environment)) {
+    const message = `${unknownKeyMessage(options.environment, known, "environment")} (declare it under environments:, even empty, to deploy the base catalogue)`;
+    problems.push(
+      problemAt(source, known.length > 0 ? ["environments"] : [], message, { key: true }),
+    );
+    return { ok: false, problems: sortProblems(problems) };
+  }
+  const environments =
+    options.environment !== undefined ? [options.environment] : [undefined, ...known];
+  const ruleProblems = documentRules(input);
+  const seen = new Set<string>();
+  for (const environment of environments) {
+    for (const problem of resolutionRules(input, environment)) {
+      // A base problem repeats in every environment that does not fix it: report it once.
+      const key = `${problem.path}\n${problem.message.replace(/^in environment [^:]+: /, "")}`;
+      if (environment !== undefined && seen.has(key)) continue;
+      seen.add(key);
+      ruleProblems.push(problem);
+    }
+  }
+  problems.push(...ruleProblems.filter((problem) => !overlapsRemoved(problem.path, removed)));
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
+  const projectRoot = resolvePath(options.projectRoot ?? process.cwd());
+  return { ok: true, document, file, catalogueDir: input.catalogueDir, projectRoot };
+}
+
+/** Reads and validates a catalogue file; an unreadable file is a problem like any other. */
+export function checkCatalogueFile(file: string, options: CheckOptions = {}): CheckResult {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such file"
+        : (error as Error).message;
+    return {
+      ok: false,
+      problems: [{ file, line: 1, col: 1, path: "(file)", message: `cannot be read: ${reason}` }],
+    };
+  }
+  return checkCatalogueText(text, file, options);
+}
+
+/** The resolved catalogue of one environment from a checked catalogue. */
+export function resolveChecked(
+  checked: Extract<CheckResult, { ok: true }>,
+  environment: string | undefined,
+): ResolvedCatalogue {
+  const catalogueDir =
+    relative(checked.projectRoot, checked.catalogueDir).split("\\").join("/") || ".";
+  return resolveCatalogue(
+    checked.document,
+    environment === undefined ? { catalogueDir } : { environment, catalogueDir },
+  );
+}

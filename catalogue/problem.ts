@@ -1,0 +1,52 @@
+/** One thing wrong with a catalogue, located in its file. */
+export interface Problem {
+  /** The catalogue file as the user named it. */
+  file: string;
+  /** 1-based line and column of the node to blame. */
+  line: number;
+  col: number;
+  /** Dotted path of the field, e.g. `models.image-classifier.versions.1.5.0.traffic`. */
+  path: string;
+  /** What is wrong and what is allowed. */
+  message: string;
+}
+
+/** `file:line:col: path: message`, the format editors and CI annotations understand. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}:${problem.col}: ${problem.path}: ${problem.message}`;
+}
+
+/** Orders problems by position so output reads top to bottom, each problem once. */
+export function sortProblems(problems: Problem[]): Problem[] {
+  const unique = [
+    ...new Map(problems.map((problem) => [formatProblem(problem), problem])).values(),
+  ];
+  return unique.sort(
+    (a, b) =>
+      a.line - b.line ||
+      a.col - b.col ||
+      a.path.localeCompare(b.path) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** Thrown where a program needs a valid catalogue and got an invalid one. */
+export class CatalogueError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(
+      `the catalogue has ${problems.length} problem(s):\n${problems.map(formatProblem).join("\n")}`,
+    );
+    this.name = "CatalogueError";
+  }
+}
+
+/** Renders what the user wrote, for "got …" in messages. */
+export function describeInput(input: unknown): string {
+  if (input === null) return "an empty value";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a map";
+  if (typeof input === "string")
+    return JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
+  if (input === undefined) return "nothing";
+  return String(input as number | boolean | bigint | symbol);
+}

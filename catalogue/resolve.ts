@@ -1,0 +1,168 @@
+/**
+ * resolve(catalogue, environment): merges the layers of every version into the plain-data
+ * ResolvedCatalogue the components deploy. Assumes a catalogue that passed the rules
+ * (rules.ts runs the same layering and reports what would not resolve).
+ */
+import { posix } from "node:path";
+import { BUILT_IN_DEFAULTS } from "./defaults";
+import { deepMerge, imageSourceLayer, versionLayers, winning } from "./layers";
+import type { Layer } from "./layers";
+import { workloadName } from "./names";
+import { quantityText } from "./quantity";
+import type {
+  ResolvedCatalogue,
+  ResolvedImageSource,
+  ResolvedModel,
+  ResolvedSettings,
+  ResolvedVersion,
+} from "./resolved";
+import type { CatalogueDocument } from "./schema";
+
+/** The keys every layer may set, merged key by key. */
+export const SETTINGS_KEYS = [
+  "port",
+  "healthCheck",
+  "resources",
+  "autoscaling",
+  "slo",
+  "gpu",
+  "env",
+] as const;
+
+export interface ResolveOptions {
+  /** The overlay under `environments:` to apply; undefined resolves the base catalogue. */
+  environment?: string;
+  /** The catalogue file's directory, POSIX, relative to the project root (build contexts are relative to it). */
+  catalogueDir: string;
+}
+
+export function resolveCatalogue(
+  document: CatalogueDocument,
+  options: ResolveOptions,
+): ResolvedCatalogue {
+  const models = Object.keys(document.models)
+    .sort()
+    .map((name) => resolveModel(document, name, options));
+  return options.environment === undefined
+    ? { models }
+    : { environment: options.environment, models };
+}
+
+function resolveModel(
+  document: CatalogueDocument,
+  name: string,
+  options: ResolveOptions,
+): ResolvedModel {
+  const model = document.models[name]!;
+  const versions = Object.keys(model.versions)
+    .sort(compareVersions)
+    .map((version) =>
+      resolveVersion(
+        versionLayers(document, options.environment, name, version),
+        name,
+        version,
+        options,
+      ),
+    );
+  return {
+    name,
+    owner: model.owner,
+    ...(model.description === undefined ? {} : { description: model.description }),
+    versions,
+  };
+}
+
+function resolveVersion(
+  layers: Layer[],
+  model: string,
+  version: string,
+  options: ResolveOptions,
+): ResolvedVersion {
+  const status = versionStatus(layers);
+  const image = resolveImageSource(layers, options.catalogueDir);
+  return {
+    version,
+    workloadName: workloadName(model, version),
+    status: status.status,
+    traffic: status.traffic,
+    ...(image ? { image } : {}),
+    ...resolveSettings(layers),
+  };
+}
+
+/** Merges the settings keys of every layer over the built-in defaults. */
+export function resolveSettings(layers: readonly Layer[]): ResolvedSettings {
+  let merged: unknown = BUILT_IN_DEFAULTS;
+  for (const layer of layers) {
+    const settings = Object.fromEntries(
+      SETTINGS_KEYS.flatMap((key) =>
+        layer.value?.[key] === undefined ? [] : [[key, layer.value[key]]],
+      ),
+    );
+    merged = deepMerge(merged, settings);
+  }
+  const resolved = merged as ResolvedSettings & { resources: Record<string, string | number> };
+  return {
+    ...resolved,
+    resources: {
+      cpu: quantityText(resolved.resources.cpu),
+      memory: quantityText(resolved.resources.memory),
+      modelCache: quantityText(resolved.resources.modelCache),
+    },
+    env: Object.fromEntries(
+      Object.entries(resolved.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
+  };
+}
+
+/** Live, standby or retired, from the version's own layers (base and overlay). */
+export function versionStatus(layers: readonly Layer[]): {
+  status: ResolvedVersion["status"];
+  traffic: number;
+} {
+  const own = layers.filter((layer) => layer.version);
+  if (winning(own, ["retired"])?.value === true) return { status: "retired", traffic: 0 };
+  const traffic = (winning(own, ["traffic"])?.value as number | undefined) ?? 0;
+  return { status: traffic > 0 ? "live" : "standby", traffic };
+}
+
+export function resolveImageSource(
+  layers: readonly Layer[],
+  catalogueDir: string,
+): ResolvedImageSource | undefined {
+  const value = imageSourceLayer(layers)?.value;
+  if (!value) return undefined;
+  if (typeof value.image === "string") return { kind: "image", reference: value.image };
+  const build = value.build as {
+    context: string;
+    dockerfile?: string;
+    args?: Record<string, string>;
+    target?: string;
+  };
+  return {
+    kind: "build",
+    context: posix.normalize(posix.join(catalogueDir, build.context.replace(/\\/g, "/"))),
+    dockerfile: build.dockerfile ?? "Dockerfile",
+    args: Object.fromEntries(
+      Object.entries(build.args ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
+    ...(build.target === undefined ? {} : { target: build.target }),
+  };
+}
+
+/** Version order: dot/dash-separated parts, numeric parts compared as numbers (1.10 after 1.9). */
+export function compareVersions(a: string, b: string): number {
+  const left = a.split(/[.-]/);
+  const right = b.split(/[.-]/);
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const x = left[index];
+    const y = right[index];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (x === y) continue;
+    const numeric = /^[0-9]+$/.test(x) && /^[0-9]+$/.test(y);
+    if (numeric) return Number(x) - Number(y) || (x < y ? -1 : 1);
+    return x < y ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

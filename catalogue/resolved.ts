@@ -1,0 +1,66 @@
+/**
+ * The resolved catalogue: one environment's fully merged, plain-data view of models.yaml.
+ * It is the only input the components get, so everything here is explicit and sorted.
+ */
+
+export type VersionStatus = "live" | "standby" | "retired";
+
+export type ResolvedImageSource =
+  | {
+      kind: "build";
+      /** Build context, POSIX path relative to the project root. */
+      context: string;
+      /** Dockerfile path relative to the context. */
+      dockerfile: string;
+      args: Record<string, string>;
+      target?: string;
+    }
+  | {
+      kind: "image";
+      /** A prebuilt reference pinned by digest or explicit tag. */
+      reference: string;
+    };
+
+export interface ResolvedSettings {
+  port: number;
+  healthCheck: {
+    /** Readiness and startup probe path. */
+    path: string;
+    /** Liveness probe path; undefined means a TCP check on the port. */
+    livenessPath?: string;
+    startupSeconds: number;
+  };
+  resources: { cpu: string; memory: string; modelCache: string };
+  autoscaling: { minReplicas: number; maxReplicas: number; targetCPUUtilization: number };
+  slo: { latencyP99Ms: number; errorRatePercent: number };
+  gpu?: { count: number };
+  /** Extra environment variables, sorted by name. */
+  env: Record<string, string>;
+}
+
+export interface ResolvedVersion extends ResolvedSettings {
+  /** The catalogue key, e.g. `1.4.0`. */
+  version: string;
+  /** Kubernetes name of the version's workload objects, e.g. `image-classifier-v1-4-0`. */
+  workloadName: string;
+  status: VersionStatus;
+  /** Percent of the model's traffic: 0 for standby and retired versions. */
+  traffic: number;
+  /** Undefined only for a retired version that names no image. */
+  image?: ResolvedImageSource;
+}
+
+export interface ResolvedModel {
+  name: string;
+  owner: string;
+  description?: string;
+  /** Every version, retired included, in version order. */
+  versions: ResolvedVersion[];
+}
+
+export interface ResolvedCatalogue {
+  /** The overlay applied, or undefined for the base catalogue. */
+  environment?: string;
+  /** Models sorted by name. */
+  models: ResolvedModel[];
+}

@@ -1,0 +1,240 @@
+/**
+ * The models.yaml contract as a zod schema (see CATALOGUE.md). Structure and single-field
+ * rules live here and are exported as JSON Schema for editors; rules that relate fields to
+ * each other (traffic sums, image sources, derived names) live in rules.ts.
+ */
+import { z } from "zod";
+import { IMAGE_REFERENCE, imageReferenceProblem } from "./image-reference";
+import { describeInput } from "./problem";
+import { CPU_QUANTITY, MEMORY_QUANTITY, memoryBytes, quantityText } from "./quantity";
+
+export const API_VERSION = "maas/v1";
+
+/** DNS-1035 label: the model name becomes a namespace, label value and name prefix. */
+export const MODEL_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
+/** Version keys become label values and, with dots made dashes, Kubernetes names. */
+export const VERSION_KEY = /^[0-9a-z](?:[0-9a-z.-]*[0-9a-z])?$/;
+export const ENVIRONMENT_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+/** Set by the platform on every pod; a catalogue may not override them. */
+export const RESERVED_ENV_VARS = ["MODEL_NAME", "MODEL_VERSION", "MODEL_URI", "PORT"] as const;
+
+/** An error map that says what is allowed, and what was found when something was. */
+function allowed(text: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined
+      ? `is required: ${text}`
+      : `${text}; got ${describeInput(issue.input)}`;
+}
+
+function integer(min: number, max: number, why = "") {
+  const error = allowed(`must be an integer from ${min} to ${max}${why}`);
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+function pattern(regex: RegExp, text: string, maxLength = 63) {
+  const error = allowed(text);
+  return z.string({ error }).max(maxLength, { error }).regex(regex, { error });
+}
+
+const cpuError = allowed("must be a CPU quantity: cores (1, 0.5) or millicores (500m)");
+const cpu = z.union(
+  [z.number().positive({ error: cpuError }), z.string().regex(CPU_QUANTITY, { error: cpuError })],
+  { error: cpuError },
+);
+
+const MIN_MEMORY = "32Mi";
+const memoryError = allowed("must be a memory quantity such as 512Mi, 1Gi or 1.5Gi");
+const memory = z
+  .union([z.number(), z.string().regex(MEMORY_QUANTITY, { error: memoryError })], {
+    error: memoryError,
+  })
+  .refine((value) => memoryBytes(quantityText(value)) >= memoryBytes(MIN_MEMORY), {
+    error: allowed(
+      `must be at least ${MIN_MEMORY} (a bare number means bytes: did you forget Mi or Gi?)`,
+    ),
+  });
+
+const port = integer(1024, 65535, " (the server runs as non-root, so it cannot bind below 1024)");
+
+const healthCheck = z.strictObject({
+  path: pattern(
+    HTTP_PATH,
+    "must be an HTTP path starting with / (readiness and startup probe)",
+    1024,
+  ).optional(),
+  livenessPath: pattern(HTTP_PATH, "must be an HTTP path starting with /", 1024)
+    .optional()
+    .describe(
+      "Liveness probe path; without it liveness is a TCP check on the port, distinct from readiness.",
+    ),
+  startupSeconds: integer(10, 3600)
+    .optional()
+    .describe("How long the server may take to load its model before liveness applies."),
+});
+
+const resources = z.strictObject({
+  cpu: cpu.optional().describe("CPU request (no CPU limit, so pods are not throttled)."),
+  memory: memory.optional().describe("Memory request and limit."),
+  modelCache: memory
+    .optional()
+    .describe("Size limit of the model cache volume at /var/cache/model."),
+});
+
+const autoscaling = z.strictObject({
+  minReplicas: integer(1, 100).optional(),
+  maxReplicas: integer(1, 1000).optional(),
+  targetCPUUtilization: integer(10, 95)
+    .optional()
+    .describe("Average CPU utilisation (percent of request) the HPA aims for."),
+});
+
+const slo = z.strictObject({
+  latencyP99Ms: integer(1, 60000)
+    .optional()
+    .describe("p99 latency objective in milliseconds; the latency alarm threshold."),
+  errorRatePercent: z
+    .number({ error: allowed("must be a percentage above 0 and at most 100") })
+    .gt(0, { error: allowed("must be a percentage above 0 and at most 100") })
+    .max(100, { error: allowed("must be a percentage above 0 and at most 100") })
+    .optional()
+    .describe("5xx error rate objective; the error-rate alarm threshold."),
+});
+
+const gpu = z.strictObject({
+  count: integer(1, 8).describe("nvidia.com/gpu limit per pod."),
+});
+
+const envName = pattern(
+  ENV_VAR_NAME,
+  "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
+  128,
+).refine((name) => !(RESERVED_ENV_VARS as readonly string[]).includes(name), {
+  error: `is set by the platform; reserved names are ${RESERVED_ENV_VARS.join(", ")}`,
+});
+const env = z.record(
+  envName,
+  z.string({ error: allowed("must be a string (quote numbers and booleans)") }),
+);
+
+/** Keys that every layer (defaults, model, version, overlays) may set. */
+const settingsShape = {
+  port: port.optional().describe("Container port the server listens on."),
+  healthCheck: healthCheck.optional(),
+  resources: resources.optional(),
+  autoscaling: autoscaling.optional(),
+  slo: slo.optional(),
+  gpu: gpu.optional(),
+  env: env.optional().describe("Extra environment variables for the server."),
+};
+export const Settings = z.strictObject(settingsShape);
+
+const build = z.strictObject({
+  context: z
+    .string({ error: allowed("must be a directory path relative to the catalogue file") })
+    .min(1, { error: allowed("must be a directory path relative to the catalogue file") }),
+  dockerfile: z
+    .string({ error: allowed("must be a file path relative to the context") })
+    .optional(),
+  args: z
+    .record(
+      z.string(),
+      z.string({ error: allowed('must be a string (quote numbers: "3.10" is not 3.1)') }),
+    )
+    .optional(),
+  target: z.string({ error: allowed("must be a build stage name") }).optional(),
+});
+
+const image = z
+  .string({ error: allowed("must be an image reference pinned by digest or tag") })
+  .regex(IMAGE_REFERENCE, {
+    error: allowed("must be an image reference such as registry/repo@sha256:<64 hex>"),
+  })
+  .superRefine((reference, context) => {
+    const problem = imageReferenceProblem(reference);
+    if (problem) context.addIssue({ code: "custom", message: problem, input: reference });
+  });
+
+/** The image source: exactly one of the two per layer; the highest layer that sets one wins whole. */
+const imageSourceShape = {
+  build: build.optional().describe("Build this context and push it to the model's ECR repository."),
+  image: image.optional().describe("A prebuilt image, pinned by digest or explicit tag."),
+};
+
+const traffic = integer(0, 100).describe(
+  "Percent of the model's requests; 0 keeps the version warm as a standby.",
+);
+const versionShape = {
+  ...settingsShape,
+  ...imageSourceShape,
+  traffic: traffic.optional(),
+  retired: z
+    .boolean({ error: allowed("must be true or false") })
+    .optional()
+    .describe("No workload; the registry keeps the version's record."),
+};
+const Version = z.strictObject(versionShape);
+
+const versionKey = pattern(
+  VERSION_KEY,
+  "must be a version of lowercase letters, digits, dots and dashes, starting and ending with a letter or digit, at most 63 characters",
+);
+const modelName = pattern(
+  MODEL_NAME,
+  "must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters",
+);
+
+const Model = z.strictObject({
+  owner: pattern(
+    LABEL_VALUE,
+    "must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63)",
+  ),
+  description: z.string({ error: allowed("must be a string") }).optional(),
+  ...settingsShape,
+  ...imageSourceShape,
+  versions: z.record(versionKey, Version, { error: allowed("must be a map of version -> spec") }),
+});
+
+const ModelOverlay = z.strictObject({
+  ...settingsShape,
+  ...imageSourceShape,
+  versions: z
+    .record(versionKey, Version, { error: allowed("must be a map of version -> spec") })
+    .optional(),
+});
+
+const Environment = z.strictObject({
+  defaults: Settings.optional(),
+  models: z
+    .record(modelName, ModelOverlay, { error: allowed("must be a map of model name -> overlay") })
+    .optional(),
+});
+
+export const CatalogueSchema = z
+  .strictObject({
+    apiVersion: z.literal(API_VERSION, { error: allowed(`must be ${API_VERSION}`) }),
+    defaults: Settings.optional().describe(
+      "Applies to every version; a model or a version overrides any key.",
+    ),
+    models: z.record(modelName, Model, { error: allowed("must be a map of model name -> model") }),
+    environments: z
+      .record(
+        pattern(
+          ENVIRONMENT_NAME,
+          "must be an environment name: lowercase letters, digits and dashes, starting with a letter",
+        ),
+        Environment,
+        { error: allowed("must be a map of environment name -> overlay") },
+      )
+      .optional()
+      .describe("Overlays merged on top for the stack whose maas:environment matches."),
+  })
+  .describe("maas model catalogue (models.yaml)");
+
+export type CatalogueDocument = z.infer<typeof CatalogueSchema>;
+export type ModelDocument = z.infer<typeof Model>;
+export type ModelOverlayDocument = z.infer<typeof ModelOverlay>;
+export type VersionDocument = z.infer<typeof Version>;
+export type SettingsDocument = z.infer<typeof Settings>;

@@ -1,0 +1,133 @@
+/**
+ * The catalogue's YAML text, parsed with source positions so every problem can name the
+ * line and column to fix. Built on the `yaml` package's Document API and LineCounter.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import type { Document, Node } from "yaml";
+import { describeInput } from "./problem";
+import type { Problem } from "./problem";
+
+export type DocPath = readonly (string | number)[];
+
+export interface CatalogueSource {
+  /** The file name used in messages. */
+  file: string;
+  document: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+export interface ParsedText {
+  source: CatalogueSource;
+  /** Plain data (null for an empty file), or undefined when the YAML itself is broken. */
+  data: unknown;
+  problems: Problem[];
+}
+
+export function dottedPath(path: DocPath): string {
+  return path.length === 0 ? "(document)" : path.join(".");
+}
+
+/** Parses YAML text; syntax errors and non-string keys come back as problems, not exceptions. */
+export function parseCatalogueText(text: string, file: string): ParsedText {
+  const lineCounter = new LineCounter();
+  // uniqueKeys (the default) makes a repeated key a syntax error instead of a silent overwrite.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const source: CatalogueSource = { file, document, lineCounter };
+  const problems: Problem[] = [...document.errors, ...document.warnings].map((error) => {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    return { file, line, col, path: "(syntax)", message: firstLine(error.message) };
+  });
+  if (problems.length > 0) return { source, data: undefined, problems };
+  // Keys that are not text are reported, and validation goes on with their text form.
+  problems.push(...nonStringKeys(source));
+  // maxAliasCount bounds alias expansion ("billion laughs") in a file that CI parses unattended.
+  return { source, data: document.toJS({ maxAliasCount: 100 }) as unknown, problems };
+}
+
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? message).trim();
+}
+
+/** `2.0:` is the number 2 and `1.10:` the number 1.1 in YAML: catch it before it bites. */
+function nonStringKeys(source: CatalogueSource): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (node: unknown, path: (string | number)[]): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && typeof key.value !== "string") {
+          const written = key.source ?? String(key.value);
+          const read = describeInput(key.value);
+          problems.push(
+            problem(
+              source,
+              key,
+              [...path, written],
+              `the key ${written} reads as ${read}, not text; quote it ("${written}")`,
+            ),
+          );
+          continue;
+        }
+        if (isScalar(key)) visit(pair.value, [...path, key.value as string]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => visit(item, [...path, index]));
+    }
+  };
+  visit(source.document.contents, []);
+  return problems;
+}
+
+export function positionOf(
+  source: CatalogueSource,
+  node: Node | null | undefined,
+): { line: number; col: number } {
+  const offset = node?.range?.[0] ?? 0;
+  return source.lineCounter.linePos(offset);
+}
+
+function problem(source: CatalogueSource, node: Node, path: DocPath, message: string): Problem {
+  return { file: source.file, ...positionOf(source, node), path: dottedPath(path), message };
+}
+
+/**
+ * The position to blame for a path: the value's node, or with `key` the key's node.
+ * When the path goes further than the file (a missing field), the deepest key that exists:
+ * the place where the missing field belongs.
+ */
+export function locate(
+  source: CatalogueSource,
+  path: DocPath,
+  options: { key?: boolean } = {},
+): { line: number; col: number } {
+  let node: unknown = source.document.contents;
+  let lastKey: Node | undefined;
+  for (const [index, segment] of path.entries()) {
+    if (isAlias(node)) node = node.resolve(source.document);
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (!pair) return positionOf(source, lastKey ?? (source.document.contents));
+      lastKey = pair.key as Node;
+      if (options.key && index === path.length - 1) return positionOf(source, lastKey);
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
+      node = node.items[segment];
+    } else {
+      return positionOf(source, lastKey ?? (source.document.contents));
+    }
+  }
+  const valueNode = node as Node | null | undefined;
+  return positionOf(source, valueNode?.range ? valueNode : (lastKey ?? null));
+}
+
+/** A problem located at `path` (its value, or its key with `key: true`). */
+export function problemAt(
+  source: CatalogueSource,
+  path: DocPath,
+  message: string,
+  options: { key?: boolean } = {},
+): Problem {
+  return { file: source.file, ...locate(source, path, options), path: dottedPath(path), message };
+}

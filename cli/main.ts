@@ -1,0 +1,73 @@
+/**
+ * The `maas` command line. Exit codes: 0 success, 1 the input is invalid (problems printed),
+ * 2 the command line itself is wrong (usage printed).
+ */
+import { Command, CommanderError, Option } from "commander";
+import { catalogueJsonSchema } from "../catalogue";
+import { runValidate } from "./validate";
+
+const USAGE_ERROR = 2;
+
+function buildProgram(): Command {
+  const program = new Command("maas")
+    .description(
+      "Model-as-a-Service from models.yaml: validate the catalogue, plan the stack offline, diff plans.",
+    )
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("validate")
+    .description(
+      "Check a catalogue: one file:line:col: path: message line per problem (exit 1), or a summary (exit 0).",
+    )
+    .argument("[file]", "catalogue file", "models.yaml")
+    .addOption(
+      new Option(
+        "-e, --environment <name>",
+        "check only this environment's overlay (default: base and every environment)",
+      ),
+    )
+    .action((file: string, options: { environment?: string }) => {
+      process.exitCode = runValidate(file, options);
+    });
+
+  program
+    .command("schema")
+    .description("Print the JSON Schema of models.yaml (generated from the validation schema).")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(catalogueJsonSchema(), null, 2)}\n`);
+    });
+
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
+    throw error;
+  }
+}
+
+/** Entry point of bin/maas.js. */
+export function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // A bug, not bad input (bad input is reported as problems): say so, keep the stack for MAAS_DEBUG.
+      process.stderr.write(
+        `maas: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      if (process.env.MAAS_DEBUG && error instanceof Error)
+        process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
