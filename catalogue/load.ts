@@ -10,7 +10,7 @@ import { sortProblems } from "./problem";
 import { resolveCatalogue } from "./resolve";
 import type { ResolvedCatalogue } from "./resolved";
 import { documentRules, resolutionRules } from "./rules";
-import { CatalogueSchema } from "./schema";
+import { CatalogueSchema, fallbackMessage } from "./schema";
 import type { CatalogueDocument } from "./schema";
 import { schemaProblems } from "./schema-problems";
 import { overlapsRemoved, pruneInvalid } from "./prune";
@@ -70,13 +70,13 @@ export function checkCatalogueText(
   const problems = [...parsed.problems];
   let document: CatalogueDocument;
   let removed: string[] = [];
-  const schema = CatalogueSchema.safeParse(data);
+  const schema = CatalogueSchema.safeParse(data, { error: fallbackMessage });
   if (schema.success) {
     document = schema.data;
   } else {
     problems.push(...schemaProblems(source, schema.error.issues));
     const pruned = pruneInvalid(data, schema.error.issues);
-    const retry = pruned && CatalogueSchema.safeParse(pruned.data);
+    const retry = pruned && CatalogueSchema.safeParse(pruned.data, { error: fallbackMessage });
     if (!pruned || !retry?.success) return { ok: false, problems: sortProblems(problems) };
     document = retry.data;
     removed = pruned.removed;

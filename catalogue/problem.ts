@@ -44,9 +44,11 @@ export class CatalogueError extends Error {
 export function describeInput(input: unknown): string {
   if (input === null) return "an empty value";
   if (Array.isArray(input)) return "a list";
+  if (input instanceof Uint8Array) return "binary data";
   if (typeof input === "object") return "a map";
   if (typeof input === "string")
     return JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
-  if (input === undefined) return "nothing";
-  return String(input as number | boolean | bigint | symbol);
+  if (typeof input === "number" || typeof input === "boolean" || typeof input === "bigint")
+    return String(input);
+  return typeof input;
 }

@@ -59,19 +59,33 @@ export function pruneInvalid(
   const copy = structuredClone(data);
   const removed: string[] = [];
   for (const issue of issues) {
-    const paths =
-      issue.code === "unrecognized_keys"
-        ? issue.keys.map((key) => [...issue.path, key])
-        : [issue.path];
-    for (const path of paths) {
-      if (path.length === 1 && path[0] === "apiVersion") {
-        copy.apiVersion = API_VERSION;
-        continue;
-      }
-      removed.push(removeAt(copy, path).map(String).join("."));
+    if (issue.code === "unrecognized_keys") {
+      // An unknown key means nothing to the rules: drop it without suppressing anything.
+      const holder = getIn(copy, issue.path);
+      if (isContainer(holder)) for (const key of issue.keys) delete holder[key];
+      continue;
     }
+    if (issue.path.length === 1 && issue.path[0] === "apiVersion") {
+      copy.apiVersion = API_VERSION;
+      continue;
+    }
+    const gone = removeAt(copy, issue.path);
+    removed.push(gone.map(String).join("."));
+    if (gone.length === 2 && gone[0] === "models")
+      removed.push(...removeOverlays(copy, String(gone[1])));
   }
   return { data: copy, removed };
+}
+
+/** A model that had to go takes its overlays along, or they would read as naming an unknown model. */
+function removeOverlays(root: Container, model: string): string[] {
+  const environments = isContainer(root.environments) ? root.environments : {};
+  return Object.entries(environments).flatMap(([environment, overlay]) => {
+    const models = isContainer(overlay) ? overlay.models : undefined;
+    if (!isContainer(models) || !(model in models)) return [];
+    delete models[model];
+    return [`environments.${environment}.models.${model}`];
+  });
 }
 
 /**

@@ -283,6 +283,13 @@ function trafficSum(
 ): Problem[] {
   const sum = shares.reduce((total, share) => total + share.traffic, 0);
   if (sum === 100 && shares.length > 0) return [];
+  // An overlay naming a version that does not exist is reported as such; its sum would only echo it.
+  const overlayVersions =
+    environment === undefined
+      ? []
+      : Object.keys(input.document.environments?.[environment]?.models?.[model]?.versions ?? {});
+  if (overlayVersions.some((version) => !(version in input.document.models[model]!.versions)))
+    return [];
   const fromOverlay = environment !== undefined && shares.some((share) => share.overlay);
   const path = fromOverlay
     ? ["environments", environment, "models", model, "versions"]

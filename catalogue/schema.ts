@@ -51,11 +51,16 @@ const memory = z
   .union([z.number(), z.string().regex(MEMORY_QUANTITY, { error: memoryError })], {
     error: memoryError,
   })
-  .refine((value) => memoryBytes(quantityText(value)) >= memoryBytes(MIN_MEMORY), {
-    error: allowed(
-      `must be at least ${MIN_MEMORY} (a bare number means bytes: did you forget Mi or Gi?)`,
-    ),
-  });
+  .refine(
+    (value) =>
+      memoryBytes(quantityText(value)) >= memoryBytes(MIN_MEMORY) ||
+      !MEMORY_QUANTITY.test(quantityText(value)),
+    {
+      error: allowed(
+        `must be at least ${MIN_MEMORY} (a bare number means bytes: did you forget Mi or Gi?)`,
+      ),
+    },
+  );
 
 const port = integer(1024, 65535, " (the server runs as non-root, so it cannot bind below 1024)");
 
@@ -153,7 +158,8 @@ const image = z
     error: allowed("must be an image reference such as registry/repo@sha256:<64 hex>"),
   })
   .superRefine((reference, context) => {
-    const problem = imageReferenceProblem(reference);
+    // The regex above already reported a malformed reference; here only pinning is judged.
+    const problem = IMAGE_REFERENCE.test(reference) ? imageReferenceProblem(reference) : undefined;
     if (problem) context.addIssue({ code: "custom", message: problem, input: reference });
   });
 
@@ -238,3 +244,23 @@ export type ModelDocument = z.infer<typeof Model>;
 export type ModelOverlayDocument = z.infer<typeof ModelOverlay>;
 export type VersionDocument = z.infer<typeof Version>;
 export type SettingsDocument = z.infer<typeof Settings>;
+
+const EXPECTED_WORDS: Record<string, string> = {
+  object: "a map",
+  record: "a map",
+  array: "a list",
+  string: "text",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+};
+
+/**
+ * Messages for the issues the schema above leaves to zod (mostly "a map was expected"),
+ * in the same "what is allowed; got what" form as the rest.
+ */
+export function fallbackMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== "invalid_type") return undefined;
+  const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
+  return allowed(`must be ${expected}`)(issue);
+}

@@ -31,7 +31,15 @@ export function dottedPath(path: DocPath): string {
 export function parseCatalogueText(text: string, file: string): ParsedText {
   const lineCounter = new LineCounter();
   // uniqueKeys (the default) makes a repeated key a syntax error instead of a silent overwrite.
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys makes a repeated key an error instead of a silent overwrite; merge enables `<<: *anchor`;
+  // logLevel keeps the parser from printing warnings of its own (they come back as problems).
+  const document = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+    logLevel: "error",
+  });
   const source: CatalogueSource = { file, document, lineCounter };
   const problems: Problem[] = [...document.errors, ...document.warnings].map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
@@ -40,8 +48,20 @@ export function parseCatalogueText(text: string, file: string): ParsedText {
   if (problems.length > 0) return { source, data: undefined, problems };
   // Keys that are not text are reported, and validation goes on with their text form.
   problems.push(...nonStringKeys(source));
-  // maxAliasCount bounds alias expansion ("billion laughs") in a file that CI parses unattended.
-  return { source, data: document.toJS({ maxAliasCount: 100 }) as unknown, problems };
+  // A list or map as a key has no text form to validate further.
+  if (problems.some((p) => p.message.startsWith("a key must be text")))
+    return { source, data: undefined, problems };
+  try {
+    // maxAliasCount bounds alias expansion ("billion laughs") in a file that CI parses unattended.
+    return { source, data: document.toJS({ maxAliasCount: 100 }) as unknown, problems };
+  } catch (error) {
+    const message = `cannot be expanded: ${(error as Error).message} (at most 100 alias expansions)`;
+    return {
+      source,
+      data: undefined,
+      problems: [...problems, { file, line: 1, col: 1, path: "(document)", message }],
+    };
+  }
 }
 
 function firstLine(message: string): string {
@@ -55,7 +75,14 @@ function nonStringKeys(source: CatalogueSource): Problem[] {
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = pair.key;
-        if (isScalar(key) && typeof key.value !== "string") {
+        if (key !== null && !isScalar(key)) {
+          problems.push(
+            problem(source, key as Node, path, "a key must be text, not a list or map"),
+          );
+          continue;
+        }
+        // The merge key `<<` parses as a symbol; every other key must be a string.
+        if (isScalar(key) && typeof key.value !== "string" && typeof key.value !== "symbol") {
           const written = key.source ?? String(key.value);
           const read = describeInput(key.value);
           problems.push(
@@ -108,14 +135,14 @@ export function locate(
       const pair = node.items.find(
         (item) => isScalar(item.key) && String(item.key.value) === String(segment),
       );
-      if (!pair) return positionOf(source, lastKey ?? (source.document.contents));
+      if (!pair) return positionOf(source, lastKey ?? source.document.contents);
       lastKey = pair.key as Node;
       if (options.key && index === path.length - 1) return positionOf(source, lastKey);
       node = pair.value;
     } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
       node = node.items[segment];
     } else {
-      return positionOf(source, lastKey ?? (source.document.contents));
+      return positionOf(source, lastKey ?? source.document.contents);
     }
   }
   const valueNode = node as Node | null | undefined;

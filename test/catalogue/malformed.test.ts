@@ -1,0 +1,216 @@
+/**
+ * Malformed input of every kind gets precise problems, never an exception: YAML syntax,
+ * wrong document shapes, keys that are not text, resource-exhaustion attempts, junk.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkCatalogueText } from "../../catalogue";
+import { problemsOf, yaml } from "../helpers/catalogue";
+
+const MODEL = [
+  "apiVersion: maas/v1",
+  "models:",
+  "  a:",
+  "    owner: team-a",
+  "    image: registry.example.com/a:1.0",
+];
+
+describe("malformed catalogues", () => {
+  it.each([
+    [
+      "unclosed flow map",
+      "apiVersion: maas/v1\nmodels: { a: {\n",
+      "3:1: (syntax): Flow map in block collection must be sufficiently indented and end with a }",
+    ],
+    [
+      "inconsistent indentation",
+      "apiVersion: maas/v1\nmodels:\n  a:\n    owner: x\n   versions: {}\n",
+      "5:1: (syntax): All mapping items must start at the same column",
+    ],
+    [
+      "tab indentation",
+      "apiVersion: maas/v1\nmodels:\n\ta: {}\n",
+      "3:1: (syntax): Tabs are not allowed as indentation",
+    ],
+    [
+      "duplicate key",
+      "apiVersion: maas/v1\nmodels: {}\nmodels: {}\n",
+      "3:1: (syntax): Map keys must be unique",
+    ],
+    [
+      "several documents",
+      "apiVersion: maas/v1\nmodels: {}\n---\nmodels: {}\n",
+      "3:1: (syntax): Source contains multiple documents; please use YAML.parseAllDocuments()",
+    ],
+    [
+      "unknown tag",
+      "apiVersion: !custom maas/v1\nmodels: {}\n",
+      "1:13: (syntax): Unresolved tag: !custom",
+    ],
+    [
+      "empty file",
+      "",
+      "1:1: (document): the file is empty; a catalogue needs apiVersion: maas/v1 and models:",
+    ],
+    [
+      "only comments",
+      "# models go here\n",
+      "1:1: (document): the file is empty; a catalogue needs apiVersion: maas/v1 and models:",
+    ],
+    [
+      "a list at the top",
+      "- a\n- b\n",
+      "1:1: (document): the catalogue must be a map with apiVersion and models, not a list",
+    ],
+    [
+      "a scalar at the top",
+      "hello\n",
+      "1:1: (document): the catalogue must be a map with apiVersion and models, not a single value",
+    ],
+    [
+      "models as a list",
+      "apiVersion: maas/v1\nmodels:\n  - a\n",
+      "3:3: models: must be a map of model name -> model; got a list",
+    ],
+    [
+      "models left empty",
+      "apiVersion: maas/v1\nmodels:\n",
+      "2:8: models: must be a map of model name -> model; got an empty value",
+    ],
+    [
+      "binary where a map belongs",
+      "apiVersion: maas/v1\nmodels: !!binary aGVsbG8=\n",
+      "2:18: models: must be a map of model name -> model; got binary data",
+    ],
+    [
+      "a list as a key",
+      "apiVersion: maas/v1\nmodels:\n  ? [a, b]\n  : {}\n",
+      "3:5: models: a key must be text, not a list or map",
+    ],
+    [
+      "a boolean version key",
+      yaml(...MODEL, "    versions: { true: { traffic: 100 } }"),
+      '6:17: models.a.versions.true: the key true reads as true, not text; quote it ("true")',
+    ],
+    [
+      "an empty owner",
+      yaml(
+        ...MODEL.slice(0, 3),
+        "    owner:",
+        "    image: registry.example.com/a:1.0",
+        '    versions: { "1": { traffic: 100 } }',
+      ),
+      "4:11: models.a.owner: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63); got an empty value",
+    ],
+    [
+      "an out-of-range number",
+      yaml(...MODEL, "    port: 1e400", '    versions: { "1": { traffic: 100 } }'),
+      "6:11: models.a.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got Infinity",
+    ],
+    [
+      "a string where a map belongs",
+      yaml(...MODEL, "    resources: big", '    versions: { "1": { traffic: 100 } }'),
+      '6:16: models.a.resources: must be a map; got "big"',
+    ],
+  ])("%s", (_name, text, expected) => {
+    expect(problemsOf(text)).toEqual([expected]);
+  });
+
+  it("refuses an alias bomb instead of expanding it", () => {
+    const bomb = yaml(
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+    );
+    expect(problemsOf(bomb)).toEqual([
+      "1:1: (document): cannot be expanded: Excessive alias count indicates a resource exhaustion attack (at most 100 alias expansions)",
+    ]);
+  });
+
+  it("accepts anchors and merge keys for shared settings", () => {
+    const text = yaml(
+      "apiVersion: maas/v1",
+      "models:",
+      "  a: &model",
+      "    owner: team-a",
+      "    image: registry.example.com/a:1.0",
+      '    versions: { "1": { traffic: 100 } }',
+      "  b:",
+      "    <<: *model",
+      "    owner: team-b",
+    );
+    expect(problemsOf(text)).toEqual([]);
+  });
+
+  it("reports every problem of the file in one run, in file order", () => {
+    const text = yaml(
+      "apiVersion: maas/v1",
+      "defaults:",
+      "  replica: 2",
+      "models:",
+      "  a:",
+      "    owner: team-a",
+      "    image: registry.example.com/a:latest",
+      "    versions:",
+      '      "1.0": { traffic: 70 }',
+      '      "2.0": { traffic: 20 }',
+      "  b:",
+      "    owner: team-b",
+      "    image: registry.example.com/b:1.0",
+      "    port: 80",
+      "    versions:",
+      '      "1.0": { traffic: 90 }',
+    );
+    expect(problemsOf(text)).toEqual([
+      '3:3: defaults.replica: unknown key "replica"; allowed: autoscaling, env, gpu, healthCheck, port, resources, slo',
+      "7:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag",
+      "8:5: models.a.versions: traffic of the live and standby versions sums to 90 (1.0: 70, 2.0: 20); it must be exactly 100",
+      "14:11: models.b.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80",
+      "15:5: models.b.versions: traffic of the live and standby versions sums to 90 (1.0: 90); it must be exactly 100",
+    ]);
+  });
+
+  it("never throws, whatever the text", () => {
+    const fragments = fc.constantFrom(
+      "apiVersion: maas/v1\n",
+      "models:\n",
+      "  a:\n",
+      "    owner: x\n",
+      "    versions:\n",
+      '      "1": { traffic: 100 }\n',
+      "    image: r.io/a:1\n",
+      "  - x\n",
+      "{",
+      "}",
+      "[",
+      "]",
+      ": ",
+      "&a ",
+      "*a",
+      "!!str ",
+      "---\n",
+      "\t",
+      "# c\n",
+      "~\n",
+      "? ",
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fragments, fc.string()), { maxLength: 20 }), (parts) => {
+        const result = checkCatalogueText(parts.join(""), "fuzz.yaml");
+        if (!result.ok) expect(result.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never throws on any JSON-shaped document", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        const result = checkCatalogueText(JSON.stringify(value), "fuzz.yaml");
+        expect(result.ok ? [] : result.problems).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

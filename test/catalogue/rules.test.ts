@@ -1,0 +1,630 @@
+/**
+ * One fixture per catalogue rule, ok and fail (kube-score / checkov style): a compliant
+ * baseline, one mutation per rule; each problem's line, column (the token it points at),
+ * path and message asserted exactly.
+ */
+import { describe, expect, it } from "vitest";
+import { BASELINE, mutate, problemsOf, yaml } from "../helpers/catalogue";
+
+/** `line:col` of `token` on `line` of `text` (its first occurrence), 1-based like the problems. */
+function at(text: string, line: number, token: string): string {
+  const col = (text.split("\n")[line - 1] ?? "").indexOf(token);
+  if (col < 0) throw new Error(`fixture line ${line} has no ${token}`);
+  return `${line}:${col + 1}`;
+}
+
+type Expected = [line: number, token: string, pathAndMessage: string];
+interface Case {
+  name: string;
+  text: string;
+  environment?: string;
+  expected: Expected[];
+}
+
+const SHA = "a".repeat(64);
+const renamed = (name: string) =>
+  mutate(3, `  ${name}:`).replace("      scorer: {", `      ${name}: {`);
+
+const cases: Case[] = [
+  {
+    name: "api-version-fail",
+    text: mutate(1, "apiVersion: maas/v2"),
+    expected: [[1, "maas/v2", 'apiVersion: must be maas/v1; got "maas/v2"']],
+  },
+  {
+    name: "api-version-missing-fail",
+    text: mutate(1, "# apiVersion forgotten"),
+    expected: [[2, "models:", "apiVersion: is required: must be maas/v1"]],
+  },
+  {
+    name: "unknown-key-suggests-fail",
+    text: mutate(4, ["    owner: team-a", "    autoscaling: { minReplica: 2 }"]),
+    expected: [
+      [
+        5,
+        "minReplica",
+        'models.scorer.autoscaling.minReplica: unknown key "minReplica"; did you mean "minReplicas"?',
+      ],
+    ],
+  },
+  {
+    name: "unknown-key-lists-allowed-fail",
+    text: mutate(4, ["    owner: team-a", "    colour: blue"]),
+    expected: [
+      [
+        5,
+        "colour",
+        'models.scorer.colour: unknown key "colour"; allowed: autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, slo, versions',
+      ],
+    ],
+  },
+  {
+    name: "unknown-top-level-key-fail",
+    text: yaml(BASELINE.trimEnd(), "model: {}"),
+    expected: [[15, "model", 'model: unknown key "model"; did you mean "models"?']],
+  },
+  {
+    name: "owner-required-fail",
+    text: mutate(4, "    description: no owner"),
+    expected: [
+      [
+        3,
+        "scorer",
+        "models.scorer.owner: is required: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63)",
+      ],
+    ],
+  },
+  {
+    name: "owner-label-value-fail",
+    text: mutate(4, "    owner: team a"),
+    expected: [
+      [
+        4,
+        "team a",
+        'models.scorer.owner: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63); got "team a"',
+      ],
+    ],
+  },
+  {
+    name: "model-name-dns1035-fail",
+    text: renamed("Scorer_1"),
+    expected: [
+      [
+        3,
+        "Scorer_1",
+        'models.Scorer_1: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "Scorer_1"',
+      ],
+      [
+        14,
+        "Scorer_1",
+        'environments.dev.models.Scorer_1: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "Scorer_1"',
+      ],
+    ],
+  },
+  {
+    name: "model-name-length-ok",
+    text: renamed(`m${"x".repeat(62)}`),
+    expected: [],
+  },
+  {
+    name: "model-name-length-fail",
+    text: renamed(`m${"x".repeat(63)}`),
+    expected: [
+      [
+        3,
+        "mxxx",
+        `models.m${"x".repeat(63)}: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "m${"x".repeat(56)}..."`,
+      ],
+      [
+        14,
+        "mxxx",
+        `environments.dev.models.m${"x".repeat(63)}: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "m${"x".repeat(56)}..."`,
+      ],
+    ],
+  },
+  {
+    name: "model-name-reserved-fail",
+    text: renamed("kube-scorer"),
+    expected: [
+      [
+        3,
+        "kube-scorer",
+        "models.kube-scorer: is a Kubernetes system namespace name; choose another model name",
+      ],
+    ],
+  },
+  {
+    name: "version-key-syntax-fail",
+    text: mutate(8, '      "1.1.0-": { traffic: 10 }').replace(
+      '"1.1.0": { traffic: 50 }',
+      '"1.1.0-": { traffic: 50 }',
+    ),
+    expected: [
+      [
+        8,
+        '"1.1.0-"',
+        'models.scorer.versions.1.1.0-: must be a version of lowercase letters, digits, dots and dashes, starting and ending with a letter or digit, at most 63 characters; got "1.1.0-"',
+      ],
+      [
+        14,
+        '"1.1.0-"',
+        'environments.dev.models.scorer.versions.1.1.0-: must be a version of lowercase letters, digits, dots and dashes, starting and ending with a letter or digit, at most 63 characters; got "1.1.0-"',
+      ],
+    ],
+  },
+  {
+    name: "version-key-number-fail",
+    text: mutate(9, "      0.90: { traffic: 0 }"),
+    expected: [
+      [
+        9,
+        "0.90",
+        'models.scorer.versions.0.90: the key 0.90 reads as 0.9, not text; quote it ("0.90")',
+      ],
+    ],
+  },
+  {
+    name: "version-derived-name-collision-fail",
+    text: mutate(9, '      "0-9-0": { traffic: 0 }').replace(
+      '"0.8.0": { retired: true }',
+      '"0.9.0": { retired: true }',
+    ),
+    expected: [
+      [
+        10,
+        '"0.9.0"',
+        "models.scorer.versions.0.9.0: becomes the Kubernetes name scorer-v0-9-0, as version 0-9-0 does; rename one of them",
+      ],
+    ],
+  },
+  {
+    name: "traffic-range-fail",
+    text: mutate(7, '      "1.0.0": { traffic: 190 }'),
+    expected: [
+      [7, "190", "models.scorer.versions.1.0.0.traffic: must be an integer from 0 to 100; got 190"],
+    ],
+  },
+  {
+    name: "traffic-sum-fail",
+    text: mutate(7, '      "1.0.0": { traffic: 80 }'),
+    expected: [
+      [
+        6,
+        "versions",
+        "models.scorer.versions: traffic of the live and standby versions sums to 90 (1.0.0: 80, 1.1.0: 10, 0.9.0: 0); it must be exactly 100",
+      ],
+    ],
+  },
+  {
+    name: "traffic-sum-overlay-fail",
+    text: mutate(
+      14,
+      '      scorer: { versions: { "1.0.0": { traffic: 50 }, "1.1.0": { traffic: 60 } } }',
+    ),
+    expected: [
+      [
+        14,
+        "versions",
+        "environments.dev.models.scorer.versions: in environment dev: traffic of the live and standby versions sums to 110 (1.0.0: 50, 1.1.0: 60, 0.9.0: 0); it must be exactly 100",
+      ],
+    ],
+  },
+  {
+    name: "traffic-sum-overlay-fixes-base-ok",
+    text: mutate(
+      14,
+      '      scorer: { versions: { "1.0.0": { traffic: 100 }, "1.1.0": { traffic: 0 } } }',
+    ),
+    expected: [],
+  },
+  {
+    name: "traffic-sum-base-fail-reported-once",
+    text: mutate(7, '      "1.0.0": { traffic: 80 }').replace(
+      "\n      scorer: {",
+      "\n      other: {",
+    ),
+    expected: [
+      [
+        6,
+        "versions",
+        "models.scorer.versions: traffic of the live and standby versions sums to 90 (1.0.0: 80, 1.1.0: 10, 0.9.0: 0); it must be exactly 100",
+      ],
+      [
+        14,
+        "other",
+        'environments.dev.models.other: unknown model "other"; allowed: scorer (an overlay can only change models defined under models:)',
+      ],
+    ],
+  },
+  {
+    name: "retired-with-traffic-fail",
+    text: mutate(10, '      "0.8.0": { retired: true, traffic: 0 }'),
+    expected: [
+      [
+        10,
+        "0 }",
+        "models.scorer.versions.0.8.0.traffic: version 0.8.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic, or set retired: false)",
+      ],
+    ],
+  },
+  {
+    name: "retired-by-overlay-with-base-traffic-fail",
+    text: mutate(
+      14,
+      '      scorer: { versions: { "1.0.0": { traffic: 100 }, "1.1.0": { retired: true } } }',
+    ),
+    expected: [
+      [
+        14,
+        "true",
+        "environments.dev.models.scorer.versions.1.1.0.retired: in environment dev: version 1.1.0 is retired and has traffic 10; a retired version takes no traffic (drop traffic, or set retired: false)",
+      ],
+    ],
+  },
+  {
+    name: "unretired-by-overlay-ok",
+    text: mutate(
+      14,
+      '      scorer: { versions: { "1.0.0": { traffic: 50 }, "1.1.0": { traffic: 40 }, "0.8.0": { retired: false, traffic: 10 } } }',
+    ),
+    expected: [],
+  },
+  {
+    name: "neither-traffic-nor-retired-fail",
+    text: mutate(9, '      "0.9.0": {}'),
+    expected: [
+      [
+        9,
+        '"0.9.0"',
+        "models.scorer.versions.0.9.0: sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true",
+      ],
+    ],
+  },
+  {
+    name: "image-source-both-fail",
+    text: mutate(5, [
+      "    build: { context: ./server }",
+      "    image: registry.example.com/scorer:1.0.0",
+    ]),
+    expected: [
+      [
+        6,
+        "image",
+        "models.scorer.image: is set together with build; give exactly one image source (build or image)",
+      ],
+    ],
+  },
+  {
+    name: "image-source-missing-fail",
+    text: mutate(5, "    description: no image source"),
+    expected: [
+      [
+        7,
+        '"1.0.0"',
+        "models.scorer.versions.1.0.0: has no image source: set build or image on the model or on the version",
+      ],
+      [
+        8,
+        '"1.1.0"',
+        "models.scorer.versions.1.1.0: has no image source: set build or image on the model or on the version",
+      ],
+      [
+        9,
+        '"0.9.0"',
+        "models.scorer.versions.0.9.0: has no image source: set build or image on the model or on the version",
+      ],
+    ],
+  },
+  {
+    name: "image-source-version-override-ok",
+    text: mutate(
+      9,
+      `      "0.9.0": { traffic: 0, image: "registry.example.com/scorer@sha256:${SHA}" }`,
+    ),
+    expected: [],
+  },
+  {
+    name: "image-tag-pinned-ok",
+    text: mutate(5, "    image: registry.example.com:5000/team/scorer:1.0.0"),
+    expected: [],
+  },
+  {
+    name: "image-latest-fail",
+    text: mutate(5, "    image: registry.example.com/scorer:latest"),
+    expected: [
+      [
+        5,
+        "registry",
+        "models.scorer.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag",
+      ],
+    ],
+  },
+  {
+    name: "image-untagged-fail",
+    text: mutate(5, "    image: registry.example.com/scorer"),
+    expected: [
+      [
+        5,
+        "registry",
+        "models.scorer.image: has neither tag nor digest (Docker would pull latest); pin a digest (@sha256:…) or an explicit version tag",
+      ],
+    ],
+  },
+  {
+    name: "image-malformed-fail",
+    text: mutate(5, "    image: Registry/UPPER CASE"),
+    expected: [
+      [
+        5,
+        "Registry",
+        'models.scorer.image: must be an image reference such as registry/repo@sha256:<64 hex>; got "Registry/UPPER CASE"',
+      ],
+    ],
+  },
+  {
+    name: "build-context-missing-fail",
+    text: mutate(5, "    build: { context: ./no-such-dir }"),
+    expected: [
+      [
+        5,
+        "./no-such-dir",
+        "models.scorer.build.context: directory ./no-such-dir does not exist (build contexts are relative to the catalogue file's directory)",
+      ],
+    ],
+  },
+  {
+    name: "build-dockerfile-missing-fail",
+    text: mutate(5, "    build: { context: ./server, dockerfile: Containerfile }"),
+    expected: [
+      [
+        5,
+        "Containerfile",
+        "models.scorer.build.dockerfile: the build context has no Containerfile (the dockerfile is relative to the context)",
+      ],
+    ],
+  },
+  {
+    name: "build-arg-number-fail",
+    text: mutate(5, "    build: { context: ./server, args: { PYTHON: 3.10 } }"),
+    expected: [
+      [
+        5,
+        "3.10",
+        'models.scorer.build.args.PYTHON: must be a string (quote numbers: "3.10" is not 3.1); got 3.1',
+      ],
+    ],
+  },
+  {
+    name: "overlay-unknown-model-fail",
+    text: mutate(14, '      scorr: { versions: { "1.0.0": { traffic: 100 } } }'),
+    expected: [
+      [
+        14,
+        "scorr",
+        'environments.dev.models.scorr: unknown model "scorr"; did you mean "scorer"? (an overlay can only change models defined under models:)',
+      ],
+    ],
+  },
+  {
+    name: "overlay-unknown-version-fail",
+    text: mutate(
+      14,
+      '      scorer: { versions: { "1.0.0": { traffic: 50 }, "1.2.0": { traffic: 50 } } }',
+    ),
+    expected: [
+      [
+        14,
+        '"1.2.0"',
+        'environments.dev.models.scorer.versions.1.2.0: unknown version "1.2.0"; did you mean "1.0.0"? (an overlay can only change versions of models.scorer)',
+      ],
+    ],
+  },
+  {
+    name: "overlay-owner-not-allowed-fail",
+    text: mutate(14, "      scorer: { owner: team-b }"),
+    expected: [
+      [
+        14,
+        "owner",
+        'environments.dev.models.scorer.owner: unknown key "owner"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, slo, versions',
+      ],
+    ],
+  },
+  {
+    name: "environment-selected-ok",
+    text: BASELINE,
+    environment: "dev",
+    expected: [],
+  },
+  {
+    name: "environment-selected-unknown-fail",
+    text: BASELINE,
+    environment: "prd",
+    expected: [
+      [
+        11,
+        "environments",
+        'environments: unknown environment "prd"; allowed: dev (declare it under environments:, even empty, to deploy the base catalogue)',
+      ],
+    ],
+  },
+  {
+    name: "port-range-fail",
+    text: mutate(4, ["    owner: team-a", "    port: 80"]),
+    expected: [
+      [
+        5,
+        "80",
+        "models.scorer.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80",
+      ],
+    ],
+  },
+  {
+    name: "port-type-fail",
+    text: mutate(4, ["    owner: team-a", '    port: "8080"']),
+    expected: [
+      [
+        5,
+        '"8080"',
+        'models.scorer.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got "8080"',
+      ],
+    ],
+  },
+  {
+    name: "cpu-quantity-fail",
+    text: mutate(4, ["    owner: team-a", "    resources: { cpu: 2 cores }"]),
+    expected: [
+      [
+        5,
+        "2 cores",
+        'models.scorer.resources.cpu: must be a CPU quantity: cores (1, 0.5) or millicores (500m); got "2 cores"',
+      ],
+    ],
+  },
+  {
+    name: "cpu-quantity-number-ok",
+    text: mutate(4, ["    owner: team-a", "    resources: { cpu: 1.5, memory: 1.5Gi }"]),
+    expected: [],
+  },
+  {
+    name: "memory-without-unit-fail",
+    text: mutate(4, ["    owner: team-a", "    resources: { memory: 512 }"]),
+    expected: [
+      [
+        5,
+        "512",
+        "models.scorer.resources.memory: must be at least 32Mi (a bare number means bytes: did you forget Mi or Gi?); got 512",
+      ],
+    ],
+  },
+  {
+    name: "memory-quantity-fail",
+    text: mutate(4, ["    owner: team-a", "    resources: { memory: 1GB }"]),
+    expected: [
+      [
+        5,
+        "1GB",
+        'models.scorer.resources.memory: must be a memory quantity such as 512Mi, 1Gi or 1.5Gi; got "1GB"',
+      ],
+    ],
+  },
+  {
+    name: "replicas-max-not-above-min-fail",
+    text: mutate(4, ["    owner: team-a", "    autoscaling: { minReplicas: 4, maxReplicas: 4 }"]),
+    expected: [
+      [
+        5,
+        "4 }",
+        "models.scorer.autoscaling.maxReplicas: maxReplicas (4) must be greater than minReplicas (4), or the autoscaler can never scale",
+      ],
+    ],
+  },
+  {
+    name: "replicas-overlay-raises-min-fail",
+    text: yaml(BASELINE.trimEnd(), "  prod:", "    defaults: { autoscaling: { minReplicas: 12 } }"),
+    expected: [
+      [
+        16,
+        "12",
+        "environments.prod.defaults.autoscaling.minReplicas: in environment prod: maxReplicas (10) must be greater than minReplicas (12), or the autoscaler can never scale",
+      ],
+    ],
+  },
+  {
+    name: "slo-error-rate-fail",
+    text: mutate(4, ["    owner: team-a", "    slo: { errorRatePercent: 0 }"]),
+    expected: [
+      [
+        5,
+        "0 }",
+        "models.scorer.slo.errorRatePercent: must be a percentage above 0 and at most 100; got 0",
+      ],
+    ],
+  },
+  {
+    name: "slo-latency-fail",
+    text: mutate(4, ["    owner: team-a", "    slo: { latencyP99Ms: 0.5 }"]),
+    expected: [
+      [5, "0.5", "models.scorer.slo.latencyP99Ms: must be an integer from 1 to 60000; got 0.5"],
+    ],
+  },
+  {
+    name: "env-reserved-name-fail",
+    text: mutate(4, ["    owner: team-a", '    env: { MODEL_URI: "s3://elsewhere" }']),
+    expected: [
+      [
+        5,
+        "MODEL_URI",
+        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, PORT",
+      ],
+    ],
+  },
+  {
+    name: "env-value-type-fail",
+    text: mutate(4, ["    owner: team-a", "    env: { THREADS: 4 }"]),
+    expected: [
+      [5, "4 }", "models.scorer.env.THREADS: must be a string (quote numbers and booleans); got 4"],
+    ],
+  },
+  {
+    name: "health-path-fail",
+    text: mutate(4, ["    owner: team-a", "    healthCheck: { path: healthz }"]),
+    expected: [
+      [
+        5,
+        "healthz",
+        'models.scorer.healthCheck.path: must be an HTTP path starting with / (readiness and startup probe); got "healthz"',
+      ],
+    ],
+  },
+  {
+    name: "gpu-count-fail",
+    text: mutate(4, ["    owner: team-a", "    gpu: { count: 0 }"]),
+    expected: [[5, "0 }", "models.scorer.gpu.count: must be an integer from 1 to 8; got 0"]],
+  },
+  {
+    name: "versions-list-fail",
+    text: yaml(
+      "apiVersion: maas/v1",
+      "models:",
+      "  scorer:",
+      "    owner: team-a",
+      "    build: { context: ./server }",
+      "    versions:",
+      '      - "1.0.0"',
+    ),
+    expected: [[7, "-", "models.scorer.versions: must be a map of version -> spec; got a list"]],
+  },
+  {
+    name: "empty-versions-fail",
+    text: yaml(
+      "apiVersion: maas/v1",
+      "models:",
+      "  scorer:",
+      "    owner: team-a",
+      "    build: { context: ./server }",
+      "    versions: {}",
+    ),
+    expected: [
+      [6, "versions", "models.scorer.versions: is empty; a model needs at least one version"],
+      [
+        6,
+        "versions",
+        "models.scorer.versions: traffic of the live and standby versions sums to 0 (every version is retired); it must be exactly 100",
+      ],
+    ],
+  },
+];
+
+describe("catalogue rules", () => {
+  it("baseline-ok: the compliant fixture has no problems, base or overlay", () => {
+    expect(problemsOf(BASELINE)).toEqual([]);
+    expect(problemsOf(BASELINE, { environment: "dev" })).toEqual([]);
+  });
+
+  it.each(cases)("$name", ({ text, environment, expected }) => {
+    const options = environment === undefined ? {} : { environment };
+    const lines = expected.map(([line, token, rest]) => `${at(text, line, token)}: ${rest}`);
+    expect(problemsOf(text, options)).toEqual(lines);
+  });
+});

@@ -1,0 +1,101 @@
+/** `maas validate` and `maas schema` as a user runs them: exit codes and output format. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { maas } from "../helpers/cli";
+
+function catalogueFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "maas-cli-")), "models.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("maas validate", () => {
+  it("exits 0 with a one-line summary on the example catalogue", () => {
+    const result = maas(["validate"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe(
+      "models.yaml: valid (base catalogue and environments dev, prod): 3 models, 6 versions (4 live, 1 standby, 1 retired)\n",
+    );
+    expect(result.status).toBe(0);
+  });
+
+  it("checks one environment with --environment", () => {
+    const result = maas(["validate", "models.yaml", "--environment", "prod"]);
+    expect(result.stdout).toBe(
+      "models.yaml: valid (environment prod): 3 models, 6 versions (4 live, 1 standby, 1 retired)\n",
+    );
+    expect(result.status).toBe(0);
+  });
+
+  it("exits 1 with one file:line:col: path: message line per problem, all of them", () => {
+    const file = catalogueFile(
+      [
+        "apiVersion: maas/v1",
+        "models:",
+        "  a:",
+        "    owner: team-a",
+        "    image: registry.example.com/a:latest",
+        "    versions:",
+        '      "1.0": { traffic: 70, replica: 2 }',
+        "",
+      ].join("\n"),
+    );
+    const result = maas(["validate", file]);
+    expect(result.stdout.trimEnd().split("\n")).toEqual([
+      `${file}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag`,
+      `${file}:6:5: models.a.versions: traffic of the live and standby versions sums to 70 (1.0: 70); it must be exactly 100`,
+      `${file}:7:29: models.a.versions.1.0.replica: unknown key "replica"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, slo, traffic`,
+    ]);
+    expect(result.stderr).toBe(`${file}: 3 problems\n`);
+    expect(result.status).toBe(1);
+  });
+
+  it("exits 1 without a stack trace on a file that is not YAML at all", () => {
+    const file = catalogueFile("\u0000\u0001 {[ not yaml");
+    const result = maas(["validate", file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      `${file}:1:1: (document): the catalogue must be a map with apiVersion and models, not a single value\n`,
+    );
+    expect(result.stderr).toBe(`${file}: 1 problem\n`);
+  });
+
+  it("exits 1 naming the file when it does not exist", () => {
+    const result = maas(["validate", "no-such.yaml"]);
+    expect(result.stdout).toBe("no-such.yaml:1:1: (file): cannot be read: no such file\n");
+    expect(result.status).toBe(1);
+  });
+
+  it("exits 1 for an environment the catalogue does not declare", () => {
+    const result = maas(["validate", "--environment", "staging"]);
+    expect(result.stdout).toMatch(
+      /^models\.yaml:\d+:1: environments: unknown environment "staging"; allowed: dev, prod/,
+    );
+    expect(result.status).toBe(1);
+  });
+
+  it("exits 2 on usage errors", () => {
+    expect(maas(["validate", "--frobnicate"]).status).toBe(2);
+    expect(maas(["frobnicate"]).status).toBe(2);
+    expect(maas(["validate", "a.yaml", "b.yaml"]).status).toBe(2);
+  });
+
+  it("has --help on every command, exit 0", () => {
+    for (const args of [["--help"], ["validate", "--help"], ["schema", "--help"]]) {
+      const result = maas(args);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: maas/);
+    }
+  });
+});
+
+describe("maas schema", () => {
+  it("prints the JSON Schema, identical to the committed models.schema.json", async () => {
+    const { readFileSync } = await import("node:fs");
+    const result = maas(["schema"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(readFileSync("models.schema.json", "utf8"));
+  });
+});

@@ -1,0 +1,56 @@
+/** Shared helpers for catalogue tests: check YAML text as if it were test/fixtures/models.yaml. */
+import { checkCatalogueText, formatProblem, resolveChecked } from "../../catalogue";
+import type { CheckOptions, ResolvedCatalogue } from "../../catalogue";
+
+export const FIXTURE_FILE = "test/fixtures/models.yaml";
+
+/** Problems as `line:col: path: message` (the file name is the same for every fixture). */
+export function problemsOf(text: string, options: CheckOptions = {}): string[] {
+  const result = checkCatalogueText(text, FIXTURE_FILE, options);
+  if (result.ok) return [];
+  return result.problems.map((problem) => formatProblem(problem).slice(FIXTURE_FILE.length + 1));
+}
+
+/** The resolved catalogue of a valid fixture; fails the test with the problems otherwise. */
+export function resolvedOf(text: string, environment?: string): ResolvedCatalogue {
+  const result = checkCatalogueText(
+    text,
+    FIXTURE_FILE,
+    environment === undefined ? {} : { environment },
+  );
+  if (!result.ok)
+    throw new Error(
+      `expected a valid catalogue:\n${result.problems.map(formatProblem).join("\n")}`,
+    );
+  return resolveChecked(result, environment);
+}
+
+/** Joins lines, so fixtures read like the file and line numbers are easy to count. */
+export function yaml(...lines: string[]): string {
+  return `${lines.join("\n")}\n`;
+}
+
+/** A valid catalogue that every rule fixture mutates: canary, standby, retired, an overlay. */
+export const BASELINE = yaml(
+  "apiVersion: maas/v1", //                                   1
+  "models:", //                                               2
+  "  scorer:", //                                             3
+  "    owner: team-a", //                                     4
+  "    build: { context: ./server }", //                      5
+  "    versions:", //                                         6
+  '      "1.0.0": { traffic: 90 }', //                        7
+  '      "1.1.0": { traffic: 10 }', //                        8
+  '      "0.9.0": { traffic: 0 }', //                         9
+  '      "0.8.0": { retired: true }', //                     10
+  "environments:", //                                        11
+  "  dev:", //                                               12
+  "    models:", //                                          13
+  '      scorer: { versions: { "1.0.0": { traffic: 50 }, "1.1.0": { traffic: 50 } } }', // 14
+);
+
+/** BASELINE with one line replaced (1-based), for one-mutation fixtures. */
+export function mutate(line: number, replacement: string | string[]): string {
+  const lines = BASELINE.trimEnd().split("\n");
+  lines.splice(line - 1, 1, ...(Array.isArray(replacement) ? replacement : [replacement]));
+  return yaml(...lines);
+}
