@@ -5,6 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve as resolvePath } from "node:path";
+import { buildDigest } from "./build-context";
+import type { BuildSpec } from "./build-context";
 import type { Problem } from "./problem";
 import { sortProblems } from "./problem";
 import { resolveCatalogue } from "./resolve";
@@ -135,8 +137,11 @@ export function resolveChecked(
 ): ResolvedCatalogue {
   const catalogueDir =
     relative(checked.projectRoot, checked.catalogueDir).split("\\").join("/") || ".";
+  const digest = (spec: BuildSpec) =>
+    buildDigest({ ...spec, context: resolvePath(checked.projectRoot, spec.context) });
+  const options = { catalogueDir, buildDigest: digest };
   return resolveCatalogue(
     checked.document,
-    environment === undefined ? { catalogueDir } : { environment, catalogueDir },
+    environment === undefined ? options : { ...options, environment },
   );
 }

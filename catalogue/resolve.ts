@@ -4,6 +4,7 @@
  * (rules.ts runs the same layering and reports what would not resolve).
  */
 import { posix } from "node:path";
+import type { BuildSpec } from "./build-context";
 import { BUILT_IN_DEFAULTS } from "./defaults";
 import { deepMerge, imageSourceLayer, versionLayers, winning } from "./layers";
 import type { Layer } from "./layers";
@@ -34,6 +35,8 @@ export interface ResolveOptions {
   environment?: string;
   /** The catalogue file's directory, POSIX, relative to the project root (build contexts are relative to it). */
   catalogueDir: string;
+  /** The content digest of a build whose context is given relative to the project root. */
+  buildDigest: (spec: BuildSpec) => string;
 }
 
 export function resolveCatalogue(
@@ -85,7 +88,14 @@ function resolveVersion(
     workloadName: workloadName(model, version),
     status: status.status,
     traffic: status.traffic,
-    ...(image ? { image } : {}),
+    ...(image
+      ? {
+          image:
+            image.kind === "build"
+              ? { ...image, contentDigest: options.buildDigest(image) }
+              : image,
+        }
+      : {}),
     ...resolveSettings(layers),
   };
 }
@@ -126,10 +136,14 @@ export function versionStatus(layers: readonly Layer[]): {
   return { status: traffic > 0 ? "live" : "standby", traffic };
 }
 
+type UndigestedSource =
+  | Extract<ResolvedImageSource, { kind: "image" }>
+  | Omit<Extract<ResolvedImageSource, { kind: "build" }>, "contentDigest">;
+
 export function resolveImageSource(
   layers: readonly Layer[],
   catalogueDir: string,
-): ResolvedImageSource | undefined {
+): UndigestedSource | undefined {
   const value = imageSourceLayer(layers)?.value;
   if (!value) return undefined;
   if (typeof value.image === "string") return { kind: "image", reference: value.image };

@@ -14,6 +14,8 @@ export type ResolvedImageSource =
       dockerfile: string;
       args: Record<string, string>;
       target?: string;
+      /** `sha256:…` of what the build sees (build-context.ts): names the image tag. */
+      contentDigest: string;
     }
   | {
       kind: "image";

@@ -45,14 +45,11 @@ describe("resolve", () => {
     ]);
   });
 
-  it("resolves build contexts relative to the catalogue file, as project-relative POSIX paths", () => {
+  it("resolves build contexts relative to the catalogue file, as project-relative POSIX paths, with their content digest", () => {
     const [model] = resolvedOf(BASELINE).models;
-    expect(model?.versions[2]?.image).toEqual({
-      kind: "build",
-      context: "test/fixtures/server",
-      dockerfile: "Dockerfile",
-      args: {},
-    });
+    const { contentDigest, ...source } = model?.versions[2]?.image as { contentDigest: string };
+    expect(source).toEqual({ kind: "build", context: "test/fixtures/server", dockerfile: "Dockerfile", args: {} });
+    expect(contentDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it("lets the highest layer's image source win whole: a version's image replaces the model's build", () => {

@@ -1,0 +1,110 @@
+/**
+ * A model on Kubernetes: its namespace (Pod Security "restricted"), its ServiceAccount (bound
+ * to the model's IAM role), default-deny NetworkPolicies with the allows a model server needs,
+ * and a ModelVersion for every version that is not retired.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ResolvedModel } from "../catalogue";
+import { modelNamespace } from "../catalogue/names";
+import { ModelVersion } from "./model-version";
+import { modelLabels } from "./specs/labels";
+import { namespaceMetadata } from "./specs/namespace";
+import { allowModelTrafficSpec, denyAllSpec } from "./specs/network-policy";
+import type { GpuScheduling } from "./specs/pod";
+
+export interface ModelServiceArgs {
+  model: ResolvedModel;
+  /** Digest-pinned image reference per version key (versions not retired). */
+  images: Record<string, pulumi.Input<string>>;
+  /** The registry bucket: each version reads `s3://<bucket>/<model>/<version>/`. */
+  artifactBucket: pulumi.Input<string>;
+  /** Annotations binding the ServiceAccount to the model's IAM role (IRSA), if any. */
+  serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  /** VPC CIDR the load balancer reaches pods from. */
+  vpcCidr: string;
+  /** Extra egress for the model's pods (e.g. the EKS Pod Identity agent). */
+  extraEgress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+  gpu: GpuScheduling;
+}
+
+export class ModelService extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly serviceAccountName: pulumi.Output<string>;
+  /** Served versions by version key. */
+  public readonly versions: Record<string, ModelVersion> = {};
+
+  constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("maas:model:ModelService", name, {}, opts);
+    const { model } = args;
+    const labels = modelLabels(model);
+
+    const namespace = new k8s.core.v1.Namespace(
+      name,
+      { metadata: namespaceMetadata(model) },
+      { parent: this },
+    );
+    this.namespace = namespace.metadata.name;
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      {
+        metadata: {
+          name: modelNamespace(model.name),
+          namespace: this.namespace,
+          labels,
+          ...(args.serviceAccountAnnotations
+            ? { annotations: args.serviceAccountAnnotations }
+            : {}),
+        },
+        automountServiceAccountToken: false,
+      },
+      { parent: this },
+    );
+    this.serviceAccountName = serviceAccount.metadata.name;
+
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-deny-all`,
+      { metadata: { name: "deny-all", namespace: this.namespace, labels }, spec: denyAllSpec() },
+      { parent: this },
+    );
+    const served = model.versions.filter((version) => version.status !== "retired");
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-model-traffic`,
+      {
+        metadata: { name: "model-traffic", namespace: this.namespace, labels },
+        spec: allowModelTrafficSpec({
+          model: model.name,
+          ports: served.map((version) => version.port),
+          vpcCidr: args.vpcCidr,
+          ...(args.extraEgress ? { extraEgress: args.extraEgress } : {}),
+        }),
+      },
+      { parent: this },
+    );
+
+    for (const version of served) {
+      const image = args.images[version.version];
+      if (image === undefined)
+        throw new pulumi.ResourceError(`no image for ${model.name} ${version.version}`, this);
+      this.versions[version.version] = new ModelVersion(
+        version.workloadName,
+        {
+          model,
+          version,
+          namespace: this.namespace,
+          serviceAccountName: this.serviceAccountName,
+          image,
+          artifactUri: pulumi.interpolate`s3://${args.artifactBucket}/${model.name}/${version.version}/`,
+          gpu: args.gpu,
+        },
+        { parent: this },
+      );
+    }
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceAccountName: this.serviceAccountName,
+    });
+  }
+}

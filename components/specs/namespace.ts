@@ -1,0 +1,21 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type { ResolvedModel } from "../../catalogue";
+import { modelNamespace } from "../../catalogue/names";
+import { modelLabels } from "./labels";
+
+/** Pod Security Admission at `restricted` for enforce, warn and audit (Pod Security Standards). */
+export const POD_SECURITY_LABELS = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/enforce-version": "latest",
+  "pod-security.kubernetes.io/warn": "restricted",
+  "pod-security.kubernetes.io/warn-version": "latest",
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/audit-version": "latest",
+};
+
+export function namespaceMetadata(model: ResolvedModel): k8s.types.input.meta.v1.ObjectMeta {
+  return {
+    name: modelNamespace(model.name),
+    labels: { ...modelLabels(model), ...POD_SECURITY_LABELS },
+  };
+}
