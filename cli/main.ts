@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { catalogueJsonSchema } from "../catalogue";
+import { runPlanCommand } from "./plan";
+import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
 
 const USAGE_ERROR = 2;
@@ -30,6 +32,35 @@ function buildProgram(): Command {
     )
     .action((file: string, options: { environment?: string }) => {
       process.exitCode = runValidate(file, options);
+    });
+
+  program
+    .command("plan")
+    .description(
+      "Plan a stack offline: its own program under Pulumi's mock runtime, no credentials. Writes plan.json and one manifest per Kubernetes object.",
+    )
+    .addOption(
+      new Option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use").default(
+        "dev",
+      ),
+    )
+    .addOption(
+      new Option(
+        "-c, --catalogue <file>",
+        "catalogue to plan (default: the stack's maas:catalogue)",
+      ),
+    )
+    .addOption(
+      new Option("--json <file>", "where to write the plan (default: out/<stack>/plan.json)"),
+    )
+    .addOption(
+      new Option(
+        "--manifests <dir>",
+        "where to write the manifests (default: out/<stack>/manifests)",
+      ),
+    )
+    .action(async (options: PlanCommandOptions) => {
+      process.exitCode = await runPlanCommand(options);
     });
 
   program

@@ -48,7 +48,12 @@ describe("resolve", () => {
   it("resolves build contexts relative to the catalogue file, as project-relative POSIX paths, with their content digest", () => {
     const [model] = resolvedOf(BASELINE).models;
     const { contentDigest, ...source } = model?.versions[2]?.image as { contentDigest: string };
-    expect(source).toEqual({ kind: "build", context: "test/fixtures/server", dockerfile: "Dockerfile", args: {} });
+    expect(source).toEqual({
+      kind: "build",
+      context: "test/fixtures/server",
+      dockerfile: "Dockerfile",
+      args: {},
+    });
     expect(contentDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 

@@ -1,0 +1,50 @@
+/** `maas plan`: the offline plan of a stack, written as plan.json and manifests, summarised on stdout. */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { manifestText } from "../plan/manifests";
+import { runPlan } from "../plan/run";
+import { catalogueSummary, resourceCounts } from "../plan/summary";
+
+export interface PlanCommandOptions {
+  stack: string;
+  catalogue?: string;
+  json?: string;
+  manifests?: string;
+}
+
+/** Manifest files this command writes; only these are cleared before writing new ones. */
+const MANIFEST_FILE = /^[0-9]{2}-[a-z]+-[a-z0-9.-]+\.yaml$/;
+
+export async function runPlanCommand(options: PlanCommandOptions): Promise<number> {
+  const result = await runPlan({
+    stack: options.stack,
+    ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+  });
+  if (!result.ok) {
+    for (const problem of result.problems) process.stdout.write(`${problem}\n`);
+    process.stderr.write(`maas plan: stack ${options.stack} not planned; nothing was written\n`);
+    return 1;
+  }
+  const jsonFile = options.json ?? join("out", options.stack, "plan.json");
+  const manifestDir = options.manifests ?? join("out", options.stack, "manifests");
+  mkdirSync(dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, `${JSON.stringify(result.plan, null, 2)}\n`);
+  mkdirSync(manifestDir, { recursive: true });
+  for (const file of readdirSync(manifestDir))
+    if (MANIFEST_FILE.test(file)) rmSync(join(manifestDir, file));
+  for (const manifest of result.manifests)
+    writeFileSync(join(manifestDir, manifest.file), manifestText(manifest));
+
+  const { plan } = result;
+  process.stdout.write(
+    [
+      `maas plan: stack ${plan.stack}, environment ${plan.environment}, catalogue ${plan.catalogue}`,
+      ...catalogueSummary(result.catalogue),
+      resourceCounts(plan.resources),
+      `wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`,
+      `note: ${plan.note}`,
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}

@@ -1,0 +1,84 @@
+/**
+ * A model's AWS identity: an IAM role that only the model's ServiceAccount can assume (IRSA or
+ * EKS Pod Identity, chosen by stack config) and that may only read the model's own artifacts.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  artifactReadPolicy,
+  irsaTrustPolicy,
+  podIdentityTrustPolicy,
+} from "./specs/model-policies";
+import type { ServiceAccountRef } from "./specs/model-policies";
+
+export type IdentityBinding =
+  { mode: "irsa"; oidcProviderArn: string } | { mode: "pod-identity"; clusterName: string };
+
+export interface ModelIdentityArgs {
+  model: string;
+  /** IAM role name (fits 64 characters; names.ts). */
+  roleName: string;
+  serviceAccount: ServiceAccountRef;
+  binding: IdentityBinding;
+  bucketArn: pulumi.Input<string>;
+  keyArn: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  /** Tags of the role (the model and its owner; stack-wide tags come from the provider). */
+  tags: Record<string, string>;
+}
+
+export class ModelIdentity extends pulumi.ComponentResource {
+  public readonly role: aws.iam.Role;
+  /** Annotations the ServiceAccount needs (IRSA); empty for Pod Identity. */
+  public readonly serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+
+  constructor(name: string, args: ModelIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("maas:identity:ModelIdentity", name, {}, opts);
+    const { binding } = args;
+    const trust =
+      binding.mode === "irsa"
+        ? irsaTrustPolicy(binding.oidcProviderArn, args.serviceAccount)
+        : podIdentityTrustPolicy(binding.clusterName, args.serviceAccount);
+
+    this.role = new aws.iam.Role(
+      name,
+      {
+        name: args.roleName,
+        description: `maas: model ${args.model} reads its artifacts`,
+        assumeRolePolicy: JSON.stringify(trust),
+        maxSessionDuration: 3600,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-artifacts`,
+      {
+        role: this.role.name,
+        policy: pulumi
+          .all([args.bucketArn, args.keyArn, args.region])
+          .apply(([bucketArn, keyArn, region]) =>
+            JSON.stringify(artifactReadPolicy({ model: args.model, bucketArn, keyArn, region })),
+          ),
+      },
+      { parent: this },
+    );
+
+    if (binding.mode === "pod-identity") {
+      new aws.eks.PodIdentityAssociation(
+        name,
+        {
+          clusterName: binding.clusterName,
+          namespace: args.serviceAccount.namespace,
+          serviceAccount: args.serviceAccount.serviceAccount,
+          roleArn: this.role.arn,
+        },
+        { parent: this },
+      );
+      this.serviceAccountAnnotations = {};
+    } else {
+      this.serviceAccountAnnotations = { "eks.amazonaws.com/role-arn": this.role.arn };
+    }
+    this.registerOutputs({ roleArn: this.role.arn });
+  }
+}

@@ -1,0 +1,45 @@
+/** ECR repository naming and lifecycle rules for a model's images. */
+import { fitName, NAME_LIMITS } from "../../catalogue/names";
+
+/** The one mutable tag: the BuildKit registry cache. Every image tag is immutable. */
+export const BUILD_CACHE_TAG = "buildcache";
+
+/** `maas/<stack>/<model>`: one repository per model and stack. */
+export function repositoryName(stack: string, model: string): string {
+  return fitName(`maas/${stack}/${model}`, NAME_LIMITS.ecrRepository);
+}
+
+/** The tag of a build: unique per content, so an immutable tag is never pushed twice differently. */
+export function imageTag(contentDigest: string): string {
+  return `ctx-${contentDigest.replace(/^sha256:/, "").slice(0, 16)}`;
+}
+
+/** Expire untagged images after a week; keep the newest `keep` tagged images (ECR.3). */
+export function lifecyclePolicy(keep: number): object {
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: "Expire untagged images (superseded cache layers, failed pushes) after 7 days",
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: 7,
+        },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 2,
+        description: `Keep the ${keep} most recent image builds`,
+        selection: {
+          tagStatus: "tagged",
+          tagPatternList: ["ctx-*"],
+          countType: "imageCountMoreThan",
+          countNumber: keep,
+        },
+        action: { type: "expire" },
+      },
+    ],
+  };
+}

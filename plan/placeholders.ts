@@ -1,0 +1,201 @@
+/**
+ * Deterministic stand-ins for what providers compute (ids, ARNs, URLs, digests), derived from
+ * resource names, so an offline plan is complete and byte-identical across runs. They are
+ * placeholders, not predictions: real values appear only under `pulumi up`.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The account ID AWS uses in its documentation: obviously not a real one. */
+export const PLACEHOLDER_ACCOUNT = "123456789012";
+
+export interface PlaceholderContext {
+  region: string;
+}
+
+function hex(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+function uuid(text: string): string {
+  const h = hex(text, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+type State = Record<string, unknown>;
+type Computed = (
+  name: string,
+  inputs: State,
+  context: PlaceholderContext,
+) => { id: string; state: State };
+
+const arn = (context: PlaceholderContext, service: string, resource: string, regional = true) =>
+  `arn:aws:${service}:${regional ? context.region : ""}:${PLACEHOLDER_ACCOUNT}:${resource}`;
+
+/** Provider-assigned names look like Pulumi's auto-names: the logical name and a suffix. */
+const autoName = (name: string, inputs: State, key = "name") =>
+  typeof inputs[key] === "string" ? inputs[key] : `${name}-${hex(name, 7)}`;
+
+const COMPUTED: Record<string, Computed> = {
+  "aws:kms/key:Key": (name, inputs, context) => {
+    const keyId = uuid(name);
+    return { id: keyId, state: { ...inputs, keyId, arn: arn(context, "kms", `key/${keyId}`) } };
+  },
+  "aws:s3/bucket:Bucket": (name, inputs) => {
+    const bucket = autoName(name, inputs, "bucket");
+    return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
+  },
+  "aws:dynamodb/table:Table": (name, inputs, context) => {
+    const table = autoName(name, inputs);
+    return {
+      id: table,
+      state: { ...inputs, name: table, arn: arn(context, "dynamodb", `table/${table}`) },
+    };
+  },
+  "aws:ecr/repository:Repository": (name, inputs, context) => {
+    const repository = autoName(name, inputs);
+    return {
+      id: repository,
+      state: {
+        ...inputs,
+        name: repository,
+        registryId: PLACEHOLDER_ACCOUNT,
+        repositoryUrl: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${context.region}.amazonaws.com/${repository}`,
+        arn: arn(context, "ecr", `repository/${repository}`),
+      },
+    };
+  },
+  "aws:iam/role:Role": (name, inputs) => {
+    const role = autoName(name, inputs);
+    return {
+      id: role,
+      state: {
+        ...inputs,
+        name: role,
+        arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/${role}`,
+        uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
+      },
+    };
+  },
+  "docker-build:index:Image": (name, inputs) => {
+    const digest = `sha256:${hex(`${name}\n${JSON.stringify(inputs.tags)}`, 64)}`;
+    const tag =
+      Array.isArray(inputs.tags) && typeof inputs.tags[0] === "string" ? inputs.tags[0] : name;
+    return {
+      id: digest,
+      state: {
+        ...inputs,
+        digest,
+        ref: `${tag}@${digest}`,
+        contextHash: hex(`context:${name}`, 64),
+      },
+    };
+  },
+  "aws:sns/topic:Topic": (name, inputs, context) => {
+    const topic = autoName(name, inputs);
+    return {
+      id: arn(context, "sns", topic),
+      state: { ...inputs, name: topic, arn: arn(context, "sns", topic) },
+    };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": (name, inputs, context) => {
+    const lb = autoName(name, inputs);
+    const suffix = `app/${lb}/${hex(name, 16)}`;
+    const state = {
+      ...inputs,
+      name: lb,
+      arn: arn(context, "elasticloadbalancing", `loadbalancer/${suffix}`),
+      arnSuffix: suffix,
+    };
+    return {
+      id: state.arn,
+      state: {
+        ...state,
+        dnsName: `internal-${lb}-${hex(name, 10)}.${context.region}.elb.amazonaws.com`,
+        zoneId: "Z0PLACEHOLDER",
+      },
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (name, inputs, context) => {
+    const group = autoName(name, inputs);
+    const suffix = `targetgroup/${group}/${hex(name, 16)}`;
+    const state = {
+      ...inputs,
+      name: group,
+      arn: arn(context, "elasticloadbalancing", suffix),
+      arnSuffix: suffix,
+    };
+    return { id: state.arn, state };
+  },
+};
+
+/** Kubernetes objects: the provider auto-names those without metadata.name. */
+function kubernetesObject(name: string, inputs: State): { id: string; state: State } {
+  const metadata = (inputs.metadata ?? {}) as State;
+  const objectName = typeof metadata.name === "string" ? metadata.name : `${name}-${hex(name, 8)}`;
+  const namespace = typeof metadata.namespace === "string" ? `${metadata.namespace}/` : "";
+  return {
+    id: `${namespace}${objectName}`,
+    state: { ...inputs, metadata: { ...metadata, name: objectName } },
+  };
+}
+
+export function placeholderResource(
+  args: pulumi.runtime.MockResourceArgs,
+  context: PlaceholderContext,
+): { id: string; state: State } {
+  const inputs = (args.inputs ?? {}) as State;
+  const computed = COMPUTED[args.type];
+  if (computed) return computed(args.name, inputs, context);
+  if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm"))
+    return kubernetesObject(args.name, inputs);
+  if (args.type.startsWith("aws:")) {
+    // Every other AWS resource: an ARN from its module and name, the name as its id.
+    const [, module = "aws"] = args.type.split(":");
+    const service = module.split("/")[0] ?? module;
+    return {
+      id: `${args.name}-${hex(args.name, 8)}`,
+      state: { ...inputs, arn: arn(context, service, args.name) },
+    };
+  }
+  return { id: `${args.name}-${hex(args.name, 8)}`, state: inputs };
+}
+
+/** Provider functions the program calls, with placeholder answers; anything else is a bug here. */
+export function placeholderCall(
+  args: pulumi.runtime.MockCallArgs,
+  context: PlaceholderContext,
+): Record<string, unknown> {
+  const inputs = (args.inputs ?? {}) as State;
+  switch (args.token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        accountId: PLACEHOLDER_ACCOUNT,
+        arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:user/placeholder`,
+        userId: "PLACEHOLDER",
+        id: PLACEHOLDER_ACCOUNT,
+      };
+    case "aws:index/getRegion:getRegion":
+      return { name: context.region, region: context.region, id: context.region };
+    case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+      return {
+        userName: "AWS",
+        password: "placeholder-ecr-password",
+        authorizationToken: "placeholder-ecr-token",
+        proxyEndpoint: `https://${PLACEHOLDER_ACCOUNT}.dkr.ecr.${context.region}.amazonaws.com`,
+        expiresAt: "placeholder",
+        id: context.region,
+        region: context.region,
+      };
+    case "docker:index/getRegistryImage:getRegistryImage":
+      return {
+        name: inputs.name,
+        sha256Digest: `sha256:${hex(`registry:${String(inputs.name)}`, 64)}`,
+        id: String(inputs.name),
+      };
+    default:
+      throw new Error(
+        `unexpected provider function ${args.token}: the offline plan has no placeholder for it (plan/placeholders.ts)`,
+      );
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Runs a Pulumi program under Pulumi's own mock runtime (pulumi.runtime.setMocks) and records
+ * every resource registration as the engine would receive it: URN, type, name, parent,
+ * inputs, dependencies and resource options. Provider-computed values come from placeholders.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type {
+  RegisterResourceRequest,
+  RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
+import { placeholderCall, placeholderResource } from "./placeholders";
+import type { PlaceholderContext } from "./placeholders";
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent?: string;
+  /** False for component resources (and the stack), which only group others. */
+  custom: boolean;
+  /** URN of the explicit provider, when one is set. */
+  provider?: string;
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  /** Resource options that change how the engine treats the resource, when set. */
+  options?: {
+    protect?: true;
+    retainOnDelete?: true;
+    deleteBeforeReplace?: true;
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
+    customTimeouts?: { create?: string; update?: string; delete?: string };
+  };
+}
+
+export interface RecordOptions {
+  project: string;
+  stack: string;
+  /** Stack config by full key (`maas:environment`), as the Pulumi CLI would pass it. */
+  config: Record<string, string>;
+  secretKeys: string[];
+  placeholders: PlaceholderContext;
+}
+
+export interface Recording {
+  resources: RecordedResource[];
+  /** The stack outputs, resolved with placeholders. */
+  outputs: Record<string, unknown>;
+}
+
+/** The parts of Pulumi's MockMonitor this module reaches into (see recordProgram). */
+interface MockMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(
+    request: RegisterResourceRequest,
+    callback: (error: unknown, response?: RegisterResourceResponse) => void,
+  ): Promise<void>;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The engine's URN: the parent's full type chain (not only its last type, as the mock runtime
+ * builds it), and no prefix for children of the root stack.
+ */
+export function engineUrn(
+  stack: string,
+  project: string,
+  parent: string,
+  type: string,
+  name: string,
+): string {
+  const parentType = parent ? (parent.split("::")[2] ?? "") : "";
+  const qualifiedType =
+    parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
+}
+
+/** Plain JSON of a serialised property: secrets masked, resource references as their URN. */
+export function plainProperty(value: unknown): unknown {
+  if (value === pulumi.runtime.unknownValue) return "[unknown]";
+  if (Array.isArray(value)) return value.map(plainProperty);
+  if (value === null || typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  switch (object[pulumi.runtime.specialSigKey]) {
+    case pulumi.runtime.specialSecretSig:
+      return "[secret]";
+    case pulumi.runtime.specialResourceSig:
+      return object.urn;
+    case undefined:
+      return Object.fromEntries(
+        Object.entries(object).map(([key, inner]) => [key, plainProperty(inner)]),
+      );
+    default:
+      return "[asset]";
+  }
+}
+
+function optionsOf(request: RegisterResourceRequest): RecordedResource["options"] {
+  const timeouts = request.getCustomtimeouts();
+  const customTimeouts = timeouts
+    ? Object.fromEntries(
+        Object.entries({
+          create: timeouts.getCreate(),
+          update: timeouts.getUpdate(),
+          delete: timeouts.getDelete(),
+        }).filter(([, value]) => value),
+      )
+    : {};
+  const options: NonNullable<RecordedResource["options"]> = {
+    ...(request.getProtect() ? { protect: true as const } : {}),
+    ...(request.getRetainondelete() ? { retainOnDelete: true as const } : {}),
+    ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
+    ...(request.getIgnorechangesList().length > 0
+      ? { ignoreChanges: request.getIgnorechangesList() }
+      : {}),
+    ...(request.getReplaceonchangesList().length > 0
+      ? { replaceOnChanges: request.getReplaceonchangesList() }
+      : {}),
+    ...(Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
+  };
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/**
+ * Runs `program` as the stack's root (as the Pulumi CLI does) and returns what it registered.
+ * Only one program can run at a time in a process: the Pulumi runtime is process-wide state.
+ */
+export async function recordProgram(
+  options: RecordOptions,
+  program: () => unknown,
+): Promise<Recording> {
+  const resources: RecordedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => placeholderResource(args, options.placeholders),
+      call: (args) => placeholderCall(args, options.placeholders),
+    },
+    options.project,
+    options.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+
+  // The mock runtime hands mocks neither parents nor dependencies nor options, and builds URNs
+  // from the parent's last type only. Wrap its monitor (pinned @pulumi/pulumi version; the plan
+  // tests fail if these internals move) to record what the engine would receive.
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+  monitor.newUrn = (parent, type, name) =>
+    engineUrn(options.stack, options.project, parent, type, name);
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (!error && response) {
+        resources.push({
+          urn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          ...(request.getParent() ? { parent: request.getParent() } : {}),
+          custom: request.getCustom(),
+          ...(request.getProvider()
+            ? { provider: request.getProvider().split("::").slice(0, 4).join("::") }
+            : {}),
+          inputs: (plainProperty(request.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<
+            string,
+            unknown
+          >,
+          dependencies: [...new Set(request.getDependenciesList())].sort(),
+          ...(optionsOf(request) ? { options: optionsOf(request) } : {}),
+        });
+      }
+      callback(error, response);
+    });
+
+  try {
+    const outputs = ((await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()))) ??
+      {}) as Record<string, unknown>;
+    // Registrations started by applies may still be in flight: wait for the runtime to drain.
+    await pulumi.runtime.disconnect();
+    return {
+      resources,
+      outputs: plainProperty(JSON.parse(JSON.stringify(outputs))) as Record<string, unknown>,
+    };
+  } finally {
+    pulumi.runtime.disconnectSync();
+  }
+}

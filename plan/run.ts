@@ -1,0 +1,110 @@
+/**
+ * The offline plan: the stack's own program, run under Pulumi's mock runtime with the stack's
+ * config, recorded as plan.json and Kubernetes manifests. No credentials, no cluster, no network.
+ */
+import type { ResolvedCatalogue } from "../catalogue";
+import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
+import { program } from "../stack/program";
+import { readSettings, SettingsError } from "../stack/settings";
+import type { ConfigSource, StackSettings } from "../stack/settings";
+import * as pulumi from "@pulumi/pulumi";
+import { canonical } from "./canonical";
+import { kubernetesManifests } from "./manifests";
+import type { Manifest } from "./manifests";
+import { recordProgram } from "./record";
+import type { RecordedResource } from "./record";
+import { readStackConfig, StackConfigError } from "./stack-config";
+
+export const PLACEHOLDER_NOTE =
+  "Inputs as the program registers them, not a provider diff. Provider-computed values (ids, ARNs, URLs, image digests, auto-names) are deterministic placeholders derived from resource names; secrets are masked.";
+
+export interface Plan {
+  project: string;
+  stack: string;
+  environment: string;
+  catalogue: string;
+  note: string;
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+  stack: string;
+  /** Overrides the stack's maas:catalogue. */
+  catalogue?: string;
+  /** The Pulumi project directory (default: the working directory, where the program runs). */
+  projectDir?: string;
+}
+
+export type PlanResult =
+  | {
+      ok: true;
+      plan: Plan;
+      manifests: Manifest[];
+      catalogue: ResolvedCatalogue;
+      settings: StackSettings;
+    }
+  | { ok: false; problems: string[] };
+
+function configSource(config: Record<string, string>, secretKeys: string[]): ConfigSource {
+  return {
+    get: (key) => config[key],
+    getSecret: (key) =>
+      config[key] === undefined
+        ? undefined
+        : secretKeys.includes(key)
+          ? pulumi.secret(config[key])
+          : pulumi.output(config[key]),
+  };
+}
+
+export async function runPlan(options: PlanOptions): Promise<PlanResult> {
+  let stackConfig;
+  let settings: StackSettings;
+  try {
+    stackConfig = readStackConfig(options.projectDir ?? process.cwd(), options.stack);
+    if (options.catalogue !== undefined) stackConfig.config[`maas:catalogue`] = options.catalogue;
+    settings = readSettings(
+      configSource(stackConfig.config, stackConfig.secretKeys),
+      stackConfig.project,
+      options.stack,
+    );
+  } catch (error) {
+    if (error instanceof SettingsError) return { ok: false, problems: error.problems };
+    if (error instanceof StackConfigError) return { ok: false, problems: [error.message] };
+    throw error;
+  }
+  // The program would refuse an invalid catalogue too; checking first keeps the errors exact.
+  const checked = checkCatalogueFile(settings.catalogue, { environment: settings.environment });
+  if (!checked.ok) return { ok: false, problems: checked.problems.map(formatProblem) };
+
+  const recording = await recordProgram(
+    {
+      project: stackConfig.project,
+      stack: options.stack,
+      config: stackConfig.config,
+      secretKeys: stackConfig.secretKeys,
+      placeholders: { region: settings.region },
+    },
+    program,
+  );
+  const resources = [...recording.resources].sort((a, b) =>
+    a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
+  );
+  const plan: Plan = {
+    project: stackConfig.project,
+    stack: options.stack,
+    environment: settings.environment,
+    catalogue: settings.catalogue,
+    note: PLACEHOLDER_NOTE,
+    resources: resources.map((resource) => canonical(resource) as RecordedResource),
+    outputs: canonical(recording.outputs) as Record<string, unknown>,
+  };
+  return {
+    ok: true,
+    plan,
+    manifests: kubernetesManifests(resources, settings.region),
+    catalogue: resolveChecked(checked, settings.environment),
+    settings,
+  };
+}
