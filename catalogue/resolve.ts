@@ -155,7 +155,7 @@ export function resolveImageSource(
   };
   return {
     kind: "build",
-    context: posix.normalize(posix.join(catalogueDir, build.context.replace(/\\/g, "/"))),
+    context: projectPath(catalogueDir, build.context),
     dockerfile: build.dockerfile ?? "Dockerfile",
     args: Object.fromEntries(
       Object.entries(build.args ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
@@ -179,4 +179,12 @@ export function compareVersions(a: string, b: string): number {
     return x < y ? -1 : 1;
   }
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A build context as a POSIX path relative to the project root (absolute paths stay absolute). */
+function projectPath(catalogueDir: string, context: string): string {
+  const path = context.replace(/\\/g, "/");
+  return posix.isAbsolute(path)
+    ? posix.normalize(path)
+    : posix.normalize(posix.join(catalogueDir, path));
 }

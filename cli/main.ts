@@ -59,6 +59,12 @@ function buildProgram(): Command {
         "where to write the manifests (default: out/<stack>/manifests)",
       ),
     )
+    .addOption(
+      new Option(
+        "--config <key=value...>",
+        "config over the stack's, like pulumi preview --config (e.g. maas:protect=true)",
+      ),
+    )
     .action(async (options: PlanCommandOptions) => {
       process.exitCode = await runPlanCommand(options);
     });

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { manifestText } from "../plan/manifests";
 import { runPlan } from "../plan/run";
+import { KUBERNETES_RULES } from "../policy";
 import { catalogueSummary, resourceCounts } from "../plan/summary";
 
 export interface PlanCommandOptions {
@@ -10,14 +11,34 @@ export interface PlanCommandOptions {
   catalogue?: string;
   json?: string;
   manifests?: string;
+  /** `key=value` pairs over the stack's config. */
+  config?: string[];
+}
+
+/** `maas:protect=true` -> ["maas:protect", "true"]; keys without a namespace get `maas:`. */
+export function parseConfigPairs(pairs: string[]): Record<string, string> | string {
+  const config: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at <= 0) return `--config ${pair}: expected key=value`;
+    const key = pair.slice(0, at);
+    config[key.includes(":") ? key : `maas:${key}`] = pair.slice(at + 1);
+  }
+  return config;
 }
 
 /** Manifest files this command writes; only these are cleared before writing new ones. */
 const MANIFEST_FILE = /^[0-9]{2}-[a-z]+-[a-z0-9.-]+\.yaml$/;
 
 export async function runPlanCommand(options: PlanCommandOptions): Promise<number> {
+  const config = parseConfigPairs(options.config ?? []);
+  if (typeof config === "string") {
+    process.stderr.write(`maas plan: ${config}\n`);
+    return 2;
+  }
   const result = await runPlan({
     stack: options.stack,
+    config,
     ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
   });
   if (!result.ok) {
@@ -41,10 +62,13 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
       `maas plan: stack ${plan.stack}, environment ${plan.environment}, catalogue ${plan.catalogue}`,
       ...catalogueSummary(result.catalogue),
       resourceCounts(plan.resources),
+      result.violations.length === 0
+        ? `Kubernetes checks: ${result.manifests.length} objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length} rules of RULES.md 1-14 pass`
+        : `Kubernetes checks: ${result.violations.length} violation(s):\n${result.violations.map((v) => `  ${v.rule}: ${v.object}: ${v.message}`).join("\n")}`,
       `wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`,
       `note: ${plan.note}`,
       "",
     ].join("\n"),
   );
-  return 0;
+  return result.violations.length === 0 ? 0 : 1;
 }

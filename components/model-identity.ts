@@ -29,8 +29,8 @@ export interface ModelIdentityArgs {
 
 export class ModelIdentity extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
-  /** Annotations the ServiceAccount needs (IRSA); empty for Pod Identity. */
-  public readonly serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+  /** Annotations the ServiceAccount needs (IRSA); none for Pod Identity. */
+  public readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 
   constructor(name: string, args: ModelIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:identity:ModelIdentity", name, {}, opts);
@@ -75,7 +75,6 @@ export class ModelIdentity extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.serviceAccountAnnotations = {};
     } else {
       this.serviceAccountAnnotations = { "eks.amazonaws.com/role-arn": this.role.arn };
     }

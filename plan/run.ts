@@ -8,6 +8,8 @@ import { program } from "../stack/program";
 import { readSettings, SettingsError } from "../stack/settings";
 import type { ConfigSource, StackSettings } from "../stack/settings";
 import * as pulumi from "@pulumi/pulumi";
+import { checkKubernetesObjects } from "../policy";
+import type { KubernetesObject, Violation } from "../policy";
 import { canonical } from "./canonical";
 import { kubernetesManifests } from "./manifests";
 import type { Manifest } from "./manifests";
@@ -34,6 +36,8 @@ export interface PlanOptions {
   catalogue?: string;
   /** The Pulumi project directory (default: the working directory, where the program runs). */
   projectDir?: string;
+  /** Config values over the stack's (`maas:protect` -> `true`), like `pulumi preview --config`. */
+  config?: Record<string, string>;
 }
 
 export type PlanResult =
@@ -43,6 +47,8 @@ export type PlanResult =
       manifests: Manifest[];
       catalogue: ResolvedCatalogue;
       settings: StackSettings;
+      /** RULES.md 1-14 on the Kubernetes objects; production rules when the stack is protected. */
+      violations: Violation[];
     }
   | { ok: false; problems: string[] };
 
@@ -63,7 +69,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   let settings: StackSettings;
   try {
     stackConfig = readStackConfig(options.projectDir ?? process.cwd(), options.stack);
-    if (options.catalogue !== undefined) stackConfig.config[`maas:catalogue`] = options.catalogue;
+    Object.assign(stackConfig.config, options.config ?? {});
+    if (options.catalogue !== undefined) stackConfig.config["maas:catalogue"] = options.catalogue;
     settings = readSettings(
       configSource(stackConfig.config, stackConfig.secretKeys),
       stackConfig.project,
@@ -100,10 +107,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     resources: resources.map((resource) => canonical(resource) as RecordedResource),
     outputs: canonical(recording.outputs) as Record<string, unknown>,
   };
+  const manifests = kubernetesManifests(resources, settings.region);
+  const objects = manifests.map((manifest) => manifest.object as KubernetesObject);
   return {
     ok: true,
     plan,
-    manifests: kubernetesManifests(resources, settings.region),
+    manifests,
+    violations: checkKubernetesObjects(objects, { production: settings.protect }),
     catalogue: resolveChecked(checked, settings.environment),
     settings,
   };

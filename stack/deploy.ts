@@ -99,7 +99,9 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
         model,
         images: images.references,
         artifactBucket: registry.bucketName,
-        serviceAccountAnnotations: identity.serviceAccountAnnotations,
+        ...(identity.serviceAccountAnnotations
+          ? { serviceAccountAnnotations: identity.serviceAccountAnnotations }
+          : {}),
         vpcCidr: settings.network.vpcCidr,
         ...(settings.identity.mode === "pod-identity"
           ? {

@@ -1,0 +1,92 @@
+/**
+ * Typed access to the Kubernetes objects of a plan, for the rules in this folder. The types are
+ * kubernetes-models' interfaces, generated from the same OpenAPI schema the objects are
+ * validated against.
+ */
+import type { IDeployment } from "kubernetes-models/apps/v1";
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
+import type { INamespace, IPodSpec, IService, IServiceAccount } from "kubernetes-models/v1";
+
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+interface Kinds {
+  Deployment: IDeployment;
+  HorizontalPodAutoscaler: IHorizontalPodAutoscaler;
+  NetworkPolicy: INetworkPolicy;
+  PodDisruptionBudget: IPodDisruptionBudget;
+  Namespace: INamespace;
+  Service: IService;
+  ServiceAccount: IServiceAccount;
+}
+
+export type Typed<K extends keyof Kinds> = Kinds[K] & KubernetesObject;
+
+export interface Violation {
+  /** Rule id, e.g. `RULES-3/pod-security`. */
+  rule: string;
+  /** `Kind namespace/name`. */
+  object: string;
+  message: string;
+}
+
+export interface RuleContext {
+  /** Production stacks get the stricter checks (HPA minimum of two replicas). */
+  production: boolean;
+}
+
+export interface Rule {
+  id: string;
+  description: string;
+  check(objects: KubernetesObject[], context: RuleContext): Violation[];
+}
+
+export function describeObject(object: KubernetesObject): string {
+  return `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
+}
+
+export function ofKind<K extends keyof Kinds>(objects: KubernetesObject[], kind: K): Typed<K>[] {
+  return objects.filter((object) => object.kind === kind) as Typed<K>[];
+}
+
+export function sameNamespace(a: KubernetesObject, b: KubernetesObject): boolean {
+  return a.metadata.namespace === b.metadata.namespace;
+}
+
+/** True when every label of `selector` is on `labels` (an absent selector selects nothing). */
+export function selects(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
+  return !!selector && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+}
+
+export interface PodTemplate {
+  owner: Typed<"Deployment">;
+  labels: Record<string, string>;
+  spec: IPodSpec;
+}
+
+/** Pod templates with the Deployment that owns them. */
+export function podTemplates(objects: KubernetesObject[]): PodTemplate[] {
+  return ofKind(objects, "Deployment").map((owner) => ({
+    owner,
+    labels: owner.spec?.template.metadata?.labels ?? {},
+    spec: owner.spec?.template.spec ?? { containers: [] },
+  }));
+}
+
+export function report(rule: string, object: KubernetesObject, messages: string[]): Violation[] {
+  return messages.map((message) => ({ rule, object: describeObject(object), message }));
+}

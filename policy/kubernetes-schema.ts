@@ -1,0 +1,36 @@
+/**
+ * Validates Kubernetes objects against the Kubernetes OpenAPI schema, with the validators
+ * kubernetes-models generates from it: types, required fields, formats. (Unknown fields are
+ * caught earlier, by the @pulumi/kubernetes input types the spec builders are written against.)
+ */
+import { Deployment } from "kubernetes-models/apps/v1";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+
+type Validatable = { validate(): void };
+type ModelClass = new (data: never) => Validatable;
+
+const MODELS: Record<string, ModelClass> = {
+  "apps/v1/Deployment": Deployment,
+  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "v1/Namespace": Namespace,
+  "v1/Service": Service,
+  "v1/ServiceAccount": ServiceAccount,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+};
+
+/** The schema problem of `object` (naming the field), or undefined when it is valid. Unknown kinds are a problem too. */
+export function kubernetesSchemaProblem(object: Record<string, unknown>): string | undefined {
+  const key = `${String(object.apiVersion)}/${String(object.kind)}`;
+  const Model = MODELS[key];
+  if (!Model) return `no OpenAPI schema known for ${key}`;
+  try {
+    new Model(object as never).validate();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

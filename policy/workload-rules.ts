@@ -1,0 +1,207 @@
+/**
+ * RULES.md items 1-7: what every model-server pod and Deployment must get right. Each rule is
+ * a pure function over the plan's Kubernetes objects (kube-score / kube-linter / Polaris style).
+ */
+import type { IContainer, IPodSpec, IProbe } from "kubernetes-models/v1";
+import { ofKind, podTemplates, report, sameNamespace, selects } from "./kubernetes-objects";
+import type { KubernetesObject, Rule, Violation } from "./kubernetes-objects";
+
+/** Runs `check` on every container of every pod template. */
+function perContainer(
+  rule: string,
+  objects: KubernetesObject[],
+  check: (container: IContainer, pod: IPodSpec) => string[],
+): Violation[] {
+  return podTemplates(objects).flatMap(({ owner, spec }) =>
+    spec.containers.flatMap((container) =>
+      check(container, spec).map((message) => ({
+        rule,
+        object: `${owner.kind} ${owner.metadata.namespace}/${owner.metadata.name} container ${container.name}`,
+        message,
+      })),
+    ),
+  );
+}
+
+const containerResources: Rule = {
+  id: "RULES-1/container-resources",
+  description: "Every container requests CPU and memory and limits memory.",
+  check: (objects) =>
+    perContainer("RULES-1/container-resources", objects, (container) => [
+      ...(container.resources?.requests?.cpu ? [] : ["has no CPU request"]),
+      ...(container.resources?.requests?.memory ? [] : ["has no memory request"]),
+      ...(container.resources?.limits?.memory ? [] : ["has no memory limit"]),
+    ]),
+};
+
+const imagePinned: Rule = {
+  id: "RULES-2/image-pinned",
+  description: "Images are pinned by digest and pulled IfNotPresent.",
+  check: (objects) =>
+    perContainer("RULES-2/image-pinned", objects, (container) => [
+      ...(/@sha256:[a-f0-9]{64}$/.test(container.image ?? "")
+        ? []
+        : [`image ${container.image ?? "(none)"} is not pinned by digest`]),
+      ...(container.imagePullPolicy === "IfNotPresent"
+        ? []
+        : [`imagePullPolicy is ${container.imagePullPolicy ?? "unset"}, not IfNotPresent`]),
+    ]),
+};
+
+const podSecurity: Rule = {
+  id: "RULES-3/pod-security",
+  description:
+    "Non-root (UID >= 10000), no privilege escalation, read-only root, no capabilities, RuntimeDefault seccomp, no host access.",
+  check: (objects) =>
+    perContainer("RULES-3/pod-security", objects, (container, pod) => {
+      const own = container.securityContext ?? {};
+      const runAsNonRoot = own.runAsNonRoot ?? pod.securityContext?.runAsNonRoot;
+      const runAsUser = own.runAsUser ?? pod.securityContext?.runAsUser;
+      const seccomp = own.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
+      const volumes = pod.volumes ?? [];
+      const tmp = (container.volumeMounts ?? []).find((mount) => mount.mountPath === "/tmp");
+      return [
+        ...(runAsNonRoot === true ? [] : ["runAsNonRoot is not true"]),
+        ...(runAsUser !== undefined && runAsUser >= 10000
+          ? []
+          : [`runAsUser ${String(runAsUser)} is not a UID >= 10000`]),
+        ...(own.allowPrivilegeEscalation === false
+          ? []
+          : ["allowPrivilegeEscalation is not false"]),
+        ...(own.readOnlyRootFilesystem === true ? [] : ["readOnlyRootFilesystem is not true"]),
+        ...((own.capabilities?.drop ?? []).includes("ALL") ? [] : ["capabilities do not drop ALL"]),
+        ...(own.capabilities?.add?.length ? ["adds capabilities"] : []),
+        ...(seccomp === "RuntimeDefault" ? [] : ["seccompProfile is not RuntimeDefault"]),
+        ...(own.privileged === true ? ["is privileged"] : []),
+        ...(pod.hostNetwork || pod.hostPID || pod.hostIPC
+          ? ["uses the host's network, PID or IPC namespace"]
+          : []),
+        ...(volumes.some((volume) => volume.hostPath) ? ["mounts a hostPath volume"] : []),
+        ...((container.ports ?? []).some((port) => port.hostPort !== undefined)
+          ? ["binds a hostPort"]
+          : []),
+        ...(volumes.some((volume) => volume.name === tmp?.name && volume.emptyDir)
+          ? []
+          : ["has no emptyDir at /tmp (the root filesystem is read-only)"]),
+      ];
+    }),
+};
+
+function probePort(probe: IProbe | undefined): string | number | undefined {
+  return probe?.httpGet?.port ?? probe?.tcpSocket?.port;
+}
+
+const probes: Rule = {
+  id: "RULES-4/probes",
+  description:
+    "Readiness on every container, liveness distinct from readiness, a startup probe, probes on declared ports.",
+  check: (objects) =>
+    perContainer("RULES-4/probes", objects, (container) => {
+      const declared = new Set<string | number>(
+        (container.ports ?? []).flatMap((port) => [
+          port.containerPort,
+          ...(port.name ? [port.name] : []),
+        ]),
+      );
+      const problems: string[] = [];
+      if (!container.readinessProbe) problems.push("has no readinessProbe");
+      if (!container.livenessProbe) problems.push("has no livenessProbe");
+      if (!container.startupProbe) problems.push("has no startupProbe for slow model loads");
+      if (
+        container.readinessProbe &&
+        JSON.stringify(container.readinessProbe) === JSON.stringify(container.livenessProbe)
+      ) {
+        problems.push("livenessProbe is identical to readinessProbe");
+      }
+      const byKind = {
+        readiness: container.readinessProbe,
+        liveness: container.livenessProbe,
+        startup: container.startupProbe,
+      };
+      for (const [kind, probe] of Object.entries(byKind)) {
+        const port = probePort(probe);
+        if (port !== undefined && !declared.has(port))
+          problems.push(`${kind} probe port ${port} is not a declared container port`);
+      }
+      return problems;
+    }),
+};
+
+const gracefulShutdown: Rule = {
+  id: "RULES-5/graceful-shutdown",
+  description: "A preStop delay, and a termination grace period longer than it.",
+  check: (objects) =>
+    perContainer("RULES-5/graceful-shutdown", objects, (container, pod) => {
+      const preStop = container.lifecycle?.preStop;
+      if (!preStop?.sleep && !preStop?.exec)
+        return ["has no preStop delay: the load balancer would still send to a stopping pod"];
+      const delay = preStop.sleep?.seconds;
+      const grace = pod.terminationGracePeriodSeconds ?? 30;
+      return delay !== undefined && grace <= delay
+        ? [`terminationGracePeriodSeconds ${grace} is not longer than the preStop delay ${delay}`]
+        : [];
+    }),
+};
+
+const deploymentStrategy: Rule = {
+  id: "RULES-6/deployment-strategy",
+  description:
+    "Selector within template labels; RollingUpdate with maxUnavailable 0 and maxSurge >= 1; progress deadline above minReadySeconds; no replicas under an HPA.",
+  check: (objects) =>
+    ofKind(objects, "Deployment").flatMap((deployment) => {
+      const spec = deployment.spec;
+      const rolling = spec?.strategy?.rollingUpdate;
+      const surge = rolling?.maxSurge;
+      const scaled = ofKind(objects, "HorizontalPodAutoscaler").some(
+        (hpa) =>
+          sameNamespace(hpa, deployment) &&
+          hpa.spec?.scaleTargetRef.name === deployment.metadata.name,
+      );
+      return report("RULES-6/deployment-strategy", deployment, [
+        ...(selects(spec?.selector.matchLabels, spec?.template.metadata?.labels)
+          ? []
+          : ["selector is not contained in the pod template's labels"]),
+        ...(spec?.strategy?.type === "RollingUpdate" ? [] : ["strategy is not RollingUpdate"]),
+        ...(rolling?.maxUnavailable === 0
+          ? []
+          : [`maxUnavailable is ${String(rolling?.maxUnavailable)}, not 0`]),
+        ...((typeof surge === "number" && surge >= 1) ||
+        (typeof surge === "string" && /^[1-9][0-9]*%$/.test(surge))
+          ? []
+          : ["maxSurge is below 1"]),
+        ...((spec?.progressDeadlineSeconds ?? 600) > (spec?.minReadySeconds ?? 0)
+          ? []
+          : ["progressDeadlineSeconds is not above minReadySeconds"]),
+        ...(scaled && spec?.replicas !== undefined
+          ? ["sets replicas although an HPA scales it"]
+          : []),
+      ]);
+    }),
+};
+
+const topologySpread: Rule = {
+  id: "RULES-7/topology-spread",
+  description: "Replicas spread across zones and nodes with constraints that select the pods.",
+  check: (objects) =>
+    podTemplates(objects).flatMap(({ owner, labels, spec }) => {
+      const constraints = spec.topologySpreadConstraints ?? [];
+      const keys = new Set(constraints.map((constraint) => constraint.topologyKey));
+      return report("RULES-7/topology-spread", owner, [
+        ...(keys.has("topology.kubernetes.io/zone") ? [] : ["does not spread across zones"]),
+        ...(keys.has("kubernetes.io/hostname") ? [] : ["does not spread across nodes"]),
+        ...constraints
+          .filter((c) => !selects(c.labelSelector?.matchLabels, labels))
+          .map((c) => `spread constraint on ${c.topologyKey} does not select the pods`),
+      ]);
+    }),
+};
+
+export const WORKLOAD_RULES: Rule[] = [
+  containerResources,
+  imagePinned,
+  podSecurity,
+  probes,
+  gracefulShutdown,
+  deploymentStrategy,
+  topologySpread,
+];

@@ -1,0 +1,138 @@
+/** `maas plan` as a user runs it: files written, summary, determinism, refusal of bad input. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { maas } from "../helpers/cli";
+
+function outputDir(): { json: string; manifests: string } {
+  const dir = mkdtempSync(join(tmpdir(), "maas-plan-cli-"));
+  return { json: join(dir, "plan.json"), manifests: join(dir, "manifests") };
+}
+
+function snapshot(out: { json: string; manifests: string }): Record<string, string> {
+  const files: Record<string, string> = { "plan.json": readFileSync(out.json, "utf8") };
+  for (const file of readdirSync(out.manifests))
+    files[file] = readFileSync(join(out.manifests, file), "utf8");
+  return files;
+}
+
+describe("maas plan", () => {
+  it("plans the dev stack by default into out/dev, with a summary per model and version", () => {
+    const result = maas(["plan"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toBe("maas plan: stack dev, environment dev, catalogue models.yaml");
+    expect(lines).toContain("  image-classifier (owner vision-team)");
+    expect(result.stdout).toMatch(
+      /^ {4}1\.5\.0 +live +50% +replicas 1-2 +cpu 1 +memory 1Gi +p99 300ms +5xx 1%$/m,
+    );
+    expect(result.stdout).toMatch(/^ {4}1\.9\.2 +standby +0% +replicas 1-2 .*gpu 1/m);
+    expect(result.stdout).toMatch(/^ {4}1\.8\.0 +retired +- +no workload$/m);
+    expect(result.stdout).toMatch(
+      /^\d+ resources \(aws \d+, components \d+, docker-build 1, kubernetes 32, providers 2\)$/m,
+    );
+    expect(result.stdout).toContain(
+      "Kubernetes checks: 32 objects valid against the OpenAPI schema; all 14 rules of RULES.md 1-14 pass",
+    );
+    expect(result.stdout).toContain(
+      "wrote out/dev/plan.json and 32 manifests to out/dev/manifests/",
+    );
+    expect(result.stdout).toContain("deterministic placeholders");
+    const plan = JSON.parse(readFileSync("out/dev/plan.json", "utf8")) as {
+      stack: string;
+      resources: { urn: string }[];
+    };
+    expect(plan.stack).toBe("dev");
+    expect(readdirSync("out/dev/manifests")).toContain("00-namespace-image-classifier.yaml");
+  });
+
+  it("writes byte-identical plans and manifests for the same catalogue and config", () => {
+    const first = outputDir();
+    const second = outputDir();
+    expect(
+      maas(["plan", "--stack", "prod", "--json", first.json, "--manifests", first.manifests])
+        .status,
+    ).toBe(0);
+    expect(
+      maas(["plan", "--stack", "prod", "--json", second.json, "--manifests", second.manifests])
+        .status,
+    ).toBe(0);
+    expect(snapshot(second)).toEqual(snapshot(first));
+  });
+
+  it("applies --config over the stack's config", () => {
+    const out = outputDir();
+    expect(
+      maas([
+        "plan",
+        "--config",
+        "maas:protect=false",
+        "--stack",
+        "prod",
+        "--json",
+        out.json,
+        "--manifests",
+        out.manifests,
+      ]).status,
+    ).toBe(0);
+    expect(readFileSync(out.json, "utf8")).not.toContain('"protect": true');
+  });
+
+  it("refuses an invalid catalogue with the validate errors, exit 1, and writes nothing", () => {
+    const catalogue = join(mkdtempSync(join(tmpdir(), "maas-bad-")), "models.yaml");
+    writeFileSync(
+      catalogue,
+      'apiVersion: maas/v1\nmodels:\n  a:\n    owner: team-a\n    image: r.example.com/a:latest\n    versions: { "1": { traffic: 90 } }\nenvironments: { dev: {} }\n',
+    );
+    const out = outputDir();
+    const result = maas([
+      "plan",
+      "--catalogue",
+      catalogue,
+      "--json",
+      out.json,
+      "--manifests",
+      out.manifests,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stdout.trimEnd().split("\n")).toEqual([
+      `${catalogue}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag`,
+      `${catalogue}:6:5: models.a.versions: in environment dev: traffic of the live and standby versions sums to 90 (1: 90); it must be exactly 100`,
+    ]);
+    expect(result.stderr).toBe("maas plan: stack dev not planned; nothing was written\n");
+    expect(existsSync(out.json)).toBe(false);
+    expect(existsSync(out.manifests)).toBe(false);
+  });
+
+  it("names the missing stack file for an unknown stack", () => {
+    const result = maas(["plan", "--stack", "staging"]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/Pulumi\.staging\.yaml: not found; no stack named staging\n$/);
+  });
+
+  it("names the config key when stack config is invalid", () => {
+    const result = maas([
+      "plan",
+      "--config",
+      "maas:vpcCidr=10.0.0.0/99",
+      "--config",
+      "maas:identity=magic",
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      [
+        'Pulumi.dev.yaml: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.0.0.0/99"',
+        'Pulumi.dev.yaml: maas:identity: must be irsa or pod-identity; got "magic"',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("exits 2 on a malformed --config pair", () => {
+    const result = maas(["plan", "--config", "protect"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("maas plan: --config protect: expected key=value\n");
+  });
+});
