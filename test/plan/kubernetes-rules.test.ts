@@ -250,8 +250,8 @@ const cases: {
     mutate: (o) =>
       o.push({
         apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "settings", namespace: "default" },
+        kind: "ServiceAccount",
+        metadata: { name: "stray", namespace: "default" },
       }),
   },
   {
