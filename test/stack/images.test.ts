@@ -1,0 +1,185 @@
+/**
+ * Images through the mock runtime: the ECR repository of a built model, the docker-build image
+ * pushed with ECR credentials, digest-pinned references in the Deployments, and a build that
+ * changes only when its content does.
+ */
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { comparePlans } from "../../plan/compare";
+import { catalogueText, EXAMPLE_CONTEXT, planOf } from "../helpers/plan";
+import type { PlanFixture } from "../helpers/plan";
+
+let dev: PlanFixture;
+
+beforeAll(async () => {
+  dev = await planOf({ stack: "dev" });
+});
+
+const inputs = (fixture: PlanFixture, type: string, name: string) =>
+  fixture.one(type, name).inputs as Record<string, any>;
+const image = (fixture: PlanFixture, deployment: string) =>
+  inputs(fixture, "kubernetes:apps/v1:Deployment", deployment).spec.template.spec.containers[0]
+    .image as string;
+
+describe("ECR repository", () => {
+  it("exists only for built models, with immutable tags (but the build cache), scan on push and KMS", () => {
+    expect(dev.ofType("aws:ecr/repository:Repository").map((r) => r.name)).toEqual([
+      "image-classifier",
+    ]);
+    expect(inputs(dev, "aws:ecr/repository:Repository", "image-classifier")).toMatchObject({
+      name: "maas/dev/image-classifier",
+      imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+      imageTagMutabilityExclusionFilters: [{ filter: "buildcache", filterType: "WILDCARD" }],
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfigurations: [
+        { encryptionType: "KMS", kmsKey: expect.stringMatching(/^arn:aws:kms:/) },
+      ],
+      forceDelete: true,
+      tags: { "maas:model": "image-classifier", "maas:owner": "vision-team" },
+    });
+  });
+
+  it("expires untagged images and keeps the newest builds", () => {
+    expect(
+      JSON.parse(inputs(dev, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "image-classifier").policy),
+    ).toEqual({
+      rules: [
+        {
+          rulePriority: 1,
+          description:
+            "Expire untagged images (superseded cache layers, failed pushes) after 7 days",
+          selection: {
+            tagStatus: "untagged",
+            countType: "sinceImagePushed",
+            countUnit: "days",
+            countNumber: 7,
+          },
+          action: { type: "expire" },
+        },
+        {
+          rulePriority: 2,
+          description: "Keep the 20 most recent image builds",
+          selection: {
+            tagStatus: "tagged",
+            tagPatternList: ["ctx-*"],
+            countType: "imageCountMoreThan",
+            countNumber: 20,
+          },
+          action: { type: "expire" },
+        },
+      ],
+    });
+  });
+});
+
+describe("built image", () => {
+  it("builds the context once for both versions and pushes a content-named tag with ECR credentials", () => {
+    const [built] = dev.ofType("docker-build:index:Image");
+    expect(dev.ofType("docker-build:index:Image")).toHaveLength(1);
+    const args = built!.inputs as Record<string, any>;
+    const repository = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/maas/dev/image-classifier";
+    expect(built!.name).toMatch(/^image-classifier-ctx-[0-9a-f]{16}$/);
+    expect(args).toMatchObject({
+      tags: [`${repository}:${built!.name.slice("image-classifier-".length)}`],
+      context: { location: "models/image-classifier" },
+      dockerfile: { location: "models/image-classifier/Dockerfile" },
+      buildArgs: { PYTHON_IMAGE: "python:3.12-slim" },
+      platforms: ["linux/amd64"],
+      push: true,
+      cacheFrom: [{ registry: { ref: `${repository}:buildcache` } }],
+      cacheTo: [
+        {
+          registry: {
+            ref: `${repository}:buildcache`,
+            imageManifest: true,
+            ociMediaTypes: true,
+            mode: "max",
+          },
+        },
+      ],
+    });
+    // Credentials from aws.ecr.getAuthorizationToken (mocked), the password kept secret.
+    expect(args.registries).toEqual([
+      { address: repository, username: "AWS", password: "[secret]" },
+    ]);
+  });
+
+  it("hands the Deployments `repository@sha256:digest`, never a tag", () => {
+    for (const version of ["1.4.0", "1.5.0"]) {
+      expect(image(dev, `image-classifier-v${version.replace(/\./g, "-")}`)).toMatch(
+        /^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/maas\/dev\/image-classifier@sha256:[0-9a-f]{64}$/,
+      );
+    }
+  });
+});
+
+describe("prebuilt images", () => {
+  it("keeps a digest reference as it is", () => {
+    expect(image(dev, "text-embedder-v2-0-0")).toBe(
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/text-embedder@sha256:4f1e5a1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5",
+    );
+    expect(image(dev, "text-embedder-v1-9-2")).toMatch(/text-embedder@sha256:9a8b7c6d/);
+  });
+
+  it("resolves a tag to the digest the registry holds (docker getRegistryImage), so the pod is pinned", () => {
+    expect(image(dev, "fraud-scorer-v3-2-1")).toMatch(
+      /^ghcr\.io\/acme-risk\/fraud-scorer@sha256:[0-9a-f]{64}$/,
+    );
+  });
+});
+
+describe("build content", () => {
+  function twoBuiltModels(contextA: string, contextB: string): string {
+    return catalogueText([
+      "apiVersion: maas/v1",
+      "models:",
+      "  alpha:",
+      "    owner: team-a",
+      `    build: { context: ${contextA} }`,
+      '    versions: { "1.0.0": { traffic: 100 } }',
+      "  beta:",
+      "    owner: team-b",
+      `    build: { context: ${contextB} }`,
+      '    versions: { "1.0.0": { traffic: 100 } }',
+      "environments: { dev: {} }",
+    ]);
+  }
+
+  function copyOfExample(): string {
+    const context = join(mkdtempSync(join(tmpdir(), "maas-context-")), "server");
+    cpSync(EXAMPLE_CONTEXT, context, { recursive: true });
+    return context;
+  }
+
+  it("changes nothing when nothing in the context changed, and only the edited model's image when one did", async () => {
+    const alpha = copyOfExample();
+    const beta = copyOfExample();
+    const before = await planOf({ catalogue: twoBuiltModels(alpha, beta) });
+    const again = await planOf({ catalogue: twoBuiltModels(alpha, beta) });
+    expect(comparePlans(before.plan.resources, again.plan.resources)).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+    });
+
+    writeFileSync(
+      join(alpha, "weights.json"),
+      '{"forest": [0, 0, 1, 0], "ocean": [0, 0, 0, 1], "sunset": [0, 1, 0, 0]}\n',
+    );
+    const after = await planOf({ catalogue: twoBuiltModels(alpha, beta) });
+    const { added, removed, changed } = comparePlans(before.plan.resources, after.plan.resources);
+    expect(added.map((r) => r.type)).toEqual(["docker-build:index:Image"]);
+    expect(removed.map((r) => r.type)).toEqual(["docker-build:index:Image"]);
+    expect(added[0]!.name).toMatch(/^alpha-ctx-/);
+    expect(removed[0]!.name).toMatch(/^alpha-ctx-/);
+    expect(
+      changed.map((c) => `${c.type} ${c.urn.split("::").pop()}: ${c.paths.join(", ")}`).sort(),
+    ).toEqual([
+      "aws:dynamodb/tableItem:TableItem alpha-1.0.0: inputs.item",
+      "aws:s3/bucketObjectv2:BucketObjectv2 registry-catalogue-snapshot: inputs.content",
+      "kubernetes:apps/v1:Deployment alpha-v1-0-0: inputs.spec.template.spec.containers.0.image",
+    ]);
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The model registry through the mock runtime: KMS key, artifacts bucket, versions table,
+ * one item per version (retired included), the catalogue snapshot, and prod protection.
+ * Policy documents are parsed and compared whole, not searched for substrings.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { planOf } from "../helpers/plan";
+import type { PlanFixture } from "../helpers/plan";
+
+let dev: PlanFixture;
+let prod: PlanFixture;
+
+beforeAll(async () => {
+  dev = await planOf({ stack: "dev" });
+  prod = await planOf({ stack: "prod" });
+});
+
+const inputs = (fixture: PlanFixture, type: string, name: string) =>
+  fixture.one(type, name).inputs as Record<string, any>;
+const BUCKET_ARN = /^arn:aws:s3:::registry-artifacts-[0-9a-f]{7}$/;
+
+describe("KMS key", () => {
+  it("rotates, and its policy lets the account administer it and CloudWatch publish alarms through it", () => {
+    const key = inputs(dev, "aws:kms/key:Key", "registry-key");
+    expect(key.enableKeyRotation).toBe(true);
+    expect(JSON.parse(key.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AccountAdministersKeyThroughIam",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "CloudWatchAlarmsPublishToEncryptedTopic",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+        },
+      ],
+    });
+  });
+});
+
+describe("artifacts bucket", () => {
+  it("is auto-named (global names; a rename must never replace the data's bucket)", () => {
+    expect(inputs(dev, "aws:s3/bucket:Bucket", "registry-artifacts").bucket).toBeUndefined();
+  });
+
+  it("blocks every kind of public access and disables ACLs", () => {
+    expect(
+      inputs(dev, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "registry-artifacts"),
+    ).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(
+      inputs(dev, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "registry-artifacts")
+        .rule,
+    ).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+  });
+
+  it("encrypts with the registry key and a bucket key, and keeps versions", () => {
+    const encryption = inputs(
+      dev,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "registry-artifacts",
+    );
+    expect(encryption.rules).toEqual([
+      {
+        applyServerSideEncryptionByDefault: {
+          sseAlgorithm: "aws:kms",
+          kmsMasterKeyId: expect.stringMatching(/^arn:aws:kms:eu-west-1:123456789012:key\//),
+        },
+        bucketKeyEnabled: true,
+      },
+    ]);
+    expect(
+      inputs(dev, "aws:s3/bucketVersioning:BucketVersioning", "registry-artifacts")
+        .versioningConfiguration,
+    ).toEqual({ status: "Enabled" });
+  });
+
+  it("aborts incomplete multipart uploads and expires old noncurrent versions", () => {
+    const rules = inputs(
+      dev,
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      "registry-artifacts",
+    ).rules as any[];
+    expect(rules).toEqual([
+      {
+        id: "abort-incomplete-uploads",
+        status: "Enabled",
+        filter: {},
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      },
+      {
+        id: "expire-noncurrent-versions",
+        status: "Enabled",
+        filter: {},
+        noncurrentVersionExpiration: { noncurrentDays: 90, newerNoncurrentVersions: 3 },
+      },
+    ]);
+  });
+
+  it("denies every request without TLS, to the bucket and its objects", () => {
+    const policy = JSON.parse(
+      inputs(dev, "aws:s3/bucketPolicy:BucketPolicy", "registry-artifacts").policy,
+    );
+    expect(policy.Statement).toHaveLength(1);
+    const [statement] = policy.Statement;
+    expect(statement).toMatchObject({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    expect(statement.Resource[0]).toMatch(BUCKET_ARN);
+    expect(statement.Resource[1]).toBe(`${statement.Resource[0]}/*`);
+    const blockFirst = dev.one(
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "registry-artifacts",
+    ).urn;
+    expect(
+      dev.one("aws:s3/bucketPolicy:BucketPolicy", "registry-artifacts").dependencies,
+    ).toContain(blockFirst);
+  });
+});
+
+describe("versions table", () => {
+  it("is on-demand, keyed by model and version, indexed by status, recoverable and encrypted with the key", () => {
+    const table = inputs(dev, "aws:dynamodb/table:Table", "registry-versions");
+    expect(table).toMatchObject({
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "model",
+      rangeKey: "version",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: expect.stringMatching(/^arn:aws:kms:/) },
+      deletionProtectionEnabled: false,
+    });
+    expect(table.globalSecondaryIndexes).toEqual([
+      {
+        name: "by-status",
+        keySchemas: [
+          { attributeName: "status", keyType: "HASH" },
+          { attributeName: "model", keyType: "RANGE" },
+        ],
+        projectionType: "ALL",
+      },
+    ]);
+  });
+
+  it("holds one item per version, retired included, with status, traffic, image, artifacts, owner and SLO", () => {
+    const items = dev.ofType("aws:dynamodb/tableItem:TableItem");
+    expect(items.map((item) => item.name)).toEqual([
+      "fraud-scorer-3.2.1",
+      "image-classifier-1.4.0",
+      "image-classifier-1.5.0",
+      "text-embedder-1.8.0",
+      "text-embedder-1.9.2",
+      "text-embedder-2.0.0",
+    ]);
+    const retired = JSON.parse(
+      inputs(dev, "aws:dynamodb/tableItem:TableItem", "text-embedder-1.8.0").item,
+    );
+    expect(retired).toEqual({
+      model: { S: "text-embedder" },
+      version: { S: "1.8.0" },
+      status: { S: "retired" },
+      traffic: { N: "0" },
+      owner: { S: "search-team" },
+      environment: { S: "dev" },
+      artifactUri: {
+        S: expect.stringMatching(
+          /^s3:\/\/registry-artifacts-[0-9a-f]{7}\/text-embedder\/1\.8\.0\/$/,
+        ),
+      },
+      imageReference: { S: expect.stringMatching(/text-embedder@sha256:4f1e5a1d/) },
+      sloLatencyP99Ms: { N: "120" },
+      sloErrorRatePercent: { N: "1" },
+    });
+    const canary = JSON.parse(
+      inputs(dev, "aws:dynamodb/tableItem:TableItem", "image-classifier-1.5.0").item,
+    );
+    expect(canary).toMatchObject({
+      status: { S: "live" },
+      traffic: { N: "50" },
+      imageReference: {
+        S: expect.stringMatching(/maas\/dev\/image-classifier@sha256:[0-9a-f]{64}$/),
+      },
+    });
+  });
+
+  it("writes a snapshot of the resolved catalogue per stack", () => {
+    const snapshot = inputs(
+      dev,
+      "aws:s3/bucketObjectv2:BucketObjectv2",
+      "registry-catalogue-snapshot",
+    );
+    expect(snapshot).toMatchObject({
+      key: "catalogue/dev.json",
+      contentType: "application/json",
+      serverSideEncryption: "aws:kms",
+    });
+    const catalogue = JSON.parse(snapshot.content);
+    expect(catalogue.environment).toBe("dev");
+    expect(catalogue.models.map((m: any) => m.name)).toEqual([
+      "fraud-scorer",
+      "image-classifier",
+      "text-embedder",
+    ]);
+  });
+});
+
+describe("protection (maas:protect, prod)", () => {
+  it("protects and retains the key, bucket and table in prod, and turns on table deletion protection", () => {
+    for (const [type, name] of [
+      ["aws:kms/key:Key", "registry-key"],
+      ["aws:s3/bucket:Bucket", "registry-artifacts"],
+      ["aws:dynamodb/table:Table", "registry-versions"],
+    ] as const) {
+      expect(prod.one(type, name).options, `${type} in prod`).toEqual({
+        protect: true,
+        retainOnDelete: true,
+      });
+      expect(dev.one(type, name).options, `${type} in dev`).toBeUndefined();
+    }
+    expect(
+      inputs(prod, "aws:dynamodb/table:Table", "registry-versions").deletionProtectionEnabled,
+    ).toBe(true);
+    expect(inputs(prod, "aws:s3/bucket:Bucket", "registry-artifacts").forceDestroy).toBe(false);
+  });
+});
+
+describe("tags", () => {
+  it("puts the stack-wide tags on the AWS provider's default tags", () => {
+    const provider = dev.one("pulumi:providers:aws", "aws").inputs as Record<string, string>;
+    expect(provider.region).toBe("eu-west-1");
+    // Provider configuration reaches the engine as JSON strings.
+    expect(JSON.parse(provider.defaultTags!)).toEqual({
+      tags: { "maas:environment": "dev", "maas:project": "maas", "maas:stack": "dev" },
+    });
+  });
+
+  it("sends every AWS resource through that provider", () => {
+    const provider = dev.one("pulumi:providers:aws", "aws").urn;
+    for (const resource of dev.plan.resources.filter((r) => r.custom && r.type.startsWith("aws:")))
+      expect(resource.provider, resource.urn).toBe(provider);
+  });
+});
