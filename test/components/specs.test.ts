@@ -1,0 +1,163 @@
+/** Pure spec builders, tested directly without the mock runtime (STYLE.md: thin constructors). */
+import { describe, expect, it } from "vitest";
+import type { ResolvedModel, ResolvedVersion } from "../../catalogue";
+import { autoscalerSpec, disruptionBudgetSpec } from "../../components/specs/autoscaling";
+import { deploymentSpec, progressDeadlineSeconds } from "../../components/specs/deployment";
+import { imageTag, lifecyclePolicy, repositoryName } from "../../components/specs/ecr";
+import { oidcIssuer } from "../../components/specs/model-policies";
+import { allowModelTrafficSpec } from "../../components/specs/network-policy";
+import { registryItem } from "../../components/specs/registry-item";
+import {
+  DEREGISTRATION_DELAY_SECONDS,
+  PRE_STOP_SECONDS,
+  TERMINATION_GRACE_SECONDS,
+} from "../../components/specs/shutdown";
+
+const version: ResolvedVersion = {
+  version: "1.5.0",
+  workloadName: "scorer-v1-5-0",
+  status: "live",
+  traffic: 10,
+  image: { kind: "image", reference: "registry.example.com/scorer@sha256:" + "a".repeat(64) },
+  port: 9000,
+  healthCheck: { path: "/ready", startupSeconds: 62 },
+  resources: { cpu: "250m", memory: "512Mi", modelCache: "1Gi" },
+  autoscaling: { minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 60 },
+  slo: { latencyP99Ms: 250, errorRatePercent: 0.5 },
+  env: { THREADS: "2" },
+};
+const model: ResolvedModel = { name: "scorer", owner: "team-a", versions: [version] };
+const pod = (overrides: Partial<ResolvedVersion> = {}) =>
+  deploymentSpec({
+    model,
+    version: { ...version, ...overrides },
+    image: "registry.example.com/scorer@sha256:" + "a".repeat(64),
+    artifactUri: "s3://bucket/scorer/1.5.0/",
+    serviceAccountName: "scorer",
+    gpu: {
+      nodeSelector: { gpu: "yes" },
+      tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+    },
+  }).template as any;
+
+describe("deployment spec", () => {
+  it("renders the hardened Deployment of a version", () => {
+    expect(pod()).toMatchSnapshot();
+  });
+
+  it("checks liveness by TCP unless a liveness path is given, so it never equals readiness", () => {
+    expect(pod().spec.containers[0].livenessProbe.tcpSocket).toEqual({ port: "http" });
+    expect(
+      pod({ healthCheck: { path: "/ready", livenessPath: "/alive", startupSeconds: 60 } }).spec
+        .containers[0].livenessProbe.httpGet,
+    ).toEqual({
+      path: "/alive",
+      port: "http",
+    });
+  });
+
+  it("gives slow loaders startupSeconds before liveness applies (rounded up to whole probe periods)", () => {
+    expect(pod().spec.containers[0].startupProbe).toMatchObject({
+      periodSeconds: 5,
+      failureThreshold: 13,
+    });
+  });
+
+  it("schedules GPU versions on GPU nodes only when they ask for GPUs", () => {
+    expect(pod().spec.nodeSelector).toBeUndefined();
+    const gpu = pod({ gpu: { count: 2 } }).spec;
+    expect(gpu.nodeSelector).toEqual({ gpu: "yes" });
+    expect(gpu.containers[0].resources.limits).toEqual({ memory: "512Mi", "nvidia.com/gpu": "2" });
+  });
+
+  it("allows a rollout at least ten minutes, more for slow loaders", () => {
+    expect(progressDeadlineSeconds(60)).toBe(600);
+    expect(progressDeadlineSeconds(900)).toBe(1200);
+  });
+
+  it("keeps the load balancer's deregistration inside the pod's grace period", () => {
+    expect(TERMINATION_GRACE_SECONDS).toBeGreaterThan(
+      PRE_STOP_SECONDS + DEREGISTRATION_DELAY_SECONDS,
+    );
+  });
+});
+
+describe("autoscaling and disruption budget", () => {
+  it("scales on CPU between min and max, up fast, down after five minutes", () => {
+    const spec = autoscalerSpec(version, "scorer-deployment") as any;
+    expect(spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 6,
+      scaleTargetRef: { name: "scorer-deployment" },
+    });
+    expect(spec.metrics[0].resource).toEqual({
+      name: "cpu",
+      target: { type: "Utilization", averageUtilization: 60 },
+    });
+    expect(spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
+  });
+
+  it("lets one pod at a time be evicted, unhealthy ones always", () => {
+    expect(disruptionBudgetSpec("scorer", version)).toEqual({
+      selector: { matchLabels: { "app.kubernetes.io/name": "scorer", "maas/version": "1.5.0" } },
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: "AlwaysAllow",
+    });
+  });
+});
+
+describe("network policy", () => {
+  it("admits each distinct port once, in order", () => {
+    const spec = allowModelTrafficSpec({
+      model: "scorer",
+      ports: [9000, 8080, 9000],
+      vpcCidr: "10.0.0.0/16",
+    }) as any;
+    expect(spec.ingress[0].ports).toEqual([
+      { protocol: "TCP", port: 8080 },
+      { protocol: "TCP", port: 9000 },
+    ]);
+  });
+});
+
+describe("ECR naming", () => {
+  it("derives repository names, content tags and lifecycle rules", () => {
+    expect(repositoryName("dev", "scorer")).toBe("maas/dev/scorer");
+    expect(imageTag(`sha256:${"0123456789abcdef".repeat(4)}`)).toBe("ctx-0123456789abcdef");
+    expect((lifecyclePolicy(5) as any).rules[1].selection.countNumber).toBe(5);
+  });
+});
+
+describe("IAM", () => {
+  it("reads the issuer from an OIDC provider ARN and refuses anything else", () => {
+    expect(
+      oidcIssuer("arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"),
+    ).toBe("oidc.eks.eu-west-1.amazonaws.com/id/ABC");
+    expect(() => oidcIssuer("arn:aws:iam::123456789012:role/x")).toThrow(
+      "not an IAM OIDC provider ARN",
+    );
+  });
+});
+
+describe("registry item", () => {
+  it("stores numbers as DynamoDB numbers and leaves out an unknown image", () => {
+    expect(
+      registryItem({
+        model,
+        version: { ...version, status: "retired", traffic: 0 },
+        environment: "dev",
+        artifactUri: "s3://b/scorer/1.5.0/",
+      }),
+    ).toEqual({
+      model: { S: "scorer" },
+      version: { S: "1.5.0" },
+      status: { S: "retired" },
+      traffic: { N: "0" },
+      owner: { S: "team-a" },
+      environment: { S: "dev" },
+      artifactUri: { S: "s3://b/scorer/1.5.0/" },
+      sloLatencyP99Ms: { N: "250" },
+      sloErrorRatePercent: { N: "0.5" },
+    });
+  });
+});
