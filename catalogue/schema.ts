@@ -19,7 +19,7 @@ const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 /** Set by the platform on every pod; a catalogue may not override them. */
-export const RESERVED_ENV_VARS = ["MODEL_NAME", "MODEL_VERSION", "MODEL_URI", "PORT"] as const;
+export const RESERVED_ENV_VARS = ["MODEL_NAME", "MODEL_VERSION", "MODEL_URI", "MODEL_CACHE_DIR", "PORT"] as const;
 
 /** An error map that says what is allowed, and what was found when something was. */
 function allowed(text: string) {

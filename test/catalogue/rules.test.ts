@@ -555,7 +555,7 @@ const cases: Case[] = [
       [
         5,
         "MODEL_URI",
-        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, PORT",
+        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_CACHE_DIR, PORT",
       ],
     ],
   },
