@@ -51,3 +51,14 @@ export function reservedNamespaceProblem(model: string): string | undefined {
   }
   return undefined;
 }
+
+/** ALB listener rule priorities run from 1 to 50000; each model needs its own. */
+export const MAX_LISTENER_PRIORITY = 50000;
+
+/**
+ * The listener rule priority a model gets unless it sets `routing.priority`: a hash of its name,
+ * so adding or removing a model never moves another model's rule.
+ */
+export function derivedListenerPriority(model: string): number {
+  return 1 + (Number.parseInt(shortHash(model), 16) % MAX_LISTENER_PRIORITY);
+}

@@ -8,7 +8,7 @@ import type { BuildSpec } from "./build-context";
 import { BUILT_IN_DEFAULTS } from "./defaults";
 import { deepMerge, imageSourceLayer, versionLayers, winning } from "./layers";
 import type { Layer } from "./layers";
-import { workloadName } from "./names";
+import { derivedListenerPriority, workloadName } from "./names";
 import { quantityText } from "./quantity";
 import type {
   ResolvedCatalogue,
@@ -71,6 +71,7 @@ function resolveModel(
     name,
     owner: model.owner,
     ...(model.description === undefined ? {} : { description: model.description }),
+    routing: { priority: model.routing?.priority ?? derivedListenerPriority(name) },
     versions,
   };
 }

@@ -56,6 +56,8 @@ export interface ResolvedModel {
   name: string;
   owner: string;
   description?: string;
+  /** The model's load balancer listener rule priority (explicit or derived from its name). */
+  routing: { priority: number };
   /** Every version, retired included, in version order. */
   versions: ResolvedVersion[];
 }

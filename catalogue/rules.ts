@@ -7,7 +7,12 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { imageSourceLayer, versionLayers, winning } from "./layers";
 import type { Layer } from "./layers";
-import { reservedNamespaceProblem, workloadName } from "./names";
+import {
+  derivedListenerPriority,
+  MAX_LISTENER_PRIORITY,
+  reservedNamespaceProblem,
+  workloadName,
+} from "./names";
 import type { Problem } from "./problem";
 import { resolveSettings, versionStatus } from "./resolve";
 import type { CatalogueDocument } from "./schema";
@@ -29,6 +34,7 @@ export function documentRules(input: RuleInput): Problem[] {
     ...layerRules(input),
     ...versionNameCollisions(input),
     ...overlayTargets(input),
+    ...listenerPriorities(input),
   ];
 }
 
@@ -83,7 +89,11 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
         ...replicaRange(input, layers),
       );
     }
-    if (!statusConflict) problems.push(...trafficSum(input, environment, model, traffic));
+    if (!statusConflict)
+      problems.push(
+        ...trafficSum(input, environment, model, traffic),
+        ...targetGroupLimit(input, model, traffic.length),
+      );
   }
   return environment === undefined
     ? problems
@@ -303,6 +313,46 @@ function trafficSum(
       input.source,
       path,
       `traffic of the live and standby versions sums to ${sum} (${detail}); it must be exactly 100`,
+      { key: true },
+    ),
+  ];
+}
+
+/** Two models cannot share a listener rule priority; the later one (by name) is told to move. */
+function listenerPriorities({ source, document }: RuleInput): Problem[] {
+  const taken = new Map<number, string>();
+  const problems: Problem[] = [];
+  for (const model of Object.keys(document.models).sort()) {
+    const explicit = document.models[model]!.routing?.priority;
+    const priority = explicit ?? derivedListenerPriority(model);
+    const holder = taken.get(priority);
+    if (holder === undefined) {
+      taken.set(priority, model);
+      continue;
+    }
+    const how = explicit === undefined ? "derived from its name" : "set";
+    problems.push(
+      problemAt(
+        source,
+        explicit === undefined ? ["models", model] : ["models", model, "routing", "priority"],
+        `listener rule priority ${priority} (${how}) is also model ${holder}'s; set routing.priority to a free value from 1 to ${MAX_LISTENER_PRIORITY}`,
+        { key: explicit === undefined },
+      ),
+    );
+  }
+  return problems;
+}
+
+/** An ALB forward action spreads traffic over at most five target groups: one per served version. */
+export const MAX_SERVED_VERSIONS = 5;
+
+function targetGroupLimit(input: RuleInput, model: string, served: number): Problem[] {
+  if (served <= MAX_SERVED_VERSIONS) return [];
+  return [
+    problemAt(
+      input.source,
+      ["models", model, "versions"],
+      `has ${served} live and standby versions; the load balancer splits traffic over at most ${MAX_SERVED_VERSIONS}: retire one (retired: true)`,
       { key: true },
     ),
   ];

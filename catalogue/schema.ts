@@ -19,7 +19,13 @@ const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 /** Set by the platform on every pod; a catalogue may not override them. */
-export const RESERVED_ENV_VARS = ["MODEL_NAME", "MODEL_VERSION", "MODEL_URI", "MODEL_CACHE_DIR", "PORT"] as const;
+export const RESERVED_ENV_VARS = [
+  "MODEL_NAME",
+  "MODEL_VERSION",
+  "MODEL_URI",
+  "MODEL_CACHE_DIR",
+  "PORT",
+] as const;
 
 /** An error map that says what is allowed, and what was found when something was. */
 function allowed(text: string) {
@@ -198,6 +204,15 @@ const Model = z.strictObject({
     "must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63)",
   ),
   description: z.string({ error: allowed("must be a string") }).optional(),
+  routing: z
+    .strictObject({
+      priority: integer(1, 50000)
+        .optional()
+        .describe(
+          "Listener rule priority; by default derived from the model name, stable as models come and go.",
+        ),
+    })
+    .optional(),
   ...settingsShape,
   ...imageSourceShape,
   versions: z.record(versionKey, Version, { error: allowed("must be a map of version -> spec") }),

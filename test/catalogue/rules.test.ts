@@ -54,7 +54,7 @@ const cases: Case[] = [
       [
         5,
         "colour",
-        'models.scorer.colour: unknown key "colour"; allowed: autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, slo, versions',
+        'models.scorer.colour: unknown key "colour"; allowed: autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, routing, slo, versions',
       ],
     ],
   },
@@ -581,6 +581,44 @@ const cases: Case[] = [
     name: "gpu-count-fail",
     text: mutate(4, ["    owner: team-a", "    gpu: { count: 0 }"]),
     expected: [[5, "0 }", "models.scorer.gpu.count: must be an integer from 1 to 8; got 0"]],
+  },
+  {
+    name: "listener-priority-collision-fail",
+    text: yaml(
+      BASELINE.trimEnd().split("\n").slice(0, 10).join("\n"),
+      "  ranker:",
+      "    owner: team-b",
+      "    image: registry.example.com/ranker:2.0.0",
+      "    routing: { priority: 34881 }",
+      '    versions: { "2.0.0": { traffic: 100 } }',
+    ),
+    expected: [
+      [
+        3,
+        "scorer",
+        "models.scorer: listener rule priority 34881 (derived from its name) is also model ranker's; set routing.priority to a free value from 1 to 50000",
+      ],
+    ],
+  },
+  {
+    name: "listener-priority-explicit-ok",
+    text: mutate(4, ["    owner: team-a", "    routing: { priority: 100 }"]),
+    expected: [],
+  },
+  {
+    name: "served-versions-limit-fail",
+    text: mutate(10, [
+      '      "0.8.0": { traffic: 0 }',
+      '      "0.7.0": { traffic: 0 }',
+      '      "0.6.0": { traffic: 0 }',
+    ]),
+    expected: [
+      [
+        6,
+        "versions",
+        "models.scorer.versions: has 6 live and standby versions; the load balancer splits traffic over at most 5: retire one (retired: true)",
+      ],
+    ],
   },
   {
     name: "versions-list-fail",

@@ -26,7 +26,12 @@ const version: ResolvedVersion = {
   slo: { latencyP99Ms: 250, errorRatePercent: 0.5 },
   env: { THREADS: "2" },
 };
-const model: ResolvedModel = { name: "scorer", owner: "team-a", versions: [version] };
+const model: ResolvedModel = {
+  name: "scorer",
+  owner: "team-a",
+  routing: { priority: 7 },
+  versions: [version],
+};
 const pod = (overrides: Partial<ResolvedVersion> = {}) =>
   deploymentSpec({
     model,
