@@ -8,5 +8,9 @@ const deployed = program();
 
 /** The model registry: artifacts bucket and versions table. */
 export const registry = deployed.registry;
-/** Per model: namespace, IAM role, ECR repository; per version: in-cluster DNS name and image. */
+/** The load balancer every model is served through. */
+export const loadBalancer = deployed.loadBalancer;
+/** The SNS topic all alarms notify. */
+export const alarmTopicArn = deployed.alarmTopicArn;
+/** Per model: endpoint URL, dashboard URL, namespace, IAM role, ECR repository; per version: DNS name, image, target group. */
 export const models = deployed.models;

@@ -10,6 +10,7 @@ export const NAME_LIMITS = {
   kubernetesName: 63,
   labelValue: 63,
   targetGroup: 32,
+  loadBalancer: 32,
   iamRole: 64,
   ecrRepository: 256,
   alarm: 255,

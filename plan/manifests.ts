@@ -18,6 +18,7 @@ const APPLY_ORDER = [
   "NetworkPolicy",
   "Deployment",
   "Service",
+  "TargetGroupBinding",
   "HorizontalPodAutoscaler",
   "PodDisruptionBudget",
 ];

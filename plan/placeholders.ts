@@ -116,6 +116,14 @@ const COMPUTED: Record<string, Computed> = {
       },
     };
   },
+  "aws:lb/listener:Listener": (name, inputs, context) => {
+    const listener = arn(
+      context,
+      "elasticloadbalancing",
+      `listener/app/${hex(`lb:${name}`, 12)}/${hex(name, 16)}/${hex(`listener:${name}`, 16)}`,
+    );
+    return { id: listener, state: { ...inputs, arn: listener } };
+  },
   "aws:lb/targetGroup:TargetGroup": (name, inputs, context) => {
     const group = autoName(name, inputs);
     const suffix = `targetgroup/${group}/${hex(name, 16)}`;

@@ -2,12 +2,14 @@
  * Validates Kubernetes objects against the Kubernetes OpenAPI schema, with the validators
  * kubernetes-models generates from it: types, required fields, formats. (Unknown fields are
  * caught earlier, by the @pulumi/kubernetes input types the spec builders are written against.)
+ * The load balancer controller's CRD has its own schema (target-group-binding-schema.ts).
  */
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { targetGroupBindingProblem } from "./target-group-binding-schema";
 
 type Validatable = { validate(): void };
 type ModelClass = new (data: never) => Validatable;
@@ -25,6 +27,7 @@ const MODELS: Record<string, ModelClass> = {
 /** The schema problem of `object` (naming the field), or undefined when it is valid. Unknown kinds are a problem too. */
 export function kubernetesSchemaProblem(object: Record<string, unknown>): string | undefined {
   const key = `${String(object.apiVersion)}/${String(object.kind)}`;
+  if (key === "elbv2.k8s.aws/v1beta1/TargetGroupBinding") return targetGroupBindingProblem(object);
   const Model = MODELS[key];
   if (!Model) return `no OpenAPI schema known for ${key}`;
   try {

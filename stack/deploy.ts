@@ -4,17 +4,22 @@
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedCatalogue } from "../catalogue";
 import { fitName, NAME_LIMITS, modelNamespace } from "../catalogue/names";
+import { AlarmTopic } from "../components/alarm-topic";
+import { Ingress } from "../components/ingress";
 import { ModelIdentity } from "../components/model-identity";
 import { ModelImages } from "../components/model-images";
+import { ModelMonitoring } from "../components/model-monitoring";
 import { ModelRecords } from "../components/model-records";
+import { ModelRouting } from "../components/model-routing";
 import { ModelService } from "../components/model-service";
 import { ModelRegistry } from "../components/registry";
 import { repositoryName } from "../components/specs/ecr";
+import { endpointPath } from "../components/specs/routing";
 import type { StackSettings } from "./settings";
-import { modelTags, stackTags } from "./tags";
+import { modelTags, stackTags, versionTags } from "./tags";
 
 /** EKS Pod Identity agent address: pods fetch credentials from it (IPv4, port 80). */
 const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 };
@@ -25,9 +30,13 @@ const GPU_TOLERATIONS = [{ key: "nvidia.com/gpu", operator: "Exists", effect: "N
 export interface DeployedVersion {
   serviceDnsName: pulumi.Output<string>;
   image: pulumi.Output<string>;
+  targetGroupArn: pulumi.Output<string>;
 }
 
 export interface DeployedModel {
+  /** Where clients send requests: the load balancer's address and the model's path or host. */
+  endpoint: pulumi.Output<string>;
+  dashboardUrl: string;
   namespace: pulumi.Output<string>;
   roleArn: pulumi.Output<string>;
   repositoryUrl?: pulumi.Output<string>;
@@ -36,6 +45,8 @@ export interface DeployedModel {
 
 export interface DeployedStack {
   registry: { bucket: pulumi.Output<string>; table: pulumi.Output<string> };
+  loadBalancer: { dnsName: pulumi.Output<string>; scheme: "http" | "https" };
+  alarmTopicArn: pulumi.Output<string>;
   models: Record<string, DeployedModel>;
 }
 
@@ -57,6 +68,37 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
   const registry = new ModelRegistry(
     "registry",
     { accountId: account.accountId, stack: settings.stack, catalogue, protect: settings.protect },
+    onAws,
+  );
+
+  const ingress = new Ingress(
+    "ingress",
+    {
+      stack: settings.stack,
+      vpcId: settings.ingress.vpcId,
+      vpcCidr: settings.network.vpcCidr,
+      subnetIds: settings.ingress.subnetIds,
+      internetFacing: settings.ingress.internetFacing,
+      allowedCidrs: settings.ingress.allowedCidrs,
+      ...(settings.ingress.certificateArn
+        ? { certificateArn: settings.ingress.certificateArn }
+        : {}),
+      ...(settings.ingress.accessLogsBucket
+        ? { accessLogsBucket: settings.ingress.accessLogsBucket }
+        : {}),
+      protect: settings.protect,
+    },
+    onAws,
+  );
+  const alarmTopic = new AlarmTopic(
+    "alarms",
+    {
+      stack: settings.stack,
+      accountId: account.accountId,
+      region: settings.region,
+      kmsKeyArn: registry.key.arn,
+      emails: settings.alarms.emails,
+    },
     onAws,
   );
 
@@ -117,6 +159,41 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
       },
       { providers: [kubernetes] },
     );
+    const routing = new ModelRouting(
+      model.name,
+      {
+        stack: settings.stack,
+        model,
+        workloads: service.versions,
+        namespace: service.namespace,
+        vpcId: settings.ingress.vpcId,
+        listenerArn: ingress.listener.arn,
+        loadBalancerSecurityGroupId: ingress.securityGroup.id,
+        routing: settings.ingress.routing,
+        modelTags: modelTags(model),
+        versionTags: (version) => versionTags(model, version),
+      },
+      { providers: [awsProvider, kubernetes] },
+    );
+    const monitoring = new ModelMonitoring(
+      model.name,
+      {
+        stack: settings.stack,
+        region: settings.region,
+        model,
+        loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+        targetGroupArnSuffixes: Object.fromEntries(
+          Object.entries(routing.targetGroups).map(([version, group]) => [
+            version,
+            group.arnSuffix,
+          ]),
+        ),
+        alarmTopicArn: alarmTopic.topic.arn,
+        timing: settings.alarms,
+        versionTags: (version) => versionTags(model, version),
+      },
+      onAws,
+    );
     new ModelRecords(
       model.name,
       {
@@ -128,17 +205,29 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
       },
       onAws,
     );
+    const endpoint = endpointPath(model.name, settings.ingress.routing);
     models[model.name] = {
+      endpoint: pulumi.interpolate`${ingress.scheme}://${endpoint.host ?? ingress.loadBalancer.dnsName}${endpoint.path}`,
+      dashboardUrl: monitoring.dashboardUrl,
       namespace: service.namespace,
       roleArn: identity.role.arn,
       ...(images.repository ? { repositoryUrl: images.repository.repositoryUrl } : {}),
       versions: Object.fromEntries(
         Object.entries(service.versions).map(([version, workload]) => [
           version,
-          { serviceDnsName: workload.serviceDnsName, image: images.references[version]! },
+          {
+            serviceDnsName: workload.serviceDnsName,
+            image: images.references[version]!,
+            targetGroupArn: routing.targetGroups[version]!.arn,
+          },
         ]),
       ),
     };
   }
-  return { registry: { bucket: registry.bucketName, table: registry.tableName }, models };
+  return {
+    registry: { bucket: registry.bucketName, table: registry.tableName },
+    loadBalancer: { dnsName: ingress.loadBalancer.dnsName, scheme: ingress.scheme },
+    alarmTopicArn: alarmTopic.topic.arn,
+    models,
+  };
 }

@@ -57,6 +57,57 @@ const settingsShape = {
   "maas:buildPlatform": z
     .enum(["linux/amd64", "linux/arm64"], { error: "must be linux/amd64 or linux/arm64" })
     .default("linux/amd64"),
+  "maas:vpcId": z
+    .string({
+      error:
+        "is required: the VPC of the load balancer and target groups, e.g. vpc-0abc123def4567890",
+    })
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC ID such as vpc-0abc123def4567890" }),
+  "maas:subnetIds": z
+    .array(
+      z
+        .string()
+        .regex(/^subnet-[0-9a-f]{8,17}$/, {
+          error: "must be a subnet ID such as subnet-0abc123def4567890",
+        }),
+      {
+        error:
+          "is required: a list of at least two subnet IDs in different zones, for the load balancer",
+      },
+    )
+    .min(2, { error: "needs at least two subnets in different availability zones" }),
+  "maas:certificateArn": z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/\S+$/, {
+      error: "must be an ACM certificate ARN",
+    })
+    .optional(),
+  "maas:internetFacing": BOOLEAN.default(false),
+  "maas:ingressCidrs": z
+    .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }))
+    .min(1)
+    .optional(),
+  "maas:routing": z.enum(["path", "host"], { error: "must be path or host" }).default("path"),
+  "maas:hostDomain": z
+    .string()
+    .regex(/^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+      error: "must be a DNS domain such as models.example.com",
+    })
+    .optional(),
+  "maas:accessLogsBucket": z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" })
+    .optional(),
+  "maas:alarmEmails": z.array(z.email({ error: "must be an email address" })).default([]),
+  "maas:alarmPeriodSeconds": z.coerce
+    .number()
+    .int()
+    .refine((period) => period === 10 || period === 30 || (period >= 60 && period % 60 === 0), {
+      error: "must be 10, 30 or a multiple of 60",
+    })
+    .default(60),
+  "maas:alarmEvaluationPeriods": z.coerce.number().int().min(1).max(100).default(5),
+  "maas:alarmDatapoints": z.coerce.number().int().min(1).max(100).default(3),
 };
 
 const SettingsSchema = z.object(settingsShape).superRefine((settings, context) => {
@@ -73,6 +124,20 @@ const SettingsSchema = z.object(settingsShape).superRefine((settings, context) =
       code: "custom",
       path: ["maas:oidcProviderArn"],
       message: "is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
+    });
+  }
+  if (settings["maas:routing"] === "host" && !settings["maas:hostDomain"]) {
+    context.addIssue({
+      code: "custom",
+      path: ["maas:hostDomain"],
+      message: "is required with maas:routing host: models are served at <model>.<hostDomain>",
+    });
+  }
+  if (settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]) {
+    context.addIssue({
+      code: "custom",
+      path: ["maas:alarmDatapoints"],
+      message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
     });
   }
   if (settings["maas:identity"] === "pod-identity" && !settings["maas:clusterName"]) {
@@ -107,6 +172,23 @@ export interface StackSettings {
   };
   gpu: { nodeSelector: Record<string, string> };
   images: { keep: number; platform: "linux/amd64" | "linux/arm64" };
+  ingress: {
+    vpcId: string;
+    subnetIds: string[];
+    /** HTTPS with this ACM certificate (and HTTP redirected); plain HTTP without one. */
+    certificateArn?: string;
+    internetFacing: boolean;
+    /** Who may reach the load balancer (default: the VPC). */
+    allowedCidrs: string[];
+    routing: { mode: "path" } | { mode: "host"; domain: string };
+    accessLogsBucket?: string;
+  };
+  alarms: {
+    emails: string[];
+    periodSeconds: number;
+    evaluationPeriods: number;
+    datapointsToAlarm: number;
+  };
 }
 
 /** Raised for config problems: one line per key, naming the stack file. */
@@ -122,7 +204,13 @@ export interface ConfigSource {
   getSecret(key: string): pulumi.Output<string> | undefined;
 }
 
-const OBJECT_KEYS = ["maas:gpuNodeSelector"];
+/** Keys whose values are YAML maps or lists in the stack file (JSON strings in Pulumi's config). */
+const OBJECT_KEYS = [
+  "maas:gpuNodeSelector",
+  "maas:subnetIds",
+  "maas:ingressCidrs",
+  "maas:alarmEmails",
+];
 
 export function readSettings(source: ConfigSource, project: string, stack: string): StackSettings {
   const file = `Pulumi.${stack}.yaml`;
@@ -170,6 +258,24 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     network: { vpcCidr: s["maas:vpcCidr"] },
     gpu: { nodeSelector: s["maas:gpuNodeSelector"] },
     images: { keep: s["maas:imageRetention"], platform: s["maas:buildPlatform"] },
+    ingress: {
+      vpcId: s["maas:vpcId"],
+      subnetIds: s["maas:subnetIds"],
+      ...(s["maas:certificateArn"] ? { certificateArn: s["maas:certificateArn"] } : {}),
+      internetFacing: s["maas:internetFacing"],
+      allowedCidrs: s["maas:ingressCidrs"] ?? [s["maas:vpcCidr"]],
+      routing:
+        s["maas:routing"] === "host"
+          ? { mode: "host", domain: s["maas:hostDomain"]! }
+          : { mode: "path" },
+      ...(s["maas:accessLogsBucket"] ? { accessLogsBucket: s["maas:accessLogsBucket"] } : {}),
+    },
+    alarms: {
+      emails: s["maas:alarmEmails"],
+      periodSeconds: s["maas:alarmPeriodSeconds"],
+      evaluationPeriods: s["maas:alarmEvaluationPeriods"],
+      datapointsToAlarm: s["maas:alarmDatapoints"],
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 /** AWS tags: stack-wide ones through the provider's default tags, the rest per resource. */
-import type { ResolvedModel, ResolvedVersion } from "../catalogue";
+import type { ResolvedModel } from "../catalogue";
 import type { StackSettings } from "./settings";
 
 export function stackTags(settings: StackSettings): Record<string, string> {
@@ -14,9 +14,6 @@ export function modelTags(model: ResolvedModel): Record<string, string> {
   return { "maas:model": model.name, "maas:owner": model.owner };
 }
 
-export function versionTags(
-  model: ResolvedModel,
-  version: ResolvedVersion,
-): Record<string, string> {
-  return { ...modelTags(model), "maas:version": version.version };
+export function versionTags(model: ResolvedModel, version: string): Record<string, string> {
+  return { ...modelTags(model), "maas:version": version };
 }

@@ -31,13 +31,13 @@ describe("maas plan", () => {
     expect(result.stdout).toMatch(/^ {4}1\.9\.2 +standby +0% +replicas 1-2 .*gpu 1/m);
     expect(result.stdout).toMatch(/^ {4}1\.8\.0 +retired +- +no workload$/m);
     expect(result.stdout).toMatch(
-      /^\d+ resources \(aws \d+, components \d+, docker-build 1, kubernetes 32, providers 2\)$/m,
+      /^\d+ resources \(aws \d+, components \d+, docker-build 1, kubernetes 37, providers 2\)$/m,
     );
     expect(result.stdout).toContain(
-      "Kubernetes checks: 32 objects valid against the OpenAPI schema; all 14 rules of RULES.md 1-14 pass",
+      "Kubernetes checks: 37 objects valid against the OpenAPI schema; all 14 rules of RULES.md 1-14 pass",
     );
     expect(result.stdout).toContain(
-      "wrote out/dev/plan.json and 32 manifests to out/dev/manifests/",
+      "wrote out/dev/plan.json and 37 manifests to out/dev/manifests/",
     );
     expect(result.stdout).toContain("deterministic placeholders");
     const plan = JSON.parse(readFileSync("out/dev/plan.json", "utf8")) as {

@@ -1,0 +1,96 @@
+/**
+ * A model's alarms and dashboard: per served version, alarms on its target group for p99
+ * latency, 5xx error rate and unhealthy targets against the version's SLO, all to the stack's
+ * alarm topic; per model, a CloudWatch dashboard with the versions side by side.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ResolvedModel } from "../catalogue";
+import { alarmName, versionAlarms } from "./specs/alarms";
+import type { AlarmTiming } from "./specs/alarms";
+import { dashboardBody, dashboardName, dashboardUrl } from "./specs/dashboard";
+import { servedVersions } from "./specs/routing";
+
+export interface ModelMonitoringArgs {
+  stack: string;
+  region: string;
+  model: ResolvedModel;
+  /** `app/<name>/<id>` of the load balancer. */
+  loadBalancerArnSuffix: pulumi.Input<string>;
+  /** `targetgroup/<name>/<id>` of each served version's target group. */
+  targetGroupArnSuffixes: Record<string, pulumi.Input<string>>;
+  alarmTopicArn: pulumi.Input<string>;
+  timing: AlarmTiming;
+  versionTags: (version: string) => Record<string, string>;
+}
+
+export class ModelMonitoring extends pulumi.ComponentResource {
+  public readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+  public readonly dashboardUrl: string;
+
+  constructor(name: string, args: ModelMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("maas:monitoring:ModelMonitoring", name, {}, opts);
+    const { model } = args;
+    for (const version of servedVersions(model)) {
+      const targetGroup = args.targetGroupArnSuffixes[version.version];
+      if (targetGroup === undefined)
+        throw new pulumi.ResourceError(
+          `no target group for ${model.name} ${version.version}`,
+          this,
+        );
+      const dimensions = { LoadBalancer: args.loadBalancerArnSuffix, TargetGroup: targetGroup };
+      for (const { kind, ...definition } of versionAlarms(
+        model.name,
+        version,
+        dimensions,
+        args.timing,
+      )) {
+        this.alarms.push(
+          new aws.cloudwatch.MetricAlarm(
+            `${version.workloadName}-${kind}`,
+            {
+              ...definition,
+              name: alarmName(args.stack, model.name, version.version, kind),
+              alarmActions: [args.alarmTopicArn],
+              okActions: [args.alarmTopicArn],
+              tags: args.versionTags(version.version),
+            },
+            { parent: this },
+          ),
+        );
+      }
+    }
+
+    const dashboard = dashboardName(args.stack, model.name);
+    new aws.cloudwatch.Dashboard(
+      name,
+      {
+        dashboardName: dashboard,
+        dashboardBody: pulumi
+          .all([
+            args.loadBalancerArnSuffix,
+            pulumi.all(args.targetGroupArnSuffixes),
+            pulumi.all(this.alarms.map((alarm) => alarm.arn)),
+          ])
+          .apply(([loadBalancer, targetGroups, alarmArns]) =>
+            JSON.stringify(
+              dashboardBody({
+                model: model.name,
+                owner: model.owner,
+                region: args.region,
+                loadBalancer,
+                versions: servedVersions(model).map((version) => ({
+                  version: version.version,
+                  targetGroup: targetGroups[version.version]!,
+                })),
+                alarmArns,
+              }),
+            ),
+          ),
+      },
+      { parent: this },
+    );
+    this.dashboardUrl = dashboardUrl(args.region, dashboard);
+    this.registerOutputs({ dashboardUrl: this.dashboardUrl });
+  }
+}

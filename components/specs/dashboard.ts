@@ -1,0 +1,119 @@
+/**
+ * The CloudWatch dashboard body of a model: latency percentiles, requests, 5xx and healthy
+ * hosts per version side by side (a canary beside the stable version), and the alarm states.
+ * Nothing here depends on traffic weights, so shifting traffic leaves the dashboard unchanged.
+ */
+
+export interface DashboardVersion {
+  version: string;
+  /** `targetgroup/<name>/<id>`. */
+  targetGroup: string;
+}
+
+export interface DashboardInputs {
+  model: string;
+  owner: string;
+  region: string;
+  /** `app/<name>/<id>`. */
+  loadBalancer: string;
+  versions: DashboardVersion[];
+  alarmArns: string[];
+}
+
+const NAMESPACE = "AWS/ApplicationELB";
+const WIDTH = 12;
+const HEIGHT = 6;
+
+type Metric = (string | { stat: string; label: string })[];
+
+function series(inputs: DashboardInputs, metricName: string, stats: string[]): Metric[] {
+  return inputs.versions.flatMap(({ version, targetGroup }) =>
+    stats.map((stat) => [
+      NAMESPACE,
+      metricName,
+      "LoadBalancer",
+      inputs.loadBalancer,
+      "TargetGroup",
+      targetGroup,
+      { stat, label: `${version} ${stat}` },
+    ]),
+  );
+}
+
+function metricWidget(
+  inputs: DashboardInputs,
+  position: { x: number; y: number },
+  title: string,
+  metrics: Metric[],
+  unit?: string,
+) {
+  return {
+    type: "metric",
+    ...position,
+    width: WIDTH,
+    height: HEIGHT,
+    properties: {
+      title,
+      region: inputs.region,
+      view: "timeSeries",
+      stacked: false,
+      period: 60,
+      metrics,
+      ...(unit ? { yAxis: { left: { label: unit, showUnits: false } } } : {}),
+    },
+  };
+}
+
+export function dashboardBody(inputs: DashboardInputs): object {
+  return {
+    widgets: [
+      {
+        type: "text",
+        x: 0,
+        y: 0,
+        width: 24,
+        height: 2,
+        properties: {
+          markdown: `# ${inputs.model}\nOwner: ${inputs.owner}. Per version: latency, requests, errors and healthy targets.`,
+        },
+      },
+      metricWidget(
+        inputs,
+        { x: 0, y: 2 },
+        "Latency p50 / p90 / p99",
+        series(inputs, "TargetResponseTime", ["p50", "p90", "p99"]),
+        "seconds",
+      ),
+      metricWidget(inputs, { x: WIDTH, y: 2 }, "Requests", series(inputs, "RequestCount", ["Sum"])),
+      metricWidget(
+        inputs,
+        { x: 0, y: 2 + HEIGHT },
+        "Target 5xx responses",
+        series(inputs, "HTTPCode_Target_5XX_Count", ["Sum"]),
+      ),
+      metricWidget(
+        inputs,
+        { x: WIDTH, y: 2 + HEIGHT },
+        "Healthy targets",
+        series(inputs, "HealthyHostCount", ["Minimum"]),
+      ),
+      {
+        type: "alarm",
+        x: 0,
+        y: 2 + 2 * HEIGHT,
+        width: 24,
+        height: 4,
+        properties: { title: "Alarms", alarms: inputs.alarmArns, sortBy: "stateUpdatedTimestamp" },
+      },
+    ],
+  };
+}
+
+/** Dashboard names allow letters, digits, `-` and `_`. */
+export function dashboardName(stack: string, model: string): string {
+  return `maas-${stack}-${model}`.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+export function dashboardUrl(region: string, name: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${name}`;
+}
