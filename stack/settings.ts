@@ -65,11 +65,9 @@ const settingsShape = {
     .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC ID such as vpc-0abc123def4567890" }),
   "maas:subnetIds": z
     .array(
-      z
-        .string()
-        .regex(/^subnet-[0-9a-f]{8,17}$/, {
-          error: "must be a subnet ID such as subnet-0abc123def4567890",
-        }),
+      z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
+        error: "must be a subnet ID such as subnet-0abc123def4567890",
+      }),
       {
         error:
           "is required: a list of at least two subnet IDs in different zones, for the load balancer",

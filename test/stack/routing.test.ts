@@ -1,0 +1,329 @@
+/**
+ * Routing and monitoring through the mock runtime: the load balancer and its listeners, one
+ * target group + binding + alarm set per served version, rule weights from the resolved
+ * traffic, SLO thresholds, alarm dimensions and actions, the alarm topic and the dashboards.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "../../components/specs/shutdown";
+import { planOf } from "../helpers/plan";
+import type { PlanFixture } from "../helpers/plan";
+
+let dev: PlanFixture;
+let prod: PlanFixture;
+
+beforeAll(async () => {
+  dev = await planOf({ stack: "dev" });
+  prod = await planOf({ stack: "prod" });
+});
+
+const inputs = (fixture: PlanFixture, type: string, name: string) =>
+  fixture.one(type, name).inputs as Record<string, any>;
+const SERVED = [
+  "fraud-scorer-v3-2-1",
+  "image-classifier-v1-4-0",
+  "image-classifier-v1-5-0",
+  "text-embedder-v1-9-2",
+  "text-embedder-v2-0-0",
+];
+const TG = "aws:lb/targetGroup:TargetGroup";
+const RULE = "aws:lb/listenerRule:ListenerRule";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+/** The resolved state of a resource as the placeholders give it: its ARN and ARN suffix. */
+function arnOf(fixture: PlanFixture, type: string, name: string): { arn: string; suffix: string } {
+  const rule = fixture
+    .ofType(RULE)
+    .flatMap((r) => (r.inputs as any).actions[0].forward.targetGroups as { arn: string }[]);
+  if (type !== TG) throw new Error("only target groups");
+  const tgName = inputs(fixture, TG, name).name as string;
+  const arn = rule.map((g) => g.arn).find((candidate) => candidate.includes(`/${tgName}/`))!;
+  return { arn, suffix: arn.slice(arn.indexOf("targetgroup/")) };
+}
+
+describe("load balancer", () => {
+  it("is internal by default, in the configured subnets, dropping invalid headers", () => {
+    expect(inputs(dev, "aws:lb/loadBalancer:LoadBalancer", "ingress")).toMatchObject({
+      name: "maas-dev",
+      loadBalancerType: "application",
+      internal: true,
+      subnets: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: false,
+    });
+  });
+
+  it("serves plain HTTP without a certificate (dev), answering 404 where no model matches", () => {
+    const listeners = dev.ofType("aws:lb/listener:Listener");
+    expect(listeners.map((l) => l.name)).toEqual(["ingress-http"]);
+    expect(listeners[0]!.inputs).toMatchObject({
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [
+        {
+          type: "fixed-response",
+          fixedResponse: { statusCode: "404", contentType: "application/json" },
+        },
+      ],
+    });
+  });
+
+  it("serves HTTPS with the certificate and TLS 1.2+ in prod, and redirects HTTP to it", () => {
+    expect(inputs(prod, "aws:lb/listener:Listener", "ingress-https")).toMatchObject({
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificateArn:
+        "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678",
+    });
+    expect(inputs(prod, "aws:lb/listener:Listener", "ingress-http-redirect")).toMatchObject({
+      port: 80,
+      defaultActions: [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ],
+    });
+    expect(inputs(prod, "aws:lb/loadBalancer:LoadBalancer", "ingress")).toMatchObject({
+      enableDeletionProtection: true,
+      accessLogs: { bucket: "example-prod-alb-access-logs", prefix: "maas/prod", enabled: true },
+    });
+  });
+
+  it("admits clients from the configured CIDRs (the VPC by default) and sends only to pods in the VPC", () => {
+    const ingress = dev
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .map((r) => r.inputs as any);
+    expect(ingress.map((rule) => [rule.cidrIpv4, rule.fromPort, rule.toPort])).toEqual([
+      ["10.20.0.0/16", 80, 80],
+    ]);
+    const egress = dev
+      .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+      .map((r) => r.inputs as any);
+    expect(
+      egress.map((rule) => [rule.cidrIpv4, rule.ipProtocol, rule.fromPort, rule.toPort]),
+    ).toEqual([["10.20.0.0/16", "tcp", 1024, 65535]]);
+  });
+});
+
+describe("per served version", () => {
+  it("creates one target group, one TargetGroupBinding and three alarms per served version, none for the retired", () => {
+    expect(dev.ofType(TG).map((r) => r.name)).toEqual(SERVED);
+    expect(
+      dev.ofType("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").map((r) => r.name),
+    ).toEqual(SERVED);
+    expect(dev.ofType(ALARM).map((r) => r.name)).toEqual(
+      SERVED.flatMap((v) => [`${v}-error-rate`, `${v}-p99-latency`, `${v}-unhealthy-hosts`]).sort(),
+    );
+    expect(dev.plan.resources.filter((r) => r.name.includes("v1-8-0"))).toEqual([]);
+  });
+
+  it("targets pod IPs on the version's port, health-checks its path, and drains within the pod's shutdown", () => {
+    const group = inputs(dev, TG, "text-embedder-v2-0-0");
+    expect(group).toMatchObject({
+      targetType: "ip",
+      port: 8080,
+      protocol: "HTTP",
+      vpcId: "vpc-0a1b2c3d4e5f60718",
+      healthCheck: { path: "/healthz", port: "traffic-port", matcher: "200-299" },
+      tags: { "maas:model": "text-embedder", "maas:version": "2.0.0", "maas:owner": "search-team" },
+    });
+    expect(group.name.length).toBeLessThanOrEqual(32);
+    expect(group.deregistrationDelay).toBeGreaterThan(PRE_STOP_SECONDS);
+    expect(group.deregistrationDelay + PRE_STOP_SECONDS).toBeLessThan(TERMINATION_GRACE_SECONDS);
+  });
+
+  it("binds the version's Service to its target group and lets the load balancer's security group reach the pods", () => {
+    const binding = inputs(
+      dev,
+      "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+      "image-classifier-v1-5-0",
+    );
+    expect(binding.metadata).toMatchObject({
+      name: "image-classifier-v1-5-0",
+      namespace: "image-classifier",
+    });
+    expect(binding.spec).toMatchObject({
+      serviceRef: { name: "image-classifier-v1-5-0", port: 80 },
+      targetGroupARN: arnOf(dev, TG, "image-classifier-v1-5-0").arn,
+      targetType: "ip",
+      networking: { ingress: [{ ports: [{ protocol: "TCP", port: 8080 }] }] },
+    });
+    expect(binding.spec.networking.ingress[0].from[0].securityGroup.groupID).toMatch(/^ingress-/);
+  });
+});
+
+describe("listener rules", () => {
+  const weights = (fixture: PlanFixture, model: string) =>
+    (
+      inputs(fixture, RULE, model).actions[0].forward.targetGroups as {
+        arn: string;
+        weight: number;
+      }[]
+    ).map((group) => group.weight);
+
+  it("forward with the resolved traffic as weights, per environment, standbys at 0", () => {
+    expect(weights(dev, "image-classifier")).toEqual([50, 50]);
+    expect(weights(prod, "image-classifier")).toEqual([90, 10]);
+    expect(weights(dev, "text-embedder")).toEqual([0, 100]);
+    expect(inputs(dev, RULE, "image-classifier").actions[0].forward.stickiness).toEqual({
+      enabled: false,
+      duration: 1,
+    });
+  });
+
+  it("send each version's share to that version's target group", () => {
+    const groups = inputs(dev, RULE, "image-classifier").actions[0].forward.targetGroups as {
+      arn: string;
+    }[];
+    expect(groups.map((g) => g.arn)).toEqual([
+      arnOf(dev, TG, "image-classifier-v1-4-0").arn,
+      arnOf(dev, TG, "image-classifier-v1-5-0").arn,
+    ]);
+  });
+
+  it("match the model's path in dev and its host in prod, at a stable priority per model", () => {
+    expect(inputs(dev, RULE, "fraud-scorer").conditions).toEqual([
+      { pathPattern: { values: ["/models/fraud-scorer", "/models/fraud-scorer/*"] } },
+    ]);
+    expect(inputs(prod, RULE, "fraud-scorer").conditions).toEqual([
+      { hostHeader: { values: ["fraud-scorer.models.example.com"] } },
+    ]);
+    const priorities = dev.ofType(RULE).map((r) => (r.inputs as any).priority as number);
+    expect(new Set(priorities).size).toBe(3);
+    expect(prod.ofType(RULE).map((r) => (r.inputs as any).priority)).toEqual(priorities);
+  });
+
+  it("publish each model's endpoint", () => {
+    expect((dev.plan.outputs as any).models["image-classifier"].endpoint).toMatch(
+      /^http:\/\/internal-maas-dev-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com\/models\/image-classifier\/$/,
+    );
+    expect((prod.plan.outputs as any).models["image-classifier"].endpoint).toBe(
+      "https://image-classifier.models.example.com/",
+    );
+  });
+});
+
+describe("alarms", () => {
+  const alarm = (fixture: PlanFixture, name: string) => inputs(fixture, ALARM, name);
+
+  it("alarm on p99 latency above the version's SLO, ignoring low-sample percentiles", () => {
+    expect(alarm(dev, "image-classifier-v1-5-0-p99-latency")).toMatchObject({
+      name: "maas-dev-image-classifier-1.5.0-p99-latency",
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      extendedStatistic: "p99",
+      threshold: 0.3,
+      comparisonOperator: "GreaterThanThreshold",
+      evaluateLowSampleCountPercentiles: "ignore",
+      treatMissingData: "notBreaching",
+      period: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+  });
+
+  it("take thresholds from model and version SLO overrides", () => {
+    expect(alarm(dev, "text-embedder-v2-0-0-p99-latency").threshold).toBe(0.12);
+    expect(alarm(dev, "fraud-scorer-v3-2-1-p99-latency").threshold).toBe(0.08);
+    expect(alarm(dev, "fraud-scorer-v3-2-1-error-rate").threshold).toBe(0.5);
+    expect(alarm(dev, "image-classifier-v1-4-0-error-rate").threshold).toBe(1);
+  });
+
+  it("compute the 5xx error rate with metric math over target 5xx and requests", () => {
+    const queries = alarm(dev, "image-classifier-v1-5-0-error-rate").metricQueries as any[];
+    expect(queries.map((q) => [q.id, q.metric?.metricName ?? q.expression, q.returnData])).toEqual([
+      ["errors", "HTTPCode_Target_5XX_Count", false],
+      ["requests", "RequestCount", false],
+      ["error_rate", "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", true],
+    ]);
+  });
+
+  it("name the load balancer and the version's own target group in their dimensions", () => {
+    const loadBalancer = /^app\/maas-dev\/[0-9a-f]{16}$/;
+    for (const version of SERVED) {
+      const expected = arnOf(dev, TG, version).suffix;
+      const latency = alarm(dev, `${version}-p99-latency`);
+      expect(latency.dimensions.TargetGroup, version).toBe(expected);
+      expect(latency.dimensions.LoadBalancer).toMatch(loadBalancer);
+      for (const query of (alarm(dev, `${version}-error-rate`).metricQueries as any[]).filter(
+        (q) => q.metric,
+      )) {
+        expect(query.metric.dimensions.TargetGroup, version).toBe(expected);
+      }
+      expect(alarm(dev, `${version}-unhealthy-hosts`).dimensions.TargetGroup).toBe(expected);
+    }
+  });
+
+  it("all notify the alarm topic, with actions enabled and names unique to the stack", () => {
+    const topic = "arn:aws:sns:eu-west-1:123456789012:maas-dev-alarms";
+    const alarms = dev.ofType(ALARM).map((r) => r.inputs as any);
+    for (const definition of alarms) {
+      expect(definition.alarmActions, definition.name).toEqual([topic]);
+      expect(definition.okActions).toEqual([topic]);
+      expect(definition.actionsEnabled).toBe(true);
+      expect(definition.treatMissingData).toBeDefined();
+      expect(definition.name).toMatch(/^maas-dev-/);
+    }
+    expect(new Set(alarms.map((a) => a.name)).size).toBe(alarms.length);
+  });
+});
+
+describe("alarm topic", () => {
+  it("is encrypted with the registry key, publishable only by this stack's alarms, and mails the configured addresses", () => {
+    expect(inputs(dev, "aws:sns/topic:Topic", "alarms")).toMatchObject({
+      name: "maas-dev-alarms",
+      kmsMasterKeyId: expect.stringMatching(/^arn:aws:kms:/),
+    });
+    const policy = JSON.parse(inputs(dev, "aws:sns/topicPolicy:TopicPolicy", "alarms").policy);
+    expect(policy.Statement[1]).toEqual({
+      Sid: "StackAlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "SNS:Publish",
+      Resource: "arn:aws:sns:eu-west-1:123456789012:maas-dev-alarms",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": "123456789012" },
+        ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:maas-dev-*" },
+      },
+    });
+    expect(
+      policy.Statement.every((s: any) => s.Principal !== "*" && s.Principal?.AWS !== "*"),
+    ).toBe(true);
+    expect(dev.ofType("aws:sns/topicSubscription:TopicSubscription").map((r) => r.inputs)).toEqual([
+      {
+        topic: "arn:aws:sns:eu-west-1:123456789012:maas-dev-alarms",
+        protocol: "email",
+        endpoint: "ml-platform-dev@example.com",
+      },
+    ]);
+  });
+});
+
+describe("dashboards", () => {
+  it("show latency percentiles, requests, 5xx and healthy hosts per version side by side, and the alarms", () => {
+    const dashboard = inputs(dev, "aws:cloudwatch/dashboard:Dashboard", "image-classifier");
+    expect(dashboard.dashboardName).toBe("maas-dev-image-classifier");
+    const body = JSON.parse(dashboard.dashboardBody);
+    const titles = body.widgets.map((w: any) => w.properties.title).filter(Boolean);
+    expect(titles).toEqual([
+      "Latency p50 / p90 / p99",
+      "Requests",
+      "Target 5xx responses",
+      "Healthy targets",
+      "Alarms",
+    ]);
+    const latency = body.widgets.find((w: any) => w.properties.title === "Latency p50 / p90 / p99");
+    expect(latency.properties.metrics.map((m: any[]) => m[m.length - 1].label)).toEqual([
+      "1.4.0 p50",
+      "1.4.0 p90",
+      "1.4.0 p99",
+      "1.5.0 p50",
+      "1.5.0 p90",
+      "1.5.0 p99",
+    ]);
+    expect(latency.properties.metrics[3][5]).toBe(arnOf(dev, TG, "image-classifier-v1-5-0").suffix);
+    const alarms = body.widgets.find((w: any) => w.type === "alarm");
+    expect(alarms.properties.alarms).toHaveLength(6);
+    expect((dev.plan.outputs as any).models["image-classifier"].dashboardUrl).toBe(
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=maas-dev-image-classifier",
+    );
+  });
+});
