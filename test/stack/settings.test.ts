@@ -1,0 +1,108 @@
+/** Stack settings: the stack files parse to typed settings; every config mistake is named with its key. */
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { readStackConfig } from "../../plan/stack-config";
+import { readSettings, SettingsError } from "../../stack/settings";
+import type { ConfigSource } from "../../stack/settings";
+import { PROJECT_ROOT } from "../helpers/cli";
+
+function source(config: Record<string, string>): ConfigSource {
+  return {
+    get: (key) => config[key],
+    getSecret: (key) => (config[key] === undefined ? undefined : pulumi.secret(config[key])),
+  };
+}
+
+const dev = readStackConfig(PROJECT_ROOT, "dev").config;
+
+function problems(config: Record<string, string | undefined>): string[] {
+  const merged = Object.fromEntries(
+    Object.entries({ ...dev, ...config }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
+  try {
+    readSettings(source(merged), "maas", "dev");
+    return [];
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+}
+
+describe("stack settings", () => {
+  it("reads the dev stack file, with defaults for what it leaves out", () => {
+    const settings = readSettings(source(dev), "maas", "dev");
+    expect(settings).toMatchObject({
+      region: "eu-west-1",
+      environment: "dev",
+      catalogue: "models.yaml",
+      protect: false,
+      kubernetes: { context: "arn:aws:eks:eu-west-1:123456789012:cluster/maas-dev" },
+      identity: { mode: "irsa" },
+      network: { vpcCidr: "10.20.0.0/16" },
+      gpu: { nodeSelector: { "nvidia.com/gpu.present": "true" } },
+      images: { keep: 20, platform: "linux/amd64" },
+      ingress: {
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        internetFacing: false,
+        allowedCidrs: ["10.20.0.0/16"],
+        routing: { mode: "path" },
+      },
+      alarms: {
+        emails: ["ml-platform-dev@example.com"],
+        periodSeconds: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      },
+    });
+  });
+
+  it("lists every missing required key at once", () => {
+    expect(
+      problems({ "aws:region": undefined, "maas:environment": undefined, "maas:vpcId": undefined }),
+    ).toEqual([
+      "Pulumi.dev.yaml: aws:region: is required: the AWS region of the stack, e.g. eu-west-1",
+      "Pulumi.dev.yaml: maas:environment: is required: the overlay under environments: in the catalogue this stack deploys",
+      "Pulumi.dev.yaml: maas:vpcId: is required: the VPC of the load balancer and target groups, e.g. vpc-0abc123def4567890",
+    ]);
+  });
+
+  it("wants exactly one way to reach the cluster", () => {
+    const message =
+      "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)";
+    expect(problems({ "maas:kubeContext": undefined })).toEqual([message]);
+    expect(problems({ "maas:kubeconfig": "apiVersion: v1" })).toEqual([message]);
+  });
+
+  it("wants what the chosen identity, routing and alarm timing need", () => {
+    expect(problems({ "maas:oidcProviderArn": undefined })).toEqual([
+      "Pulumi.dev.yaml: maas:oidcProviderArn: is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
+    ]);
+    expect(problems({ "maas:identity": "pod-identity" })).toEqual([
+      "Pulumi.dev.yaml: maas:clusterName: is required with maas:identity pod-identity: the EKS cluster name",
+    ]);
+    expect(problems({ "maas:routing": "host" })).toEqual([
+      "Pulumi.dev.yaml: maas:hostDomain: is required with maas:routing host: models are served at <model>.<hostDomain>",
+    ]);
+    expect(problems({ "maas:alarmDatapoints": "6" })).toEqual([
+      'Pulumi.dev.yaml: maas:alarmDatapoints: must not exceed maas:alarmEvaluationPeriods (M out of N datapoints); got "6"',
+    ]);
+  });
+
+  it("names malformed values and list entries", () => {
+    expect(problems({ "maas:subnetIds": '["subnet-0a1b2c3d4e5f60001"]' })).toEqual([
+      "Pulumi.dev.yaml: maas:subnetIds: needs at least two subnets in different availability zones",
+    ]);
+    expect(problems({ "maas:alarmEmails": '["oncall"]' })).toEqual([
+      "Pulumi.dev.yaml: maas:alarmEmails.0: must be an email address",
+    ]);
+    expect(problems({ "maas:gpuNodeSelector": "{not json" })).toEqual([
+      "Pulumi.dev.yaml: maas:gpuNodeSelector: must be a map",
+    ]);
+    expect(problems({ "maas:protect": "yes" })).toEqual([
+      'Pulumi.dev.yaml: maas:protect: must be true or false; got "yes"',
+    ]);
+    expect(problems({ "maas:alarmPeriodSeconds": "45" })).toEqual([
+      'Pulumi.dev.yaml: maas:alarmPeriodSeconds: must be 10, 30 or a multiple of 60; got "45"',
+    ]);
+  });
+});
