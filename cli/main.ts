@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { catalogueJsonSchema } from "../catalogue";
-import { runPlanCommand } from "./plan";
+import type * as PlanCommand from "./plan";
 import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
 
@@ -66,6 +66,10 @@ function buildProgram(): Command {
       ),
     )
     .action(async (options: PlanCommandOptions) => {
+      // Loaded on demand: the stack and its providers take a second to import; validate and
+      // schema need none of it. require, not import(): the CLI runs as CommonJS under tsx.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runPlanCommand } = require("./plan") as typeof PlanCommand;
       process.exitCode = await runPlanCommand(options);
     });
 
