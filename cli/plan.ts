@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { manifestText } from "../plan/manifests";
 import { runPlan } from "../plan/run";
 import { KUBERNETES_RULES } from "../policy";
+import { AWS_RULES } from "../policy/aws-rules";
 import { catalogueSummary, resourceCounts } from "../plan/summary";
 
 export interface PlanCommandOptions {
@@ -63,8 +64,8 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
       ...catalogueSummary(result.catalogue),
       resourceCounts(plan.resources),
       result.violations.length === 0
-        ? `Kubernetes checks: ${result.manifests.length} objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length} rules of RULES.md 1-14 pass`
-        : `Kubernetes checks: ${result.violations.length} violation(s):\n${result.violations.map((v) => `  ${v.rule}: ${v.object}: ${v.message}`).join("\n")}`,
+        ? `checks: ${result.manifests.length} Kubernetes objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length + AWS_RULES.length} rules of RULES.md pass (1-14 Kubernetes, 15-21 AWS)`
+        : `checks: ${result.violations.length} violation(s):\n${result.violations.map((v) => `  ${v.rule}: ${v.object}: ${v.message}`).join("\n")}`,
       `wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`,
       `note: ${plan.note}`,
       "",

@@ -72,6 +72,7 @@ export class ModelIdentity extends pulumi.ComponentResource {
           namespace: args.serviceAccount.namespace,
           serviceAccount: args.serviceAccount.serviceAccount,
           roleArn: this.role.arn,
+          tags: args.tags,
         },
         { parent: this },
       );

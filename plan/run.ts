@@ -9,6 +9,7 @@ import { readSettings, SettingsError } from "../stack/settings";
 import type { ConfigSource, StackSettings } from "../stack/settings";
 import * as pulumi from "@pulumi/pulumi";
 import { checkKubernetesObjects } from "../policy";
+import { checkAwsResources } from "../policy/aws-rules";
 import type { KubernetesObject, Violation } from "../policy";
 import { canonical } from "./canonical";
 import { kubernetesManifests } from "./manifests";
@@ -47,7 +48,7 @@ export type PlanResult =
       manifests: Manifest[];
       catalogue: ResolvedCatalogue;
       settings: StackSettings;
-      /** RULES.md 1-14 on the Kubernetes objects; production rules when the stack is protected. */
+      /** RULES.md on the Kubernetes objects (1-14) and AWS resources (15-21); production rules when the stack is protected. */
       violations: Violation[];
     }
   | { ok: false; problems: string[] };
@@ -113,7 +114,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     ok: true,
     plan,
     manifests,
-    violations: checkKubernetesObjects(objects, { production: settings.protect }),
+    violations: [
+      ...checkKubernetesObjects(objects, { production: settings.protect }),
+      ...checkAwsResources(resources, { production: settings.protect }),
+    ],
     catalogue: resolveChecked(checked, settings.environment),
     settings,
   };

@@ -34,7 +34,7 @@ describe("maas plan", () => {
       /^\d+ resources \(aws \d+, components \d+, docker-build 1, kubernetes 37, providers 2\)$/m,
     );
     expect(result.stdout).toContain(
-      "Kubernetes checks: 37 objects valid against the OpenAPI schema; all 14 rules of RULES.md 1-14 pass",
+      "checks: 37 Kubernetes objects valid against the OpenAPI schema; all 21 rules of RULES.md pass (1-14 Kubernetes, 15-21 AWS)",
     );
     expect(result.stdout).toContain(
       "wrote out/dev/plan.json and 37 manifests to out/dev/manifests/",

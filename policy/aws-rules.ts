@@ -1,0 +1,354 @@
+/**
+ * RULES.md items 15-21 on the AWS resources of a plan (Security Hub FSBP, checkov, CrossGuard
+ * awsguard): S3, DynamoDB, ECR, CloudWatch alarms, SNS, IAM, and protection of stateful data.
+ * Pure functions over the recorded registrations; resources are related through the
+ * dependencies the engine records (a bucket's settings depend on the bucket).
+ */
+import type { RecordedResource } from "../plan/record";
+import type { RuleContext, Violation } from "./kubernetes-objects";
+
+export interface AwsRule {
+  id: string;
+  description: string;
+  check(resources: RecordedResource[], context: RuleContext): Violation[];
+}
+
+/** The recorded inputs the rules read, as plain JSON (the components say where each comes from). */
+interface Inputs {
+  [field: string]: unknown;
+  blockPublicAcls?: boolean;
+  blockPublicPolicy?: boolean;
+  ignorePublicAcls?: boolean;
+  restrictPublicBuckets?: boolean;
+  rule?: { objectOwnership?: string };
+  rules?: {
+    applyServerSideEncryptionByDefault?: { sseAlgorithm?: string };
+    bucketKeyEnabled?: boolean;
+    abortIncompleteMultipartUpload?: unknown;
+  }[];
+  versioningConfiguration?: { status?: string };
+  policy?: string;
+  assumeRolePolicy?: string;
+  billingMode?: string;
+  pointInTimeRecovery?: { enabled?: boolean };
+  serverSideEncryption?: { enabled?: boolean; kmsKeyArn?: string };
+  deletionProtectionEnabled?: boolean;
+  imageTagMutability?: string;
+  imageTagMutabilityExclusionFilters?: { filter: string }[];
+  imageScanningConfiguration?: { scanOnPush?: boolean };
+  encryptionConfigurations?: { encryptionType?: string }[];
+  alarmActions?: string[];
+  actionsEnabled?: boolean;
+  treatMissingData?: string;
+  metricName?: string;
+  extendedStatistic?: string;
+  evaluateLowSampleCountPercentiles?: string;
+  kmsMasterKeyId?: string;
+  tags?: Record<string, string>;
+}
+
+interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[]; Federated?: string };
+  Action?: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const inputsOf = (resource: RecordedResource) => resource.inputs as Inputs;
+const ofType = (resources: RecordedResource[], type: string) =>
+  resources.filter((r) => r.type === type);
+
+/** The resources of `type` that depend on `target` (its settings, policies, items). */
+function attachedTo(
+  resources: RecordedResource[],
+  type: string,
+  target: RecordedResource,
+): Inputs | undefined {
+  const found = ofType(resources, type).find((r) => r.dependencies.includes(target.urn));
+  return found ? inputsOf(found) : undefined;
+}
+
+function report(rule: string, resource: RecordedResource, messages: string[]): Violation[] {
+  return messages.map((message) => ({
+    rule,
+    object: `${resource.type.split(":").pop()} ${resource.name}`,
+    message,
+  }));
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+function statements(policy: string | undefined): Statement[] {
+  try {
+    return list((JSON.parse(policy ?? "{}") as { Statement?: Statement | Statement[] }).Statement);
+  } catch {
+    return [];
+  }
+}
+
+const isPublic = (s: Statement) =>
+  s.Effect === "Allow" &&
+  (s.Principal === "*" || (typeof s.Principal === "object" && list(s.Principal.AWS).includes("*")));
+
+const PUBLIC_ACCESS_FLAGS = [
+  "blockPublicAcls",
+  "blockPublicPolicy",
+  "ignorePublicAcls",
+  "restrictPublicBuckets",
+] as const;
+
+const s3: AwsRule = {
+  id: "RULES-15/s3",
+  description:
+    "Buckets block public access, disable ACLs, use SSE-KMS with a bucket key, keep versions, abort stale uploads and refuse plain HTTP.",
+  check: (resources) =>
+    ofType(resources, "aws:s3/bucket:Bucket").flatMap((bucket) => {
+      const block = attachedTo(
+        resources,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        bucket,
+      );
+      const ownership = attachedTo(
+        resources,
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        bucket,
+      );
+      const encryption = list(
+        attachedTo(
+          resources,
+          "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+          bucket,
+        )?.rules,
+      )[0];
+      const versioning = attachedTo(resources, "aws:s3/bucketVersioning:BucketVersioning", bucket);
+      const lifecycle = attachedTo(
+        resources,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        bucket,
+      );
+      const denyHttp = statements(
+        attachedTo(resources, "aws:s3/bucketPolicy:BucketPolicy", bucket)?.policy,
+      ).some(
+        (s) =>
+          s.Effect === "Deny" &&
+          s.Condition?.Bool?.["aws:SecureTransport"] === "false" &&
+          list(s.Action).includes("s3:*"),
+      );
+      return report("RULES-15/s3", bucket, [
+        ...PUBLIC_ACCESS_FLAGS.filter((flag) => block?.[flag] !== true).map(
+          (flag) => `public access block lacks ${flag} (S3.8)`,
+        ),
+        ...(ownership?.rule?.objectOwnership === "BucketOwnerEnforced"
+          ? []
+          : ["ACLs are not disabled (BucketOwnerEnforced, S3.12)"]),
+        ...(encryption?.applyServerSideEncryptionByDefault?.sseAlgorithm === "aws:kms"
+          ? []
+          : ["is not encrypted with SSE-KMS"]),
+        ...(encryption?.bucketKeyEnabled === true ? [] : ["has no S3 bucket key"]),
+        ...(versioning?.versioningConfiguration?.status === "Enabled"
+          ? []
+          : ["versioning is not enabled (S3.14)"]),
+        ...(list(lifecycle?.rules).some((r) => r.abortIncompleteMultipartUpload)
+          ? []
+          : ["does not abort incomplete multipart uploads (S3.13)"]),
+        ...(denyHttp ? [] : ["does not deny requests without TLS (S3.5)"]),
+      ]);
+    }),
+};
+
+const dynamodb: AwsRule = {
+  id: "RULES-16/dynamodb",
+  description:
+    "Tables are on-demand, point-in-time recoverable, KMS-encrypted, and deletion-protected in production.",
+  check: (resources, context) =>
+    ofType(resources, "aws:dynamodb/table:Table").flatMap((table) => {
+      const t = inputsOf(table);
+      return report("RULES-16/dynamodb", table, [
+        ...(t.billingMode === "PAY_PER_REQUEST" ? [] : ["is not on-demand (DynamoDB.1)"]),
+        ...(t.pointInTimeRecovery?.enabled === true
+          ? []
+          : ["has no point-in-time recovery (DynamoDB.2)"]),
+        ...(t.serverSideEncryption?.enabled === true && t.serverSideEncryption.kmsKeyArn
+          ? []
+          : ["is not encrypted with a customer KMS key"]),
+        ...(context.production && t.deletionProtectionEnabled !== true
+          ? ["has no deletion protection in production (DynamoDB.6)"]
+          : []),
+      ]);
+    }),
+};
+
+const ecr: AwsRule = {
+  id: "RULES-17/ecr",
+  description:
+    "Repositories scan on push, keep tags immutable, are KMS-encrypted, have a lifecycle policy and no public policy.",
+  check: (resources) => [
+    ...ofType(resources, "aws:ecr/repository:Repository").flatMap((repository) => {
+      const r = inputsOf(repository);
+      // IMMUTABLE_WITH_EXCLUSION passes when it exempts named tags only (the build cache), no patterns.
+      const exempt = list(r.imageTagMutabilityExclusionFilters).map((f) => f.filter);
+      const immutable =
+        r.imageTagMutability === "IMMUTABLE" ||
+        (r.imageTagMutability === "IMMUTABLE_WITH_EXCLUSION" &&
+          exempt.every((tag) => !tag.includes("*")));
+      return report("RULES-17/ecr", repository, [
+        ...(r.imageScanningConfiguration?.scanOnPush === true
+          ? []
+          : ["does not scan on push (ECR.1)"]),
+        ...(immutable
+          ? []
+          : [
+              `tags are not immutable (ECR.2): ${String(r.imageTagMutability)}${exempt.length ? ` except ${exempt.join(", ")}` : ""}`,
+            ]),
+        ...(list(r.encryptionConfigurations).some((c) => c.encryptionType === "KMS")
+          ? []
+          : ["is not KMS-encrypted"]),
+        ...(attachedTo(resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy", repository)
+          ? []
+          : ["has no lifecycle policy (ECR.3)"]),
+      ]);
+    }),
+    ...ofType(resources, "aws:ecr/repositoryPolicy:RepositoryPolicy").flatMap((policy) =>
+      report(
+        "RULES-17/ecr",
+        policy,
+        statements(inputsOf(policy).policy).some(isPublic) ? ["makes a repository public"] : [],
+      ),
+    ),
+  ],
+};
+
+const alarms: AwsRule = {
+  id: "RULES-18/alarms",
+  description:
+    "Alarms have enabled actions, explicit missing-data handling, percentiles by extendedStatistic ignoring low-sample windows.",
+  check: (resources) =>
+    ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").flatMap((alarm) => {
+      const a = inputsOf(alarm);
+      const percentile = typeof a.extendedStatistic === "string";
+      return report("RULES-18/alarms", alarm, [
+        ...(list(a.alarmActions).length > 0 ? [] : ["has no alarm actions (CloudWatch.15)"]),
+        ...(a.actionsEnabled === false ? ["has its actions disabled (CloudWatch.17)"] : []),
+        ...(a.treatMissingData ? [] : ["leaves missing-data handling implicit"]),
+        ...(a.metricName === "TargetResponseTime" && !percentile
+          ? ["watches latency by an average, not a percentile"]
+          : []),
+        ...(percentile && a.evaluateLowSampleCountPercentiles !== "ignore"
+          ? ["evaluates percentiles of low-sample windows"]
+          : []),
+      ]);
+    }),
+};
+
+const sns: AwsRule = {
+  id: "RULES-19/sns",
+  description: "Topics are KMS-encrypted and their policies are not public.",
+  check: (resources) => [
+    ...ofType(resources, "aws:sns/topic:Topic").flatMap((topic) =>
+      report(
+        "RULES-19/sns",
+        topic,
+        inputsOf(topic).kmsMasterKeyId ? [] : ["is not KMS-encrypted (SNS.1)"],
+      ),
+    ),
+    ...ofType(resources, "aws:sns/topicPolicy:TopicPolicy").flatMap((policy) =>
+      report(
+        "RULES-19/sns",
+        policy,
+        statements(inputsOf(policy).policy).some((s) => isPublic(s) && !s.Condition)
+          ? ["allows anyone (SNS.4)"]
+          : [],
+      ),
+    ),
+  ],
+};
+
+/** IRSA pinned by `:sub` and `:aud`; Pod Identity by the namespace and ServiceAccount session tags. */
+function pinnedToServiceAccount(statement: Statement): boolean {
+  const equals = statement.Condition?.StringEquals ?? {};
+  const keys = Object.keys(equals);
+  if (statement.Action === "sts:AssumeRoleWithWebIdentity") {
+    return (
+      keys.some((key) => key.endsWith(":sub")) &&
+      keys.some((key) => key.endsWith(":aud") && equals[key] === "sts.amazonaws.com")
+    );
+  }
+  return (
+    "aws:RequestTag/kubernetes-service-account" in equals &&
+    "aws:RequestTag/kubernetes-namespace" in equals
+  );
+}
+
+const iam: AwsRule = {
+  id: "RULES-20/iam",
+  description:
+    "Role policies name actions and resources (no *); model roles read only their own prefix; trust is pinned to one ServiceAccount.",
+  check: (resources) => [
+    ...ofType(resources, "aws:iam/rolePolicy:RolePolicy").flatMap((policy) => {
+      const role = resources.find(
+        (r) => r.type === "aws:iam/role:Role" && policy.dependencies.includes(r.urn),
+      );
+      const model = role ? inputsOf(role).tags?.["maas:model"] : undefined;
+      const all = statements(inputsOf(policy).policy);
+      const beyondPrefix = model
+        ? all.filter(
+            (s) =>
+              list(s.Action).includes("s3:GetObject") &&
+              !list(s.Resource).every((r) => r.endsWith(`/${model}/*`)),
+          )
+        : [];
+      return report("RULES-20/iam", policy, [
+        ...all
+          .filter((s) => list(s.Action).some((a) => a.includes("*")))
+          .map((s) => `statement ${String(s.Sid)} allows a wildcard action (IAM.1)`),
+        ...all
+          .filter((s) => list(s.Resource).includes("*"))
+          .map((s) => `statement ${String(s.Sid)} applies to every resource (IAM.1)`),
+        ...beyondPrefix.map(
+          (s) => `statement ${String(s.Sid)} reads beyond s3://<registry>/${String(model)}/`,
+        ),
+      ]);
+    }),
+    ...ofType(resources, "aws:iam/role:Role").flatMap((role) =>
+      report(
+        "RULES-20/iam",
+        role,
+        statements(inputsOf(role).assumeRolePolicy).every(pinnedToServiceAccount)
+          ? []
+          : ["trust is not pinned to one ServiceAccount"],
+      ),
+    ),
+  ],
+};
+
+const STATEFUL = ["aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:kms/key:Key"];
+
+const protection: AwsRule = {
+  id: "RULES-21/protection",
+  description:
+    "In production, the registry's bucket, table and key are protected and retained on delete.",
+  check: (resources, context) =>
+    context.production
+      ? resources
+          .filter((r) => STATEFUL.includes(r.type))
+          .flatMap((r) =>
+            report("RULES-21/protection", r, [
+              ...(r.options?.protect ? [] : ["is not protected in production"]),
+              ...(r.options?.retainOnDelete ? [] : ["is not retained on delete in production"]),
+            ]),
+          )
+      : [],
+};
+
+export const AWS_RULES: AwsRule[] = [s3, dynamodb, ecr, alarms, sns, iam, protection];
+
+export function checkAwsResources(
+  resources: RecordedResource[],
+  context: RuleContext,
+): Violation[] {
+  return AWS_RULES.flatMap((rule) => rule.check(resources, context));
+}

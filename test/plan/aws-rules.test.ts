@@ -1,0 +1,284 @@
+/**
+ * RULES.md items 15-21 on the AWS resources of the plans: the example plans pass every rule;
+ * one mutation per rule fails it with that rule's id and message.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../plan/record";
+import { AWS_RULES, checkAwsResources } from "../../policy/aws-rules";
+import { planOf } from "../helpers/plan";
+
+let dev: RecordedResource[];
+let prod: RecordedResource[];
+
+beforeAll(async () => {
+  dev = (await planOf({ stack: "dev" })).plan.resources;
+  prod = (await planOf({ stack: "prod" })).plan.resources;
+});
+
+function find(resources: RecordedResource[], type: string, name: string): any {
+  const found = resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} ${name}`);
+  return found;
+}
+const inputs = (resources: RecordedResource[], type: string, name: string) =>
+  find(resources, type, name).inputs;
+const editPolicy = (resource: any, field: string, edit: (policy: any) => void) => {
+  const policy = JSON.parse(resource[field]);
+  edit(policy);
+  resource[field] = JSON.stringify(policy);
+};
+
+const cases: {
+  name: string;
+  rule: string;
+  message: string;
+  production?: boolean;
+  mutate: (r: RecordedResource[]) => void;
+}[] = [
+  {
+    name: "s3-public-access-fail",
+    rule: "RULES-15/s3",
+    message: "public access block lacks restrictPublicBuckets (S3.8)",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "registry-artifacts",
+      ).restrictPublicBuckets = false),
+  },
+  {
+    name: "s3-acls-fail",
+    rule: "RULES-15/s3",
+    message: "ACLs are not disabled (BucketOwnerEnforced, S3.12)",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "registry-artifacts",
+      ).rule.objectOwnership = "ObjectWriter"),
+  },
+  {
+    name: "s3-sse-fail",
+    rule: "RULES-15/s3",
+    message: "is not encrypted with SSE-KMS",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "registry-artifacts",
+      ).rules[0].applyServerSideEncryptionByDefault.sseAlgorithm = "AES256"),
+  },
+  {
+    name: "s3-versioning-fail",
+    rule: "RULES-15/s3",
+    message: "versioning is not enabled (S3.14)",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "registry-artifacts",
+      ).versioningConfiguration.status = "Suspended"),
+  },
+  {
+    name: "s3-multipart-fail",
+    rule: "RULES-15/s3",
+    message: "does not abort incomplete multipart uploads (S3.13)",
+    mutate: (r) =>
+      inputs(
+        r,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "registry-artifacts",
+      ).rules.shift(),
+  },
+  {
+    name: "s3-tls-fail",
+    rule: "RULES-15/s3",
+    message: "does not deny requests without TLS (S3.5)",
+    mutate: (r) =>
+      editPolicy(
+        inputs(r, "aws:s3/bucketPolicy:BucketPolicy", "registry-artifacts"),
+        "policy",
+        (p) => (p.Statement = []),
+      ),
+  },
+  {
+    name: "dynamodb-pitr-fail",
+    rule: "RULES-16/dynamodb",
+    message: "has no point-in-time recovery (DynamoDB.2)",
+    mutate: (r) =>
+      (inputs(r, "aws:dynamodb/table:Table", "registry-versions").pointInTimeRecovery.enabled =
+        false),
+  },
+  {
+    name: "dynamodb-provisioned-fail",
+    rule: "RULES-16/dynamodb",
+    message: "is not on-demand (DynamoDB.1)",
+    mutate: (r) =>
+      (inputs(r, "aws:dynamodb/table:Table", "registry-versions").billingMode = "PROVISIONED"),
+  },
+  {
+    name: "dynamodb-deletion-protection-prod-fail",
+    rule: "RULES-16/dynamodb",
+    message: "has no deletion protection in production (DynamoDB.6)",
+    production: true,
+    mutate: (r) =>
+      (inputs(r, "aws:dynamodb/table:Table", "registry-versions").deletionProtectionEnabled =
+        false),
+  },
+  {
+    name: "ecr-scan-fail",
+    rule: "RULES-17/ecr",
+    message: "does not scan on push (ECR.1)",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:ecr/repository:Repository",
+        "image-classifier",
+      ).imageScanningConfiguration.scanOnPush = false),
+  },
+  {
+    name: "ecr-mutable-fail",
+    rule: "RULES-17/ecr",
+    message: "tags are not immutable (ECR.2): IMMUTABLE_WITH_EXCLUSION except *",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:ecr/repository:Repository",
+        "image-classifier",
+      ).imageTagMutabilityExclusionFilters[0].filter = "*"),
+  },
+  {
+    name: "ecr-lifecycle-fail",
+    rule: "RULES-17/ecr",
+    message: "has no lifecycle policy (ECR.3)",
+    mutate: (r) =>
+      r.splice(
+        r.indexOf(find(r, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "image-classifier")),
+        1,
+      ),
+  },
+  {
+    name: "alarm-actions-fail",
+    rule: "RULES-18/alarms",
+    message: "has no alarm actions (CloudWatch.15)",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "fraud-scorer-v3-2-1-p99-latency",
+      ).alarmActions = []),
+  },
+  {
+    name: "alarm-low-samples-fail",
+    rule: "RULES-18/alarms",
+    message: "evaluates percentiles of low-sample windows",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "fraud-scorer-v3-2-1-p99-latency",
+      ).evaluateLowSampleCountPercentiles = "evaluate"),
+  },
+  {
+    name: "alarm-average-latency-fail",
+    rule: "RULES-18/alarms",
+    message: "watches latency by an average, not a percentile",
+    mutate: (r) => {
+      const alarm = inputs(
+        r,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "fraud-scorer-v3-2-1-p99-latency",
+      );
+      delete alarm.extendedStatistic;
+      delete alarm.evaluateLowSampleCountPercentiles;
+      alarm.statistic = "Average";
+    },
+  },
+  {
+    name: "sns-kms-fail",
+    rule: "RULES-19/sns",
+    message: "is not KMS-encrypted (SNS.1)",
+    mutate: (r) => delete inputs(r, "aws:sns/topic:Topic", "alarms").kmsMasterKeyId,
+  },
+  {
+    name: "sns-public-fail",
+    rule: "RULES-19/sns",
+    message: "allows anyone (SNS.4)",
+    mutate: (r) =>
+      editPolicy(inputs(r, "aws:sns/topicPolicy:TopicPolicy", "alarms"), "policy", (p) => {
+        p.Statement[1].Principal = "*";
+        delete p.Statement[1].Condition;
+      }),
+  },
+  {
+    name: "iam-wildcard-fail",
+    rule: "RULES-20/iam",
+    message: "statement ReadOwnArtifacts allows a wildcard action (IAM.1)",
+    mutate: (r) =>
+      editPolicy(
+        inputs(r, "aws:iam/rolePolicy:RolePolicy", "image-classifier-artifacts"),
+        "policy",
+        (p) => (p.Statement[0].Action = "s3:*"),
+      ),
+  },
+  {
+    name: "iam-other-model-fail",
+    rule: "RULES-20/iam",
+    message: "statement ReadOwnArtifacts reads beyond s3://<registry>/image-classifier/",
+    mutate: (r) =>
+      editPolicy(
+        inputs(r, "aws:iam/rolePolicy:RolePolicy", "image-classifier-artifacts"),
+        "policy",
+        (p) =>
+          (p.Statement[0].Resource = p.Statement[0].Resource.replace("/image-classifier/*", "/*")),
+      ),
+  },
+  {
+    name: "iam-trust-fail",
+    rule: "RULES-20/iam",
+    message: "trust is not pinned to one ServiceAccount",
+    mutate: (r) =>
+      editPolicy(
+        inputs(r, "aws:iam/role:Role", "image-classifier"),
+        "assumeRolePolicy",
+        (p) =>
+          delete p.Statement[0].Condition.StringEquals[
+            Object.keys(p.Statement[0].Condition.StringEquals)[0]!
+          ],
+      ),
+  },
+  {
+    name: "protection-prod-fail",
+    rule: "RULES-21/protection",
+    message: "is not retained on delete in production",
+    production: true,
+    mutate: (r) => (find(r, "aws:kms/key:Key", "registry-key").options = { protect: true }),
+  },
+];
+
+describe("AWS rules (RULES.md 15-21)", () => {
+  it("has one rule per item", () => {
+    expect(AWS_RULES.map((rule) => rule.id.split("/")[0])).toEqual(
+      Array.from({ length: 7 }, (_, i) => `RULES-${i + 15}`),
+    );
+  });
+
+  it("baseline-ok: the dev and prod plans pass every rule", () => {
+    expect(checkAwsResources(dev, { production: false })).toEqual([]);
+    expect(checkAwsResources(prod, { production: true })).toEqual([]);
+  });
+
+  it("production rules apply to production only: dev's unprotected registry fails them", () => {
+    expect(checkAwsResources(dev, { production: true }).map((v) => v.rule)).toContain(
+      "RULES-21/protection",
+    );
+  });
+
+  it.each(cases)("$name", ({ mutate, rule, message, production }) => {
+    const resources = structuredClone(production ? prod : dev);
+    mutate(resources);
+    const found = checkAwsResources(resources, { production: production ?? false });
+    expect(found.map((v) => `${v.rule}: ${v.message}`)).toContain(`${rule}: ${message}`);
+    expect(new Set(found.map((v) => v.rule))).toEqual(new Set([rule]));
+  });
+});
