@@ -20,6 +20,8 @@ export interface PlanFixture {
   ofType(type: string): RecordedResource[];
   /** The resource of `type` named `name`; fails the test when missing. */
   one(type: string, name: string): RecordedResource;
+  /** Its recorded inputs, as JSON to reach into. */
+  inputs(type: string, name: string): Record<string, any>;
 }
 
 export interface PlanRequest {
@@ -45,21 +47,22 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
   if (!result.ok) throw new Error(`plan failed:\n${result.problems.join("\n")}`);
   const { plan, manifests } = result;
   const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
-  return {
-    plan,
-    manifests,
-    ofType,
-    one: (type, name) => {
-      const found = ofType(type).find((resource) => resource.name === name);
-      if (!found)
-        throw new Error(
-          `no ${type} named ${name}; have: ${ofType(type)
-            .map((r) => r.name)
-            .join(", ")}`,
-        );
-      return found;
-    },
+  const one = (type: string, name: string) => {
+    const found = ofType(type).find((resource) => resource.name === name);
+    if (!found)
+      throw new Error(
+        `no ${type} named ${name}; have: ${ofType(type)
+          .map((r) => r.name)
+          .join(", ")}`,
+      );
+    return found;
   };
+  return { plan, manifests, ofType, one, inputs: (type, name) => one(type, name).inputs };
+}
+
+/** The plans of the example catalogue for the dev and prod stacks. */
+export async function examplePlans(): Promise<{ dev: PlanFixture; prod: PlanFixture }> {
+  return { dev: await planOf({ stack: "dev" }), prod: await planOf({ stack: "prod" }) };
 }
 
 /** A catalogue with one built model, for tests that change one thing at a time. */

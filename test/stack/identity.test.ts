@@ -3,16 +3,13 @@
  * Identity in prod), allowed only to read the model's own artifacts. Documents parsed whole.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { planOf } from "../helpers/plan";
+import { examplePlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => {
-  dev = await planOf({ stack: "dev" });
-  prod = await planOf({ stack: "prod" });
-});
+beforeAll(async () => ({ dev, prod } = await examplePlans()));
 
 const role = (fixture: PlanFixture, model: string) =>
   fixture.one("aws:iam/role:Role", model).inputs as Record<string, any>;

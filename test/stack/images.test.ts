@@ -17,10 +17,8 @@ beforeAll(async () => {
   dev = await planOf({ stack: "dev" });
 });
 
-const inputs = (fixture: PlanFixture, type: string, name: string) =>
-  fixture.one(type, name).inputs as Record<string, any>;
 const image = (fixture: PlanFixture, deployment: string) =>
-  inputs(fixture, "kubernetes:apps/v1:Deployment", deployment).spec.template.spec.containers[0]
+  fixture.inputs("kubernetes:apps/v1:Deployment", deployment).spec.template.spec.containers[0]
     .image as string;
 
 describe("ECR repository", () => {
@@ -28,7 +26,7 @@ describe("ECR repository", () => {
     expect(dev.ofType("aws:ecr/repository:Repository").map((r) => r.name)).toEqual([
       "image-classifier",
     ]);
-    expect(inputs(dev, "aws:ecr/repository:Repository", "image-classifier")).toMatchObject({
+    expect(dev.inputs("aws:ecr/repository:Repository", "image-classifier")).toMatchObject({
       name: "maas/dev/image-classifier",
       imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
       imageTagMutabilityExclusionFilters: [{ filter: "buildcache", filterType: "WILDCARD" }],
@@ -43,7 +41,7 @@ describe("ECR repository", () => {
 
   it("expires untagged images and keeps the newest builds", () => {
     expect(
-      JSON.parse(inputs(dev, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "image-classifier").policy),
+      JSON.parse(dev.inputs("aws:ecr/lifecyclePolicy:LifecyclePolicy", "image-classifier").policy),
     ).toEqual({
       rules: [
         {

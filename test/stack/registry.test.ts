@@ -4,24 +4,19 @@
  * Policy documents are parsed and compared whole, not searched for substrings.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { planOf } from "../helpers/plan";
+import { examplePlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => {
-  dev = await planOf({ stack: "dev" });
-  prod = await planOf({ stack: "prod" });
-});
+beforeAll(async () => ({ dev, prod } = await examplePlans()));
 
-const inputs = (fixture: PlanFixture, type: string, name: string) =>
-  fixture.one(type, name).inputs as Record<string, any>;
 const BUCKET_ARN = /^arn:aws:s3:::registry-artifacts-[0-9a-f]{7}$/;
 
 describe("KMS key", () => {
   it("rotates, and its policy lets the account administer it and CloudWatch publish alarms through it", () => {
-    const key = inputs(dev, "aws:kms/key:Key", "registry-key");
+    const key = dev.inputs("aws:kms/key:Key", "registry-key");
     expect(key.enableKeyRotation).toBe(true);
     expect(JSON.parse(key.policy)).toEqual({
       Version: "2012-10-17",
@@ -47,12 +42,12 @@ describe("KMS key", () => {
 
 describe("artifacts bucket", () => {
   it("is auto-named (global names; a rename must never replace the data's bucket)", () => {
-    expect(inputs(dev, "aws:s3/bucket:Bucket", "registry-artifacts").bucket).toBeUndefined();
+    expect(dev.inputs("aws:s3/bucket:Bucket", "registry-artifacts").bucket).toBeUndefined();
   });
 
   it("blocks every kind of public access and disables ACLs", () => {
     expect(
-      inputs(dev, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "registry-artifacts"),
+      dev.inputs("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "registry-artifacts"),
     ).toMatchObject({
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -60,14 +55,13 @@ describe("artifacts bucket", () => {
       restrictPublicBuckets: true,
     });
     expect(
-      inputs(dev, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "registry-artifacts")
+      dev.inputs("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "registry-artifacts")
         .rule,
     ).toEqual({ objectOwnership: "BucketOwnerEnforced" });
   });
 
   it("encrypts with the registry key and a bucket key, and keeps versions", () => {
-    const encryption = inputs(
-      dev,
+    const encryption = dev.inputs(
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
       "registry-artifacts",
     );
@@ -81,14 +75,13 @@ describe("artifacts bucket", () => {
       },
     ]);
     expect(
-      inputs(dev, "aws:s3/bucketVersioning:BucketVersioning", "registry-artifacts")
+      dev.inputs("aws:s3/bucketVersioning:BucketVersioning", "registry-artifacts")
         .versioningConfiguration,
     ).toEqual({ status: "Enabled" });
   });
 
   it("aborts incomplete multipart uploads and expires old noncurrent versions", () => {
-    const rules = inputs(
-      dev,
+    const rules = dev.inputs(
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
       "registry-artifacts",
     ).rules as any[];
@@ -110,7 +103,7 @@ describe("artifacts bucket", () => {
 
   it("denies every request without TLS, to the bucket and its objects", () => {
     const policy = JSON.parse(
-      inputs(dev, "aws:s3/bucketPolicy:BucketPolicy", "registry-artifacts").policy,
+      dev.inputs("aws:s3/bucketPolicy:BucketPolicy", "registry-artifacts").policy,
     );
     expect(policy.Statement).toHaveLength(1);
     const [statement] = policy.Statement;
@@ -134,7 +127,7 @@ describe("artifacts bucket", () => {
 
 describe("versions table", () => {
   it("is on-demand, keyed by model and version, indexed by status, recoverable and encrypted with the key", () => {
-    const table = inputs(dev, "aws:dynamodb/table:Table", "registry-versions");
+    const table = dev.inputs("aws:dynamodb/table:Table", "registry-versions");
     expect(table).toMatchObject({
       billingMode: "PAY_PER_REQUEST",
       hashKey: "model",
@@ -166,7 +159,7 @@ describe("versions table", () => {
       "text-embedder-2.0.0",
     ]);
     const retired = JSON.parse(
-      inputs(dev, "aws:dynamodb/tableItem:TableItem", "text-embedder-1.8.0").item,
+      dev.inputs("aws:dynamodb/tableItem:TableItem", "text-embedder-1.8.0").item,
     );
     expect(retired).toEqual({
       model: { S: "text-embedder" },
@@ -185,7 +178,7 @@ describe("versions table", () => {
       sloErrorRatePercent: { N: "1" },
     });
     const canary = JSON.parse(
-      inputs(dev, "aws:dynamodb/tableItem:TableItem", "image-classifier-1.5.0").item,
+      dev.inputs("aws:dynamodb/tableItem:TableItem", "image-classifier-1.5.0").item,
     );
     expect(canary).toMatchObject({
       status: { S: "live" },
@@ -197,8 +190,7 @@ describe("versions table", () => {
   });
 
   it("writes a snapshot of the resolved catalogue per stack", () => {
-    const snapshot = inputs(
-      dev,
+    const snapshot = dev.inputs(
       "aws:s3/bucketObjectv2:BucketObjectv2",
       "registry-catalogue-snapshot",
     );
@@ -231,9 +223,9 @@ describe("protection (maas:protect, prod)", () => {
       expect(dev.one(type, name).options, `${type} in dev`).toBeUndefined();
     }
     expect(
-      inputs(prod, "aws:dynamodb/table:Table", "registry-versions").deletionProtectionEnabled,
+      prod.inputs("aws:dynamodb/table:Table", "registry-versions").deletionProtectionEnabled,
     ).toBe(true);
-    expect(inputs(prod, "aws:s3/bucket:Bucket", "registry-artifacts").forceDestroy).toBe(false);
+    expect(prod.inputs("aws:s3/bucket:Bucket", "registry-artifacts").forceDestroy).toBe(false);
   });
 });
 

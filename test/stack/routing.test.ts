@@ -5,19 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "../../components/specs/shutdown";
-import { planOf } from "../helpers/plan";
+import { examplePlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => {
-  dev = await planOf({ stack: "dev" });
-  prod = await planOf({ stack: "prod" });
-});
+beforeAll(async () => ({ dev, prod } = await examplePlans()));
 
-const inputs = (fixture: PlanFixture, type: string, name: string) =>
-  fixture.one(type, name).inputs as Record<string, any>;
 const SERVED = [
   "fraud-scorer-v3-2-1",
   "image-classifier-v1-4-0",
@@ -35,14 +30,14 @@ function arnOf(fixture: PlanFixture, type: string, name: string): { arn: string;
     .ofType(RULE)
     .flatMap((r) => (r.inputs as any).actions[0].forward.targetGroups as { arn: string }[]);
   if (type !== TG) throw new Error("only target groups");
-  const tgName = inputs(fixture, TG, name).name as string;
+  const tgName = fixture.inputs(TG, name).name as string;
   const arn = rule.map((g) => g.arn).find((candidate) => candidate.includes(`/${tgName}/`))!;
   return { arn, suffix: arn.slice(arn.indexOf("targetgroup/")) };
 }
 
 describe("load balancer", () => {
   it("is internal by default, in the configured subnets, dropping invalid headers", () => {
-    expect(inputs(dev, "aws:lb/loadBalancer:LoadBalancer", "ingress")).toMatchObject({
+    expect(dev.inputs("aws:lb/loadBalancer:LoadBalancer", "ingress")).toMatchObject({
       name: "maas-dev",
       loadBalancerType: "application",
       internal: true,
@@ -68,20 +63,20 @@ describe("load balancer", () => {
   });
 
   it("serves HTTPS with the certificate and TLS 1.2+ in prod, and redirects HTTP to it", () => {
-    expect(inputs(prod, "aws:lb/listener:Listener", "ingress-https")).toMatchObject({
+    expect(prod.inputs("aws:lb/listener:Listener", "ingress-https")).toMatchObject({
       port: 443,
       protocol: "HTTPS",
       sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
       certificateArn:
         "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678",
     });
-    expect(inputs(prod, "aws:lb/listener:Listener", "ingress-http-redirect")).toMatchObject({
+    expect(prod.inputs("aws:lb/listener:Listener", "ingress-http-redirect")).toMatchObject({
       port: 80,
       defaultActions: [
         { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
       ],
     });
-    expect(inputs(prod, "aws:lb/loadBalancer:LoadBalancer", "ingress")).toMatchObject({
+    expect(prod.inputs("aws:lb/loadBalancer:LoadBalancer", "ingress")).toMatchObject({
       enableDeletionProtection: true,
       accessLogs: { bucket: "example-prod-alb-access-logs", prefix: "maas/prod", enabled: true },
     });
@@ -116,7 +111,7 @@ describe("per served version", () => {
   });
 
   it("targets pod IPs on the version's port, health-checks its path, and drains within the pod's shutdown", () => {
-    const group = inputs(dev, TG, "text-embedder-v2-0-0");
+    const group = dev.inputs(TG, "text-embedder-v2-0-0");
     expect(group).toMatchObject({
       targetType: "ip",
       port: 8080,
@@ -131,8 +126,7 @@ describe("per served version", () => {
   });
 
   it("binds the version's Service to its target group and lets the load balancer's security group reach the pods", () => {
-    const binding = inputs(
-      dev,
+    const binding = dev.inputs(
       "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
       "image-classifier-v1-5-0",
     );
@@ -153,7 +147,7 @@ describe("per served version", () => {
 describe("listener rules", () => {
   const weights = (fixture: PlanFixture, model: string) =>
     (
-      inputs(fixture, RULE, model).actions[0].forward.targetGroups as {
+      fixture.inputs(RULE, model).actions[0].forward.targetGroups as {
         arn: string;
         weight: number;
       }[]
@@ -163,14 +157,14 @@ describe("listener rules", () => {
     expect(weights(dev, "image-classifier")).toEqual([50, 50]);
     expect(weights(prod, "image-classifier")).toEqual([90, 10]);
     expect(weights(dev, "text-embedder")).toEqual([0, 100]);
-    expect(inputs(dev, RULE, "image-classifier").actions[0].forward.stickiness).toEqual({
+    expect(dev.inputs(RULE, "image-classifier").actions[0].forward.stickiness).toEqual({
       enabled: false,
       duration: 1,
     });
   });
 
   it("send each version's share to that version's target group", () => {
-    const groups = inputs(dev, RULE, "image-classifier").actions[0].forward.targetGroups as {
+    const groups = dev.inputs(RULE, "image-classifier").actions[0].forward.targetGroups as {
       arn: string;
     }[];
     expect(groups.map((g) => g.arn)).toEqual([
@@ -180,10 +174,10 @@ describe("listener rules", () => {
   });
 
   it("match the model's path in dev and its host in prod, at a stable priority per model", () => {
-    expect(inputs(dev, RULE, "fraud-scorer").conditions).toEqual([
+    expect(dev.inputs(RULE, "fraud-scorer").conditions).toEqual([
       { pathPattern: { values: ["/models/fraud-scorer", "/models/fraud-scorer/*"] } },
     ]);
-    expect(inputs(prod, RULE, "fraud-scorer").conditions).toEqual([
+    expect(prod.inputs(RULE, "fraud-scorer").conditions).toEqual([
       { hostHeader: { values: ["fraud-scorer.models.example.com"] } },
     ]);
     const priorities = dev.ofType(RULE).map((r) => (r.inputs as any).priority as number);
@@ -202,7 +196,7 @@ describe("listener rules", () => {
 });
 
 describe("alarms", () => {
-  const alarm = (fixture: PlanFixture, name: string) => inputs(fixture, ALARM, name);
+  const alarm = (fixture: PlanFixture, name: string) => fixture.inputs(ALARM, name);
 
   it("alarm on p99 latency above the version's SLO, ignoring low-sample percentiles", () => {
     expect(alarm(dev, "image-classifier-v1-5-0-p99-latency")).toMatchObject({
@@ -268,11 +262,11 @@ describe("alarms", () => {
 
 describe("alarm topic", () => {
   it("is encrypted with the registry key, publishable only by this stack's alarms, and mails the configured addresses", () => {
-    expect(inputs(dev, "aws:sns/topic:Topic", "alarms")).toMatchObject({
+    expect(dev.inputs("aws:sns/topic:Topic", "alarms")).toMatchObject({
       name: "maas-dev-alarms",
       kmsMasterKeyId: expect.stringMatching(/^arn:aws:kms:/),
     });
-    const policy = JSON.parse(inputs(dev, "aws:sns/topicPolicy:TopicPolicy", "alarms").policy);
+    const policy = JSON.parse(dev.inputs("aws:sns/topicPolicy:TopicPolicy", "alarms").policy);
     expect(policy.Statement[1]).toEqual({
       Sid: "StackAlarmsPublish",
       Effect: "Allow",
@@ -299,7 +293,7 @@ describe("alarm topic", () => {
 
 describe("dashboards", () => {
   it("show latency percentiles, requests, 5xx and healthy hosts per version side by side, and the alarms", () => {
-    const dashboard = inputs(dev, "aws:cloudwatch/dashboard:Dashboard", "image-classifier");
+    const dashboard = dev.inputs("aws:cloudwatch/dashboard:Dashboard", "image-classifier");
     expect(dashboard.dashboardName).toBe("maas-dev-image-classifier");
     const body = JSON.parse(dashboard.dashboardBody);
     const titles = body.widgets.map((w: any) => w.properties.title).filter(Boolean);

@@ -3,7 +3,7 @@
  * and NetworkPolicies; per served version a Deployment, Service, HPA and PDB; none for retired.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { planOf } from "../helpers/plan";
+import { examplePlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 type Json = Record<string, any>;
@@ -17,15 +17,10 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => {
-  dev = await planOf({ stack: "dev" });
-  prod = await planOf({ stack: "prod" });
-});
+beforeAll(async () => ({ dev, prod } = await examplePlans()));
 
-const inputs = (fixture: PlanFixture, type: string, name: string) =>
-  fixture.one(type, name).inputs as Json;
 const container = (fixture: PlanFixture, name: string) =>
-  inputs(fixture, DEPLOYMENT, name).spec.template.spec.containers[0] as Json;
+  fixture.inputs(DEPLOYMENT, name).spec.template.spec.containers[0] as Json;
 
 describe("per model", () => {
   it("creates one namespace per model, labelled for Pod Security Admission restricted", () => {
@@ -34,14 +29,14 @@ describe("per model", () => {
       "image-classifier",
       "text-embedder",
     ]);
-    const labels = inputs(dev, NAMESPACE, "text-embedder").metadata.labels as Json;
+    const labels = dev.inputs(NAMESPACE, "text-embedder").metadata.labels as Json;
     for (const mode of ["enforce", "warn", "audit"])
       expect(labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
     expect(labels["maas/owner"]).toBe("search-team");
   });
 
   it("gives each model its own ServiceAccount bound to its IAM role (IRSA in dev), without an API token", () => {
-    const account = inputs(dev, "kubernetes:core/v1:ServiceAccount", "image-classifier");
+    const account = dev.inputs("kubernetes:core/v1:ServiceAccount", "image-classifier");
     expect(account.metadata).toMatchObject({
       name: "image-classifier",
       namespace: "image-classifier",
@@ -63,10 +58,9 @@ describe("per model", () => {
       serviceAccount: "image-classifier",
     });
     expect(
-      inputs(prod, "kubernetes:core/v1:ServiceAccount", "image-classifier").metadata.annotations,
+      prod.inputs("kubernetes:core/v1:ServiceAccount", "image-classifier").metadata.annotations,
     ).toBeUndefined();
-    const egress = inputs(
-      prod,
+    const egress = prod.inputs(
       "kubernetes:networking.k8s.io/v1:NetworkPolicy",
       "image-classifier-model-traffic",
     ).spec.egress as Json[];
@@ -78,14 +72,12 @@ describe("per model", () => {
 
   it("denies all traffic by default and admits only the model's port from the VPC, DNS and HTTPS out", () => {
     expect(
-      inputs(dev, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "image-classifier-deny-all")
-        .spec,
+      dev.inputs("kubernetes:networking.k8s.io/v1:NetworkPolicy", "image-classifier-deny-all").spec,
     ).toEqual({
       podSelector: {},
       policyTypes: ["Ingress", "Egress"],
     });
-    const allow = inputs(
-      dev,
+    const allow = dev.inputs(
       "kubernetes:networking.k8s.io/v1:NetworkPolicy",
       "image-classifier-model-traffic",
     ).spec;
@@ -125,15 +117,15 @@ describe("per version", () => {
   });
 
   it("scales between the resolved min and max, with the environment overlay applied", () => {
-    expect(inputs(dev, HPA, "image-classifier-v1-4-0").spec).toMatchObject({
+    expect(dev.inputs(HPA, "image-classifier-v1-4-0").spec).toMatchObject({
       minReplicas: 1,
       maxReplicas: 2,
     });
-    expect(inputs(prod, HPA, "image-classifier-v1-4-0").spec).toMatchObject({
+    expect(prod.inputs(HPA, "image-classifier-v1-4-0").spec).toMatchObject({
       minReplicas: 3,
       maxReplicas: 10,
     });
-    expect(inputs(prod, HPA, "text-embedder-v2-0-0").spec).toMatchObject({
+    expect(prod.inputs(HPA, "text-embedder-v2-0-0").spec).toMatchObject({
       minReplicas: 3,
       maxReplicas: 4,
     });
@@ -141,7 +133,7 @@ describe("per version", () => {
 
   it("points the HPA at the version's Deployment by its (auto-assigned) name", () => {
     const deploymentName = "image-classifier-v1-4-0";
-    const target = inputs(dev, HPA, deploymentName).spec.scaleTargetRef as Json;
+    const target = dev.inputs(HPA, deploymentName).spec.scaleTargetRef as Json;
     expect(target).toMatchObject({ apiVersion: "apps/v1", kind: "Deployment" });
     expect(target.name).toMatch(/^image-classifier-v1-4-0-[0-9a-f]{8}$/);
     expect(dev.one(HPA, deploymentName).dependencies).toContain(
@@ -150,7 +142,7 @@ describe("per version", () => {
   });
 
   it("runs a standby version at its minimum size like any other: warm for an instant rollback", () => {
-    expect(inputs(prod, HPA, "text-embedder-v1-9-2").spec.minReplicas).toBe(3);
+    expect(prod.inputs(HPA, "text-embedder-v1-9-2").spec.minReplicas).toBe(3);
   });
 
   it("applies version-level overrides (the 1.5.0 canary's CPU)", () => {
@@ -162,7 +154,7 @@ describe("per version", () => {
   });
 
   it("gives GPU models the GPU limit, toleration and the node selector from stack config", () => {
-    const gpuPod = inputs(prod, DEPLOYMENT, "text-embedder-v2-0-0").spec.template.spec as Json;
+    const gpuPod = prod.inputs(DEPLOYMENT, "text-embedder-v2-0-0").spec.template.spec as Json;
     expect(gpuPod.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
     expect(gpuPod.tolerations).toEqual([
       { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
@@ -170,10 +162,10 @@ describe("per version", () => {
     expect(gpuPod.nodeSelector).toEqual({
       "karpenter.k8s.aws/instance-gpu-manufacturer": "nvidia",
     });
-    expect(inputs(dev, DEPLOYMENT, "text-embedder-v2-0-0").spec.template.spec.nodeSelector).toEqual(
-      { "nvidia.com/gpu.present": "true" },
-    );
-    const cpuPod = inputs(prod, DEPLOYMENT, "fraud-scorer-v3-2-1").spec.template.spec as Json;
+    expect(dev.inputs(DEPLOYMENT, "text-embedder-v2-0-0").spec.template.spec.nodeSelector).toEqual({
+      "nvidia.com/gpu.present": "true",
+    });
+    const cpuPod = prod.inputs(DEPLOYMENT, "fraud-scorer-v3-2-1").spec.template.spec as Json;
     expect(cpuPod.nodeSelector).toBeUndefined();
     expect(cpuPod.tolerations).toBeUndefined();
   });
@@ -198,24 +190,24 @@ describe("per version", () => {
 
   it("labels every per-version object with the model and version, and selects pods only by stable labels", () => {
     for (const type of [DEPLOYMENT, SERVICE, HPA, PDB]) {
-      const labels = inputs(dev, type, "image-classifier-v1-5-0").metadata.labels as Json;
+      const labels = dev.inputs(type, "image-classifier-v1-5-0").metadata.labels as Json;
       expect(labels).toMatchObject({
         "app.kubernetes.io/name": "image-classifier",
         "app.kubernetes.io/version": "1.5.0",
       });
     }
-    const deployment = inputs(dev, DEPLOYMENT, "image-classifier-v1-5-0").spec;
+    const deployment = dev.inputs(DEPLOYMENT, "image-classifier-v1-5-0").spec;
     expect(deployment.selector.matchLabels).toEqual({
       "app.kubernetes.io/name": "image-classifier",
       "maas/version": "1.5.0",
     });
-    expect(inputs(dev, SERVICE, "image-classifier-v1-5-0").spec.selector).toEqual(
+    expect(dev.inputs(SERVICE, "image-classifier-v1-5-0").spec.selector).toEqual(
       deployment.selector.matchLabels,
     );
   });
 
   it("names Services after the version so DNS and the load balancer can refer to them", () => {
-    const service = inputs(dev, SERVICE, "image-classifier-v1-5-0");
+    const service = dev.inputs(SERVICE, "image-classifier-v1-5-0");
     expect(service.metadata.name).toBe("image-classifier-v1-5-0");
     expect(service.spec).toMatchObject({
       type: "ClusterIP",
@@ -239,7 +231,7 @@ describe("per version", () => {
       create: "25m",
       update: "25m",
     });
-    expect(inputs(dev, DEPLOYMENT, "text-embedder-v2-0-0").spec.progressDeadlineSeconds).toBe(1200);
+    expect(dev.inputs(DEPLOYMENT, "text-embedder-v2-0-0").spec.progressDeadlineSeconds).toBe(1200);
   });
 
   it("uses the explicit Kubernetes provider from stack config for every Kubernetes object", () => {
