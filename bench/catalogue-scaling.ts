@@ -15,7 +15,7 @@ const SIZES = (process.env.MAAS_BENCH_SIZES ?? "10,50,200,500").split(",").map(N
 const CONTEXT = resolve(__dirname, "..", "models", "image-classifier");
 
 function catalogue(models: number): string {
-  const entries = Array.from({ length: models }, (_, index) => {
+  const entries = Array.from({ length: models }, (_, index): [string, object] => {
     const source = index % 5 === 0 ? { build: { context: CONTEXT } } : { image: `registry.example.com/model-${index}:1.0.0` };
     return [
       `model-${index}`,
