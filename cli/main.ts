@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { catalogueJsonSchema } from "../catalogue";
+import type * as DiffCommand from "./diff";
+import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
 import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
@@ -71,6 +73,34 @@ function buildProgram(): Command {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runPlanCommand } = require("./plan") as typeof PlanCommand;
       process.exitCode = await runPlanCommand(options);
+    });
+
+  program
+    .command("diff")
+    .description(
+      "Markdown of what the working tree changes against a base (git ref or catalogue file): per model, then per resource, replacements called out.",
+    )
+    .requiredOption(
+      "-b, --base <ref-or-file>",
+      "git ref (main, HEAD~1, a commit) or an older catalogue file",
+    )
+    .addOption(
+      new Option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use").default(
+        "dev",
+      ),
+    )
+    .addOption(
+      new Option(
+        "-c, --catalogue <file>",
+        "catalogue of both sides (default: the stack's maas:catalogue)",
+      ),
+    )
+    .addOption(new Option("--config <key=value...>", "config over the stack's, on both sides"))
+    .action(async (options: DiffCommandOptions) => {
+      // Loaded on demand, like plan.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runDiffCommand } = require("./diff") as typeof DiffCommand;
+      process.exitCode = await runDiffCommand(options);
     });
 
   program

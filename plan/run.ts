@@ -65,11 +65,25 @@ function configSource(config: Record<string, string>, secretKeys: string[]): Con
   };
 }
 
+/**
+ * Plans a stack. The program runs in the project directory, as under the Pulumi CLI: the
+ * catalogue, build contexts and stack files are read relative to it.
+ */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
+  const previous = process.cwd();
+  if (options.projectDir !== undefined) process.chdir(options.projectDir);
+  try {
+    return await planInWorkingDirectory(options);
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult> {
   let stackConfig;
   let settings: StackSettings;
   try {
-    stackConfig = readStackConfig(options.projectDir ?? process.cwd(), options.stack);
+    stackConfig = readStackConfig(process.cwd(), options.stack);
     Object.assign(stackConfig.config, options.config ?? {});
     if (options.catalogue !== undefined) stackConfig.config["maas:catalogue"] = options.catalogue;
     settings = readSettings(

@@ -1,0 +1,101 @@
+/**
+ * What a catalogue edit means, per model and version, in the words of models.yaml: versions
+ * added, retired, removed; traffic, replicas, resources and SLO before and after.
+ */
+import type { ResolvedCatalogue, ResolvedModel, ResolvedVersion } from "../catalogue";
+
+export interface ModelChanges {
+  model: string;
+  /** One line per change, e.g. `1.5.0: traffic 10% → 50%`. */
+  lines: string[];
+}
+
+function state(version: ResolvedVersion): string {
+  return version.status === "retired" ? "retired" : `${version.status}, ${version.traffic}%`;
+}
+
+const replicas = (v: ResolvedVersion) =>
+  `${v.autoscaling.minReplicas}-${v.autoscaling.maxReplicas}`;
+const resources = (v: ResolvedVersion) =>
+  `cpu ${v.resources.cpu}, memory ${v.resources.memory}${v.gpu ? `, gpu ${v.gpu.count}` : ""}`;
+const slo = (v: ResolvedVersion) => `p99 ${v.slo.latencyP99Ms} ms, 5xx ${v.slo.errorRatePercent}%`;
+const image = (v: ResolvedVersion) =>
+  v.image === undefined
+    ? "none"
+    : v.image.kind === "image"
+      ? v.image.reference
+      : `build ${v.image.context} (${v.image.contentDigest.slice(7, 19)})`;
+
+function versionChanges(before: ResolvedVersion, after: ResolvedVersion): string[] {
+  const lines: string[] = [];
+  const compare = (what: string, render: (v: ResolvedVersion) => string) => {
+    if (render(before) !== render(after))
+      lines.push(`${after.version}: ${what} ${render(before)} → ${render(after)}`);
+  };
+  if (before.status !== after.status)
+    lines.push(`${after.version}: ${state(before)} → ${state(after)}`);
+  else if (before.traffic !== after.traffic)
+    lines.push(`${after.version}: traffic ${before.traffic}% → ${after.traffic}%`);
+  if (after.status !== "retired" && before.status !== "retired") {
+    compare("replicas", replicas);
+    compare("resources", resources);
+    compare("SLO (alarm thresholds)", slo);
+    compare("image", image);
+    compare("port", (v) => String(v.port));
+    compare(
+      "health check",
+      (v) =>
+        `${v.healthCheck.path}${v.healthCheck.livenessPath ? ` (liveness ${v.healthCheck.livenessPath})` : ""}, startup ${v.healthCheck.startupSeconds} s`,
+    );
+    compare("environment variables", (v) => JSON.stringify(v.env));
+  }
+  return lines;
+}
+
+function modelChanges(
+  before: ResolvedModel | undefined,
+  after: ResolvedModel | undefined,
+): string[] {
+  if (!before)
+    return [
+      `model added (owner ${after!.owner}): ${after!.versions.map((v) => `${v.version} ${state(v)}`).join("; ")}`,
+    ];
+  if (!after)
+    return ["model removed: its workloads, routing, alarms and registry items are deleted"];
+  const old = new Map(before.versions.map((v) => [v.version, v]));
+  const current = new Map(after.versions.map((v) => [v.version, v]));
+  return [
+    ...after.versions
+      .filter((v) => !old.has(v.version))
+      .map((v) => `${v.version}: added (${state(v)})`),
+    ...before.versions
+      .filter((v) => !current.has(v.version))
+      .map(
+        (v) =>
+          `${v.version}: removed from the catalogue (was ${state(v)}); its registry item is deleted`,
+      ),
+    ...after.versions.flatMap((v) =>
+      old.has(v.version) ? versionChanges(old.get(v.version)!, v) : [],
+    ),
+    ...(before.owner === after.owner ? [] : [`owner ${before.owner} → ${after.owner}`]),
+    ...(before.routing.priority === after.routing.priority
+      ? []
+      : [`listener rule priority ${before.routing.priority} → ${after.routing.priority}`]),
+  ];
+}
+
+export function catalogueChanges(
+  before: ResolvedCatalogue,
+  after: ResolvedCatalogue,
+): ModelChanges[] {
+  const names = [...new Set([...before.models, ...after.models].map((m) => m.name))].sort();
+  return names
+    .map((model) => ({
+      model,
+      lines: modelChanges(
+        before.models.find((m) => m.name === model),
+        after.models.find((m) => m.name === model),
+      ),
+    }))
+    .filter((changes) => changes.lines.length > 0);
+}

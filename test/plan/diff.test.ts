@@ -1,0 +1,182 @@
+/**
+ * The pull-request diff: catalogue changes in models.yaml's terms, resource changes with
+ * replacements called out, and `maas diff` end to end against a git ref and a catalogue file.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
+import { catalogueChanges } from "../../plan/catalogue-diff";
+import { replacementCauses } from "../../plan/replacements";
+import { maas, PROJECT_ROOT } from "../helpers/cli";
+
+const version = (overrides: Partial<ResolvedVersion>): ResolvedVersion => ({
+  version: "1.0.0",
+  workloadName: "m-v1-0-0",
+  status: "live",
+  traffic: 100,
+  image: { kind: "image", reference: "r.example.com/m@sha256:" + "a".repeat(64) },
+  port: 8080,
+  healthCheck: { path: "/healthz", startupSeconds: 300 },
+  resources: { cpu: "500m", memory: "1Gi", modelCache: "2Gi" },
+  autoscaling: { minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 },
+  slo: { latencyP99Ms: 300, errorRatePercent: 1 },
+  env: {},
+  ...overrides,
+});
+const catalogue = (...versions: ResolvedVersion[]): ResolvedCatalogue => ({
+  models: [{ name: "m", owner: "team-a", routing: { priority: 7 }, versions }],
+});
+
+describe("catalogue changes", () => {
+  it("says what happened to each version in models.yaml's terms", () => {
+    const before = catalogue(
+      version({ version: "1.0.0", traffic: 90 }),
+      version({ version: "0.9.0", traffic: 10 }),
+      version({ version: "0.8.0", traffic: 0, status: "standby" }),
+    );
+    const after = catalogue(
+      version({
+        version: "1.0.0",
+        traffic: 100,
+        resources: { cpu: "1", memory: "1Gi", modelCache: "2Gi" },
+        slo: { latencyP99Ms: 250, errorRatePercent: 1 },
+      }),
+      version({ version: "0.9.0", traffic: 0, status: "retired" }),
+      version({
+        version: "1.1.0",
+        traffic: 0,
+        status: "standby",
+        autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilization: 70 },
+      }),
+    );
+    expect(catalogueChanges(before, after)).toEqual([
+      {
+        model: "m",
+        lines: [
+          "1.1.0: added (standby, 0%)",
+          "0.8.0: removed from the catalogue (was standby, 0%); its registry item is deleted",
+          "1.0.0: traffic 90% → 100%",
+          "1.0.0: resources cpu 500m, memory 1Gi → cpu 1, memory 1Gi",
+          "1.0.0: SLO (alarm thresholds) p99 300 ms, 5xx 1% → p99 250 ms, 5xx 1%",
+          "0.9.0: live, 10% → retired",
+        ],
+      },
+    ]);
+  });
+
+  it("reports added and removed models", () => {
+    expect(catalogueChanges(catalogue(version({})), { models: [] })).toEqual([
+      {
+        model: "m",
+        lines: ["model removed: its workloads, routing, alarms and registry items are deleted"],
+      },
+    ]);
+    expect(catalogueChanges({ models: [] }, catalogue(version({})))[0]!.lines).toEqual([
+      "model added (owner team-a): 1.0.0 live, 100%",
+    ]);
+  });
+});
+
+describe("replacements", () => {
+  it("calls out changes to immutable fields, and only those", () => {
+    expect(
+      replacementCauses("aws:lb/targetGroup:TargetGroup", [
+        "inputs.port",
+        "inputs.healthCheck.path",
+      ]),
+    ).toEqual(["inputs.port"]);
+    expect(
+      replacementCauses("kubernetes:apps/v1:Deployment", [
+        "inputs.spec.selector.matchLabels.maas/version",
+        "inputs.spec.template.spec.containers.0.image",
+      ]),
+    ).toEqual(["inputs.spec.selector.matchLabels.maas/version"]);
+    expect(replacementCauses("kubernetes:core/v1:Service", ["inputs.metadata.name"])).toEqual([
+      "inputs.metadata.name",
+    ]);
+    expect(
+      replacementCauses("aws:lb/listenerRule:ListenerRule", [
+        "inputs.actions.0.forward.targetGroups.0.weight",
+      ]),
+    ).toEqual([]);
+  });
+});
+
+/** A git repository holding the project's stack files, catalogue and model contexts. */
+function projectRepository(): string {
+  const dir = mkdtempSync(join(tmpdir(), "maas-diff-"));
+  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "models.yaml"])
+    cpSync(join(PROJECT_ROOT, file), join(dir, file));
+  cpSync(join(PROJECT_ROOT, "models"), join(dir, "models"), { recursive: true });
+  const git = (...args: string[]) => {
+    const result = spawnSync(
+      "git",
+      ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args],
+      { cwd: dir, encoding: "utf8" },
+    );
+    if (result.status !== 0) throw new Error(result.stderr);
+  };
+  git("init", "-q");
+  git("add", ".");
+  git("commit", "-q", "-m", "base");
+  return dir;
+}
+
+describe("maas diff", () => {
+  it("shows a traffic shift against a git ref: the model's weights, its rule and its registry items", () => {
+    const dir = projectRepository();
+    const catalogueFile = join(dir, "models.yaml");
+    writeFileSync(
+      catalogueFile,
+      readFileSync(catalogueFile, "utf8").replace(
+        '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',
+        '"1.4.0": { traffic: 20 }, "1.5.0": { traffic: 80 }',
+      ),
+    );
+    const result = maas(["diff", "--base", "HEAD"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Base: `HEAD` · Head: working tree");
+    expect(result.stdout).toContain(
+      "**image-classifier**\n\n- 1.4.0: traffic 50% → 20%\n- 1.5.0: traffic 50% → 80%\n",
+    );
+    expect(result.stdout).toContain("0 to add, 4 to update, 0 to replace, 0 to delete.");
+    expect(result.stdout).toContain(
+      "| ~ update | `aws:lb/listenerRule:ListenerRule` `image-classifier` | `actions.0.forward.targetGroups.0.weight`, `actions.0.forward.targetGroups.1.weight` |",
+    );
+  });
+
+  it("calls out a replacement: a new port replaces the version's target group", () => {
+    const dir = projectRepository();
+    const older = join(dir, "older.yaml");
+    cpSync(join(dir, "models.yaml"), older);
+    const catalogueFile = join(dir, "models.yaml");
+    writeFileSync(
+      catalogueFile,
+      readFileSync(catalogueFile, "utf8").replace(
+        '    env: { SCORE_THRESHOLD: "0.85" }',
+        '    env: { SCORE_THRESHOLD: "0.85" }\n    port: 9090',
+      ),
+    );
+    const result = maas(["diff", "--base", older], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Base: catalogue `" + older + "`");
+    expect(result.stdout).toContain("**fraud-scorer**\n\n- 3.2.1: port 8080 → 9090\n");
+    // Its name carries a hash of the port: a new group is created before the old one goes.
+    expect(result.stdout).toContain(
+      "| **± replace** | `aws:lb/targetGroup:TargetGroup` `fraud-scorer-v3-2-1` | `name`, `port` force replacement |",
+    );
+    expect(result.stdout).toContain("0 to add, 9 to update, 1 to replace, 0 to delete.");
+  });
+
+  it("refuses a base that is neither a file nor a commit, with a usage error", () => {
+    const result = maas(["diff", "--base", "no-such-ref-or-file"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "maas diff: --base no-such-ref-or-file: neither a catalogue file nor a git commit\n",
+    );
+  });
+});
