@@ -6,6 +6,9 @@ export default defineConfig({
     // Mock-runtime tests share Pulumi's process-wide runtime state: one file at a time per worker.
     pool: "forks",
     testTimeout: 60_000,
+    // GitHub's workflow parser imports its JSON schema without an import attribute, which Node
+    // refuses; let Vite bundle it instead.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
     hookTimeout: 60_000,
   },
 });

@@ -16,18 +16,29 @@ const CONTEXT = resolve(__dirname, "..", "models", "image-classifier");
 
 function catalogue(models: number): string {
   const entries = Array.from({ length: models }, (_, index): [string, object] => {
-    const source = index % 5 === 0 ? { build: { context: CONTEXT } } : { image: `registry.example.com/model-${index}:1.0.0` };
+    const source =
+      index % 5 === 0
+        ? { build: { context: CONTEXT } }
+        : { image: `registry.example.com/model-${index}:1.0.0` };
     return [
       `model-${index}`,
       {
         owner: `team-${index % 7}`,
         routing: { priority: index + 1 },
         ...source,
-        versions: { "1.0.0": { traffic: 90 }, "1.1.0": { traffic: 10, resources: { cpu: "1" } }, "0.9.0": { traffic: 0 } },
+        versions: {
+          "1.0.0": { traffic: 90 },
+          "1.1.0": { traffic: 10, resources: { cpu: "1" } },
+          "0.9.0": { traffic: 0 },
+        },
       },
     ];
   });
-  return stringify({ apiVersion: "maas/v1", models: Object.fromEntries(entries), environments: { dev: {} } });
+  return stringify({
+    apiVersion: "maas/v1",
+    models: Object.fromEntries(entries),
+    environments: { dev: {} },
+  });
 }
 
 function median(values: number[]): number {
