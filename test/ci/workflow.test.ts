@@ -39,7 +39,7 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("tests on every supported Node and posts the dev and prod diff on pull requests with least privilege", () => {
-    const workflow = parse(readFileSync(FILE, "utf8")) as any;
+    const workflow = parse(readFileSync(FILE, "utf8"));
     expect(workflow.permissions).toEqual({ contents: "read" });
     expect(workflow.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
     expect(workflow.jobs.test.steps.map((step: any) => step.run).filter(Boolean)).toEqual([
