@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Mock-runtime tests share Pulumi's process-wide runtime state: one file at a time per worker.
     pool: "forks",
+    // Most time is spent waiting on child processes and the Pulumi runtime: use every core.
+    maxWorkers: "100%",
     testTimeout: 60_000,
     // GitHub's workflow parser imports its JSON schema without an import attribute, which Node
     // refuses; let Vite bundle it instead.
