@@ -12,6 +12,23 @@ import { runValidate } from "./validate";
 
 const USAGE_ERROR = 2;
 
+/** The options every command that plans a stack takes: which stack, which catalogue, config over it. */
+function withStackOptions(command: Command, catalogueHelp: string): Command {
+  return command
+    .addOption(
+      new Option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use").default(
+        "dev",
+      ),
+    )
+    .addOption(new Option("-c, --catalogue <file>", catalogueHelp))
+    .addOption(
+      new Option(
+        "--config <key=value...>",
+        "config over the stack's, like pulumi preview --config (e.g. maas:protect=true)",
+      ),
+    );
+}
+
 function buildProgram(): Command {
   const program = new Command("maas")
     .description(
@@ -36,22 +53,14 @@ function buildProgram(): Command {
       process.exitCode = runValidate(file, options);
     });
 
-  program
-    .command("plan")
-    .description(
-      "Plan a stack offline: its own program under Pulumi's mock runtime, no credentials. Writes plan.json and one manifest per Kubernetes object.",
-    )
-    .addOption(
-      new Option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use").default(
-        "dev",
+  withStackOptions(
+    program
+      .command("plan")
+      .description(
+        "Plan a stack offline: its own program under Pulumi's mock runtime, no credentials. Writes plan.json and one manifest per Kubernetes object.",
       ),
-    )
-    .addOption(
-      new Option(
-        "-c, --catalogue <file>",
-        "catalogue to plan (default: the stack's maas:catalogue)",
-      ),
-    )
+    "catalogue to plan (default: the stack's maas:catalogue)",
+  )
     .addOption(
       new Option("--json <file>", "where to write the plan (default: out/<stack>/plan.json)"),
     )
@@ -59,12 +68,6 @@ function buildProgram(): Command {
       new Option(
         "--manifests <dir>",
         "where to write the manifests (default: out/<stack>/manifests)",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--config <key=value...>",
-        "config over the stack's, like pulumi preview --config (e.g. maas:protect=true)",
       ),
     )
     .action(async (options: PlanCommandOptions) => {
@@ -75,33 +78,23 @@ function buildProgram(): Command {
       process.exitCode = await runPlanCommand(options);
     });
 
-  program
-    .command("diff")
-    .description(
-      "Markdown of what the working tree changes against a base (git ref or catalogue file): per model, then per resource, replacements called out.",
-    )
-    .requiredOption(
-      "-b, --base <ref-or-file>",
-      "git ref (main, HEAD~1, a commit) or an older catalogue file",
-    )
-    .addOption(
-      new Option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use").default(
-        "dev",
+  withStackOptions(
+    program
+      .command("diff")
+      .description(
+        "Markdown of what the working tree changes against a base (git ref or catalogue file): per model, then per resource, replacements called out.",
+      )
+      .requiredOption(
+        "-b, --base <ref-or-file>",
+        "git ref (main, HEAD~1, a commit) or an older catalogue file",
       ),
-    )
-    .addOption(
-      new Option(
-        "-c, --catalogue <file>",
-        "catalogue of both sides (default: the stack's maas:catalogue)",
-      ),
-    )
-    .addOption(new Option("--config <key=value...>", "config over the stack's, on both sides"))
-    .action(async (options: DiffCommandOptions) => {
-      // Loaded on demand, like plan.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runDiffCommand } = require("./diff") as typeof DiffCommand;
-      process.exitCode = await runDiffCommand(options);
-    });
+    "catalogue of both sides (default: the stack's maas:catalogue)",
+  ).action(async (options: DiffCommandOptions) => {
+    // Loaded on demand, like plan.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runDiffCommand } = require("./diff") as typeof DiffCommand;
+    process.exitCode = await runDiffCommand(options);
+  });
 
   program
     .command("schema")

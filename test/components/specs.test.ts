@@ -12,20 +12,19 @@ import {
   PRE_STOP_SECONDS,
   TERMINATION_GRACE_SECONDS,
 } from "../../components/specs/shutdown";
+import { resolvedVersion } from "../helpers/resolved";
 
-const version: ResolvedVersion = {
+const version = resolvedVersion({
   version: "1.5.0",
   workloadName: "scorer-v1-5-0",
-  status: "live",
   traffic: 10,
-  image: { kind: "image", reference: "registry.example.com/scorer@sha256:" + "a".repeat(64) },
   port: 9000,
   healthCheck: { path: "/ready", startupSeconds: 62 },
   resources: { cpu: "250m", memory: "512Mi", modelCache: "1Gi" },
   autoscaling: { minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 60 },
   slo: { latencyP99Ms: 250, errorRatePercent: 0.5 },
   env: { THREADS: "2" },
-};
+});
 const model: ResolvedModel = {
   name: "scorer",
   owner: "team-a",
@@ -36,7 +35,7 @@ const pod = (overrides: Partial<ResolvedVersion> = {}) =>
   deploymentSpec({
     model,
     version: { ...version, ...overrides },
-    image: "registry.example.com/scorer@sha256:" + "a".repeat(64),
+    image: `registry.example.com/scorer@sha256:${"a".repeat(64)}`,
     artifactUri: "s3://bucket/scorer/1.5.0/",
     serviceAccountName: "scorer",
     gpu: {

@@ -11,21 +11,9 @@ import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
 import { catalogueChanges } from "../../plan/catalogue-diff";
 import { replacementCauses } from "../../plan/replacements";
 import { maas, PROJECT_ROOT } from "../helpers/cli";
+import { resolvedVersion } from "../helpers/resolved";
 
-const version = (overrides: Partial<ResolvedVersion>): ResolvedVersion => ({
-  version: "1.0.0",
-  workloadName: "m-v1-0-0",
-  status: "live",
-  traffic: 100,
-  image: { kind: "image", reference: "r.example.com/m@sha256:" + "a".repeat(64) },
-  port: 8080,
-  healthCheck: { path: "/healthz", startupSeconds: 300 },
-  resources: { cpu: "500m", memory: "1Gi", modelCache: "2Gi" },
-  autoscaling: { minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 },
-  slo: { latencyP99Ms: 300, errorRatePercent: 1 },
-  env: {},
-  ...overrides,
-});
+const version = resolvedVersion;
 const catalogue = (...versions: ResolvedVersion[]): ResolvedCatalogue => ({
   models: [{ name: "m", owner: "team-a", routing: { priority: 7 }, versions }],
 });
