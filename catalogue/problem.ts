@@ -30,16 +30,6 @@ export function sortProblems(problems: Problem[]): Problem[] {
   );
 }
 
-/** Thrown where a program needs a valid catalogue and got an invalid one. */
-export class CatalogueError extends Error {
-  constructor(readonly problems: Problem[]) {
-    super(
-      `the catalogue has ${problems.length} problem(s):\n${problems.map(formatProblem).join("\n")}`,
-    );
-    this.name = "CatalogueError";
-  }
-}
-
 /** Renders what the user wrote, for "got …" in messages. */
 export function describeInput(input: unknown): string {
   if (input === null) return "an empty value";

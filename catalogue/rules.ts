@@ -45,7 +45,7 @@ export function documentRules(input: RuleInput): Problem[] {
 export function resolutionRules(input: RuleInput, environment: string | undefined): Problem[] {
   const problems: Problem[] = [];
   for (const [model, spec] of Object.entries(input.document.models)) {
-    const traffic: { version: string; traffic: number; origin: DocPath; overlay: boolean }[] = [];
+    const traffic: { version: string; traffic: number; overlay: boolean }[] = [];
     let statusConflict = false;
     for (const version of Object.keys(spec.versions)) {
       const layers = versionLayers(input.document, environment, model, version);
@@ -81,7 +81,6 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
       traffic.push({
         version,
         traffic: share!.value as number,
-        origin: share!.path,
         overlay: share!.layer.overlay,
       });
       problems.push(

@@ -140,7 +140,7 @@ const settingsShape = {
   gpu: gpu.optional(),
   env: env.optional().describe("Extra environment variables for the server."),
 };
-export const Settings = z.strictObject(settingsShape);
+const Settings = z.strictObject(settingsShape);
 
 const build = z.strictObject({
   context: z
@@ -255,10 +255,6 @@ export const CatalogueSchema = z
   .describe("maas model catalogue (models.yaml)");
 
 export type CatalogueDocument = z.infer<typeof CatalogueSchema>;
-export type ModelDocument = z.infer<typeof Model>;
-export type ModelOverlayDocument = z.infer<typeof ModelOverlay>;
-export type VersionDocument = z.infer<typeof Version>;
-export type SettingsDocument = z.infer<typeof Settings>;
 
 const EXPECTED_WORDS: Record<string, string> = {
   object: "a map",
