@@ -74,6 +74,7 @@ function report(rule: string, resource: RecordedResource, messages: string[]): V
   return messages.map((message) => ({
     rule,
     object: `${resource.type.split(":").pop()} ${resource.name}`,
+    source: resource,
     message,
   }));
 }
@@ -338,7 +339,9 @@ const protection: AwsRule = {
           .flatMap((r) =>
             report("RULES-21/protection", r, [
               ...(r.options?.protect ? [] : ["is not protected in production"]),
-              ...(r.options?.retainOnDelete ? [] : ["is not retained on delete in production"]),
+              ...(r.options?.retainOnDelete || context.retainOnDeleteKnown === false
+                ? []
+                : ["is not retained on delete in production"]),
             ]),
           )
       : [],

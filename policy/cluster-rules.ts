@@ -137,6 +137,7 @@ const namespaces: Rule = {
         rule: "RULES-11/namespaces",
         object: describeObject(object),
         message: "lives in the default namespace",
+        source: object,
       })),
     ...ofKind(objects, "Namespace").flatMap((namespace) =>
       report(

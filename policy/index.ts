@@ -17,7 +17,14 @@ export function checkKubernetesObjects(
   const schema = objects.flatMap((object) => {
     const problem = kubernetesSchemaProblem(object);
     return problem
-      ? [{ rule: "openapi-schema", object: describeObject(object), message: problem }]
+      ? [
+          {
+            rule: "openapi-schema",
+            object: describeObject(object),
+            message: problem,
+            source: object,
+          },
+        ]
       : [];
   });
   return [...schema, ...KUBERNETES_RULES.flatMap((rule) => rule.check(objects, context))];

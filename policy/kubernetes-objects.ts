@@ -39,11 +39,15 @@ export interface Violation {
   /** `Kind namespace/name`. */
   object: string;
   message: string;
+  /** The object or resource at fault, for tools that point at it (CrossGuard reports its URN). */
+  source: object;
 }
 
 export interface RuleContext {
-  /** Production stacks get the stricter checks (HPA minimum of two replicas). */
+  /** Production stacks get the stricter checks (HPA minimum of two replicas, data protection). */
   production: boolean;
+  /** False where the resource options at hand do not say (CrossGuard sees protect, not retainOnDelete). */
+  retainOnDeleteKnown?: boolean;
 }
 
 export interface Rule {
@@ -88,5 +92,10 @@ export function podTemplates(objects: KubernetesObject[]): PodTemplate[] {
 }
 
 export function report(rule: string, object: KubernetesObject, messages: string[]): Violation[] {
-  return messages.map((message) => ({ rule, object: describeObject(object), message }));
+  return messages.map((message) => ({
+    rule,
+    object: describeObject(object),
+    message,
+    source: object,
+  }));
 }

@@ -18,6 +18,7 @@ function perContainer(
         rule,
         object: `${owner.kind} ${owner.metadata.namespace}/${owner.metadata.name} container ${container.name}`,
         message,
+        source: owner,
       })),
     ),
   );
