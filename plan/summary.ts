@@ -1,5 +1,5 @@
 /** The human summary of a plan: what runs per model and version, and what gets created. */
-import type { ResolvedCatalogue } from "../catalogue";
+import type { ResolvedCatalogue, ResolvedVersion } from "../catalogue";
 import type { RecordedResource } from "./record";
 
 function row(cells: string[], widths: number[]): string {
@@ -13,6 +13,9 @@ export function catalogueSummary(catalogue: ResolvedCatalogue): string[] {
   const lines: string[] = [];
   for (const model of catalogue.models) {
     lines.push(`  ${model.name} (owner ${model.owner})`);
+    // A GPU column only for models that use GPUs.
+    const gpu = (version: ResolvedVersion) =>
+      model.versions.some((v) => v.gpu) ? [version.gpu ? `gpu ${version.gpu.count}` : "gpu 0"] : [];
     const rows = model.versions.map((version) =>
       version.status === "retired"
         ? [version.version, "retired", "-", "no workload"]
@@ -23,7 +26,7 @@ export function catalogueSummary(catalogue: ResolvedCatalogue): string[] {
             `replicas ${version.autoscaling.minReplicas}-${version.autoscaling.maxReplicas}`,
             `cpu ${version.resources.cpu}`,
             `memory ${version.resources.memory}`,
-            version.gpu ? `gpu ${version.gpu.count}` : "",
+            ...gpu(version),
             `p99 ${version.slo.latencyP99Ms}ms`,
             `5xx ${version.slo.errorRatePercent}%`,
           ],
