@@ -80,6 +80,26 @@ describe("maas plan", () => {
     expect(readFileSync(out.json, "utf8")).not.toContain('"protect": true');
   });
 
+  it("lists rule violations and exits 1: the dev overlay's single replica is not for production", () => {
+    const out = outputDir();
+    const result = maas([
+      "plan",
+      "--config",
+      "maas:protect=true",
+      "--json",
+      out.json,
+      "--manifests",
+      out.manifests,
+    ]);
+    expect(result.status).toBe(1);
+    const violations = result.stdout.split("\n").filter((line) => line.startsWith("  RULES-"));
+    expect(violations).toHaveLength(5);
+    expect(violations[0]).toBe(
+      "  RULES-8/autoscaling: HorizontalPodAutoscaler fraud-scorer/fraud-scorer-v3-2-1: minReplicas 1 is below 2 in production",
+    );
+    expect(result.stdout).toContain("checks: 5 violation(s):");
+  });
+
   it("refuses an invalid catalogue with the validate errors, exit 1, and writes nothing", () => {
     const catalogue = join(mkdtempSync(join(tmpdir(), "maas-bad-")), "models.yaml");
     writeFileSync(
