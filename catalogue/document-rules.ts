@@ -1,12 +1,10 @@
 /**
- * Rules that relate fields to each other, run after the schema accepted the file:
- * image sources, version states and traffic sums (per environment, after the overlay),
- * overlays that name real models and versions, derived-name collisions, build contexts.
+ * Rules about what the catalogue says, whatever the environment: model names, image sources per
+ * layer, build contexts, derived-name collisions, overlays that name real models and versions,
+ * listener rule priorities.
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { imageSourceLayer, versionLayers, winning } from "./layers";
-import type { Layer } from "./layers";
 import {
   derivedListenerPriority,
   MAX_LISTENER_PRIORITY,
@@ -14,18 +12,11 @@ import {
   workloadName,
 } from "./names";
 import type { Problem } from "./problem";
-import { resolveSettings, versionStatus } from "./resolve";
-import type { CatalogueDocument } from "./schema";
+import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
-import type { CatalogueSource, DocPath } from "./source";
+import type { DocPath } from "./source";
+import type { CatalogueDocument } from "./schema";
 import { unknownKeyMessage } from "./suggest";
-
-export interface RuleInput {
-  source: CatalogueSource;
-  document: CatalogueDocument;
-  /** Absolute directory of the catalogue file: build contexts are relative to it. */
-  catalogueDir: string;
-}
 
 /** Rules about what is written, whatever the environment. */
 export function documentRules(input: RuleInput): Problem[] {
@@ -36,67 +27,6 @@ export function documentRules(input: RuleInput): Problem[] {
     ...overlayTargets(input),
     ...listenerPriorities(input),
   ];
-}
-
-/**
- * Rules about what one environment resolves to (undefined: the base catalogue). Problems
- * that only an overlay causes say which environment; the caller drops repeats of base problems.
- */
-export function resolutionRules(input: RuleInput, environment: string | undefined): Problem[] {
-  const problems: Problem[] = [];
-  for (const [model, spec] of Object.entries(input.document.models)) {
-    const traffic: { version: string; traffic: number; overlay: boolean }[] = [];
-    let statusConflict = false;
-    for (const version of Object.keys(spec.versions)) {
-      const layers = versionLayers(input.document, environment, model, version);
-      const own = layers.filter((layer) => layer.version);
-      const retired = winning(own, ["retired"]);
-      const share = winning(own, ["traffic"]);
-      const versionPath = ["models", model, "versions", version];
-      if (retired?.value === true && share) {
-        statusConflict = true;
-        const blame = retired.layer.overlay && !share.layer.overlay ? retired : share;
-        problems.push(
-          problemAt(
-            input.source,
-            blame.path,
-            `version ${version} is retired and has traffic ${String(share.value)}; a retired version takes no traffic (drop traffic, or set retired: false)`,
-          ),
-        );
-        continue;
-      }
-      if (retired?.value !== true && !share) {
-        statusConflict = true;
-        problems.push(
-          problemAt(
-            input.source,
-            versionPath,
-            "sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true",
-            { key: true },
-          ),
-        );
-        continue;
-      }
-      if (versionStatus(layers).status === "retired") continue;
-      traffic.push({
-        version,
-        traffic: share!.value as number,
-        overlay: share!.layer.overlay,
-      });
-      problems.push(
-        ...imageSourcePresent(input, layers, model, version),
-        ...replicaRange(input, layers),
-      );
-    }
-    if (!statusConflict)
-      problems.push(
-        ...trafficSum(input, environment, model, traffic),
-        ...targetGroupLimit(input, model, traffic.length),
-      );
-  }
-  return environment === undefined
-    ? problems
-    : problems.map((p) => ({ ...p, message: `in environment ${environment}: ${p.message}` }));
 }
 
 function modelNames({ source, document }: RuleInput): Problem[] {
@@ -251,72 +181,6 @@ function overlayTargets({ source, document }: RuleInput): Problem[] {
   return problems;
 }
 
-function imageSourcePresent(
-  input: RuleInput,
-  layers: Layer[],
-  model: string,
-  version: string,
-): Problem[] {
-  if (imageSourceLayer(layers)) return [];
-  return [
-    problemAt(
-      input.source,
-      ["models", model, "versions", version],
-      "has no image source: set build or image on the model or on the version",
-      { key: true },
-    ),
-  ];
-}
-
-function replicaRange(input: RuleInput, layers: Layer[]): Problem[] {
-  const { minReplicas, maxReplicas } = resolveSettings(layers).autoscaling;
-  if (maxReplicas > minReplicas) return [];
-  const blame =
-    winning(layers, ["autoscaling", "maxReplicas"]) ??
-    winning(layers, ["autoscaling", "minReplicas"]);
-  const path = blame?.path ?? layers[2]!.path;
-  return [
-    problemAt(
-      input.source,
-      path,
-      `maxReplicas (${maxReplicas}) must be greater than minReplicas (${minReplicas}), or the autoscaler can never scale`,
-    ),
-  ];
-}
-
-function trafficSum(
-  input: RuleInput,
-  environment: string | undefined,
-  model: string,
-  shares: { version: string; traffic: number; overlay: boolean }[],
-): Problem[] {
-  const sum = shares.reduce((total, share) => total + share.traffic, 0);
-  if (sum === 100 && shares.length > 0) return [];
-  // An overlay naming a version that does not exist is reported as such; its sum would only echo it.
-  const overlayVersions =
-    environment === undefined
-      ? []
-      : Object.keys(input.document.environments?.[environment]?.models?.[model]?.versions ?? {});
-  if (overlayVersions.some((version) => !(version in input.document.models[model]!.versions)))
-    return [];
-  const fromOverlay = environment !== undefined && shares.some((share) => share.overlay);
-  const path = fromOverlay
-    ? ["environments", environment, "models", model, "versions"]
-    : ["models", model, "versions"];
-  const detail =
-    shares.length === 0
-      ? "every version is retired"
-      : shares.map((s) => `${s.version}: ${s.traffic}`).join(", ");
-  return [
-    problemAt(
-      input.source,
-      path,
-      `traffic of the live and standby versions sums to ${sum} (${detail}); it must be exactly 100`,
-      { key: true },
-    ),
-  ];
-}
-
 /** Two models cannot share a listener rule priority; the later one (by name) is told to move. */
 function listenerPriorities({ source, document }: RuleInput): Problem[] {
   const taken = new Map<number, string>();
@@ -340,19 +204,4 @@ function listenerPriorities({ source, document }: RuleInput): Problem[] {
     );
   }
   return problems;
-}
-
-/** An ALB forward action spreads traffic over at most five target groups: one per served version. */
-export const MAX_SERVED_VERSIONS = 5;
-
-function targetGroupLimit(input: RuleInput, model: string, served: number): Problem[] {
-  if (served <= MAX_SERVED_VERSIONS) return [];
-  return [
-    problemAt(
-      input.source,
-      ["models", model, "versions"],
-      `has ${served} live and standby versions; the load balancer splits traffic over at most ${MAX_SERVED_VERSIONS}: retire one (retired: true)`,
-      { key: true },
-    ),
-  ];
 }
