@@ -1,0 +1,145 @@
+/**
+ * The schema of the stack's `maas:` (and `aws:region`) config keys: what each allows, with
+ * messages that say so. settings.ts reads the keys and turns them into StackSettings.
+ */
+import { z } from "zod";
+
+const CIDR =
+  /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(?:[0-9]|[12][0-9]|3[0-2])$/;
+const LABEL_KEY =
+  /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/\S+$/;
+const BOOLEAN = z
+  .enum(["true", "false"], { error: "must be true or false" })
+  .transform((value) => value === "true");
+
+export const settingsShape = {
+  "aws:region": z
+    .string({ error: "is required: the AWS region of the stack, e.g. eu-west-1" })
+    .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, {
+      error: "must be an AWS region such as eu-west-1",
+    }),
+  "maas:environment": z
+    .string({
+      error: "is required: the overlay under environments: in the catalogue this stack deploys",
+    })
+    .min(1),
+  "maas:catalogue": z.string().min(1).default("models.yaml"),
+  "maas:kubeContext": z.string().min(1).optional(),
+  hasKubeconfig: z.boolean(),
+  "maas:vpcCidr": z
+    .string({ error: "is required: the VPC CIDR the load balancer sends from, e.g. 10.0.0.0/16" })
+    .regex(CIDR, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
+  "maas:gpuNodeSelector": z
+    .record(z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key" }), z.string())
+    .default({ "nvidia.com/gpu.present": "true" }),
+  "maas:protect": BOOLEAN.default(false),
+  "maas:identity": z
+    .enum(["irsa", "pod-identity"], { error: "must be irsa or pod-identity" })
+    .default("irsa"),
+  "maas:oidcProviderArn": z
+    .string()
+    .regex(OIDC_PROVIDER_ARN, {
+      error:
+        "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>)",
+    })
+    .optional(),
+  "maas:clusterName": z.string().min(1).max(100).optional(),
+  "maas:imageRetention": z.coerce
+    .number({ error: "must be a whole number" })
+    .int()
+    .min(1)
+    .max(1000)
+    .default(20),
+  "maas:buildPlatform": z
+    .enum(["linux/amd64", "linux/arm64"], { error: "must be linux/amd64 or linux/arm64" })
+    .default("linux/amd64"),
+  "maas:vpcId": z
+    .string({
+      error:
+        "is required: the VPC of the load balancer and target groups, e.g. vpc-0abc123def4567890",
+    })
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC ID such as vpc-0abc123def4567890" }),
+  "maas:subnetIds": z
+    .array(
+      z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
+        error: "must be a subnet ID such as subnet-0abc123def4567890",
+      }),
+      {
+        error:
+          "is required: a list of at least two subnet IDs in different zones, for the load balancer",
+      },
+    )
+    .min(2, { error: "needs at least two subnets in different availability zones" }),
+  "maas:certificateArn": z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/\S+$/, {
+      error: "must be an ACM certificate ARN",
+    })
+    .optional(),
+  "maas:internetFacing": BOOLEAN.default(false),
+  "maas:ingressCidrs": z
+    .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }))
+    .min(1)
+    .optional(),
+  "maas:routing": z.enum(["path", "host"], { error: "must be path or host" }).default("path"),
+  "maas:hostDomain": z
+    .string()
+    .regex(/^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+      error: "must be a DNS domain such as models.example.com",
+    })
+    .optional(),
+  "maas:accessLogsBucket": z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" })
+    .optional(),
+  "maas:alarmEmails": z.array(z.email({ error: "must be an email address" })).default([]),
+  "maas:alarmPeriodSeconds": z.coerce
+    .number()
+    .int()
+    .refine((period) => period === 10 || period === 30 || (period >= 60 && period % 60 === 0), {
+      error: "must be 10, 30 or a multiple of 60",
+    })
+    .default(60),
+  "maas:alarmEvaluationPeriods": z.coerce.number().int().min(1).max(100).default(5),
+  "maas:alarmDatapoints": z.coerce.number().int().min(1).max(100).default(3),
+};
+
+export const SettingsSchema = z.object(settingsShape).superRefine((settings, context) => {
+  if (settings.hasKubeconfig === (settings["maas:kubeContext"] !== undefined)) {
+    context.addIssue({
+      code: "custom",
+      path: ["maas:kubeconfig"],
+      message:
+        "set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)",
+    });
+  }
+  if (settings["maas:identity"] === "irsa" && !settings["maas:oidcProviderArn"]) {
+    context.addIssue({
+      code: "custom",
+      path: ["maas:oidcProviderArn"],
+      message: "is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
+    });
+  }
+  if (settings["maas:routing"] === "host" && !settings["maas:hostDomain"]) {
+    context.addIssue({
+      code: "custom",
+      path: ["maas:hostDomain"],
+      message: "is required with maas:routing host: models are served at <model>.<hostDomain>",
+    });
+  }
+  if (settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]) {
+    context.addIssue({
+      code: "custom",
+      path: ["maas:alarmDatapoints"],
+      message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
+    });
+  }
+  if (settings["maas:identity"] === "pod-identity" && !settings["maas:clusterName"]) {
+    context.addIssue({
+      code: "custom",
+      path: ["maas:clusterName"],
+      message: "is required with maas:identity pod-identity: the EKS cluster name",
+    });
+  }
+});
