@@ -105,41 +105,47 @@ export const settingsShape = {
   "maas:alarmDatapoints": z.coerce.number().int().min(1).max(100).default(3),
 };
 
-export const SettingsSchema = z.object(settingsShape).superRefine((settings, context) => {
-  if (settings.hasKubeconfig === (settings["maas:kubeContext"] !== undefined)) {
-    context.addIssue({
-      code: "custom",
-      path: ["maas:kubeconfig"],
+type Settings = z.output<z.ZodObject<typeof settingsShape>>;
+
+/**
+ * Rules between keys. They run even when single keys are wrong (`when`), so one run reports
+ * every problem of the stack file.
+ */
+const CROSS_KEY_RULES: { path: string; message: string; holds: (settings: Settings) => boolean }[] =
+  [
+    {
+      path: "maas:kubeconfig",
       message:
         "set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)",
-    });
-  }
-  if (settings["maas:identity"] === "irsa" && !settings["maas:oidcProviderArn"]) {
-    context.addIssue({
-      code: "custom",
-      path: ["maas:oidcProviderArn"],
+      holds: (settings) => settings.hasKubeconfig !== (settings["maas:kubeContext"] !== undefined),
+    },
+    {
+      path: "maas:oidcProviderArn",
       message: "is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
-    });
-  }
-  if (settings["maas:routing"] === "host" && !settings["maas:hostDomain"]) {
-    context.addIssue({
-      code: "custom",
-      path: ["maas:hostDomain"],
-      message: "is required with maas:routing host: models are served at <model>.<hostDomain>",
-    });
-  }
-  if (settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]) {
-    context.addIssue({
-      code: "custom",
-      path: ["maas:alarmDatapoints"],
-      message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
-    });
-  }
-  if (settings["maas:identity"] === "pod-identity" && !settings["maas:clusterName"]) {
-    context.addIssue({
-      code: "custom",
-      path: ["maas:clusterName"],
+      holds: (settings) =>
+        settings["maas:identity"] !== "irsa" || !!settings["maas:oidcProviderArn"],
+    },
+    {
+      path: "maas:clusterName",
       message: "is required with maas:identity pod-identity: the EKS cluster name",
-    });
-  }
-});
+      holds: (settings) =>
+        settings["maas:identity"] !== "pod-identity" || !!settings["maas:clusterName"],
+    },
+    {
+      path: "maas:hostDomain",
+      message: "is required with maas:routing host: models are served at <model>.<hostDomain>",
+      holds: (settings) => settings["maas:routing"] !== "host" || !!settings["maas:hostDomain"],
+    },
+    {
+      path: "maas:alarmDatapoints",
+      message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
+      holds: (settings) =>
+        !(settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]),
+    },
+  ];
+
+export const SettingsSchema = CROSS_KEY_RULES.reduce(
+  (schema, rule) =>
+    schema.refine(rule.holds, { path: [rule.path], message: rule.message, when: () => true }),
+  z.object(settingsShape),
+);

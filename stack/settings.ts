@@ -63,18 +63,15 @@ export interface ConfigSource {
 }
 
 /** Keys whose values are YAML maps or lists in the stack file (JSON strings in Pulumi's config). */
-const OBJECT_KEYS = [
-  "maas:gpuNodeSelector",
-  "maas:subnetIds",
-  "maas:ingressCidrs",
-  "maas:alarmEmails",
-];
+const LIST_KEYS = ["maas:subnetIds", "maas:ingressCidrs", "maas:alarmEmails"];
+const OBJECT_KEYS = ["maas:gpuNodeSelector", ...LIST_KEYS];
 
 export function readSettings(source: ConfigSource, project: string, stack: string): StackSettings {
   const file = `Pulumi.${stack}.yaml`;
   const problems: string[] = [];
   const kubeconfig = source.getSecret("maas:kubeconfig");
   const raw: Record<string, unknown> = { hasKubeconfig: kubeconfig !== undefined };
+  const unreadable = new Set<string>();
   for (const key of Object.keys(settingsShape)) {
     if (key === "hasKubeconfig") continue;
     const text = source.get(key);
@@ -86,13 +83,18 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     try {
       raw[key] = JSON.parse(text) as unknown;
     } catch {
-      problems.push(`${file}: ${key}: must be a map`);
+      // A scalar where a map or list belongs: say which, and let the schema report nothing more for it.
+      problems.push(
+        `${file}: ${key}: must be ${LIST_KEYS.includes(key) ? "a list" : "a map"}; got ${JSON.stringify(text)}`,
+      );
+      unreadable.add(key);
     }
   }
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0]);
+      if (unreadable.has(key)) continue;
       const got = raw[key];
       const suffix =
         typeof got === "string" && issue.path.length === 1 ? `; got ${JSON.stringify(got)}` : "";

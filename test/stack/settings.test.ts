@@ -66,6 +66,16 @@ describe("stack settings", () => {
     ]);
   });
 
+  it("reports rules between keys in the same run as single-key problems", () => {
+    expect(
+      problems({ "aws:region": "mars-1", "maas:kubeContext": undefined, "maas:routing": "host" }),
+    ).toEqual([
+      'Pulumi.dev.yaml: aws:region: must be an AWS region such as eu-west-1; got "mars-1"',
+      "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)",
+      "Pulumi.dev.yaml: maas:hostDomain: is required with maas:routing host: models are served at <model>.<hostDomain>",
+    ]);
+  });
+
   it("wants exactly one way to reach the cluster", () => {
     const message =
       "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)";
@@ -96,7 +106,10 @@ describe("stack settings", () => {
       "Pulumi.dev.yaml: maas:alarmEmails.0: must be an email address",
     ]);
     expect(problems({ "maas:gpuNodeSelector": "{not json" })).toEqual([
-      "Pulumi.dev.yaml: maas:gpuNodeSelector: must be a map",
+      'Pulumi.dev.yaml: maas:gpuNodeSelector: must be a map; got "{not json"',
+    ]);
+    expect(problems({ "maas:subnetIds": "subnet-0a1b2c3d4e5f60001" })).toEqual([
+      'Pulumi.dev.yaml: maas:subnetIds: must be a list; got "subnet-0a1b2c3d4e5f60001"',
     ]);
     expect(problems({ "maas:protect": "yes" })).toEqual([
       'Pulumi.dev.yaml: maas:protect: must be true or false; got "yes"',
