@@ -113,16 +113,21 @@ function projectRepository(): string {
   return dir;
 }
 
+/** Edits the repository's catalogue in place; a missing `from` fails the test rather than editing nothing. */
+function editCatalogue(dir: string, from: string, to: string): void {
+  const file = join(dir, "models.yaml");
+  const text = readFileSync(file, "utf8");
+  if (!text.includes(from)) throw new Error(`models.yaml has no ${from}`);
+  writeFileSync(file, text.replace(from, to));
+}
+
 describe("maas diff", () => {
   it("shows a traffic shift against a git ref: the model's weights, its rule and its registry items", () => {
     const dir = projectRepository();
-    const catalogueFile = join(dir, "models.yaml");
-    writeFileSync(
-      catalogueFile,
-      readFileSync(catalogueFile, "utf8").replace(
-        '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',
-        '"1.4.0": { traffic: 20 }, "1.5.0": { traffic: 80 }',
-      ),
+    editCatalogue(
+      dir,
+      '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',
+      '"1.4.0": { traffic: 20 }, "1.5.0": { traffic: 80 }',
     );
     const result = maas(["diff", "--base", "HEAD"], { cwd: dir });
     expect(result.stderr).toBe("");
@@ -141,13 +146,10 @@ describe("maas diff", () => {
     const dir = projectRepository();
     const older = join(dir, "older.yaml");
     cpSync(join(dir, "models.yaml"), older);
-    const catalogueFile = join(dir, "models.yaml");
-    writeFileSync(
-      catalogueFile,
-      readFileSync(catalogueFile, "utf8").replace(
-        '    env: { SCORE_THRESHOLD: "0.85" }',
-        '    env: { SCORE_THRESHOLD: "0.85" }\n    port: 9090',
-      ),
+    editCatalogue(
+      dir,
+      '    env: { SCORE_THRESHOLD: "0.85" }',
+      '    env: { SCORE_THRESHOLD: "0.85" }\n    port: 9090',
     );
     const result = maas(["diff", "--base", older], { cwd: dir });
     expect(result.status).toBe(0);
