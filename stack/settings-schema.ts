@@ -137,6 +137,12 @@ const CROSS_KEY_RULES: { path: string; message: string; holds: (settings: Settin
       holds: (settings) => settings["maas:routing"] !== "host" || !!settings["maas:hostDomain"],
     },
     {
+      path: "maas:internetFacing",
+      message:
+        "needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text)",
+      holds: (settings) => !settings["maas:internetFacing"] || !!settings["maas:certificateArn"],
+    },
+    {
       path: "maas:alarmDatapoints",
       message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
       holds: (settings) =>

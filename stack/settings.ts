@@ -4,6 +4,8 @@
  * Components never read config themselves.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { stackNameProblem } from "../catalogue/names";
+import { closestKey } from "../catalogue/suggest";
 import { SettingsSchema, settingsShape } from "./settings-schema";
 import type { IdentityBinding } from "../components/model-identity";
 
@@ -60,6 +62,29 @@ export class SettingsError extends pulumi.RunError {
 export interface ConfigSource {
   get(key: string): string | undefined;
   getSecret(key: string): pulumi.Output<string> | undefined;
+  /** Every key that is set, so a misspelt one is reported instead of silently ignored. */
+  keys(): string[];
+}
+
+/** Every `maas:` key the stack understands (the schema's, and the secret kubeconfig). */
+export const KNOWN_KEYS = [
+  ...Object.keys(settingsShape).filter((key) => key !== "hasKubeconfig"),
+  "maas:kubeconfig",
+].sort();
+
+/**
+ * `maas:` keys the stack does not know: a typo (`maas:protected`) must never leave production
+ * unprotected while every check passes. Other namespaces belong to providers (`aws:profile`).
+ */
+function unknownKeyProblems(source: ConfigSource, file: string): string[] {
+  return source
+    .keys()
+    .filter((key) => key.startsWith("maas:") && !KNOWN_KEYS.includes(key))
+    .sort()
+    .map((key) => {
+      const suggestion = closestKey(key, KNOWN_KEYS);
+      return `${file}: ${key}: unknown key; ${suggestion ? `did you mean ${suggestion}?` : `known keys: ${KNOWN_KEYS.join(", ")}`}`;
+    });
 }
 
 /** Keys whose values are YAML maps or lists in the stack file (JSON strings in Pulumi's config). */
@@ -68,7 +93,11 @@ const OBJECT_KEYS = ["maas:gpuNodeSelector", ...LIST_KEYS];
 
 export function readSettings(source: ConfigSource, project: string, stack: string): StackSettings {
   const file = `Pulumi.${stack}.yaml`;
-  const problems: string[] = [];
+  const stackProblem = stackNameProblem(stack);
+  const problems: string[] = [
+    ...(stackProblem ? [`${file}: ${stackProblem}`] : []),
+    ...unknownKeyProblems(source, file),
+  ];
   const kubeconfig = source.getSecret("maas:kubeconfig");
   const raw: Record<string, unknown> = { hasKubeconfig: kubeconfig !== undefined };
   const unreadable = new Set<string>();
@@ -156,5 +185,6 @@ export function pulumiConfigSource(): ConfigSource {
       const [namespaceConfig, name] = config(key);
       return namespaceConfig.getSecret(name);
     },
+    keys: () => Object.keys(pulumi.runtime.allConfig()),
   };
 }

@@ -10,17 +10,18 @@ function source(config: Record<string, string>): ConfigSource {
   return {
     get: (key) => config[key],
     getSecret: (key) => (config[key] === undefined ? undefined : pulumi.secret(config[key])),
+    keys: () => Object.keys(config),
   };
 }
 
 const dev = readStackConfig(PROJECT_ROOT, "dev").config;
 
-function problems(config: Record<string, string | undefined>): string[] {
+function problems(config: Record<string, string | undefined>, stack = "dev"): string[] {
   const merged = Object.fromEntries(
     Object.entries({ ...dev, ...config }).filter(([, v]) => v !== undefined),
   ) as Record<string, string>;
   try {
-    readSettings(source(merged), "maas", "dev");
+    readSettings(source(merged), "maas", stack);
     return [];
   } catch (error) {
     if (error instanceof SettingsError) return error.problems;
@@ -117,5 +118,43 @@ describe("stack settings", () => {
     expect(problems({ "maas:alarmPeriodSeconds": "45" })).toEqual([
       'Pulumi.dev.yaml: maas:alarmPeriodSeconds: must be 10, 30 or a multiple of 60; got "45"',
     ]);
+  });
+
+  it("refuses an unknown maas: key with the key it most likely meant, so a typo cannot unprotect production", () => {
+    expect(problems({ "maas:protected": "true" })).toEqual([
+      "Pulumi.dev.yaml: maas:protected: unknown key; did you mean maas:protect?",
+    ]);
+    expect(problems({ "maas:kubeconfg": "x", "maas:imageRetension": "5" })).toEqual([
+      "Pulumi.dev.yaml: maas:imageRetension: unknown key; did you mean maas:imageRetention?",
+      "Pulumi.dev.yaml: maas:kubeconfg: unknown key; did you mean maas:kubeconfig?",
+    ]);
+    expect(problems({ "maas:zzzzzzzz": "1" })[0]).toMatch(
+      /^Pulumi\.dev\.yaml: maas:zzzzzzzz: unknown key; known keys: aws:region, maas:accessLogsBucket, /,
+    );
+  });
+
+  it("leaves other namespaces to their providers", () => {
+    expect(problems({ "aws:profile": "dev", "kubernetes:context": "x" })).toEqual([]);
+  });
+
+  it("serves the internet over HTTPS only", () => {
+    expect(problems({ "maas:internetFacing": "true" })).toEqual([
+      'Pulumi.dev.yaml: maas:internetFacing: needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text); got "true"',
+    ]);
+    expect(
+      problems({
+        "maas:internetFacing": "true",
+        "maas:certificateArn":
+          "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678",
+      }),
+    ).toEqual([]);
+  });
+
+  it("takes only stack names every derived AWS name can hold", () => {
+    expect(problems({}, "dev-eu-2")).toEqual([]);
+    for (const stack of ["Prod", "x/../../evil", "dev_eu", "-dev", "a".repeat(33)])
+      expect(problems({}, stack)).toEqual([
+        `Pulumi.${stack}.yaml: stack name ${JSON.stringify(stack)} must be 1-32 lowercase letters, digits and dashes, starting and ending with a letter or digit (it becomes part of AWS names: ECR repositories, IAM roles, alarms)`,
+      ]);
   });
 });
