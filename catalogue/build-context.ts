@@ -3,9 +3,14 @@
  * .dockerignore excludes, with Docker's own matching rules), the Dockerfile, the build args and
  * the target. It names the image tag, so a tag is pushed once per content (ECR tags are
  * immutable) and an unchanged context changes nothing in the stack.
+ *
+ * It sees at least what @pulumi/docker-build's own context hash sees (pulumi-docker-build
+ * provider/internal/context.go, hashFile: each file's content, path and full mode string, a
+ * link's target content): whenever that hash changes, docker-build rebuilds and pushes, and the
+ * push must go to a new tag, never to one the immutable repository already holds.
  */
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import dockerignore from "@balena/dockerignore";
 
@@ -45,14 +50,13 @@ export function buildDigest(spec: BuildSpec): string {
     const full = join(spec.context, file);
     const stat = lstatSync(full);
     field(file);
-    // Only what the image can observe: content, link targets and the executable bit
-    // (not timestamps or other mode bits, which churn between checkouts).
-    field(
-      stat.isSymbolicLink()
-        ? `link:${readlinkSync(full)}`
-        : createHash("sha256").update(readFileSync(full)).digest("hex"),
-    );
-    field((stat.mode & 0o111) !== 0 ? "x" : "-");
+    field(stat.isSymbolicLink() ? `link:${readlinkSync(full)}` : "file");
+    // docker-build reads a link's target; a link to a directory or to nothing hashes as empty.
+    const target = stat.isSymbolicLink() && existsSync(full) ? statSync(full) : stat;
+    field(target.isFile() ? createHash("sha256").update(readFileSync(full)).digest("hex") : "");
+    // Every permission bit, as docker-build hashes them: a checkout with another umask is a new
+    // build (and so a new tag), not a second push of an existing one.
+    field((stat.mode & 0o7777).toString(8));
   }
   field(`dockerfile:${readFileSync(join(spec.context, spec.dockerfile), "utf8")}`);
   for (const [name, value] of Object.entries(spec.args).sort(([a], [b]) => (a < b ? -1 : 1)))

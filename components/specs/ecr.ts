@@ -1,4 +1,5 @@
 /** ECR repository naming and lifecycle rules for a model's images. */
+import { createHash } from "node:crypto";
 import { fitName, NAME_LIMITS } from "../../catalogue/names";
 
 /** The one mutable tag: the BuildKit registry cache. Every image tag is immutable. */
@@ -9,9 +10,16 @@ export function repositoryName(stack: string, model: string): string {
   return fitName(`maas/${stack}/${model}`, NAME_LIMITS.ecrRepository);
 }
 
-/** The tag of a build: unique per content, so an immutable tag is never pushed twice differently. */
-export function imageTag(contentDigest: string): string {
-  return `ctx-${contentDigest.replace(/^sha256:/, "").slice(0, 16)}`;
+/**
+ * The tag of a build: a hash of everything that makes @pulumi/docker-build build again — the
+ * content digest (context files and modes, Dockerfile, args, target) and the platform — so a
+ * rebuild always pushes a new tag, never one the immutable repository already holds.
+ */
+export function imageTag(build: { contentDigest: string; platform: string }): string {
+  const digest = createHash("sha256")
+    .update(`${build.contentDigest}\0${build.platform}`)
+    .digest("hex");
+  return `ctx-${digest.slice(0, 16)}`;
 }
 
 /** Expire untagged images after a week; keep the newest `keep` tagged images (ECR.3). */

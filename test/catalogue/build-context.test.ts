@@ -1,5 +1,12 @@
 /** Build content digests: what Docker would send, by Docker's .dockerignore rules, and nothing else. */
-import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -37,11 +44,27 @@ describe("build context digest", () => {
     expect(digest()).not.toBe(before);
   });
 
-  it("changes with the executable bit, the build args and the target", () => {
+  it("changes with the build args, the target and every permission bit (docker-build rebuilds on each)", () => {
+    chmodSync(join(context, "server.py"), 0o644);
     const before = digest();
     expect(digest({ args: { PYTHON_IMAGE: "python:3.13-slim" } })).not.toBe(before);
     expect(digest({ target: "runtime" })).not.toBe(before);
+    chmodSync(join(context, "server.py"), 0o664);
+    const groupWritable = digest();
+    expect(groupWritable).not.toBe(before);
     chmodSync(join(context, "server.py"), 0o755);
+    expect(digest()).not.toBe(before);
+    expect(digest()).not.toBe(groupWritable);
+  });
+
+  it("follows a link to the content docker-build hashes", () => {
+    // The context lets only the link through (`*` ignores the rest): only the link's entry can
+    // see its target's content change.
+    appendFileSync(join(context, ".dockerignore"), "!linked.json\n");
+    writeFileSync(join(context, "real.json"), "{}");
+    symlinkSync("real.json", join(context, "linked.json"));
+    const before = digest();
+    writeFileSync(join(context, "real.json"), '{"changed": true}');
     expect(digest()).not.toBe(before);
   });
 
