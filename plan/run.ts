@@ -62,6 +62,7 @@ function configSource(config: Record<string, string>, secretKeys: string[]): Con
         : secretKeys.includes(key)
           ? pulumi.secret(config[key])
           : pulumi.output(config[key]),
+    keys: () => Object.keys(config),
   };
 }
 
