@@ -21,11 +21,29 @@ import { unknownKeyMessage } from "./suggest";
 /** Rules about what is written, whatever the environment. */
 export function documentRules(input: RuleInput): Problem[] {
   return [
+    ...emptyCatalogue(input),
     ...modelNames(input),
     ...layerRules(input),
     ...versionNameCollisions(input),
     ...overlayTargets(input),
     ...listenerPriorities(input),
+  ];
+}
+
+/**
+ * `models: {}` would delete every model's workloads, routing and alarms in one `pulumi up`: an
+ * accident (a bad merge, a truncated file) far more often than a wish. Tearing a stack down is
+ * `pulumi destroy`; one model leaves by retiring its versions, then leaving the file.
+ */
+function emptyCatalogue({ source, document }: RuleInput): Problem[] {
+  if (Object.keys(document.models).length > 0) return [];
+  return [
+    problemAt(
+      source,
+      ["models"],
+      "is empty; a catalogue needs at least one model (to take a model out of service retire its versions; to remove a whole stack use pulumi destroy)",
+      { key: true },
+    ),
   ];
 }
 
@@ -123,23 +141,34 @@ function buildContext(
   return [];
 }
 
+/**
+ * Every version's workload name (`<model>-v<version>`) names its Kubernetes objects and the
+ * stack's resources for it, so it must be unique in the whole catalogue: `1.4.0` and `1-4-0` of
+ * one model collide, and so do model `a` version `b-vc` and model `a-vb` version `c`.
+ */
 function versionNameCollisions({ source, document }: RuleInput): Problem[] {
   const problems: Problem[] = [];
+  const seen = new Map<string, { model: string; version: string }>();
   for (const [model, spec] of Object.entries(document.models)) {
-    const seen = new Map<string, string>();
     for (const version of Object.keys(spec.versions)) {
       const name = workloadName(model, version);
       const first = seen.get(name);
-      if (first === undefined) seen.set(name, version);
-      else
-        problems.push(
-          problemAt(
-            source,
-            ["models", model, "versions", version],
-            `becomes the Kubernetes name ${name}, as version ${first} does; rename one of them`,
-            { key: true },
-          ),
-        );
+      if (first === undefined) {
+        seen.set(name, { model, version });
+        continue;
+      }
+      const other =
+        first.model === model
+          ? `version ${first.version}`
+          : `models.${first.model} version ${first.version}`;
+      problems.push(
+        problemAt(
+          source,
+          ["models", model, "versions", version],
+          `becomes the Kubernetes name ${name}, as ${other} does; rename one of them`,
+          { key: true },
+        ),
+      );
     }
   }
   return problems;

@@ -1,11 +1,17 @@
 /**
- * Every name a model or version becomes, derived in one place so validation and the
+ * Every name a stack, model or version becomes, derived in one place so validation and the
  * components agree. A name that would exceed its target's limit becomes a stable short name:
  * a readable prefix plus a hash of the full name (never random, so it survives re-runs).
+ *
+ * Physical names are unambiguous across the project's stacks: stack and model names contain
+ * only lowercase letters, digits and `-`, and `_` separates the stack, the model, the version
+ * and the kind wherever the target allows it, so `dev` + `eu-x` and `dev-eu` + `x` never meet.
+ * Names that must stay alphanumeric (load balancer, target groups) carry a hash of what they
+ * stand for instead.
  */
 import { createHash } from "node:crypto";
 
-/** Limits from the targets' own rules (RULES.md, naming table). */
+/** Limits from the targets' own rules. */
 export const NAME_LIMITS = {
   kubernetesName: 63,
   labelValue: 63,
@@ -14,6 +20,8 @@ export const NAME_LIMITS = {
   iamRole: 64,
   ecrRepository: 256,
   alarm: 255,
+  dashboard: 255,
+  snsTopic: 256,
 } as const;
 
 export function shortHash(text: string, length = 8): string {
@@ -27,6 +35,18 @@ export function fitName(name: string, limit: number): string {
   return `${prefix}-${shortHash(name)}`;
 }
 
+/**
+ * Stack names maas accepts: Pulumi's own rule (`[A-Za-z0-9_.-]`) narrowed to what every derived
+ * AWS name can hold (ECR repositories are lowercase; `_` and `.` are separators here).
+ */
+export const STACK_NAME = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+export function stackNameProblem(stack: string): string | undefined {
+  return STACK_NAME.test(stack)
+    ? undefined
+    : `stack name ${JSON.stringify(stack)} must be 1-32 lowercase letters, digits and dashes, starting and ending with a letter or digit (it becomes part of AWS names: ECR repositories, IAM roles, alarms)`;
+}
+
 /** `1.4.0` -> `1-4-0`: dots are not allowed in DNS-1035 names. */
 export function versionSlug(version: string): string {
   return version.replace(/\./g, "-");
@@ -38,8 +58,9 @@ export function modelNamespace(model: string): string {
 }
 
 /**
- * Deployment, Service, HPA and PDB name of a version: `<model>-v<version>`. The `v` keeps the
- * name DNS-1035 after the dash and makes `1.4.0` and `1-4-0` collide visibly (refused by the rules).
+ * Deployment, Service, HPA, PDB name of a version, and the logical name of everything else a
+ * version gets: `<model>-v<version>`. The `v` keeps the name DNS-1035 after the dash; validation
+ * refuses two versions (of one model or of two) that come out the same.
  */
 export function workloadName(model: string, version: string): string {
   return fitName(`${model}-v${versionSlug(version)}`, NAME_LIMITS.kubernetesName);
@@ -51,6 +72,103 @@ export function reservedNamespaceProblem(model: string): string | undefined {
     return "is a Kubernetes system namespace name; choose another model name";
   }
   return undefined;
+}
+
+/** `maas/<stack>/<model>`: one ECR repository per model and stack. */
+export function repositoryName(stack: string, model: string): string {
+  return fitName(`maas/${stack}/${model}`, NAME_LIMITS.ecrRepository);
+}
+
+/** The IAM role of a model's pods. */
+export function roleName(stack: string, model: string): string {
+  return fitName(`maas-${stack}_${model}`, NAME_LIMITS.iamRole);
+}
+
+/** The stack's alarm topic. */
+export function alarmTopicName(stack: string): string {
+  return `maas-${stack}_alarms`;
+}
+
+/** The registry key's alias. */
+export function keyAliasName(stack: string): string {
+  return `alias/maas-${stack}_registry`;
+}
+
+/** Every alarm of a stack starts with this (the alarm topic admits exactly these). */
+export function alarmNamePrefix(stack: string): string {
+  return `maas-${stack}_`;
+}
+
+/** An alarm of a model version: `maas-<stack>_<model>_<version>_<kind>`. */
+export function versionAlarmName(
+  stack: string,
+  model: string,
+  version: string,
+  kind: string,
+): string {
+  return fitName(`${alarmNamePrefix(stack)}${model}_${version}_${kind}`, NAME_LIMITS.alarm);
+}
+
+/** An alarm of the stack's load balancer: `maas-<stack>_<kind>` (one `_` fewer than a version's). */
+export function stackAlarmName(stack: string, kind: string): string {
+  return `${alarmNamePrefix(stack)}${kind}`;
+}
+
+/** A model's dashboard (dashboard names allow letters, digits, `-` and `_`). */
+export function dashboardName(stack: string, model: string): string {
+  return fitName(`maas-${stack}_${model}`, NAME_LIMITS.dashboard);
+}
+
+/** What a load balancer's identity hangs on: AWS replaces it when either changes. */
+export interface LoadBalancerIdentity {
+  internal: boolean;
+  vpcId: string;
+}
+
+/**
+ * The load balancer's name: `maas-<stack>-<hash of scheme and VPC>`. Its scheme cannot change in
+ * place; a replacement is created before the old one is deleted and so needs a name of its own
+ * (a fixed name would fail with DuplicateLoadBalancerName).
+ */
+export function loadBalancerName(stack: string, identity: LoadBalancerIdentity): string {
+  const suffix = shortHash(
+    `${identity.internal ? "internal" : "internet-facing"}/${identity.vpcId}`,
+    6,
+  );
+  return `${fitName(`maas-${stack}`, NAME_LIMITS.loadBalancer - suffix.length - 1)}-${suffix}`;
+}
+
+/**
+ * Target group names are at most 32 characters and unique per account and region. The name is
+ * the model and version (trimmed to fit) and a hash of the stack, the model, the version and
+ * everything that forces AWS to replace a target group: its VPC, and the load balancer it
+ * belongs to (a target group serves one load balancer only). A replacement gets a new name, so
+ * it can be created before the old one is deleted.
+ */
+export function targetGroupName(
+  stack: string,
+  model: string,
+  version: string,
+  loadBalancer: LoadBalancerIdentity,
+): string {
+  const suffix = shortHash(
+    `${stack}/${model}/${version}/${loadBalancerName(stack, loadBalancer)}/${loadBalancer.vpcId}`,
+    6,
+  );
+  const readable = `${model}-${versionSlug(version)}`
+    .slice(0, NAME_LIMITS.targetGroup - suffix.length - 1)
+    .replace(/-+$/, "");
+  return `${readable}-${suffix}`;
+}
+
+/**
+ * The TargetGroupBinding of a version's target group: the workload name and the target group's
+ * hash. The controller refuses to change a binding's target group (spec.targetGroupARN is
+ * immutable), so a new target group gets a new binding, created before the old one goes.
+ */
+export function targetGroupBindingName(workload: string, targetGroup: string): string {
+  const suffix = targetGroup.slice(targetGroup.lastIndexOf("-") + 1);
+  return `${fitName(workload, NAME_LIMITS.kubernetesName - suffix.length - 1)}-${suffix}`;
 }
 
 /** ALB listener rule priorities run from 1 to 50000; each model needs its own. */

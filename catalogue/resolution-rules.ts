@@ -5,7 +5,7 @@
 import { imageSourceLayer, versionLayers, winning } from "./layers";
 import type { Layer } from "./layers";
 import type { Problem } from "./problem";
-import { resolveSettings, versionStatus } from "./resolve";
+import { resolveSettings, statusLayer, versionStatus } from "./resolve";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
 
@@ -20,23 +20,20 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
     let statusConflict = false;
     for (const version of Object.keys(spec.versions)) {
       const layers = versionLayers(input.document, environment, model, version);
-      const own = layers.filter((layer) => layer.version);
-      const retired = winning(own, ["retired"]);
-      const share = winning(own, ["traffic"]);
+      const decisive = statusLayer(layers);
       const versionPath = ["models", model, "versions", version];
-      if (retired?.value === true && share) {
+      if (decisive?.value?.retired === true && decisive.value.traffic !== undefined) {
         statusConflict = true;
-        const blame = retired.layer.overlay && !share.layer.overlay ? retired : share;
         problems.push(
           problemAt(
             input.source,
-            blame.path,
-            `version ${version} is retired and has traffic ${String(share.value)}; a retired version takes no traffic (drop traffic, or set retired: false)`,
+            [...decisive.path, "traffic"],
+            `version ${version} is retired and has traffic ${JSON.stringify(decisive.value.traffic)}; a retired version takes no traffic (drop traffic, or set retired: false)`,
           ),
         );
         continue;
       }
-      if (retired?.value !== true && !share) {
+      if (!decisive) {
         statusConflict = true;
         problems.push(
           problemAt(
@@ -51,8 +48,8 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
       if (versionStatus(layers).status === "retired") continue;
       traffic.push({
         version,
-        traffic: share!.value as number,
-        overlay: share!.layer.overlay,
+        traffic: decisive.value!.traffic as number,
+        overlay: decisive.overlay,
       });
       problems.push(
         ...imageSourcePresent(input, layers, model, version),
@@ -110,7 +107,8 @@ function trafficSum(
   shares: { version: string; traffic: number; overlay: boolean }[],
 ): Problem[] {
   const sum = shares.reduce((total, share) => total + share.traffic, 0);
-  if (sum === 100 && shares.length > 0) return [];
+  // Every version retired: the model is retired (no endpoint; its images and records stay).
+  if (sum === 100 || shares.length === 0) return [];
   // An overlay naming a version that does not exist is reported as such; its sum would only echo it.
   const overlayVersions =
     environment === undefined
@@ -122,10 +120,7 @@ function trafficSum(
   const path = fromOverlay
     ? ["environments", environment, "models", model, "versions"]
     : ["models", model, "versions"];
-  const detail =
-    shares.length === 0
-      ? "every version is retired"
-      : shares.map((s) => `${s.version}: ${s.traffic}`).join(", ");
+  const detail = shares.map((s) => `${s.version}: ${s.traffic}`).join(", ");
   return [
     problemAt(
       input.source,

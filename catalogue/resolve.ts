@@ -6,7 +6,7 @@
 import { posix } from "node:path";
 import type { BuildSpec } from "./build-context";
 import { BUILT_IN_DEFAULTS } from "./defaults";
-import { deepMerge, imageSourceLayer, versionLayers, winning } from "./layers";
+import { deepMerge, imageSourceLayer, versionLayers } from "./layers";
 import type { Layer } from "./layers";
 import { derivedListenerPriority, workloadName } from "./names";
 import { quantityText } from "./quantity";
@@ -126,14 +126,26 @@ export function resolveSettings(layers: readonly Layer[]): ResolvedSettings {
   };
 }
 
+/**
+ * The version's own layer (base or overlay) that decides its status: the highest one that sets
+ * `traffic` or `retired: true`. So an overlay can retire a version the base gives traffic, or
+ * bring back one the base retired; `retired: false` alone decides nothing.
+ */
+export function statusLayer(layers: readonly Layer[]): Layer | undefined {
+  return layers
+    .filter((layer) => layer.version)
+    .reverse()
+    .find((layer) => layer.value?.retired === true || layer.value?.traffic !== undefined);
+}
+
 /** Live, standby or retired, from the version's own layers (base and overlay). */
 export function versionStatus(layers: readonly Layer[]): {
   status: ResolvedVersion["status"];
   traffic: number;
 } {
-  const own = layers.filter((layer) => layer.version);
-  if (winning(own, ["retired"])?.value === true) return { status: "retired", traffic: 0 };
-  const traffic = (winning(own, ["traffic"])?.value as number | undefined) ?? 0;
+  const decisive = statusLayer(layers)?.value;
+  if (decisive?.retired === true) return { status: "retired", traffic: 0 };
+  const traffic = (decisive?.traffic as number | undefined) ?? 0;
   return { status: traffic > 0 ? "live" : "standby", traffic };
 }
 

@@ -38,7 +38,11 @@ function checkoutAt(ref: string): { projectDir: string; cleanup: () => void } | 
   const archive = git(["archive", "--format=tar", ref, ...(prefix ? [prefix] : [])]);
   if (!archive.ok) return `--base ${ref}: git archive failed: ${archive.stderr.trim()}`;
   const root = mkdtempSync(join(tmpdir(), "maas-base-"));
-  const extract = spawnSync("tar", ["-x", "-C", root], { input: archive.stdout });
+  // Modes as a checkout here would have them (git archive writes 0664; the umask applies, as
+  // it does to the working tree): build digests hash modes, as docker-build does.
+  const extract = spawnSync("tar", ["-x", "--no-same-permissions", "-C", root], {
+    input: archive.stdout,
+  });
   if (extract.status !== 0)
     return `--base ${ref}: cannot extract the archive: ${extract.stderr?.toString().trim()}`;
   return {

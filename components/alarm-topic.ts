@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmTopicName } from "../catalogue/names";
 import { alarmTopicPolicy } from "./specs/alarm-topic-policy";
 
 export interface AlarmTopicArgs {
@@ -24,7 +25,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
     this.topic = new aws.sns.Topic(
       name,
       {
-        name: `maas-${args.stack}-alarms`.replace(/[^A-Za-z0-9_-]/g, "-"),
+        name: alarmTopicName(args.stack),
         kmsMasterKeyId: args.kmsKeyArn,
       },
       { parent: this },

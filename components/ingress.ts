@@ -1,15 +1,26 @@
 /**
  * The stack's entry point: an Application Load Balancer (internal unless configured otherwise)
- * in the configured subnets, its security group, and one listener: HTTPS with the configured ACM
- * certificate (plus an HTTP listener that redirects), or plain HTTP without a certificate.
- * The listener answers 404 itself unless a model's rule (model-routing.ts) matches.
+ * in the configured subnets, its security group, and its listeners: port 80 always (answering
+ * itself, or redirecting to HTTPS when a certificate is configured), HTTPS on 443 with the
+ * certificate, and the readiness listener that no client can reach (below). Every listener
+ * answers 404 itself unless a model's rule matches.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { fitName, NAME_LIMITS } from "../catalogue/names";
+import { loadBalancerName } from "../catalogue/names";
 
 /** TLS 1.3 and 1.2 only, as AWS recommends for new listeners. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/**
+ * The readiness listener's port. Its rules forward to every served version's target group so
+ * that each group is "in use": the load balancer health-checks only targets of groups a listener
+ * rule uses (ALB guide, target-group-health-checks), and the controller's readiness gate stays
+ * False for an unused group's targets (aws-load-balancer-controller,
+ * pkg/targetgroupbinding/resource_manager.go, calculateReadinessGateTransition). The security
+ * group opens only the client ports, so nothing reaches this listener from outside.
+ */
+export const READINESS_LISTENER_PORT = 9080;
 
 export interface IngressArgs {
   stack: string;
@@ -23,7 +34,7 @@ export interface IngressArgs {
   certificateArn?: string;
   /** Existing bucket for access logs, when configured. */
   accessLogsBucket?: string;
-  /** Protect the load balancer from deletion (prod). */
+  /** Protect the load balancer from deletion and replacement (prod). */
   protect: boolean;
 }
 
@@ -36,17 +47,23 @@ const NOT_FOUND: aws.types.input.lb.ListenerDefaultAction = {
   },
 };
 
+const TO_HTTPS: aws.types.input.lb.ListenerDefaultAction = {
+  type: "redirect",
+  redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+};
+
 export class Ingress extends pulumi.ComponentResource {
   public readonly loadBalancer: aws.lb.LoadBalancer;
   public readonly securityGroup: aws.ec2.SecurityGroup;
-  /** The listener model rules attach to. */
+  /** The listener clients' requests arrive on, where model rules attach. */
   public readonly listener: aws.lb.Listener;
+  /** The listener that keeps every served version's target group in use (never reachable). */
+  public readonly readinessListener: aws.lb.Listener;
   public readonly scheme: "https" | "http";
 
   constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:ingress:Ingress", name, {}, opts);
     this.scheme = args.certificateArn ? "https" : "http";
-    const listenerPort = this.scheme === "https" ? 443 : 80;
 
     // Auto-named: a change of description replaces a security group, which needs a new name.
     this.securityGroup = new aws.ec2.SecurityGroup(
@@ -89,15 +106,15 @@ export class Ingress extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const internal = !args.internetFacing;
     this.loadBalancer = new aws.lb.LoadBalancer(
       name,
       {
-        name: fitName(
-          `maas-${args.stack}`.replace(/[^A-Za-z0-9-]/g, "-"),
-          NAME_LIMITS.loadBalancer,
-        ),
+        // AWS cannot change a load balancer's scheme or VPC in place: the name follows both, so
+        // a replacement never collides with the load balancer it replaces.
+        name: loadBalancerName(args.stack, { internal, vpcId: args.vpcId }),
         loadBalancerType: "application",
-        internal: !args.internetFacing,
+        internal,
         subnets: args.subnetIds,
         securityGroups: [this.securityGroup.id],
         dropInvalidHeaderFields: true,
@@ -113,38 +130,47 @@ export class Ingress extends pulumi.ComponentResource {
             }
           : {}),
       },
-      { parent: this },
+      // Protected in production: a replacement (new address for every client) is refused by
+      // `pulumi preview` instead of half-applied against AWS's deletion protection.
+      { parent: this, protect: args.protect },
     );
 
-    this.listener = new aws.lb.Listener(
-      `${name}-${this.scheme}`,
+    // One port-80 listener whatever the certificate: adding one changes its default action in
+    // place, never creates a second port-80 listener beside it (DuplicateListener).
+    const http = new aws.lb.Listener(
+      `${name}-http`,
       {
         loadBalancerArn: this.loadBalancer.arn,
-        port: listenerPort,
-        ...(args.certificateArn
-          ? { protocol: "HTTPS", sslPolicy: SSL_POLICY, certificateArn: args.certificateArn }
-          : { protocol: "HTTP" }),
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [args.certificateArn ? TO_HTTPS : NOT_FOUND],
+      },
+      { parent: this },
+    );
+    this.listener = args.certificateArn
+      ? new aws.lb.Listener(
+          `${name}-https`,
+          {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: SSL_POLICY,
+            certificateArn: args.certificateArn,
+            defaultActions: [NOT_FOUND],
+          },
+          { parent: this },
+        )
+      : http;
+    this.readinessListener = new aws.lb.Listener(
+      `${name}-readiness`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: READINESS_LISTENER_PORT,
+        protocol: "HTTP",
         defaultActions: [NOT_FOUND],
       },
       { parent: this },
     );
-    if (args.certificateArn) {
-      new aws.lb.Listener(
-        `${name}-http-redirect`,
-        {
-          loadBalancerArn: this.loadBalancer.arn,
-          port: 80,
-          protocol: "HTTP",
-          defaultActions: [
-            {
-              type: "redirect",
-              redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
-            },
-          ],
-        },
-        { parent: this },
-      );
-    }
     this.registerOutputs({ dnsName: this.loadBalancer.dnsName, listenerArn: this.listener.arn });
   }
 }

@@ -16,7 +16,7 @@ export type IdentityBinding =
 
 export interface ModelIdentityArgs {
   model: string;
-  /** IAM role name (fits 64 characters; names.ts). */
+  /** IAM role name (names.ts roleName). */
   roleName: string;
   serviceAccount: ServiceAccountRef;
   binding: IdentityBinding;
@@ -29,6 +29,12 @@ export interface ModelIdentityArgs {
 
 export class ModelIdentity extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
+  /**
+   * What must exist before the model's pods are admitted: EKS injects credentials at pod
+   * creation only (IRSA webhook: operations CREATE; Pod Identity: "when Amazon EKS starts a new
+   * pod"), and a pod started before its role's policy would fail its first reads.
+   */
+  public readonly admission: pulumi.Resource[];
   /** Annotations the ServiceAccount needs (IRSA); none for Pod Identity. */
   public readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 
@@ -51,7 +57,7 @@ export class ModelIdentity extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    const policy = new aws.iam.RolePolicy(
       `${name}-artifacts`,
       {
         role: this.role.name,
@@ -65,7 +71,7 @@ export class ModelIdentity extends pulumi.ComponentResource {
     );
 
     if (binding.mode === "pod-identity") {
-      new aws.eks.PodIdentityAssociation(
+      const association = new aws.eks.PodIdentityAssociation(
         name,
         {
           clusterName: binding.clusterName,
@@ -76,8 +82,10 @@ export class ModelIdentity extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      this.admission = [this.role, policy, association];
     } else {
       this.serviceAccountAnnotations = { "eks.amazonaws.com/role-arn": this.role.arn };
+      this.admission = [this.role, policy];
     }
     this.registerOutputs({ roleArn: this.role.arn });
   }

@@ -25,8 +25,6 @@ export interface ModelImagesArgs {
   keepImages: number;
   /** Target platform of the builds, e.g. `linux/amd64`. */
   platform: dockerBuild.Platform;
-  /** Allow deleting the repository with its images (false when the stack is protected). */
-  forceDelete: boolean;
   /** Tags of the repository (the model and its owner; stack-wide tags come from the provider). */
   tags: Record<string, string>;
 }
@@ -47,7 +45,9 @@ export class ModelImages extends pulumi.ComponentResource {
       if (version.image?.kind === "build") builds.set(version.image.contentDigest, version.image);
 
     const built = new Map<string, pulumi.Output<string>>();
-    if (builds.size > 0) {
+    // The repository stays while any version, retired ones included, was built into it: it holds
+    // their images, which a rollback needs and the registry items point at.
+    if (args.model.versions.some((version) => version.image?.kind === "build")) {
       const repository = this.createRepository(name, args);
       this.repository = repository;
       const auth = aws.ecr.getAuthorizationTokenOutput(
@@ -56,11 +56,13 @@ export class ModelImages extends pulumi.ComponentResource {
       );
       const cache = pulumi.interpolate`${repository.repositoryUrl}:${BUILD_CACHE_TAG}`;
       for (const [digest, source] of [...builds].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        // Named by content: a changed context is a new image; an unchanged one is no diff at all.
+        const tag = imageTag({ contentDigest: digest, platform: args.platform });
+        // Named by its tag: whatever makes docker-build build again is a new resource with a new
+        // tag, never an update that would push an existing tag again.
         const image = new dockerBuild.Image(
-          `${name}-${imageTag(digest)}`,
+          `${name}-${tag}`,
           {
-            tags: [pulumi.interpolate`${repository.repositoryUrl}:${imageTag(digest)}`],
+            tags: [pulumi.interpolate`${repository.repositoryUrl}:${tag}`],
             context: { location: source.context },
             dockerfile: { location: `${source.context}/${source.dockerfile}` },
             buildArgs: source.args,
@@ -86,7 +88,10 @@ export class ModelImages extends pulumi.ComponentResource {
               },
             ],
           },
-          { parent: this },
+          // docker-build's delete removes the pushed manifest from the registry
+          // (provider/internal/image.go, Delete): a superseded build stays for rollbacks and for
+          // the registry items that name it; the repository's lifecycle policy expires old ones.
+          { parent: this, retainOnDelete: true },
         );
         built.set(digest, pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`);
       }
@@ -115,10 +120,11 @@ export class ModelImages extends pulumi.ComponentResource {
         imageTagMutabilityExclusionFilters: [{ filter: BUILD_CACHE_TAG, filterType: "WILDCARD" }],
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
-        forceDelete: args.forceDelete,
         tags: args.tags,
       },
-      { parent: this },
+      // Images are history: a model that leaves the catalogue leaves its repository in place
+      // (deleting a non-empty repository fails anyway: RepositoryNotEmptyException).
+      { parent: this, retainOnDelete: true },
     );
     new aws.ecr.LifecyclePolicy(
       name,

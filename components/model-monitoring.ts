@@ -1,14 +1,16 @@
 /**
  * A model's alarms and dashboard: per served version, alarms on its target group for p99
- * latency, 5xx error rate and unhealthy targets against the version's SLO, all to the stack's
- * alarm topic; per model, a CloudWatch dashboard with the versions side by side.
+ * latency and 5xx error rate against the version's SLO, unhealthy targets and no healthy target
+ * at all, all to the stack's alarm topic; per model, a CloudWatch dashboard with the versions
+ * side by side and the load balancer's own errors.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
-import { alarmName, versionAlarms } from "./specs/alarms";
+import { dashboardName, versionAlarmName } from "../catalogue/names";
+import { versionAlarms } from "./specs/alarms";
 import type { AlarmTiming } from "./specs/alarms";
-import { dashboardBody, dashboardName, dashboardUrl } from "./specs/dashboard";
+import { dashboardBody, dashboardUrl } from "./specs/dashboard";
 import { servedVersions } from "./specs/routing";
 
 export interface ModelMonitoringArgs {
@@ -50,7 +52,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
             `${version.workloadName}-${kind}`,
             {
               ...definition,
-              name: alarmName(args.stack, model.name, version.version, kind),
+              name: versionAlarmName(args.stack, model.name, version.version, kind),
               alarmActions: [args.alarmTopicArn],
               okActions: [args.alarmTopicArn],
               tags: args.versionTags(version.version),

@@ -1,6 +1,8 @@
 /**
  * A model's records in the registry table: one item per version, retired versions included,
  * so the registry answers "what ran, where, at what traffic" for every version ever listed.
+ * The registry is history: an item is never deleted by `pulumi up`, also when its version or
+ * model leaves the catalogue (retire it first, so the item says so).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -23,7 +25,7 @@ export class ModelRecords extends pulumi.ComponentResource {
     for (const version of args.model.versions) {
       const image = args.images[version.version] ?? retiredImageReference(version);
       new aws.dynamodb.TableItem(
-        `${name}-${version.version}`,
+        version.workloadName,
         {
           tableName: args.tableName,
           hashKey: REGISTRY_TABLE.hashKey,
@@ -40,7 +42,7 @@ export class ModelRecords extends pulumi.ComponentResource {
             ),
           ),
         },
-        { parent: this },
+        { parent: this, retainOnDelete: true },
       );
     }
     this.registerOutputs({});

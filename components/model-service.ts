@@ -1,7 +1,7 @@
 /**
- * A model on Kubernetes: its namespace (Pod Security "restricted"), its ServiceAccount (bound
- * to the model's IAM role), default-deny NetworkPolicies with the allows a model server needs,
- * and a ModelVersion for every version that is not retired.
+ * A model on Kubernetes: its namespace (Pod Security "restricted", load balancer readiness gates
+ * injected), its ServiceAccount (bound to the model's IAM role), default-deny NetworkPolicies
+ * with the allows a model server needs, and a ModelVersion for every version that is not retired.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +11,7 @@ import { ModelVersion } from "./model-version";
 import { modelLabels } from "./specs/labels";
 import { namespaceMetadata } from "./specs/namespace";
 import { allowModelTrafficSpec, denyAllSpec } from "./specs/network-policy";
+import { servedVersions } from "./specs/routing";
 import type { GpuScheduling } from "./specs/pod";
 
 export interface ModelServiceArgs {
@@ -26,6 +27,13 @@ export interface ModelServiceArgs {
   /** Extra egress for the model's pods (e.g. the EKS Pod Identity agent). */
   extraEgress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
   gpu: GpuScheduling;
+  /** The served versions' target groups (model-routing.ts), by version key. */
+  targetGroups: Record<string, { arn: pulumi.Input<string>; name: string }>;
+  vpcId: string;
+  /** The load balancer's security group: the controller opens the pods to it. */
+  loadBalancerSecurityGroupId: pulumi.Input<string>;
+  /** What must exist before any pod of the model is admitted (model-version.ts). */
+  admission: pulumi.Resource[];
 }
 
 export class ModelService extends pulumi.ComponentResource {
@@ -68,14 +76,13 @@ export class ModelService extends pulumi.ComponentResource {
       { metadata: { name: "deny-all", namespace: this.namespace, labels }, spec: denyAllSpec() },
       { parent: this },
     );
-    const served = model.versions.filter((version) => version.status !== "retired");
+    const served = servedVersions(model);
     new k8s.networking.v1.NetworkPolicy(
       `${name}-model-traffic`,
       {
         metadata: { name: "model-traffic", namespace: this.namespace, labels },
         spec: allowModelTrafficSpec({
           model: model.name,
-          ports: served.map((version) => version.port),
           vpcCidr: args.vpcCidr,
           ...(args.extraEgress ? { extraEgress: args.extraEgress } : {}),
         }),
@@ -85,8 +92,12 @@ export class ModelService extends pulumi.ComponentResource {
 
     for (const version of served) {
       const image = args.images[version.version];
-      if (image === undefined)
-        throw new pulumi.ResourceError(`no image for ${model.name} ${version.version}`, this);
+      const targetGroup = args.targetGroups[version.version];
+      if (image === undefined || targetGroup === undefined)
+        throw new pulumi.ResourceError(
+          `no image or target group for ${model.name} ${version.version}`,
+          this,
+        );
       this.versions[version.version] = new ModelVersion(
         version.workloadName,
         {
@@ -97,6 +108,10 @@ export class ModelService extends pulumi.ComponentResource {
           image,
           artifactUri: pulumi.interpolate`s3://${args.artifactBucket}/${model.name}/${version.version}/`,
           gpu: args.gpu,
+          targetGroup,
+          vpcId: args.vpcId,
+          loadBalancerSecurityGroupId: args.loadBalancerSecurityGroupId,
+          admission: [namespace, serviceAccount, ...args.admission],
         },
         { parent: this },
       );

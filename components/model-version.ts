@@ -1,15 +1,24 @@
 /**
- * One served version of a model: its Deployment, Service (ClusterIP), HorizontalPodAutoscaler
- * and PodDisruptionBudget, in the model's namespace. Retired versions get none of these.
+ * One served version of a model in Kubernetes: its Service (ClusterIP), the TargetGroupBinding
+ * that registers the Service's pods in the version's target group, its Deployment,
+ * HorizontalPodAutoscaler and PodDisruptionBudget. Retired versions get none of these.
+ *
+ * The Deployment comes last, after everything its pods receive only when they are admitted:
+ * the binding (the load balancer controller injects readiness gates for the bindings that exist
+ * then: pkg/inject/pod_readiness/pod_readiness_gate.go) and what the caller lists in
+ * `admission` (the rule that puts the target group in use, the IAM role's policy or Pod
+ * Identity association: EKS injects credentials into pods at creation only).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel, ResolvedVersion } from "../catalogue";
+import { targetGroupBindingName } from "../catalogue/names";
 import { autoscalerSpec, disruptionBudgetSpec } from "./specs/autoscaling";
 import { deploymentSpec, progressDeadlineSeconds } from "./specs/deployment";
 import { versionLabels, versionSelector } from "./specs/labels";
 import { PORT_NAME } from "./specs/pod";
 import type { GpuScheduling } from "./specs/pod";
+import { targetGroupBindingSpec } from "./specs/target-group-binding";
 
 /** The Service port the load balancer's target group and in-cluster clients use. */
 export const SERVICE_PORT = 80;
@@ -25,11 +34,19 @@ export interface ModelVersionArgs {
   /** `s3://<registry bucket>/<model>/<version>/`. */
   artifactUri: pulumi.Input<string>;
   gpu: GpuScheduling;
+  /** The version's target group (model-routing.ts): its ARN and physical name. */
+  targetGroup: { arn: pulumi.Input<string>; name: string };
+  vpcId: string;
+  /** The load balancer's security group: the controller opens the pods to it. */
+  loadBalancerSecurityGroupId: pulumi.Input<string>;
+  /** What must exist before the first pod is admitted (besides the binding). */
+  admission: pulumi.Resource[];
 }
 
 export class ModelVersion extends pulumi.ComponentResource {
   public readonly deployment: k8s.apps.v1.Deployment;
   public readonly service: k8s.core.v1.Service;
+  public readonly binding: k8s.apiextensions.CustomResource;
   /** `<service>.<namespace>.svc.cluster.local`: the version's in-cluster address. */
   public readonly serviceDnsName: pulumi.Output<string>;
 
@@ -38,6 +55,49 @@ export class ModelVersion extends pulumi.ComponentResource {
     const { model, version } = args;
     const labels = versionLabels(model, version);
     const named = { namespace: args.namespace, labels, name: version.workloadName };
+
+    this.service = new k8s.core.v1.Service(
+      name,
+      {
+        metadata: named,
+        spec: {
+          type: "ClusterIP",
+          selector: versionSelector(model.name, version.version),
+          ports: [{ name: PORT_NAME, port: SERVICE_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
+        },
+      },
+      { parent: this },
+    );
+
+    const bindingName = targetGroupBindingName(version.workloadName, args.targetGroup.name);
+    this.binding = new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: "elbv2.k8s.aws/v1beta1",
+        kind: "TargetGroupBinding",
+        metadata: { name: bindingName, namespace: args.namespace, labels },
+        spec: targetGroupBindingSpec({
+          serviceName: this.service.metadata.name,
+          servicePort: SERVICE_PORT,
+          targetGroupArn: args.targetGroup.arn,
+          vpcId: args.vpcId,
+          loadBalancerSecurityGroupId: args.loadBalancerSecurityGroupId,
+        }),
+      },
+      {
+        parent: this,
+        dependsOn: [this.service],
+        // The controller's webhook refuses updates of these fields (webhooks/elbv2/
+        // targetgroupbinding_validator.go, checkImmutableFields); the name changes with the target
+        // group, so the replacement is created before the old binding is deleted.
+        replaceOnChanges: [
+          "spec.targetGroupARN",
+          "spec.targetType",
+          "spec.vpcID",
+          "spec.ipAddressType",
+        ],
+      },
+    );
 
     // Auto-named (no metadata.name): a change that replaces the Deployment creates the new one
     // before deleting the old, so a replacement never takes the version down.
@@ -54,26 +114,17 @@ export class ModelVersion extends pulumi.ComponentResource {
           artifactUri: args.artifactUri,
           serviceAccountName: args.serviceAccountName,
           gpu: args.gpu,
+          targetGroupBinding: bindingName,
         }),
       },
-      // The provider waits for the rollout; Kubernetes fails it at the progress deadline first.
       {
         parent: this,
+        dependsOn: [this.binding, ...args.admission],
+        // The autoscaler owns the replica count after the first rollout (specs/deployment.ts).
+        ignoreChanges: ["spec.replicas"],
+        // The provider waits for the rollout; Kubernetes fails it at the progress deadline first.
         customTimeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
       },
-    );
-
-    this.service = new k8s.core.v1.Service(
-      name,
-      {
-        metadata: named,
-        spec: {
-          type: "ClusterIP",
-          selector: versionSelector(model.name, version.version),
-          ports: [{ name: PORT_NAME, port: SERVICE_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
-        },
-      },
-      { parent: this },
     );
 
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(

@@ -1,13 +1,21 @@
 /**
  * The model registry, once per stack: a KMS key, the S3 bucket that holds model artifacts
- * (`<model>/<version>/…`) and catalogue snapshots, and the DynamoDB table with one item per
- * model version (items: model-records.ts). Encrypted, versioned, point-in-time recoverable,
- * never public, TLS only; protected from deletion when the stack says so (prod).
+ * (`<model>/<version>/…`) and catalogue snapshots (`_maas/catalogue/<stack>.json`: model names
+ * start with a letter, so no model's role, which reads `<model>/*`, reaches them), and the
+ * DynamoDB table with one item per model version (items: model-records.ts). Encrypted,
+ * versioned, point-in-time recoverable, never public, TLS only; protected from deletion when the
+ * stack says so (prod).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedCatalogue } from "../catalogue";
+import { keyAliasName } from "../catalogue/names";
 import { bucketPolicyDocument, keyPolicyDocument } from "./specs/registry-policies";
+
+/** Where the stack's catalogue snapshot lives: outside every model's `<model>/` prefix. */
+export function catalogueSnapshotKey(stack: string): string {
+  return `_maas/catalogue/${stack}.json`;
+}
 
 /** Partition key, sort key and the index of the registry table (README: registry schema). */
 export const REGISTRY_TABLE = {
@@ -19,8 +27,9 @@ export const REGISTRY_TABLE = {
 export interface ModelRegistryArgs {
   /** AWS account the key policy refers to. */
   accountId: pulumi.Input<string>;
-  /** Stack name: the snapshot is written to `catalogue/<stack>.json`. */
+  /** Stack name: the snapshot is written to `_maas/catalogue/<stack>.json`. */
   stack: string;
+  region: string;
   /** The resolved catalogue, snapshotted as JSON so other tools can read what is deployed. */
   catalogue: ResolvedCatalogue;
   /** Protect the key, bucket and table from deletion (`maas:protect`, prod). */
@@ -54,13 +63,17 @@ export class ModelRegistry extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         policy: pulumi
           .output(args.accountId)
-          .apply((account) => JSON.stringify(keyPolicyDocument(account))),
+          .apply((accountId) =>
+            JSON.stringify(
+              keyPolicyDocument({ accountId, region: args.region, stack: args.stack }),
+            ),
+          ),
       },
       keep,
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
-      { name: `alias/maas-${args.stack}-registry`, targetKeyId: this.key.keyId },
+      { name: keyAliasName(args.stack), targetKeyId: this.key.keyId },
       { parent: this },
     );
 
@@ -167,7 +180,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
       `${name}-catalogue-snapshot`,
       {
         bucket,
-        key: `catalogue/${args.stack}.json`,
+        key: catalogueSnapshotKey(args.stack),
         content: `${JSON.stringify(args.catalogue, null, 2)}\n`,
         contentType: "application/json",
         serverSideEncryption: "aws:kms",

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { replacementKey } from "./replacements";
 
 /** The account ID AWS uses in its documentation: obviously not a real one. */
 export const PLACEHOLDER_ACCOUNT = "123456789012";
@@ -23,6 +24,11 @@ function uuid(text: string): string {
 }
 
 type State = Record<string, unknown>;
+/**
+ * `name` below is the resource's seed: its logical name plus the values of the inputs that force
+ * its replacement (replacements.ts). A replacement therefore gets new ids, ARNs and auto-names,
+ * as it does at the provider, and whatever refers to it changes too; an update keeps them.
+ */
 type Computed = (
   name: string,
   inputs: State,
@@ -33,8 +39,16 @@ const arn = (context: PlaceholderContext, service: string, resource: string, reg
   `arn:aws:${service}:${regional ? context.region : ""}:${PLACEHOLDER_ACCOUNT}:${resource}`;
 
 /** Provider-assigned names look like Pulumi's auto-names: the logical name and a suffix. */
-const autoName = (name: string, inputs: State, key = "name") =>
-  typeof inputs[key] === "string" ? inputs[key] : `${name}-${hex(name, 7)}`;
+const autoName = (seed: string, inputs: State, key = "name") =>
+  typeof inputs[key] === "string" ? inputs[key] : `${logicalName(seed)}-${hex(seed, 7)}`;
+
+const SEED_SEPARATOR = "\n";
+const logicalName = (seed: string) => seed.split(SEED_SEPARATOR)[0]!;
+
+function seedOf(type: string, name: string, inputs: State): string {
+  const key = replacementKey(type, inputs);
+  return key === "[]" ? name : `${name}${SEED_SEPARATOR}${key}`;
+}
 
 const COMPUTED: Record<string, Computed> = {
   "aws:kms/key:Key": (name, inputs, context) => {
@@ -80,7 +94,9 @@ const COMPUTED: Record<string, Computed> = {
   "docker-build:index:Image": (name, inputs) => {
     const digest = `sha256:${hex(`${name}\n${JSON.stringify(inputs.tags)}`, 64)}`;
     const tag =
-      Array.isArray(inputs.tags) && typeof inputs.tags[0] === "string" ? inputs.tags[0] : name;
+      Array.isArray(inputs.tags) && typeof inputs.tags[0] === "string"
+        ? inputs.tags[0]
+        : logicalName(name);
     return {
       id: digest,
       state: {
@@ -111,7 +127,7 @@ const COMPUTED: Record<string, Computed> = {
       id: state.arn,
       state: {
         ...state,
-        dnsName: `internal-${lb}-${hex(name, 10)}.${context.region}.elb.amazonaws.com`,
+        dnsName: `${inputs.internal === false ? "" : "internal-"}${lb}-${hex(name, 10)}.${context.region}.elb.amazonaws.com`,
         zoneId: "Z0PLACEHOLDER",
       },
     };
@@ -138,9 +154,10 @@ const COMPUTED: Record<string, Computed> = {
 };
 
 /** Kubernetes objects: the provider auto-names those without metadata.name. */
-function kubernetesObject(name: string, inputs: State): { id: string; state: State } {
+function kubernetesObject(seed: string, inputs: State): { id: string; state: State } {
   const metadata = (inputs.metadata ?? {}) as State;
-  const objectName = typeof metadata.name === "string" ? metadata.name : `${name}-${hex(name, 8)}`;
+  const objectName =
+    typeof metadata.name === "string" ? metadata.name : `${logicalName(seed)}-${hex(seed, 8)}`;
   const namespace = typeof metadata.namespace === "string" ? `${metadata.namespace}/` : "";
   return {
     id: `${namespace}${objectName}`,
@@ -153,20 +170,19 @@ export function placeholderResource(
   context: PlaceholderContext,
 ): { id: string; state: State } {
   const inputs = (args.inputs ?? {}) as State;
+  const seed = seedOf(args.type, args.name, inputs);
   const computed = COMPUTED[args.type];
-  if (computed) return computed(args.name, inputs, context);
+  if (computed) return computed(seed, inputs, context);
   if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm"))
-    return kubernetesObject(args.name, inputs);
+    return kubernetesObject(seed, inputs);
+  const id = `${args.name}-${hex(seed, 8)}`;
   if (args.type.startsWith("aws:")) {
-    // Every other AWS resource: an ARN from its module and name, the name as its id.
+    // Every other AWS resource: an ARN from its module and id.
     const [, module = "aws"] = args.type.split(":");
     const service = module.split("/")[0] ?? module;
-    return {
-      id: `${args.name}-${hex(args.name, 8)}`,
-      state: { ...inputs, arn: arn(context, service, args.name) },
-    };
+    return { id, state: { ...inputs, arn: arn(context, service, id) } };
   }
-  return { id: `${args.name}-${hex(args.name, 8)}`, state: inputs };
+  return { id, state: inputs };
 }
 
 /** Provider functions the program calls, with placeholder answers; anything else is a bug here. */

@@ -1,8 +1,9 @@
 /**
  * Input changes that make a provider replace a resource instead of updating it, for the
  * resource types this stack creates (from the providers' "forces new resource" / immutable
- * field documentation). The offline plan has no provider to ask, so this table is how a diff
- * calls out replacements; a type or field missing here is shown as an update.
+ * field documentation). The offline plan has no provider to ask, so this table is how the
+ * transition model (transition.ts) and the diff tell a replacement from an update; a type or
+ * field missing here is treated as an update.
  */
 const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix"],
@@ -10,7 +11,9 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:dynamodb/table:Table": ["name", "hashKey", "rangeKey"],
   "aws:dynamodb/tableItem:TableItem": ["tableName", "hashKey", "rangeKey"],
   "aws:kms/key:Key": ["customerMasterKeySpec", "keyUsage"],
+  "aws:kms/alias:Alias": ["name"],
   "aws:ecr/repository:Repository": ["name"],
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": ["repository"],
   "aws:iam/role:Role": ["name", "namePrefix", "path"],
   "aws:iam/rolePolicy:RolePolicy": ["name", "role"],
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": [
@@ -19,6 +22,8 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
     "serviceAccount",
   ],
   "aws:ec2/securityGroup:SecurityGroup": ["name", "description", "vpcId"],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["securityGroupId"],
   "aws:lb/loadBalancer:LoadBalancer": ["name", "internal", "loadBalancerType"],
   "aws:lb/listener:Listener": ["loadBalancerArn"],
   "aws:lb/listenerRule:ListenerRule": ["listenerArn"],
@@ -33,21 +38,63 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
   "aws:cloudwatch/dashboard:Dashboard": ["dashboardName"],
   "aws:sns/topic:Topic": ["name"],
+  "aws:sns/topicPolicy:TopicPolicy": ["arn"],
   "aws:sns/topicSubscription:TopicSubscription": ["topic", "protocol", "endpoint"],
   "kubernetes:apps/v1:Deployment": ["spec.selector"],
+  // The AWS Load Balancer Controller's validating webhook refuses updates of these fields
+  // (webhooks/elbv2/targetgroupbinding_validator.go, checkImmutableFields); Pulumi does not know
+  // a custom resource's schema, so the binding asks for replacement itself (replaceOnChanges).
+  "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding": [
+    "spec.targetGroupARN",
+    "spec.targetType",
+    "spec.vpcID",
+    "spec.ipAddressType",
+  ],
 };
 
 /** Kubernetes objects are replaced when their name or namespace changes. */
 const KUBERNETES_IDENTITY = ["metadata.name", "metadata.namespace"];
 
-/** The changed input paths (dotted, from plan/compare.ts) that force a replacement of `type`. */
-export function replacementCauses(type: string, changedPaths: string[]): string[] {
-  const fields = [
+/** The input fields whose change replaces a resource of `type` (plus its own replaceOnChanges). */
+export function replacementFields(type: string, replaceOnChanges: string[] = []): string[] {
+  return [
     ...(FORCES_REPLACEMENT[type] ?? []),
     ...(type.startsWith("kubernetes:") ? KUBERNETES_IDENTITY : []),
+    ...replaceOnChanges,
   ];
+}
+
+/** The changed input paths (dotted, from plan/compare.ts) that force a replacement of `type`. */
+export function replacementCauses(
+  type: string,
+  changedPaths: string[],
+  replaceOnChanges: string[] = [],
+): string[] {
+  const fields = replacementFields(type, replaceOnChanges);
   return changedPaths.filter((path) => {
     const input = path.replace(/^inputs\./, "");
-    return fields.some((field) => input === field || input.startsWith(`${field}.`));
+    return fields.some(
+      (field) => input === field || input.startsWith(`${field}.`) || field.startsWith(`${input}.`),
+    );
   });
+}
+
+function valueAt(inputs: Record<string, unknown>, path: string): unknown {
+  let node: unknown = inputs;
+  for (const segment of path.split(".")) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+/**
+ * What a resource's identity at the provider hangs on: the values of the fields that force its
+ * replacement. Placeholders derive ids and ARNs from it, so a replacement gets a new ARN (as it
+ * does in AWS) and what refers to the resource changes with it; an update keeps them.
+ */
+export function replacementKey(type: string, inputs: Record<string, unknown>): string {
+  return JSON.stringify(
+    replacementFields(type).map((field) => [field, valueAt(inputs, field) ?? null]),
+  );
 }

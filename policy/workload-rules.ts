@@ -147,13 +147,13 @@ const gracefulShutdown: Rule = {
 const deploymentStrategy: Rule = {
   id: "RULES-6/deployment-strategy",
   description:
-    "Selector within template labels; RollingUpdate with maxUnavailable 0 and maxSurge >= 1; progress deadline above minReadySeconds; no replicas under an HPA.",
+    "Selector within template labels; RollingUpdate with maxUnavailable 0 and maxSurge >= 1; progress deadline above minReadySeconds; under an HPA, replicas only as the first rollout's size (the HPA's minimum).",
   check: (objects) =>
     ofKind(objects, "Deployment").flatMap((deployment) => {
       const spec = deployment.spec;
       const rolling = spec?.strategy?.rollingUpdate;
       const surge = rolling?.maxSurge;
-      const scaled = ofKind(objects, "HorizontalPodAutoscaler").some(
+      const autoscaler = ofKind(objects, "HorizontalPodAutoscaler").find(
         (hpa) =>
           sameNamespace(hpa, deployment) &&
           hpa.spec?.scaleTargetRef.name === deployment.metadata.name,
@@ -173,8 +173,14 @@ const deploymentStrategy: Rule = {
         ...((spec?.progressDeadlineSeconds ?? 600) > (spec?.minReadySeconds ?? 0)
           ? []
           : ["progressDeadlineSeconds is not above minReadySeconds"]),
-        ...(scaled && spec?.replicas !== undefined
-          ? ["sets replicas although an HPA scales it"]
+        // A first rollout at the HPA's minimum (so traffic never lands on a single new pod) is
+        // fine; any other count would fight the HPA on every apply.
+        ...(autoscaler &&
+        spec?.replicas !== undefined &&
+        spec.replicas !== (autoscaler.spec?.minReplicas ?? 1)
+          ? [
+              `sets replicas ${spec.replicas} although an HPA scales it (only its minReplicas ${autoscaler.spec?.minReplicas ?? 1}, as the first rollout's size, is allowed)`,
+            ]
           : []),
       ]);
     }),

@@ -1,23 +1,26 @@
 /**
  * deploy(catalogue, settings): everything the stack creates, from the resolved catalogue and
  * the stack settings. The same function runs under `pulumi up` and under the offline plan.
+ * deployShared() is what the stack has once; deployModel() is everything one model gets, in the
+ * order the way from one state to the next needs (model-version.ts, model-traffic.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResolvedCatalogue } from "../catalogue";
-import { fitName, NAME_LIMITS, modelNamespace } from "../catalogue/names";
+import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
+import { modelNamespace, repositoryName, roleName } from "../catalogue/names";
 import { AlarmTopic } from "../components/alarm-topic";
 import { Ingress } from "../components/ingress";
+import { LoadBalancerAlarms } from "../components/load-balancer-alarms";
 import { ModelIdentity } from "../components/model-identity";
 import { ModelImages } from "../components/model-images";
 import { ModelMonitoring } from "../components/model-monitoring";
 import { ModelRecords } from "../components/model-records";
 import { ModelRouting } from "../components/model-routing";
 import { ModelService } from "../components/model-service";
+import { ModelTraffic } from "../components/model-traffic";
 import { ModelRegistry } from "../components/registry";
-import { repositoryName } from "../components/specs/ecr";
-import { endpointPath } from "../components/specs/routing";
+import { endpointPath, servedVersions } from "../components/specs/routing";
 import type { StackSettings } from "./settings";
 import { modelTags, stackTags, versionTags } from "./tags";
 
@@ -35,10 +38,10 @@ export interface DeployedVersion {
 
 export interface DeployedModel {
   /** Where clients send requests: the load balancer's address and the model's path or host. */
-  endpoint: pulumi.Output<string>;
-  dashboardUrl: string;
-  namespace: pulumi.Output<string>;
-  roleArn: pulumi.Output<string>;
+  endpoint?: pulumi.Output<string>;
+  dashboardUrl?: string;
+  namespace?: pulumi.Output<string>;
+  roleArn?: pulumi.Output<string>;
   repositoryUrl?: pulumi.Output<string>;
   versions: Record<string, DeployedVersion>;
 }
@@ -50,7 +53,30 @@ export interface DeployedStack {
   models: Record<string, DeployedModel>;
 }
 
+/** What every model uses: providers, registry, load balancer, alarm topic. */
+interface Shared {
+  settings: StackSettings;
+  onAws: pulumi.ComponentResourceOptions;
+  onKubernetes: pulumi.ComponentResourceOptions;
+  registry: ModelRegistry;
+  ingress: Ingress;
+  alarmTopic: AlarmTopic;
+}
+
 export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): DeployedStack {
+  const shared = deployShared(catalogue, settings);
+  const models = Object.fromEntries(
+    catalogue.models.map((model) => [model.name, deployModel(model, shared)]),
+  );
+  return {
+    registry: { bucket: shared.registry.bucketName, table: shared.registry.tableName },
+    loadBalancer: { dnsName: shared.ingress.loadBalancer.dnsName, scheme: shared.ingress.scheme },
+    alarmTopicArn: shared.alarmTopic.topic.arn,
+    models,
+  };
+}
+
+function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Shared {
   const awsProvider = new aws.Provider("aws", {
     region: settings.region,
     defaultTags: { tags: stackTags(settings) },
@@ -67,10 +93,15 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
 
   const registry = new ModelRegistry(
     "registry",
-    { accountId: account.accountId, stack: settings.stack, catalogue, protect: settings.protect },
+    {
+      accountId: account.accountId,
+      stack: settings.stack,
+      region: settings.region,
+      catalogue,
+      protect: settings.protect,
+    },
     onAws,
   );
-
   const ingress = new Ingress(
     "ingress",
     {
@@ -101,133 +132,167 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
     },
     onAws,
   );
+  new LoadBalancerAlarms(
+    "load-balancer",
+    {
+      stack: settings.stack,
+      loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+      alarmTopicArn: alarmTopic.topic.arn,
+      timing: settings.alarms,
+    },
+    onAws,
+  );
+  return {
+    settings,
+    onAws,
+    onKubernetes: { providers: [kubernetes] },
+    registry,
+    ingress,
+    alarmTopic,
+  };
+}
 
-  const models: Record<string, DeployedModel> = {};
-  for (const model of catalogue.models) {
-    const images = new ModelImages(
-      model.name,
-      {
-        model,
-        repositoryName: repositoryName(settings.stack, model.name),
-        kmsKeyArn: registry.key.arn,
-        keepImages: settings.images.keep,
-        platform: settings.images.platform,
-        forceDelete: !settings.protect,
-        tags: modelTags(model),
-      },
-      onAws,
-    );
-    const serviceAccount = {
-      namespace: modelNamespace(model.name),
-      serviceAccount: modelNamespace(model.name),
-    };
-    const identity = new ModelIdentity(
-      model.name,
-      {
-        model: model.name,
-        roleName: fitName(`maas-${settings.stack}-${model.name}`, NAME_LIMITS.iamRole),
-        serviceAccount,
-        binding: settings.identity,
-        bucketArn: registry.bucket.arn,
-        keyArn: registry.key.arn,
-        region: settings.region,
-        tags: modelTags(model),
-      },
-      onAws,
-    );
-    const service = new ModelService(
-      model.name,
-      {
-        model,
-        images: images.references,
-        artifactBucket: registry.bucketName,
-        ...(identity.serviceAccountAnnotations
-          ? { serviceAccountAnnotations: identity.serviceAccountAnnotations }
-          : {}),
-        vpcCidr: settings.network.vpcCidr,
-        ...(settings.identity.mode === "pod-identity"
-          ? {
-              extraEgress: [
-                {
-                  to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }],
-                  ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }],
-                },
-              ],
-            }
-          : {}),
-        gpu: { nodeSelector: settings.gpu.nodeSelector, tolerations: GPU_TOLERATIONS },
-      },
-      { providers: [kubernetes] },
-    );
-    const routing = new ModelRouting(
-      model.name,
-      {
-        stack: settings.stack,
-        model,
-        workloads: service.versions,
-        namespace: service.namespace,
-        vpcId: settings.ingress.vpcId,
-        listenerArn: ingress.listener.arn,
-        loadBalancerSecurityGroupId: ingress.securityGroup.id,
-        routing: settings.ingress.routing,
-        modelTags: modelTags(model),
-        versionTags: (version) => versionTags(model, version),
-      },
-      { providers: [awsProvider, kubernetes] },
-    );
-    const monitoring = new ModelMonitoring(
-      model.name,
-      {
-        stack: settings.stack,
-        region: settings.region,
-        model,
-        loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
-        targetGroupArnSuffixes: Object.fromEntries(
-          Object.entries(routing.targetGroups).map(([version, group]) => [
-            version,
-            group.arnSuffix,
-          ]),
-        ),
-        alarmTopicArn: alarmTopic.topic.arn,
-        timing: settings.alarms,
-        versionTags: (version) => versionTags(model, version),
-      },
-      onAws,
-    );
-    new ModelRecords(
-      model.name,
-      {
-        model,
-        environment: settings.environment,
-        tableName: registry.tableName,
-        bucketName: registry.bucketName,
-        images: images.references,
-      },
-      onAws,
-    );
-    const endpoint = endpointPath(model.name, settings.ingress.routing);
-    models[model.name] = {
-      endpoint: pulumi.interpolate`${ingress.scheme}://${endpoint.host ?? ingress.loadBalancer.dnsName}${endpoint.path}`,
-      dashboardUrl: monitoring.dashboardUrl,
-      namespace: service.namespace,
-      roleArn: identity.role.arn,
-      ...(images.repository ? { repositoryUrl: images.repository.repositoryUrl } : {}),
-      versions: Object.fromEntries(
-        Object.entries(service.versions).map(([version, workload]) => [
+/**
+ * Everything one model gets. A model whose versions are all retired keeps its images and its
+ * registry items (history) and nothing else: no workloads, routing, alarms or dashboard.
+ */
+function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
+  const { settings, registry, ingress, onAws } = shared;
+  const images = new ModelImages(
+    model.name,
+    {
+      model,
+      repositoryName: repositoryName(settings.stack, model.name),
+      kmsKeyArn: registry.key.arn,
+      keepImages: settings.images.keep,
+      platform: settings.images.platform,
+      tags: modelTags(model),
+    },
+    onAws,
+  );
+  new ModelRecords(
+    model.name,
+    {
+      model,
+      environment: settings.environment,
+      tableName: registry.tableName,
+      bucketName: registry.bucketName,
+      images: images.references,
+    },
+    onAws,
+  );
+  const repository = images.repository ? { repositoryUrl: images.repository.repositoryUrl } : {};
+  if (servedVersions(model).length === 0) return { ...repository, versions: {} };
+
+  const serviceAccount = {
+    namespace: modelNamespace(model.name),
+    serviceAccount: modelNamespace(model.name),
+  };
+  const identity = new ModelIdentity(
+    model.name,
+    {
+      model: model.name,
+      roleName: roleName(settings.stack, model.name),
+      serviceAccount,
+      binding: settings.identity,
+      bucketArn: registry.bucket.arn,
+      keyArn: registry.key.arn,
+      region: settings.region,
+      tags: modelTags(model),
+    },
+    onAws,
+  );
+  const routing = new ModelRouting(
+    model.name,
+    {
+      stack: settings.stack,
+      model,
+      vpcId: settings.ingress.vpcId,
+      loadBalancer: { internal: !settings.ingress.internetFacing, vpcId: settings.ingress.vpcId },
+      readinessListenerArn: ingress.readinessListener.arn,
+      routing: settings.ingress.routing,
+      modelTags: modelTags(model),
+      versionTags: (version) => versionTags(model, version),
+    },
+    onAws,
+  );
+  const service = new ModelService(
+    model.name,
+    {
+      model,
+      images: images.references,
+      artifactBucket: registry.bucketName,
+      ...(identity.serviceAccountAnnotations
+        ? { serviceAccountAnnotations: identity.serviceAccountAnnotations }
+        : {}),
+      vpcCidr: settings.network.vpcCidr,
+      ...(settings.identity.mode === "pod-identity"
+        ? {
+            extraEgress: [
+              {
+                to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }],
+                ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }],
+              },
+            ],
+          }
+        : {}),
+      gpu: { nodeSelector: settings.gpu.nodeSelector, tolerations: GPU_TOLERATIONS },
+      targetGroups: Object.fromEntries(
+        Object.entries(routing.targetGroups).map(([version, group]) => [
           version,
-          {
-            serviceDnsName: workload.serviceDnsName,
-            image: images.references[version]!,
-            targetGroupArn: routing.targetGroups[version]!.arn,
-          },
+          { arn: group.arn, name: routing.targetGroupNames[version]! },
         ]),
       ),
-    };
-  }
+      vpcId: settings.ingress.vpcId,
+      loadBalancerSecurityGroupId: ingress.securityGroup.id,
+      admission: [...identity.admission, routing.readinessRule!],
+    },
+    shared.onKubernetes,
+  );
+  new ModelTraffic(
+    model.name,
+    {
+      model,
+      listenerArn: ingress.listener.arn,
+      targetGroups: routing.targetGroups,
+      ready: Object.values(service.versions).map((version) => version.deployment),
+      routing: settings.ingress.routing,
+      tags: modelTags(model),
+    },
+    onAws,
+  );
+  const monitoring = new ModelMonitoring(
+    model.name,
+    {
+      stack: settings.stack,
+      region: settings.region,
+      model,
+      loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+      targetGroupArnSuffixes: Object.fromEntries(
+        Object.entries(routing.targetGroups).map(([version, group]) => [version, group.arnSuffix]),
+      ),
+      alarmTopicArn: shared.alarmTopic.topic.arn,
+      timing: settings.alarms,
+      versionTags: (version) => versionTags(model, version),
+    },
+    onAws,
+  );
+  const endpoint = endpointPath(model.name, settings.ingress.routing);
   return {
-    registry: { bucket: registry.bucketName, table: registry.tableName },
-    loadBalancer: { dnsName: ingress.loadBalancer.dnsName, scheme: ingress.scheme },
-    alarmTopicArn: alarmTopic.topic.arn,
-    models,
+    endpoint: pulumi.interpolate`${ingress.scheme}://${endpoint.host ?? ingress.loadBalancer.dnsName}${endpoint.path}`,
+    dashboardUrl: monitoring.dashboardUrl,
+    namespace: service.namespace,
+    roleArn: identity.role.arn,
+    ...repository,
+    versions: Object.fromEntries(
+      Object.entries(service.versions).map(([version, workload]) => [
+        version,
+        {
+          serviceDnsName: workload.serviceDnsName,
+          image: images.references[version]!,
+          targetGroupArn: routing.targetGroups[version]!.arn,
+        },
+      ]),
+    ),
   };
 }

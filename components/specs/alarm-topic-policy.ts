@@ -1,5 +1,5 @@
 /** Who may use the alarm topic: the account, as by default, and this stack's alarms. */
-import { alarmNamePrefix } from "./alarms";
+import { alarmNamePrefix } from "../../catalogue/names";
 import { policyDocument } from "./policy-document";
 import type { PolicyDocument } from "./policy-document";
 

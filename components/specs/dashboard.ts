@@ -1,6 +1,7 @@
 /**
  * The CloudWatch dashboard body of a model: latency percentiles, requests, 5xx and healthy
- * hosts per version side by side (a canary beside the stable version), and the alarm states.
+ * hosts per version side by side (a canary beside the stable version), the load balancer's own
+ * 5xx and rejected connections (what clients get when no target can answer), and the alarm states.
  * Nothing here depends on traffic weights, so shifting traffic leaves the dashboard unchanged.
  */
 
@@ -97,21 +98,39 @@ export function dashboardBody(inputs: DashboardInputs): object {
         "Healthy targets",
         series(inputs, "HealthyHostCount", ["Minimum"]),
       ),
+      metricWidget(
+        inputs,
+        { x: 0, y: 2 + 2 * HEIGHT },
+        "Load balancer 5xx (all models: no healthy target, timeouts)",
+        ["HTTPCode_ELB_502_Count", "HTTPCode_ELB_503_Count", "HTTPCode_ELB_504_Count"].map(
+          (metric) => [
+            NAMESPACE,
+            metric,
+            "LoadBalancer",
+            inputs.loadBalancer,
+            { stat: "Sum", label: metric.replace(/^HTTPCode_ELB_|_Count$/g, "") },
+          ],
+        ),
+      ),
+      metricWidget(inputs, { x: WIDTH, y: 2 + 2 * HEIGHT }, "Rejected connections (all models)", [
+        [
+          NAMESPACE,
+          "RejectedConnectionCount",
+          "LoadBalancer",
+          inputs.loadBalancer,
+          { stat: "Sum", label: "rejected" },
+        ],
+      ]),
       {
         type: "alarm",
         x: 0,
-        y: 2 + 2 * HEIGHT,
+        y: 2 + 3 * HEIGHT,
         width: 24,
         height: 4,
         properties: { title: "Alarms", alarms: inputs.alarmArns, sortBy: "stateUpdatedTimestamp" },
       },
     ],
   };
-}
-
-/** Dashboard names allow letters, digits, `-` and `_`. */
-export function dashboardName(stack: string, model: string): string {
-  return `maas-${stack}-${model}`.replace(/[^A-Za-z0-9_-]/g, "-");
 }
 
 export function dashboardUrl(region: string, name: string): string {

@@ -17,8 +17,14 @@ export function progressDeadlineSeconds(startupSeconds: number): number {
 
 export function deploymentSpec(inputs: PodInputs): k8s.types.input.apps.v1.DeploymentSpec {
   return {
-    // No `replicas`: the HorizontalPodAutoscaler owns it. Setting it here would make every
-    // `pulumi up` fight the autoscaler (pulumi-kubernetes #2491, #2569).
+    // The first rollout starts at the autoscaler's minimum: pulumi-kubernetes waits for the
+    // ReplicaSet's `spec.replicas` pods to be Ready (provider/pkg/await/deployment.go), and the
+    // model's traffic rule waits for that, so a version never takes its share on one new pod
+    // (a Deployment without replicas starts at 1). After creation the HorizontalPodAutoscaler
+    // owns the field: model-version.ts ignores changes to it, and with server-side apply the
+    // provider then leaves a field another manager owns out of its patch (provider/pkg/await/
+    // await.go, handleSSAIgnoreFields), so no `pulumi up` fights the autoscaler (#2491, #2569).
+    replicas: inputs.version.autoscaling.minReplicas,
     selector: { matchLabels: versionSelector(inputs.model.name, inputs.version.version) },
     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
     minReadySeconds: MIN_READY_SECONDS,

@@ -13,9 +13,16 @@ export const POD_SECURITY_LABELS = {
   "pod-security.kubernetes.io/audit-version": "latest",
 };
 
+/**
+ * The AWS Load Balancer Controller's pod webhook injects readiness gates only in namespaces with
+ * this label (its Helm chart's namespaceSelector): a rolling update then waits until the load
+ * balancer sees each new pod healthy before it removes an old one.
+ */
+export const READINESS_GATE_LABELS = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };
+
 export function namespaceMetadata(model: ResolvedModel): k8s.types.input.meta.v1.ObjectMeta {
   return {
     name: modelNamespace(model.name),
-    labels: { ...modelLabels(model), ...POD_SECURITY_LABELS },
+    labels: { ...modelLabels(model), ...POD_SECURITY_LABELS, ...READINESS_GATE_LABELS },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { modelSelector } from "./labels";
+import { PORT_NAME } from "./pod";
 
 type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
@@ -14,8 +15,6 @@ export function denyAllSpec(): Spec {
 
 export interface ModelTrafficInputs {
   model: string;
-  /** Container ports of the model's versions. */
-  ports: number[];
   /** CIDR the load balancer's nodes live in (stack config maas:vpcCidr). */
   vpcCidr: string;
   /** Extra egress, e.g. the EKS Pod Identity agent. */
@@ -23,14 +22,17 @@ export interface ModelTrafficInputs {
 }
 
 export function allowModelTrafficSpec(inputs: ModelTrafficInputs): Spec {
-  const ports = [...new Set(inputs.ports)].sort((a, b) => a - b);
   return {
     podSelector: { matchLabels: modelSelector(inputs.model) },
     policyTypes: ["Ingress", "Egress"],
     ingress: [
       {
         from: [{ ipBlock: { cidr: inputs.vpcCidr } }],
-        ports: ports.map((port) => ({ protocol: "TCP", port })),
+        // The named container port, not its number: a model's port change then never edits this
+        // policy, which would cut the old pods off while the rollout still needs them. The VPC
+        // CNI's network policy controller resolves named ingress ports against the selected pods
+        // (amazon-network-policy-controller-k8s, pkg/k8s/pod_utils.go, v1.0.8+ for ipBlock peers).
+        ports: [{ protocol: "TCP", port: PORT_NAME }],
       },
     ],
     egress: [

@@ -38,12 +38,24 @@ export interface PodInputs {
   artifactUri: pulumi.Input<string>;
   serviceAccountName: pulumi.Input<string>;
   gpu: GpuScheduling;
+  /**
+   * The TargetGroupBinding that registers the pods. The load balancer controller gives a pod a
+   * readiness gate only for the bindings that exist when the pod is admitted, so a new binding
+   * (a new target group) must roll the pods: naming it in the template does exactly that.
+   */
+  targetGroupBinding: pulumi.Input<string>;
 }
+
+/** The pod template annotation that names the pods' TargetGroupBinding. */
+export const TARGET_GROUP_BINDING_ANNOTATION = "maas/target-group-binding";
 
 export function podTemplate(inputs: PodInputs): PodTemplateSpec {
   const { model, version } = inputs;
   return {
-    metadata: { labels: versionLabels(model, version) },
+    metadata: {
+      labels: versionLabels(model, version),
+      annotations: { [TARGET_GROUP_BINDING_ANNOTATION]: inputs.targetGroupBinding },
+    },
     spec: {
       serviceAccountName: inputs.serviceAccountName,
       // IRSA and Pod Identity inject their own projected token; the API token is not needed.

@@ -1,4 +1,5 @@
 /** Policy documents of the registry: TLS-only bucket access, and who may use the key. */
+import { alarmNamePrefix } from "../../catalogue/names";
 import { policyDocument } from "./policy-document";
 import type { PolicyDocument } from "./policy-document";
 
@@ -16,10 +17,16 @@ export function bucketPolicyDocument(bucketArn: string): PolicyDocument {
 
 /**
  * The account administers the key through IAM (as the default key policy does); CloudWatch may
- * use it to publish alarms to the encrypted alarm topic (AWS knowledge center:
- * cloudwatch-configure-alarm-sns). Which alarms may publish is narrowed by the topic's policy.
+ * use it to publish this stack's alarms to the encrypted alarm topic, and only those: the
+ * source account and alarm conditions guard against the confused deputy (SNS developer guide,
+ * sns-key-management, "compatibility with AWS services", step 3).
  */
-export function keyPolicyDocument(accountId: string): PolicyDocument {
+export function keyPolicyDocument(inputs: {
+  accountId: string;
+  region: string;
+  stack: string;
+}): PolicyDocument {
+  const { accountId } = inputs;
   return policyDocument(
     {
       Sid: "AccountAdministersKeyThroughIam",
@@ -34,6 +41,12 @@ export function keyPolicyDocument(accountId: string): PolicyDocument {
       Principal: { Service: "cloudwatch.amazonaws.com" },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: {
+          "aws:SourceArn": `arn:aws:cloudwatch:${inputs.region}:${accountId}:alarm:${alarmNamePrefix(inputs.stack)}*`,
+        },
+      },
     },
   );
 }

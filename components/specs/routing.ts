@@ -5,7 +5,6 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel, ResolvedVersion } from "../../catalogue";
-import { NAME_LIMITS, shortHash, versionSlug } from "../../catalogue/names";
 import { DEREGISTRATION_DELAY_SECONDS } from "./shutdown";
 
 export type Routing = { mode: "path" } | { mode: "host"; domain: string };
@@ -28,8 +27,8 @@ export function endpointPath(model: string, routing: Routing): { host?: string; 
 }
 
 /**
- * Forward to every served version's target group with the catalogue's traffic as weights:
- * standby versions stay in the rule at weight 0, so a rollback is one weight edit.
+ * Forward to target groups by weight: the model's rule with the catalogue's traffic (standby
+ * versions stay at weight 0, so a rollback is one weight edit), the readiness rule with 1 each.
  */
 export function forwardAction(
   weights: { targetGroupArn: pulumi.Input<string>; weight: number }[],
@@ -50,26 +49,13 @@ export function forwardAction(
 }
 
 /**
- * Target group names are at most 32 characters and unique per account and region. The name is
- * the model and version (trimmed to fit) and a hash of the stack, the model, the version and
- * everything that forces AWS to replace a target group (VPC, port): a replacement gets a new
- * name, so it can be created before the old one is deleted.
+ * The target group's own port. The AWS Load Balancer Controller registers every pod with the
+ * port of its Service endpoint (pkg/targetgroupbinding/resource_manager.go,
+ * prepareRegistrationCall: `Port: endpoint.Port`) and health checks use each target's
+ * `traffic-port`, so this number is a default no target uses. A constant keeps a model's port
+ * change from replacing its target group (AWS cannot change a group's port in place).
  */
-export function targetGroupName(
-  stack: string,
-  model: string,
-  version: string,
-  replacementKey: { vpcId: string; port: number },
-): string {
-  const suffix = shortHash(
-    `${stack}/${model}/${version}/${replacementKey.vpcId}/${replacementKey.port}`,
-    6,
-  );
-  const readable = `${model}-${versionSlug(version)}`
-    .slice(0, NAME_LIMITS.targetGroup - suffix.length - 1)
-    .replace(/-+$/, "");
-  return `${readable}-${suffix}`;
-}
+export const TARGET_GROUP_PORT = 80;
 
 export function targetGroupArgs(
   version: ResolvedVersion,
@@ -78,7 +64,7 @@ export function targetGroupArgs(
   return {
     vpcId,
     targetType: "ip",
-    port: version.port,
+    port: TARGET_GROUP_PORT,
     protocol: "HTTP",
     protocolVersion: "HTTP1",
     // Inference latency varies a lot per request: send to the target with the fewest in flight.

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedModel, ResolvedVersion } from "../../catalogue";
 import { autoscalerSpec, disruptionBudgetSpec } from "../../components/specs/autoscaling";
 import { deploymentSpec, progressDeadlineSeconds } from "../../components/specs/deployment";
-import { imageTag, lifecyclePolicy, repositoryName } from "../../components/specs/ecr";
+import { repositoryName } from "../../catalogue/names";
+import { imageTag, lifecyclePolicy } from "../../components/specs/ecr";
 import { oidcIssuer } from "../../components/specs/model-policies";
 import { allowModelTrafficSpec } from "../../components/specs/network-policy";
 import { registryItem } from "../../components/specs/registry-item";
@@ -42,6 +43,7 @@ const pod = (overrides: Partial<ResolvedVersion> = {}) =>
       nodeSelector: { gpu: "yes" },
       tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
     },
+    targetGroupBinding: "scorer-v1-5-0-abc123",
   }).template as any;
 
 describe("deployment spec", () => {
@@ -111,15 +113,13 @@ describe("autoscaling and disruption budget", () => {
 });
 
 describe("network policy", () => {
-  it("admits each distinct port once, in order", () => {
-    const spec = allowModelTrafficSpec({
-      model: "scorer",
-      ports: [9000, 8080, 9000],
-      vpcCidr: "10.0.0.0/16",
-    }) as any;
-    expect(spec.ingress[0].ports).toEqual([
-      { protocol: "TCP", port: 8080 },
-      { protocol: "TCP", port: 9000 },
+  it("admits the VPC on the named server port, whatever number a version listens on", () => {
+    const spec = allowModelTrafficSpec({ model: "scorer", vpcCidr: "10.0.0.0/16" }) as any;
+    expect(spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: "http" }] },
+    ]);
+    expect(pod().spec.containers[0].ports).toEqual([
+      { name: "http", containerPort: 9000, protocol: "TCP" },
     ]);
   });
 });
@@ -127,7 +127,13 @@ describe("network policy", () => {
 describe("ECR naming", () => {
   it("derives repository names, content tags and lifecycle rules", () => {
     expect(repositoryName("dev", "scorer")).toBe("maas/dev/scorer");
-    expect(imageTag(`sha256:${"0123456789abcdef".repeat(4)}`)).toBe("ctx-0123456789abcdef");
+    const build = {
+      contentDigest: `sha256:${"0123456789abcdef".repeat(4)}`,
+      platform: "linux/amd64",
+    };
+    expect(imageTag(build)).toMatch(/^ctx-[0-9a-f]{16}$/);
+    // A rebuild for another platform is a new tag: docker-build would push again.
+    expect(imageTag({ ...build, platform: "linux/arm64" })).not.toBe(imageTag(build));
     expect((lifecyclePolicy(5) as any).rules[1].selection.countNumber).toBe(5);
   });
 });

@@ -13,19 +13,31 @@ import type { Manifest } from "../../plan/manifests";
 import type { RecordedResource } from "../../plan/record";
 import { PROJECT_ROOT } from "./cli";
 
+/**
+ * The Pulumi project the tests plan: its own Pulumi.yaml, stack files, catalogue and build
+ * context. The project root's models.yaml and stack files are users' data (an example to
+ * start from) and may say anything; tests of behaviour never read them.
+ */
+export const TEST_PROJECT = join(PROJECT_ROOT, "test", "fixtures", "project");
+
 export interface PlanFixture {
   plan: Plan;
   manifests: Manifest[];
-  /** Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`. */
-  ofType(type: string): RecordedResource[];
-  /** The resource of `type` named `name`; fails the test when missing. */
-  one(type: string, name: string): RecordedResource;
+  /**
+   * Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`; with `parent`, only those
+   * whose parent component has that type (`maas:routing:ModelTraffic`).
+   */
+  ofType(type: string, parent?: string): RecordedResource[];
+  /** The resource of `type` named `name` (under `parent`); fails the test when missing. */
+  one(type: string, name: string, parent?: string): RecordedResource;
   /** Its recorded inputs, as JSON to reach into. */
-  inputs(type: string, name: string): Record<string, any>;
+  inputs(type: string, name: string, parent?: string): Record<string, any>;
 }
 
 export interface PlanRequest {
   stack?: string;
+  /** The project directory (default: the test project). */
+  projectDir?: string;
   /** Catalogue text to plan instead of the stack's catalogue. */
   catalogue?: string;
   /** Config over the stack's, by full key. */
@@ -40,28 +52,41 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
   }
   const result = await runPlan({
     stack: request.stack ?? "dev",
-    projectDir: PROJECT_ROOT,
+    projectDir: request.projectDir ?? TEST_PROJECT,
     ...(catalogue === undefined ? {} : { catalogue }),
     ...(request.config ? { config: request.config } : {}),
   });
   if (!result.ok) throw new Error(`plan failed:\n${result.problems.join("\n")}`);
   const { plan, manifests } = result;
-  const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
-  const one = (type: string, name: string) => {
-    const found = ofType(type).find((resource) => resource.name === name);
-    if (!found)
+  const ofType = (type: string, parent?: string) =>
+    plan.resources.filter(
+      (resource) =>
+        resource.type === type &&
+        (parent === undefined ||
+          resource.urn.includes(`::${parent}$`) ||
+          resource.urn.includes(`$${parent}$`)),
+    );
+  const one = (type: string, name: string, parent?: string) => {
+    const found = ofType(type, parent).filter((resource) => resource.name === name);
+    if (found.length !== 1)
       throw new Error(
-        `no ${type} named ${name}; have: ${ofType(type)
-          .map((r) => r.name)
+        `${found.length} ${type} named ${name}; have: ${ofType(type, parent)
+          .map((r) => r.urn)
           .join(", ")}`,
       );
-    return found;
+    return found[0]!;
   };
-  return { plan, manifests, ofType, one, inputs: (type, name) => one(type, name).inputs };
+  return {
+    plan,
+    manifests,
+    ofType,
+    one,
+    inputs: (type, name, parent) => one(type, name, parent).inputs,
+  };
 }
 
-/** The plans of the example catalogue for the dev and prod stacks. */
-export async function examplePlans(): Promise<{ dev: PlanFixture; prod: PlanFixture }> {
+/** The plans of the test project's dev and prod stacks. */
+export async function projectPlans(): Promise<{ dev: PlanFixture; prod: PlanFixture }> {
   return { dev: await planOf({ stack: "dev" }), prod: await planOf({ stack: "prod" }) };
 }
 
@@ -70,5 +95,5 @@ export function catalogueText(lines: string[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The example model server's context, absolute, for catalogues written outside the project. */
-export const EXAMPLE_CONTEXT = join(PROJECT_ROOT, "models", "image-classifier");
+/** The test project's build context, absolute, for catalogues written outside the project. */
+export const FIXTURE_CONTEXT = join(TEST_PROJECT, "server");

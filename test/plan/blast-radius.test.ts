@@ -5,18 +5,19 @@
  * model leaves every other model's resources alone, listener rule priorities included.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { comparePlans } from "../../plan/compare";
-import { EXAMPLE_CONTEXT, planOf } from "../helpers/plan";
+import { FIXTURE_CONTEXT, planOf, TEST_PROJECT } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
-/** The example catalogue, written elsewhere: its build context made absolute. */
+/** The test project's catalogue, written elsewhere: its build context made absolute. */
 function exampleCatalogue(
   edit: (document: ReturnType<typeof parseDocument>) => void = () => undefined,
 ): string {
-  const document = parseDocument(readFileSync("models.yaml", "utf8"));
-  document.setIn(["models", "image-classifier", "build", "context"], EXAMPLE_CONTEXT);
+  const document = parseDocument(readFileSync(join(TEST_PROJECT, "models.yaml"), "utf8"));
+  document.setIn(["models", "image-classifier", "build", "context"], FIXTURE_CONTEXT);
   edit(document);
   return String(document);
 }
@@ -56,8 +57,8 @@ describe("blast radius", () => {
       added: [],
       removed: [],
       changed: [
-        "aws:dynamodb/tableItem:TableItem::image-classifier-1.4.0",
-        "aws:dynamodb/tableItem:TableItem::image-classifier-1.5.0",
+        "aws:dynamodb/tableItem:TableItem::image-classifier-v1-4-0",
+        "aws:dynamodb/tableItem:TableItem::image-classifier-v1-5-0",
         "aws:lb/listenerRule:ListenerRule::image-classifier",
         "aws:s3/bucketObjectv2:BucketObjectv2::registry-catalogue-snapshot",
       ],
@@ -81,8 +82,8 @@ describe("blast radius", () => {
     });
     const { changed } = touched(base, rolledBack);
     expect(changed).toEqual([
-      "aws:dynamodb/tableItem:TableItem::text-embedder-1.9.2",
-      "aws:dynamodb/tableItem:TableItem::text-embedder-2.0.0",
+      "aws:dynamodb/tableItem:TableItem::text-embedder-v1-9-2",
+      "aws:dynamodb/tableItem:TableItem::text-embedder-v2-0-0",
       "aws:lb/listenerRule:ListenerRule::text-embedder",
       "aws:s3/bucketObjectv2:BucketObjectv2::registry-catalogue-snapshot",
     ]);
@@ -102,9 +103,10 @@ describe("blast radius", () => {
     expect(removed).toEqual([]);
     expect(added).toEqual([
       "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-scorer-v3-3-0-error-rate",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-scorer-v3-3-0-no-healthy-hosts",
       "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-scorer-v3-3-0-p99-latency",
       "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-scorer-v3-3-0-unhealthy-hosts",
-      "aws:dynamodb/tableItem:TableItem::fraud-scorer-3.3.0",
+      "aws:dynamodb/tableItem:TableItem::fraud-scorer-v3-3-0",
       "aws:lb/targetGroup:TargetGroup::fraud-scorer-v3-3-0",
       "kubernetes:apps/v1:Deployment::fraud-scorer-v3-3-0",
       "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::fraud-scorer-v3-3-0",
@@ -113,11 +115,12 @@ describe("blast radius", () => {
       "kubernetes:policy/v1:PodDisruptionBudget::fraud-scorer-v3-3-0",
       "maas:model:ModelVersion::fraud-scorer-v3-3-0",
     ]);
-    // The model's shared pieces change (its rule gains a weight-0 target, its dashboard a series);
+    // The model's shared pieces change (its rules gain a target, its dashboard a series);
     // nothing that belongs to version 3.2.1 does.
     expect(changed).toEqual([
       "aws:cloudwatch/dashboard:Dashboard::fraud-scorer",
       "aws:lb/listenerRule:ListenerRule::fraud-scorer",
+      "aws:lb/listenerRule:ListenerRule::fraud-scorer-readiness",
       "aws:s3/bucketObjectv2:BucketObjectv2::registry-catalogue-snapshot",
     ]);
   });

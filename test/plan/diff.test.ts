@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
 import { catalogueChanges } from "../../plan/catalogue-diff";
 import { replacementCauses } from "../../plan/replacements";
-import { maas, PROJECT_ROOT } from "../helpers/cli";
+import { maas } from "../helpers/cli";
+import { TEST_PROJECT } from "../helpers/plan";
 import { resolvedVersion } from "../helpers/resolved";
 
 const version = resolvedVersion;
@@ -93,12 +94,10 @@ describe("replacements", () => {
   });
 });
 
-/** A git repository holding the project's stack files, catalogue and model contexts. */
+/** A git repository holding the test project's stack files, catalogue and build context. */
 function projectRepository(): string {
   const dir = mkdtempSync(join(tmpdir(), "maas-diff-"));
-  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "models.yaml"])
-    cpSync(join(PROJECT_ROOT, file), join(dir, file));
-  cpSync(join(PROJECT_ROOT, "models"), join(dir, "models"), { recursive: true });
+  cpSync(TEST_PROJECT, dir, { recursive: true });
   const git = (...args: string[]) => {
     const result = spawnSync(
       "git",
@@ -113,13 +112,16 @@ function projectRepository(): string {
   return dir;
 }
 
-/** Edits the repository's catalogue in place; a missing `from` fails the test rather than editing nothing. */
-function editCatalogue(dir: string, from: string, to: string): void {
-  const file = join(dir, "models.yaml");
+/** Edits a file of the repository in place; a missing `from` fails the test rather than editing nothing. */
+function editFile(dir: string, name: string, from: string, to: string): void {
+  const file = join(dir, name);
   const text = readFileSync(file, "utf8");
-  if (!text.includes(from)) throw new Error(`models.yaml has no ${from}`);
+  if (!text.includes(from)) throw new Error(`${name} has no ${from}`);
   writeFileSync(file, text.replace(from, to));
 }
+
+const editCatalogue = (dir: string, from: string, to: string) =>
+  editFile(dir, "models.yaml", from, to);
 
 describe("maas diff", () => {
   it("shows a traffic shift against a git ref: the model's weights, its rule and its registry items", () => {
@@ -142,7 +144,7 @@ describe("maas diff", () => {
     );
   });
 
-  it("calls out a replacement: a new port replaces the version's target group", () => {
+  it("shows a port change as a rolling update of the pods, replacing nothing", () => {
     const dir = projectRepository();
     const older = join(dir, "older.yaml");
     cpSync(join(dir, "models.yaml"), older);
@@ -155,11 +157,29 @@ describe("maas diff", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Base: catalogue `" + older + "`");
     expect(result.stdout).toContain("**fraud-scorer**\n\n- 3.2.1: port 8080 → 9090\n");
-    // Its name carries a hash of the port: a new group is created before the old one goes.
+    // The target group's port is a constant and the policies name the port: only the pods change.
+    expect(result.stdout).toContain("0 to add, 2 to update, 0 to replace, 0 to delete.");
     expect(result.stdout).toContain(
-      "| **± replace** | `aws:lb/targetGroup:TargetGroup` `fraud-scorer-v3-2-1` | `name`, `port` force replacement |",
+      "| ~ update | `kubernetes:apps/v1:Deployment` `fraud-scorer-v3-2-1` | `spec.template.spec.containers.0.env.4.value`, `spec.template.spec.containers.0.ports.0.containerPort` |",
     );
-    expect(result.stdout).toContain("0 to add, 9 to update, 1 to replace, 0 to delete.");
+  });
+
+  it("calls out replacements: an internet-facing load balancer is a new one, with new target groups", () => {
+    const dir = projectRepository();
+    editFile(
+      dir,
+      "Pulumi.dev.yaml",
+      "  maas:alarmEmails:",
+      '  maas:internetFacing: "true"\n  maas:certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678\n  maas:alarmEmails:',
+    );
+    const result = maas(["diff", "--base", "HEAD"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(
+      /\| \*\*± replace\*\* \| `aws:lb\/loadBalancer:LoadBalancer` `ingress` \| `internal`, `name` force replacement/,
+    );
+    expect(result.stdout).toMatch(
+      /\| \*\*± replace\*\* \| `aws:lb\/targetGroup:TargetGroup` `fraud-scorer-v3-2-1` \| `name` forces replacement/,
+    );
   });
 
   it("refuses a base that is neither a file nor a commit, with a usage error", () => {

@@ -156,8 +156,9 @@ const cases: {
   {
     name: "replicas-under-hpa-fail",
     rule: "RULES-6/deployment-strategy",
-    message: "sets replicas although an HPA scales it",
-    mutate: (o) => (find(o, "Deployment", CANARY).spec.replicas = 3),
+    message:
+      "sets replicas 7 although an HPA scales it (only its minReplicas 1, as the first rollout's size, is allowed)",
+    mutate: (o) => (find(o, "Deployment", CANARY).spec.replicas = 7),
   },
   {
     name: "selector-fail",

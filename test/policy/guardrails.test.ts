@@ -7,13 +7,13 @@ import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from 
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
 import { awsGuardrails, GUARDRAILS, kubernetesWorkloads } from "../../policy/pack/guardrails";
-import { examplePlans } from "../helpers/plan";
+import { projectPlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => ({ dev, prod } = await examplePlans()));
+beforeAll(async () => ({ dev, prod } = await projectPlans()));
 
 /** The plan's resources as CrossGuard's PolicyResources (Kubernetes props with their assigned names). */
 function policyResources(fixture: PlanFixture): PolicyResource[] {

@@ -3,13 +3,13 @@
  * Identity in prod), allowed only to read the model's own artifacts. Documents parsed whole.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { examplePlans } from "../helpers/plan";
+import { projectPlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => ({ dev, prod } = await examplePlans()));
+beforeAll(async () => ({ dev, prod } = await projectPlans()));
 
 const role = (fixture: PlanFixture, model: string) =>
   fixture.one("aws:iam/role:Role", model).inputs as Record<string, any>;
@@ -20,7 +20,7 @@ const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXA
 describe("model role", () => {
   it("is named per stack and model, tagged with the model and its owner", () => {
     expect(role(dev, "image-classifier")).toMatchObject({
-      name: "maas-dev-image-classifier",
+      name: "maas-dev_image-classifier",
       maxSessionDuration: 3600,
       tags: { "maas:model": "image-classifier", "maas:owner": "vision-team" },
     });

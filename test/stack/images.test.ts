@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans } from "../../plan/compare";
-import { catalogueText, EXAMPLE_CONTEXT, planOf } from "../helpers/plan";
+import { catalogueText, FIXTURE_CONTEXT, planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
@@ -34,8 +34,11 @@ describe("ECR repository", () => {
       encryptionConfigurations: [
         { encryptionType: "KMS", kmsKey: expect.stringMatching(/^arn:aws:kms:/) },
       ],
-      forceDelete: true,
       tags: { "maas:model": "image-classifier", "maas:owner": "vision-team" },
+    });
+    // Images are history: the repository outlives the model's place in the catalogue.
+    expect(dev.one("aws:ecr/repository:Repository", "image-classifier").options).toEqual({
+      retainOnDelete: true,
     });
   });
 
@@ -76,13 +79,15 @@ describe("built image", () => {
   it("builds the context once for both versions and pushes a content-named tag with ECR credentials", () => {
     const [built] = dev.ofType("docker-build:index:Image");
     expect(dev.ofType("docker-build:index:Image")).toHaveLength(1);
+    // docker-build's delete would remove the pushed image: superseded builds stay for rollbacks.
+    expect(built!.options).toEqual({ retainOnDelete: true });
     const args = built!.inputs as Record<string, any>;
     const repository = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/maas/dev/image-classifier";
     expect(built!.name).toMatch(/^image-classifier-ctx-[0-9a-f]{16}$/);
     expect(args).toMatchObject({
       tags: [`${repository}:${built!.name.slice("image-classifier-".length)}`],
-      context: { location: "models/image-classifier" },
-      dockerfile: { location: "models/image-classifier/Dockerfile" },
+      context: { location: "server" },
+      dockerfile: { location: "server/Dockerfile" },
       buildArgs: { PYTHON_IMAGE: "python:3.12-slim" },
       platforms: ["linux/amd64"],
       push: true,
@@ -147,7 +152,7 @@ describe("build content", () => {
 
   function copyOfExample(): string {
     const context = join(mkdtempSync(join(tmpdir(), "maas-context-")), "server");
-    cpSync(EXAMPLE_CONTEXT, context, { recursive: true });
+    cpSync(FIXTURE_CONTEXT, context, { recursive: true });
     return context;
   }
 
@@ -162,10 +167,7 @@ describe("build content", () => {
       changed: [],
     });
 
-    writeFileSync(
-      join(alpha, "weights.json"),
-      '{"forest": [0, 0, 1, 0], "ocean": [0, 0, 0, 1], "sunset": [0, 1, 0, 0]}\n',
-    );
+    writeFileSync(join(alpha, "app.py"), 'print("a new model server")\n');
     const after = await planOf({ catalogue: twoBuiltModels(alpha, beta) });
     const { added, removed, changed } = comparePlans(before.plan.resources, after.plan.resources);
     expect(added.map((r) => r.type)).toEqual(["docker-build:index:Image"]);
@@ -175,7 +177,7 @@ describe("build content", () => {
     expect(
       changed.map((c) => `${c.type} ${c.urn.split("::").pop()}: ${c.paths.join(", ")}`).sort(),
     ).toEqual([
-      "aws:dynamodb/tableItem:TableItem alpha-1.0.0: inputs.item",
+      "aws:dynamodb/tableItem:TableItem alpha-v1-0-0: inputs.item",
       "aws:s3/bucketObjectv2:BucketObjectv2 registry-catalogue-snapshot: inputs.content",
       "kubernetes:apps/v1:Deployment alpha-v1-0-0: inputs.spec.template.spec.containers.0.image",
     ]);

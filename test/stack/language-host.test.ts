@@ -29,7 +29,7 @@ describe("index.ts under the language host's ts-node", () => {
     };
     expect(loaded.typescript).toMatch(/^5\./);
 
-    const { plan } = await planOf({ stack: "dev" });
+    const { plan } = await planOf({ stack: "dev", projectDir: PROJECT_ROOT });
     expect(loaded.urns).toEqual(plan.resources.map((resource) => resource.urn).sort());
     expect(loaded.urns).toContain("urn:pulumi:dev::maas::pulumi:pulumi:Stack::maas-dev");
     expect(loaded.outputs).toEqual(JSON.parse(JSON.stringify(plan.outputs)));

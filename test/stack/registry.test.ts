@@ -4,13 +4,13 @@
  * Policy documents are parsed and compared whole, not searched for substrings.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { examplePlans } from "../helpers/plan";
+import { projectPlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => ({ dev, prod } = await examplePlans()));
+beforeAll(async () => ({ dev, prod } = await projectPlans()));
 
 const BUCKET_ARN = /^arn:aws:s3:::registry-artifacts-[0-9a-f]{7}$/;
 
@@ -34,6 +34,13 @@ describe("KMS key", () => {
           Principal: { Service: "cloudwatch.amazonaws.com" },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
+          // Only this account's alarms of this stack (no confused deputy).
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: {
+              "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:maas-dev_*",
+            },
+          },
         },
       ],
     });
@@ -148,18 +155,19 @@ describe("versions table", () => {
     ]);
   });
 
-  it("holds one item per version, retired included, with status, traffic, image, artifacts, owner and SLO", () => {
+  it("holds one item per version, retired included, never deleted by pulumi up, with status, traffic, image, artifacts, owner and SLO", () => {
     const items = dev.ofType("aws:dynamodb/tableItem:TableItem");
     expect(items.map((item) => item.name)).toEqual([
-      "fraud-scorer-3.2.1",
-      "image-classifier-1.4.0",
-      "image-classifier-1.5.0",
-      "text-embedder-1.8.0",
-      "text-embedder-1.9.2",
-      "text-embedder-2.0.0",
+      "fraud-scorer-v3-2-1",
+      "image-classifier-v1-4-0",
+      "image-classifier-v1-5-0",
+      "text-embedder-v1-8-0",
+      "text-embedder-v1-9-2",
+      "text-embedder-v2-0-0",
     ]);
+    for (const item of items) expect(item.options?.retainOnDelete, item.name).toBe(true);
     const retired = JSON.parse(
-      dev.inputs("aws:dynamodb/tableItem:TableItem", "text-embedder-1.8.0").item,
+      dev.inputs("aws:dynamodb/tableItem:TableItem", "text-embedder-v1-8-0").item,
     );
     expect(retired).toEqual({
       model: { S: "text-embedder" },
@@ -178,7 +186,7 @@ describe("versions table", () => {
       sloErrorRatePercent: { N: "1" },
     });
     const canary = JSON.parse(
-      dev.inputs("aws:dynamodb/tableItem:TableItem", "image-classifier-1.5.0").item,
+      dev.inputs("aws:dynamodb/tableItem:TableItem", "image-classifier-v1-5-0").item,
     );
     expect(canary).toMatchObject({
       status: { S: "live" },
@@ -189,13 +197,13 @@ describe("versions table", () => {
     });
   });
 
-  it("writes a snapshot of the resolved catalogue per stack", () => {
+  it("writes a snapshot of the resolved catalogue per stack, where no model's role reads", () => {
     const snapshot = dev.inputs(
       "aws:s3/bucketObjectv2:BucketObjectv2",
       "registry-catalogue-snapshot",
     );
     expect(snapshot).toMatchObject({
-      key: "catalogue/dev.json",
+      key: "_maas/catalogue/dev.json",
       contentType: "application/json",
       serverSideEncryption: "aws:kms",
     });

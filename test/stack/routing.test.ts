@@ -5,13 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "../../components/specs/shutdown";
-import { examplePlans } from "../helpers/plan";
+import { projectPlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => ({ dev, prod } = await examplePlans()));
+beforeAll(async () => ({ dev, prod } = await projectPlans()));
 
 const SERVED = [
   "fraud-scorer-v3-2-1",
@@ -23,13 +23,16 @@ const SERVED = [
 const TG = "aws:lb/targetGroup:TargetGroup";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const TGB = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
+/** The model's weighted rule, and the readiness rule that keeps its target groups in use. */
+const TRAFFIC = "maas:routing:ModelTraffic";
+const READINESS = "maas:routing:ModelRouting";
 
-/** The resolved state of a resource as the placeholders give it: its ARN and ARN suffix. */
-function arnOf(fixture: PlanFixture, type: string, name: string): { arn: string; suffix: string } {
+/** A target group's ARN and ARN suffix as the placeholders give them (from the rules using it). */
+function arnOf(fixture: PlanFixture, name: string): { arn: string; suffix: string } {
   const rule = fixture
     .ofType(RULE)
     .flatMap((r) => (r.inputs as any).actions[0].forward.targetGroups as { arn: string }[]);
-  if (type !== TG) throw new Error("only target groups");
   const tgName = fixture.inputs(TG, name).name as string;
   const arn = rule.map((g) => g.arn).find((candidate) => candidate.includes(`/${tgName}/`))!;
   return { arn, suffix: arn.slice(arn.indexOf("targetgroup/")) };
@@ -38,7 +41,7 @@ function arnOf(fixture: PlanFixture, type: string, name: string): { arn: string;
 describe("load balancer", () => {
   it("is internal by default, in the configured subnets, dropping invalid headers", () => {
     expect(dev.inputs("aws:lb/loadBalancer:LoadBalancer", "ingress")).toMatchObject({
-      name: "maas-dev",
+      name: expect.stringMatching(/^maas-dev-[0-9a-f]{6}$/),
       loadBalancerType: "application",
       internal: true,
       subnets: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
@@ -49,7 +52,7 @@ describe("load balancer", () => {
 
   it("serves plain HTTP without a certificate (dev), answering 404 where no model matches", () => {
     const listeners = dev.ofType("aws:lb/listener:Listener");
-    expect(listeners.map((l) => l.name)).toEqual(["ingress-http"]);
+    expect(listeners.map((l) => l.name)).toEqual(["ingress-http", "ingress-readiness"]);
     expect(listeners[0]!.inputs).toMatchObject({
       port: 80,
       protocol: "HTTP",
@@ -70,7 +73,7 @@ describe("load balancer", () => {
       certificateArn:
         "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678",
     });
-    expect(prod.inputs("aws:lb/listener:Listener", "ingress-http-redirect")).toMatchObject({
+    expect(prod.inputs("aws:lb/listener:Listener", "ingress-http")).toMatchObject({
       port: 80,
       defaultActions: [
         { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
@@ -99,22 +102,29 @@ describe("load balancer", () => {
 });
 
 describe("per served version", () => {
-  it("creates one target group, one TargetGroupBinding and three alarms per served version, none for the retired", () => {
+  it("creates one target group, one TargetGroupBinding and four alarms per served version, none for the retired", () => {
     expect(dev.ofType(TG).map((r) => r.name)).toEqual(SERVED);
-    expect(
-      dev.ofType("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").map((r) => r.name),
-    ).toEqual(SERVED);
-    expect(dev.ofType(ALARM).map((r) => r.name)).toEqual(
-      SERVED.flatMap((v) => [`${v}-error-rate`, `${v}-p99-latency`, `${v}-unhealthy-hosts`]).sort(),
+    expect(dev.ofType(TGB).map((r) => r.name)).toEqual(SERVED);
+    expect(dev.ofType(ALARM, "maas:monitoring:ModelMonitoring").map((r) => r.name)).toEqual(
+      SERVED.flatMap((v) => [
+        `${v}-error-rate`,
+        `${v}-no-healthy-hosts`,
+        `${v}-p99-latency`,
+        `${v}-unhealthy-hosts`,
+      ]).sort(),
     );
-    expect(dev.plan.resources.filter((r) => r.name.includes("v1-8-0"))).toEqual([]);
+    // The retired version keeps only its registry item.
+    expect(dev.plan.resources.filter((r) => r.name.includes("v1-8-0")).map((r) => r.type)).toEqual([
+      "aws:dynamodb/tableItem:TableItem",
+    ]);
   });
 
-  it("targets pod IPs on the version's port, health-checks its path, and drains within the pod's shutdown", () => {
+  it("targets pod IPs (each on its own port), health-checks the version's path, and drains within the pod's shutdown", () => {
     const group = dev.inputs(TG, "text-embedder-v2-0-0");
     expect(group).toMatchObject({
       targetType: "ip",
-      port: 8080,
+      // Only a default: the controller registers every pod with its endpoint's port.
+      port: 80,
       protocol: "HTTP",
       vpcId: "vpc-0a1b2c3d4e5f60718",
       healthCheck: { path: "/healthz", port: "traffic-port", matcher: "200-299" },
@@ -126,28 +136,29 @@ describe("per served version", () => {
   });
 
   it("binds the version's Service to its target group and lets the load balancer's security group reach the pods", () => {
-    const binding = dev.inputs(
-      "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
-      "image-classifier-v1-5-0",
-    );
+    const binding = dev.inputs(TGB, "image-classifier-v1-5-0");
+    const groupName = dev.inputs(TG, "image-classifier-v1-5-0").name as string;
     expect(binding.metadata).toMatchObject({
-      name: "image-classifier-v1-5-0",
+      // Named after its target group: a new group is a new binding (the controller never lets
+      // a binding change its group).
+      name: `image-classifier-v1-5-0-${groupName.slice(-6)}`,
       namespace: "image-classifier",
     });
     expect(binding.spec).toMatchObject({
       serviceRef: { name: "image-classifier-v1-5-0", port: 80 },
-      targetGroupARN: arnOf(dev, TG, "image-classifier-v1-5-0").arn,
+      targetGroupARN: arnOf(dev, "image-classifier-v1-5-0").arn,
       targetType: "ip",
-      networking: { ingress: [{ ports: [{ protocol: "TCP", port: 8080 }] }] },
+      vpcID: "vpc-0a1b2c3d4e5f60718",
+      networking: { ingress: [{ ports: [{ protocol: "TCP" }] }] },
     });
     expect(binding.spec.networking.ingress[0].from[0].securityGroup.groupID).toMatch(/^ingress-/);
   });
 });
 
 describe("listener rules", () => {
-  const weights = (fixture: PlanFixture, model: string) =>
+  const weights = (fixture: PlanFixture, rule: string, parent = TRAFFIC) =>
     (
-      fixture.inputs(RULE, model).actions[0].forward.targetGroups as {
+      fixture.inputs(RULE, rule, parent).actions[0].forward.targetGroups as {
         arn: string;
         weight: number;
       }[]
@@ -157,37 +168,55 @@ describe("listener rules", () => {
     expect(weights(dev, "image-classifier")).toEqual([50, 50]);
     expect(weights(prod, "image-classifier")).toEqual([90, 10]);
     expect(weights(dev, "text-embedder")).toEqual([0, 100]);
-    expect(dev.inputs(RULE, "image-classifier").actions[0].forward.stickiness).toEqual({
+    expect(dev.inputs(RULE, "image-classifier", TRAFFIC).actions[0].forward.stickiness).toEqual({
       enabled: false,
       duration: 1,
     });
   });
 
   it("send each version's share to that version's target group", () => {
-    const groups = dev.inputs(RULE, "image-classifier").actions[0].forward.targetGroups as {
+    const groups = dev.inputs(RULE, "image-classifier", TRAFFIC).actions[0].forward
+      .targetGroups as {
       arn: string;
     }[];
     expect(groups.map((g) => g.arn)).toEqual([
-      arnOf(dev, TG, "image-classifier-v1-4-0").arn,
-      arnOf(dev, TG, "image-classifier-v1-5-0").arn,
+      arnOf(dev, "image-classifier-v1-4-0").arn,
+      arnOf(dev, "image-classifier-v1-5-0").arn,
     ]);
   });
 
   it("match the model's path in dev and its host in prod, at a stable priority per model", () => {
-    expect(dev.inputs(RULE, "fraud-scorer").conditions).toEqual([
+    expect(dev.inputs(RULE, "fraud-scorer", TRAFFIC).conditions).toEqual([
       { pathPattern: { values: ["/models/fraud-scorer", "/models/fraud-scorer/*"] } },
     ]);
-    expect(prod.inputs(RULE, "fraud-scorer").conditions).toEqual([
+    expect(prod.inputs(RULE, "fraud-scorer", TRAFFIC).conditions).toEqual([
       { hostHeader: { values: ["fraud-scorer.models.example.com"] } },
     ]);
-    const priorities = dev.ofType(RULE).map((r) => (r.inputs as any).priority as number);
+    const priorities = dev.ofType(RULE, TRAFFIC).map((r) => (r.inputs as any).priority as number);
     expect(new Set(priorities).size).toBe(3);
-    expect(prod.ofType(RULE).map((r) => (r.inputs as any).priority)).toEqual(priorities);
+    expect(prod.ofType(RULE, TRAFFIC).map((r) => (r.inputs as any).priority)).toEqual(priorities);
+  });
+
+  it("keep every served version's target group in use on the readiness listener, which no client reaches", () => {
+    expect(weights(dev, "text-embedder-readiness", READINESS)).toEqual([1, 1]);
+    const readiness = dev.inputs(RULE, "text-embedder-readiness", READINESS);
+    const traffic = dev.inputs(RULE, "text-embedder", TRAFFIC);
+    expect(readiness.conditions).toEqual(traffic.conditions);
+    expect(readiness.priority).toBe(traffic.priority);
+    expect(readiness.listenerArn).not.toBe(traffic.listenerArn);
+    expect(dev.inputs("aws:lb/listener:Listener", "ingress-readiness")).toMatchObject({
+      port: 9080,
+      protocol: "HTTP",
+    });
+    const open = dev
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .map((r) => (r.inputs as any).fromPort);
+    expect(open).not.toContain(9080);
   });
 
   it("publish each model's endpoint", () => {
     expect((dev.plan.outputs as any).models["image-classifier"].endpoint).toMatch(
-      /^http:\/\/internal-maas-dev-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com\/models\/image-classifier\/$/,
+      /^http:\/\/internal-maas-dev-[0-9a-f]{6}-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com\/models\/image-classifier\/$/,
     );
     expect((prod.plan.outputs as any).models["image-classifier"].endpoint).toBe(
       "https://image-classifier.models.example.com/",
@@ -200,7 +229,7 @@ describe("alarms", () => {
 
   it("alarm on p99 latency above the version's SLO, ignoring low-sample percentiles", () => {
     expect(alarm(dev, "image-classifier-v1-5-0-p99-latency")).toMatchObject({
-      name: "maas-dev-image-classifier-1.5.0-p99-latency",
+      name: "maas-dev_image-classifier_1.5.0_p99-latency",
       namespace: "AWS/ApplicationELB",
       metricName: "TargetResponseTime",
       extendedStatistic: "p99",
@@ -231,9 +260,9 @@ describe("alarms", () => {
   });
 
   it("name the load balancer and the version's own target group in their dimensions", () => {
-    const loadBalancer = /^app\/maas-dev\/[0-9a-f]{16}$/;
+    const loadBalancer = /^app\/maas-dev-[0-9a-f]{6}\/[0-9a-f]{16}$/;
     for (const version of SERVED) {
-      const expected = arnOf(dev, TG, version).suffix;
+      const expected = arnOf(dev, version).suffix;
       const latency = alarm(dev, `${version}-p99-latency`);
       expect(latency.dimensions.TargetGroup, version).toBe(expected);
       expect(latency.dimensions.LoadBalancer).toMatch(loadBalancer);
@@ -243,18 +272,49 @@ describe("alarms", () => {
         expect(query.metric.dimensions.TargetGroup, version).toBe(expected);
       }
       expect(alarm(dev, `${version}-unhealthy-hosts`).dimensions.TargetGroup).toBe(expected);
+      expect(alarm(dev, `${version}-no-healthy-hosts`).dimensions.TargetGroup).toBe(expected);
     }
   });
 
+  it("raise an alarm when a version has no healthy target, also when nothing is reported at all", () => {
+    expect(alarm(dev, "image-classifier-v1-5-0-no-healthy-hosts")).toMatchObject({
+      name: "maas-dev_image-classifier_1.5.0_no-healthy-hosts",
+      metricName: "HealthyHostCount",
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+    });
+  });
+
+  it("watch the load balancer's own 5xx and rejected connections, which no target metric shows", () => {
+    const elb = alarm(dev, "load-balancer-elb-5xx");
+    expect(elb.name).toBe("maas-dev_elb-5xx");
+    expect((elb.metricQueries as any[]).map((q) => q.metric?.metricName ?? q.expression)).toEqual([
+      "HTTPCode_ELB_5XX_Count",
+      "RequestCount",
+      "IF(requests > 0, 100 * FILL(errors, 0) / requests, IF(FILL(errors, 0) > 0, 100, 0))",
+    ]);
+    expect((elb.metricQueries as any[])[0].metric.dimensions).toEqual({
+      LoadBalancer: expect.stringMatching(/^app\/maas-dev-/),
+    });
+    expect(alarm(dev, "load-balancer-rejected-connections")).toMatchObject({
+      name: "maas-dev_rejected-connections",
+      metricName: "RejectedConnectionCount",
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+  });
+
   it("all notify the alarm topic, with actions enabled and names unique to the stack", () => {
-    const topic = "arn:aws:sns:eu-west-1:123456789012:maas-dev-alarms";
+    const topic = "arn:aws:sns:eu-west-1:123456789012:maas-dev_alarms";
     const alarms = dev.ofType(ALARM).map((r) => r.inputs as any);
     for (const definition of alarms) {
       expect(definition.alarmActions, definition.name).toEqual([topic]);
       expect(definition.okActions).toEqual([topic]);
       expect(definition.actionsEnabled).toBe(true);
       expect(definition.treatMissingData).toBeDefined();
-      expect(definition.name).toMatch(/^maas-dev-/);
+      expect(definition.name).toMatch(/^maas-dev_/);
     }
     expect(new Set(alarms.map((a) => a.name)).size).toBe(alarms.length);
   });
@@ -263,7 +323,7 @@ describe("alarms", () => {
 describe("alarm topic", () => {
   it("is encrypted with the registry key, publishable only by this stack's alarms, and mails the configured addresses", () => {
     expect(dev.inputs("aws:sns/topic:Topic", "alarms")).toMatchObject({
-      name: "maas-dev-alarms",
+      name: "maas-dev_alarms",
       kmsMasterKeyId: expect.stringMatching(/^arn:aws:kms:/),
     });
     const policy = JSON.parse(dev.inputs("aws:sns/topicPolicy:TopicPolicy", "alarms").policy);
@@ -272,10 +332,10 @@ describe("alarm topic", () => {
       Effect: "Allow",
       Principal: { Service: "cloudwatch.amazonaws.com" },
       Action: "SNS:Publish",
-      Resource: "arn:aws:sns:eu-west-1:123456789012:maas-dev-alarms",
+      Resource: "arn:aws:sns:eu-west-1:123456789012:maas-dev_alarms",
       Condition: {
         StringEquals: { "aws:SourceAccount": "123456789012" },
-        ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:maas-dev-*" },
+        ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:maas-dev_*" },
       },
     });
     expect(
@@ -283,7 +343,7 @@ describe("alarm topic", () => {
     ).toBe(true);
     expect(dev.ofType("aws:sns/topicSubscription:TopicSubscription").map((r) => r.inputs)).toEqual([
       {
-        topic: "arn:aws:sns:eu-west-1:123456789012:maas-dev-alarms",
+        topic: "arn:aws:sns:eu-west-1:123456789012:maas-dev_alarms",
         protocol: "email",
         endpoint: "ml-platform-dev@example.com",
       },
@@ -294,7 +354,7 @@ describe("alarm topic", () => {
 describe("dashboards", () => {
   it("show latency percentiles, requests, 5xx and healthy hosts per version side by side, and the alarms", () => {
     const dashboard = dev.inputs("aws:cloudwatch/dashboard:Dashboard", "image-classifier");
-    expect(dashboard.dashboardName).toBe("maas-dev-image-classifier");
+    expect(dashboard.dashboardName).toBe("maas-dev_image-classifier");
     const body = JSON.parse(dashboard.dashboardBody);
     const titles = body.widgets.map((w: any) => w.properties.title).filter(Boolean);
     expect(titles).toEqual([
@@ -302,6 +362,8 @@ describe("dashboards", () => {
       "Requests",
       "Target 5xx responses",
       "Healthy targets",
+      "Load balancer 5xx (all models: no healthy target, timeouts)",
+      "Rejected connections (all models)",
       "Alarms",
     ]);
     const latency = body.widgets.find((w: any) => w.properties.title === "Latency p50 / p90 / p99");
@@ -313,11 +375,11 @@ describe("dashboards", () => {
       "1.5.0 p90",
       "1.5.0 p99",
     ]);
-    expect(latency.properties.metrics[3][5]).toBe(arnOf(dev, TG, "image-classifier-v1-5-0").suffix);
+    expect(latency.properties.metrics[3][5]).toBe(arnOf(dev, "image-classifier-v1-5-0").suffix);
     const alarms = body.widgets.find((w: any) => w.type === "alarm");
-    expect(alarms.properties.alarms).toHaveLength(6);
+    expect(alarms.properties.alarms).toHaveLength(8);
     expect((dev.plan.outputs as any).models["image-classifier"].dashboardUrl).toBe(
-      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=maas-dev-image-classifier",
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=maas-dev_image-classifier",
     );
   });
 });

@@ -3,7 +3,7 @@
  * and NetworkPolicies; per served version a Deployment, Service, HPA and PDB; none for retired.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { examplePlans } from "../helpers/plan";
+import { projectPlans } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 type Json = Record<string, any>;
@@ -17,7 +17,7 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 let dev: PlanFixture;
 let prod: PlanFixture;
 
-beforeAll(async () => ({ dev, prod } = await examplePlans()));
+beforeAll(async () => ({ dev, prod } = await projectPlans()));
 
 const container = (fixture: PlanFixture, name: string) =>
   fixture.inputs(DEPLOYMENT, name).spec.template.spec.containers[0] as Json;
@@ -33,6 +33,8 @@ describe("per model", () => {
     for (const mode of ["enforce", "warn", "audit"])
       expect(labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
     expect(labels["maas/owner"]).toBe("search-team");
+    // The load balancer controller injects readiness gates only where this label is set.
+    expect(labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBe("enabled");
   });
 
   it("gives each model its own ServiceAccount bound to its IAM role (IRSA in dev), without an API token", () => {
@@ -42,7 +44,7 @@ describe("per model", () => {
       namespace: "image-classifier",
     });
     expect(account.metadata.annotations).toEqual({
-      "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/maas-dev-image-classifier",
+      "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/maas-dev_image-classifier",
     });
     expect(account.automountServiceAccountToken).toBe(false);
   });
@@ -70,7 +72,7 @@ describe("per model", () => {
     });
   });
 
-  it("denies all traffic by default and admits only the model's port from the VPC, DNS and HTTPS out", () => {
+  it("denies all traffic by default and admits only the model's named port from the VPC, DNS and HTTPS out", () => {
     expect(
       dev.inputs("kubernetes:networking.k8s.io/v1:NetworkPolicy", "image-classifier-deny-all").spec,
     ).toEqual({
@@ -85,7 +87,7 @@ describe("per model", () => {
       matchLabels: { "app.kubernetes.io/name": "image-classifier" },
     });
     expect(allow.ingress).toEqual([
-      { from: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ protocol: "TCP", port: 8080 }] },
+      { from: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ protocol: "TCP", port: "http" }] },
     ]);
     expect((allow.egress as Json[]).map((rule) => rule.ports)).toEqual([
       [
@@ -108,12 +110,37 @@ describe("per version", () => {
     ];
     for (const type of [DEPLOYMENT, SERVICE, HPA, PDB])
       expect(dev.ofType(type).map((r) => r.name)).toEqual(served);
-    expect(dev.plan.resources.filter((r) => r.name.includes("v1-8-0"))).toEqual([]);
+    expect(dev.ofType(DEPLOYMENT).filter((r) => r.name.includes("v1-8-0"))).toEqual([]);
   });
 
-  it("never sets spec.replicas: the HPA owns the replica count", () => {
-    for (const deployment of dev.ofType(DEPLOYMENT))
-      expect((deployment.inputs as Json).spec.replicas).toBeUndefined();
+  it("starts a rollout at the HPA's minimum and leaves the replica count to the HPA afterwards", () => {
+    for (const deployment of prod.ofType(DEPLOYMENT)) {
+      expect((deployment.inputs as Json).spec.replicas).toBe(
+        prod.inputs(HPA, deployment.name).spec.minReplicas,
+      );
+      expect(deployment.options?.ignoreChanges).toEqual(["spec.replicas"]);
+    }
+  });
+
+  it("admits pods only after what admission hands them: the binding (readiness gates), the role's policy, the association", () => {
+    const deployment = prod.one(DEPLOYMENT, "image-classifier-v1-5-0");
+    const urnOf = (type: string, name: string) => prod.one(type, name).urn;
+    expect(deployment.dependencies).toEqual(
+      expect.arrayContaining([
+        urnOf("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "image-classifier-v1-5-0"),
+        urnOf("aws:iam/rolePolicy:RolePolicy", "image-classifier-artifacts"),
+        urnOf("aws:eks/podIdentityAssociation:PodIdentityAssociation", "image-classifier"),
+        prod.one("aws:lb/listenerRule:ListenerRule", "image-classifier-readiness").urn,
+      ]),
+    );
+    // The pods name their binding: a new target group (and so a new binding) rolls them, and
+    // the new pods get the new binding's readiness gate.
+    expect(
+      (deployment.inputs as Json).spec.template.metadata.annotations["maas/target-group-binding"],
+    ).toBe(
+      prod.inputs("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "image-classifier-v1-5-0")
+        .metadata.name,
+    );
   });
 
   it("scales between the resolved min and max, with the environment overlay applied", () => {
