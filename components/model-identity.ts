@@ -35,6 +35,8 @@ export class ModelIdentity extends pulumi.ComponentResource {
    * pod"), and a pod started before its role's policy would fail its first reads.
    */
   public readonly admission: pulumi.Resource[];
+  /** `<mode> <role ARN>`: what the pods' credentials come from (specs/admission.ts). */
+  public readonly podIdentity: pulumi.Output<string>;
   /** Annotations the ServiceAccount needs (IRSA); none for Pod Identity. */
   public readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 
@@ -87,6 +89,7 @@ export class ModelIdentity extends pulumi.ComponentResource {
       this.serviceAccountAnnotations = { "eks.amazonaws.com/role-arn": this.role.arn };
       this.admission = [this.role, policy];
     }
+    this.podIdentity = pulumi.interpolate`${binding.mode} ${this.role.arn}`;
     this.registerOutputs({ roleArn: this.role.arn });
   }
 }

@@ -34,6 +34,8 @@ export interface ModelServiceArgs {
   loadBalancerSecurityGroupId: pulumi.Input<string>;
   /** What must exist before any pod of the model is admitted (model-version.ts). */
   admission: pulumi.Resource[];
+  /** The identity the pods are admitted with (model-identity.ts). */
+  identity: pulumi.Input<string>;
 }
 
 export class ModelService extends pulumi.ComponentResource {
@@ -112,6 +114,7 @@ export class ModelService extends pulumi.ComponentResource {
           vpcId: args.vpcId,
           loadBalancerSecurityGroupId: args.loadBalancerSecurityGroupId,
           admission: [namespace, serviceAccount, ...args.admission],
+          identity: args.identity,
         },
         { parent: this },
       );

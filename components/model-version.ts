@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel, ResolvedVersion } from "../catalogue";
 import { targetGroupBindingName } from "../catalogue/names";
+import { admissionAnnotations } from "./specs/admission";
 import { autoscalerSpec, disruptionBudgetSpec } from "./specs/autoscaling";
 import { deploymentSpec, progressDeadlineSeconds } from "./specs/deployment";
 import { versionLabels, versionSelector } from "./specs/labels";
@@ -41,6 +42,8 @@ export interface ModelVersionArgs {
   loadBalancerSecurityGroupId: pulumi.Input<string>;
   /** What must exist before the first pod is admitted (besides the binding). */
   admission: pulumi.Resource[];
+  /** The identity the pods are admitted with (`<mode> <role ARN>`): a change rolls them. */
+  identity: pulumi.Input<string>;
 }
 
 export class ModelVersion extends pulumi.ComponentResource {
@@ -114,7 +117,10 @@ export class ModelVersion extends pulumi.ComponentResource {
           artifactUri: args.artifactUri,
           serviceAccountName: args.serviceAccountName,
           gpu: args.gpu,
-          targetGroupBinding: bindingName,
+          admission: admissionAnnotations({
+            targetGroupBinding: bindingName,
+            identity: args.identity,
+          }),
         }),
       },
       {

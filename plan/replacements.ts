@@ -41,9 +41,15 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:sns/topicPolicy:TopicPolicy": ["arn"],
   "aws:sns/topicSubscription:TopicSubscription": ["topic", "protocol", "endpoint"],
   "kubernetes:apps/v1:Deployment": ["spec.selector"],
-  // The AWS Load Balancer Controller's validating webhook refuses updates of these fields
-  // (webhooks/elbv2/targetgroupbinding_validator.go, checkImmutableFields); Pulumi does not know
-  // a custom resource's schema, so the binding asks for replacement itself (replaceOnChanges).
+};
+
+/**
+ * Fields an admission webhook refuses to update although the provider would try: Pulumi does
+ * not know a custom resource's schema, so a change is an update unless the resource asks for
+ * replacement itself (`replaceOnChanges`). The AWS Load Balancer Controller refuses these
+ * (webhooks/elbv2/targetgroupbinding_validator.go, checkImmutableFields).
+ */
+export const REFUSED_IN_PLACE: Record<string, string[]> = {
   "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding": [
     "spec.targetGroupARN",
     "spec.targetType",
@@ -55,7 +61,10 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
 /** Kubernetes objects are replaced when their name or namespace changes. */
 const KUBERNETES_IDENTITY = ["metadata.name", "metadata.namespace"];
 
-/** The input fields whose change replaces a resource of `type` (plus its own replaceOnChanges). */
+/**
+ * The input fields whose change replaces a resource of `type` as the engine sees it: the
+ * provider's immutable fields and the resource's own replaceOnChanges.
+ */
 export function replacementFields(type: string, replaceOnChanges: string[] = []): string[] {
   return [
     ...(FORCES_REPLACEMENT[type] ?? []),
@@ -64,19 +73,30 @@ export function replacementFields(type: string, replaceOnChanges: string[] = [])
   ];
 }
 
-/** The changed input paths (dotted, from plan/compare.ts) that force a replacement of `type`. */
-export function replacementCauses(
-  type: string,
-  changedPaths: string[],
-  replaceOnChanges: string[] = [],
-): string[] {
-  const fields = replacementFields(type, replaceOnChanges);
+/** The changed paths (dotted, optionally `inputs.`-prefixed) that touch one of `fields`. */
+export function pathsTouching(fields: string[], changedPaths: string[]): string[] {
   return changedPaths.filter((path) => {
     const input = path.replace(/^inputs\./, "");
     return fields.some(
       (field) => input === field || input.startsWith(`${field}.`) || field.startsWith(`${input}.`),
     );
   });
+}
+
+/**
+ * The changed input paths that cannot be applied in place: what the provider replaces for
+ * (plus replaceOnChanges), and what a webhook would refuse to update. The diff calls all of
+ * them out; transition.ts tells the two apart.
+ */
+export function replacementCauses(
+  type: string,
+  changedPaths: string[],
+  replaceOnChanges: string[] = [],
+): string[] {
+  return pathsTouching(
+    [...replacementFields(type, replaceOnChanges), ...(REFUSED_IN_PLACE[type] ?? [])],
+    changedPaths,
+  );
 }
 
 function valueAt(inputs: Record<string, unknown>, path: string): unknown {

@@ -246,6 +246,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
       vpcId: settings.ingress.vpcId,
       loadBalancerSecurityGroupId: ingress.securityGroup.id,
       admission: [...identity.admission, routing.readinessRule!],
+      identity: identity.podIdentity,
     },
     shared.onKubernetes,
   );

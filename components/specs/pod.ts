@@ -39,23 +39,16 @@ export interface PodInputs {
   serviceAccountName: pulumi.Input<string>;
   gpu: GpuScheduling;
   /**
-   * The TargetGroupBinding that registers the pods. The load balancer controller gives a pod a
-   * readiness gate only for the bindings that exist when the pod is admitted, so a new binding
-   * (a new target group) must roll the pods: naming it in the template does exactly that.
+   * What the pods receive only when they are admitted (admission.ts): their readiness gate's
+   * binding, their credentials. Named in the template, so a change rolls the pods.
    */
-  targetGroupBinding: pulumi.Input<string>;
+  admission: Record<string, pulumi.Input<string>>;
 }
-
-/** The pod template annotation that names the pods' TargetGroupBinding. */
-export const TARGET_GROUP_BINDING_ANNOTATION = "maas/target-group-binding";
 
 export function podTemplate(inputs: PodInputs): PodTemplateSpec {
   const { model, version } = inputs;
   return {
-    metadata: {
-      labels: versionLabels(model, version),
-      annotations: { [TARGET_GROUP_BINDING_ANNOTATION]: inputs.targetGroupBinding },
-    },
+    metadata: { labels: versionLabels(model, version), annotations: inputs.admission },
     spec: {
       serviceAccountName: inputs.serviceAccountName,
       // IRSA and Pod Identity inject their own projected token; the API token is not needed.

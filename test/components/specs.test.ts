@@ -43,7 +43,7 @@ const pod = (overrides: Partial<ResolvedVersion> = {}) =>
       nodeSelector: { gpu: "yes" },
       tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
     },
-    targetGroupBinding: "scorer-v1-5-0-abc123",
+    admission: { "maas/target-group-binding": "scorer-v1-5-0-abc123" },
   }).template as any;
 
 describe("deployment spec", () => {

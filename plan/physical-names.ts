@@ -1,0 +1,86 @@
+/**
+ * What a resource is known by at its provider, for the resource types this stack creates: two
+ * resources that share one of these cannot exist at once (AWS: DuplicateLoadBalancerName,
+ * DuplicateListener, PriorityInUse, EntityAlreadyExists…; Kubernetes: AlreadyExists; ECR:
+ * ImageTagAlreadyExistsException for a tag). Auto-named resources have none: the provider picks
+ * a fresh name for each.
+ */
+import type { RecordedResource } from "./record";
+
+type Inputs = Record<string, unknown>;
+type Namer = (inputs: Inputs) => (string | undefined)[];
+
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+
+/** `a b c`, or nothing when a part is missing (an auto-named resource). */
+const joined = (...parts: unknown[]): string | undefined =>
+  parts.every((part) => text(part) !== undefined) ? parts.map(text).join(" ") : undefined;
+
+/** The key of a registry item: its table and the item's hash and range key values. */
+function itemKey(inputs: Inputs): string | undefined {
+  try {
+    const item = JSON.parse(String(inputs.item)) as Record<string, { S?: string }>;
+    return joined(
+      "registry item",
+      inputs.tableName,
+      item[String(inputs.hashKey)]?.S,
+      item[String(inputs.rangeKey)]?.S,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+const NAMERS: Record<string, Namer> = {
+  "aws:lb/loadBalancer:LoadBalancer": (i) => [joined("load balancer", i.name)],
+  "aws:lb/targetGroup:TargetGroup": (i) => [joined("target group", i.name)],
+  "aws:lb/listener:Listener": (i) => [joined("listener on port", i.port, "of", i.loadBalancerArn)],
+  "aws:lb/listenerRule:ListenerRule": (i) => [
+    joined("listener rule priority", i.priority, "of", i.listenerArn),
+  ],
+  "aws:ecr/repository:Repository": (i) => [joined("ECR repository", i.name)],
+  // IAM names are unique case-insensitively.
+  "aws:iam/role:Role": (i) => [joined("IAM role", text(i.name)?.toLowerCase())],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (i) => [joined("alarm", i.name)],
+  "aws:cloudwatch/dashboard:Dashboard": (i) => [joined("dashboard", i.dashboardName)],
+  "aws:sns/topic:Topic": (i) => [joined("SNS topic", i.name)],
+  "aws:kms/alias:Alias": (i) => [joined("KMS alias", i.name)],
+  "aws:dynamodb/tableItem:TableItem": (i) => [itemKey(i)],
+  "aws:s3/bucketObjectv2:BucketObjectv2": (i) => [joined("S3 object", i.bucket, i.key)],
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": (i) => [
+    joined("Pod Identity association", i.clusterName, i.namespace, i.serviceAccount),
+  ],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (i) => [
+    joined(
+      "security group rule",
+      i.securityGroupId,
+      i.cidrIpv4,
+      i.ipProtocol,
+      i.fromPort,
+      i.toPort,
+    ),
+  ],
+  "docker-build:index:Image": (i) =>
+    Array.isArray(i.tags) ? i.tags.map((tag) => joined("image tag", tag)) : [],
+};
+
+/** `apps/v1` -> `apps`, `core/v1` -> `core`: one object, whatever version it is served at. */
+function kubernetesName(resource: RecordedResource): string | undefined {
+  const [, groupVersion = "", kind = ""] = resource.type.split(":");
+  const metadata = (resource.inputs.metadata ?? {}) as Inputs;
+  if (text(metadata.name) === undefined) return undefined;
+  return joined(
+    "Kubernetes",
+    `${groupVersion.split("/")[0]}/${kind}`,
+    `${text(metadata.namespace) ?? ""}/${text(metadata.name)}`,
+  );
+}
+
+export function physicalNames(resource: RecordedResource): string[] {
+  if (!resource.custom) return [];
+  const names = resource.type.startsWith("kubernetes:")
+    ? [kubernetesName(resource)]
+    : (NAMERS[resource.type]?.(resource.inputs) ?? []);
+  return names.filter((name): name is string => name !== undefined);
+}

@@ -1,0 +1,504 @@
+/**
+ * What must hold on the way from the deployed plan to the next (RULES.md items 22-28), judged
+ * on the steps transition.ts derives. Each finding says what `pulumi up` would do and what to
+ * do instead. `refuse` findings are edits that fail half-way, drop requests or lose data;
+ * `warn` findings are deliberate but worth a reviewer's eye.
+ */
+import { dependencyClosure } from "./transition";
+import type { Step, Transition } from "./transition";
+import { physicalNames } from "./physical-names";
+import { placeholderResource } from "./placeholders";
+import type { RecordedResource } from "./record";
+import { pathsTouching, REFUSED_IN_PLACE } from "./replacements";
+
+export interface TransitionFinding {
+  rule: string;
+  severity: "refuse" | "warn";
+  /** The resource the finding is about. */
+  urn: string;
+  message: string;
+}
+
+const TGB = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const SERVICE = "kubernetes:core/v1:Service";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const RULE = "aws:lb/listenerRule:ListenerRule";
+const LISTENER = "aws:lb/listener:Listener";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
+const IMAGE = "docker-build:index:Image";
+const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
+
+/** Resources whose deletion loses history: records, images and where images live. */
+const HISTORY = [
+  "aws:dynamodb/tableItem:TableItem",
+  "aws:ecr/repository:Repository",
+  IMAGE,
+  "aws:dynamodb/table:Table",
+  "aws:s3/bucket:Bucket",
+  "aws:kms/key:Key",
+];
+
+interface Metadata {
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+type Action = { forward?: { targetGroups?: { arn?: string; weight?: number }[] } };
+
+/** The recorded inputs these rules read (Kubernetes objects and load balancer pieces). */
+interface Inputs {
+  metadata?: Metadata;
+  spec?: {
+    targetGroupARN?: string;
+    serviceRef?: { name?: string };
+    selector?: Record<string, string>;
+    template?: { metadata?: Metadata; spec?: { serviceAccountName?: string } };
+  };
+  actions?: Action[];
+  defaultActions?: Action[];
+  listenerArn?: string;
+  port?: number;
+  fromPort?: number;
+  toPort?: number;
+  namespace?: string;
+  serviceAccount?: string;
+  roleArn?: string;
+  role?: string;
+}
+const inputs = (resource: RecordedResource) => resource.inputs as Inputs;
+const label = (resource: RecordedResource) => `${resource.type.split(":").pop()} ${resource.name}`;
+
+/** The weighted targets of a listener rule (or a listener's default forward). */
+function forwards(resource: RecordedResource): { arn: string; weight: number }[] {
+  const actions = inputs(resource).actions ?? inputs(resource).defaultActions ?? [];
+  return actions.flatMap((action) =>
+    (action.forward?.targetGroups ?? []).map((group) => ({
+      arn: String(group.arn),
+      weight: group.weight ?? 1,
+    })),
+  );
+}
+
+const selects = (
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+) =>
+  selector !== undefined &&
+  Object.keys(selector).length > 0 &&
+  Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+
+/** How a plan's pieces relate: bindings to target groups, Services to Deployments. */
+class Wiring {
+  constructor(private readonly resources: RecordedResource[]) {}
+
+  /** The AWS provider's region (placeholder ARNs carry it). */
+  region(): string {
+    const region = this.ofType("pulumi:providers:aws")[0]?.inputs.region;
+    return typeof region === "string" ? region : "";
+  }
+
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((resource) => resource.type === type);
+  }
+
+  bindingsOf(targetGroupArn: string): RecordedResource[] {
+    return this.ofType(TGB).filter((tgb) => inputs(tgb).spec?.targetGroupARN === targetGroupArn);
+  }
+
+  /** The Deployments whose pods a binding registers (through its Service). */
+  deploymentsBehind(binding: RecordedResource): RecordedResource[] {
+    const namespace = inputs(binding).metadata?.namespace;
+    const service = this.ofType(SERVICE).find(
+      (candidate) =>
+        inputs(candidate).metadata?.namespace === namespace &&
+        inputs(candidate).metadata?.name === inputs(binding).spec?.serviceRef?.name,
+    );
+    if (!service) return [];
+    return this.ofType(DEPLOYMENT).filter(
+      (deployment) =>
+        inputs(deployment).metadata?.namespace === namespace &&
+        selects(
+          inputs(service).spec?.selector,
+          inputs(deployment).spec?.template?.metadata?.labels,
+        ),
+    );
+  }
+
+  /** The bindings that register a Deployment's pods. */
+  bindingsOfDeployment(deployment: RecordedResource): RecordedResource[] {
+    return this.ofType(TGB).filter((binding) =>
+      this.deploymentsBehind(binding).some((found) => found.urn === deployment.urn),
+    );
+  }
+
+  /**
+   * The ARNs of listeners clients can reach: a security group rule opens their port. (The
+   * readiness listener, which only keeps target groups in use, is not among them.)
+   */
+  clientListeners(): Set<string> {
+    const open = this.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(
+      (rule) => [Number(inputs(rule).fromPort), Number(inputs(rule).toPort)] as const,
+    );
+    return new Set(
+      this.ofType(LISTENER)
+        .filter((listener) => {
+          const port = inputs(listener).port ?? 0;
+          return open.some(([from, to]) => from <= port && port <= to);
+        })
+        // The listener's ARN as the rules refer to it (placeholders.ts derives it).
+        .map((listener) =>
+          String(placeholderResource(listener, { region: this.region() }).state.arn),
+        ),
+    );
+  }
+
+  /** Rules and listeners that forward to a target group (what makes it "in use"). */
+  users(targetGroupArn: string): RecordedResource[] {
+    return [...this.ofType(RULE), ...this.ofType(LISTENER)].filter((user) =>
+      forwards(user).some((target) => target.arn === targetGroupArn),
+    );
+  }
+}
+
+/** RULES 22 and 27: no two resources hold one physical name at once, at any point of the way. */
+function nameCollisions(t: Transition, steps: Step[]): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  const owners = new Map<string, string>();
+  for (const resource of t.head.filter((r) => r.custom)) {
+    for (const name of physicalNames(resource)) {
+      const other = owners.get(name);
+      if (other && other !== resource.urn)
+        findings.push({
+          rule: "RULES-27/unique-names",
+          severity: "refuse",
+          urn: resource.urn,
+          message: `${name} is also ${other}'s: the second create fails; derive distinct names`,
+        });
+      owners.set(name, resource.urn);
+    }
+  }
+  // Everything deleted runs after every create: a new resource cannot take the name of one
+  // that goes in the same update.
+  const leaving = new Map<string, Step>();
+  for (const step of steps)
+    if (step.op === "delete" || (step.op === "replace" && !step.deleteFirst))
+      for (const name of physicalNames(step.previous!)) leaving.set(name, step);
+  for (const step of steps) {
+    if (step.op !== "create" && !(step.op === "replace" && !step.deleteFirst)) continue;
+    for (const name of physicalNames(step.resource)) {
+      const old = leaving.get(name);
+      if (!old) continue;
+      findings.push({
+        rule: "RULES-22/create-before-delete",
+        severity: "refuse",
+        urn: step.urn,
+        message:
+          old.urn === step.urn
+            ? `${label(step.resource)} is replaced (${step.causes.join(", ")} changed) and the new one is created before the old is deleted, under the same ${name}: the create fails. Derive the name from what forces the replacement, or set deleteBeforeReplace`
+            : `${label(step.resource)} takes ${name}, which ${label(old.resource)} holds until the end of the update: the create fails`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** RULES 23: no update a webhook refuses. */
+function refusedUpdates(steps: Step[]): TransitionFinding[] {
+  return steps.flatMap((step) => {
+    const refused =
+      step.op === "update" ? pathsTouching(REFUSED_IN_PLACE[step.type] ?? [], step.paths) : [];
+    return refused.length === 0
+      ? []
+      : [
+          {
+            rule: "RULES-23/immutable-fields",
+            severity: "refuse" as const,
+            urn: step.urn,
+            message: `${label(step.resource)}: ${refused.join(", ")} cannot change in place (the admission webhook refuses it) and nothing asks for a replacement: give the resource replaceOnChanges for these fields and a name that changes with them`,
+          },
+        ];
+  });
+}
+
+/**
+ * RULES 24: what pods receive only when admitted exists before them: readiness gates (their
+ * binding, a target group in use, the namespace label), credentials (role policy, association).
+ */
+function admissionOrder(t: Transition): TransitionFinding[] {
+  const head = new Wiring(t.head);
+  const after = dependencyClosure(t.head);
+  const findings: TransitionFinding[] = [];
+  const need = (deployment: RecordedResource, what: RecordedResource, why: string) => {
+    if (!after(deployment.urn).has(what.urn))
+      findings.push({
+        rule: "RULES-24/admission-order",
+        severity: "refuse",
+        urn: deployment.urn,
+        message: `${label(deployment)} does not wait for ${label(what)}: ${why}`,
+      });
+  };
+  for (const deployment of head.ofType(DEPLOYMENT)) {
+    const spec = inputs(deployment);
+    const namespace = spec.metadata?.namespace;
+    const bindings = head.bindingsOfDeployment(deployment);
+    const ns = head.ofType(NAMESPACE).find((n) => inputs(n).metadata?.name === namespace);
+    if (
+      bindings.length > 0 &&
+      ns &&
+      inputs(ns).metadata?.labels?.[READINESS_GATE_LABEL] !== "enabled"
+    )
+      findings.push({
+        rule: "RULES-24/admission-order",
+        severity: "refuse",
+        urn: ns.urn,
+        message: `namespace ${String(namespace)} lacks ${READINESS_GATE_LABEL}: enabled, so its pods get no readiness gates and a rolling update removes old pods while the load balancer still sees the new ones as initial`,
+      });
+    for (const binding of bindings) {
+      need(
+        deployment,
+        binding,
+        "its pods get the binding's readiness gate only if it exists when they are admitted",
+      );
+      const arn = String(inputs(binding).spec?.targetGroupARN);
+      const users = head.users(arn);
+      if (users.length === 0)
+        findings.push({
+          rule: "RULES-24/admission-order",
+          severity: "refuse",
+          urn: binding.urn,
+          message: `${label(binding)} registers pods in a target group no listener rule uses: the load balancer never health-checks them, their readiness gates never pass and the rollout hangs`,
+        });
+      else if (!users.some((user) => after(deployment.urn).has(user.urn)))
+        need(
+          deployment,
+          users[0]!,
+          "its target group must be in use before the pods' readiness gates can pass",
+        );
+    }
+    const serviceAccount = spec.spec?.template?.spec?.serviceAccountName;
+    for (const association of head.ofType(ASSOCIATION))
+      if (
+        inputs(association).namespace === namespace &&
+        inputs(association).serviceAccount === serviceAccount
+      ) {
+        need(
+          deployment,
+          association,
+          "EKS injects Pod Identity credentials only into pods created after it",
+        );
+        const role = String(inputs(association).roleArn).split("/").pop();
+        for (const policy of head.ofType(ROLE_POLICY).filter((p) => inputs(p).role === role))
+          need(
+            deployment,
+            policy,
+            "its pods would start without the permissions they read their artifacts with",
+          );
+      }
+    const account = head
+      .ofType("kubernetes:core/v1:ServiceAccount")
+      .find(
+        (a) =>
+          inputs(a).metadata?.namespace === namespace &&
+          inputs(a).metadata?.name === serviceAccount,
+      );
+    const irsaRole =
+      account && inputs(account).metadata?.annotations?.["eks.amazonaws.com/role-arn"];
+    if (typeof irsaRole === "string") {
+      const role = irsaRole.split("/").pop();
+      for (const policy of head.ofType(ROLE_POLICY).filter((p) => inputs(p).role === role))
+        need(
+          deployment,
+          policy,
+          "its pods would start without the permissions they read their artifacts with",
+        );
+    }
+  }
+  return findings;
+}
+
+/**
+ * RULES 25: no request reaches a version before its pods are registered and healthy, and none
+ * is taken from a version that is removed while it still serves.
+ */
+function trafficFollowsReadiness(t: Transition, steps: Step[]): TransitionFinding[] {
+  const base = new Wiring(t.base);
+  const head = new Wiring(t.head);
+  const after = dependencyClosure(t.head);
+  const headUrns = new Set(t.head.map((r) => r.urn));
+  const findings: TransitionFinding[] = [];
+  const changed = new Set(steps.filter((s) => s.op !== "delete").map((s) => s.urn));
+
+  const clients = head.clientListeners();
+  for (const rule of head
+    .ofType(RULE)
+    .filter((r) => changed.has(r.urn) && clients.has(String(inputs(r).listenerArn)))) {
+    for (const target of forwards(rule).filter((f) => f.weight > 0)) {
+      // Warm: the group was in use before and its pods are the same ones (not newly created).
+      const behind = head.bindingsOf(target.arn).flatMap((b) => head.deploymentsBehind(b));
+      const warm =
+        base.users(target.arn).length > 0 &&
+        behind.length > 0 &&
+        behind.every((deployment) => t.base.some((old) => old.urn === deployment.urn)) &&
+        !steps.some((s) => s.op === "replace" && behind.some((d) => d.urn === s.urn));
+      if (warm) continue;
+      if (behind.length === 0) {
+        findings.push({
+          rule: "RULES-25/traffic-follows-readiness",
+          severity: "refuse",
+          urn: rule.urn,
+          message: `${label(rule)} sends ${target.weight} to a target group no Deployment's pods are registered in: every such request fails`,
+        });
+        continue;
+      }
+      for (const deployment of behind.filter((d) => !after(rule.urn).has(d.urn)))
+        findings.push({
+          rule: "RULES-25/traffic-follows-readiness",
+          severity: "refuse",
+          urn: rule.urn,
+          message: `${label(rule)} sends ${target.weight} to ${label(deployment)}'s target group without waiting for its rollout: requests fail until its pods are registered and healthy (weighted forwarding does not fail over)`,
+        });
+    }
+  }
+
+  // Shares taken from versions that are removed in the same update.
+  const baseClients = base.clientListeners();
+  for (const rule of base
+    .ofType(RULE)
+    .filter((r) => baseClients.has(String(inputs(r).listenerArn)))) {
+    for (const target of forwards(rule).filter((f) => f.weight > 0)) {
+      const gone = base
+        .bindingsOf(target.arn)
+        .flatMap((b) => base.deploymentsBehind(b))
+        .filter((deployment) => !headUrns.has(deployment.urn));
+      if (gone.length === 0) continue;
+      const modelGoes = !headUrns.has(rule.urn);
+      for (const deployment of gone)
+        findings.push({
+          rule: "RULES-25/traffic-follows-readiness",
+          severity: modelGoes ? "warn" : "refuse",
+          urn: deployment.urn,
+          message: modelGoes
+            ? `${label(rule)} is deleted while it sends ${target.weight} to ${label(deployment)}: the model's endpoint stops answering (404); make sure no client still calls it`
+            : `${label(deployment)} is removed while ${label(rule)} still sends it ${target.weight}: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it`,
+        });
+    }
+  }
+  return findings;
+}
+
+/** RULES 26: history survives; a push never targets an existing immutable tag. */
+function historyKept(steps: Step[]): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  for (const step of steps) {
+    const old = step.previous;
+    const removesOld = step.op === "delete" || step.op === "replace";
+    if (old && removesOld && HISTORY.includes(step.type) && !old.options?.retainOnDelete)
+      findings.push({
+        rule: "RULES-26/history-kept",
+        severity: "refuse",
+        urn: step.urn,
+        message: `${label(old)} is ${step.op === "delete" ? "deleted" : "replaced and the old one deleted"}: its data goes with it; keep it (retainOnDelete)`,
+      });
+    if (step.type === IMAGE && step.op === "update")
+      findings.push({
+        rule: "RULES-26/history-kept",
+        severity: "refuse",
+        urn: step.urn,
+        message: `${label(step.resource)} changes (${step.paths.join(", ")}) under the same tags: docker-build rebuilds and pushes them again, and the immutable repository refuses (ImageTagAlreadyExistsException); the tag must change with every build input`,
+      });
+  }
+  return findings;
+}
+
+/**
+ * RULES 24 too: pods keep the credentials they were admitted with. When what their
+ * ServiceAccount is bound to changes (an IRSA annotation, a Pod Identity association), pods
+ * that are not replaced keep the old credentials, which the new role's trust no longer honours.
+ */
+function credentialsFollowIdentity(t: Transition, steps: Step[]): TransitionFinding[] {
+  const identityOf = (resources: RecordedResource[], namespace: unknown, account: unknown) => {
+    const wiring = new Wiring(resources);
+    const sa = wiring
+      .ofType("kubernetes:core/v1:ServiceAccount")
+      .find(
+        (a) => inputs(a).metadata?.namespace === namespace && inputs(a).metadata?.name === account,
+      );
+    const association = wiring
+      .ofType(ASSOCIATION)
+      .find((a) => inputs(a).namespace === namespace && inputs(a).serviceAccount === account);
+    return JSON.stringify([
+      sa ? (inputs(sa).metadata?.annotations ?? {}) : null,
+      association ? inputs(association).roleArn : null,
+    ]);
+  };
+  const rolled = new Set(
+    steps
+      .filter(
+        (s) =>
+          s.type === DEPLOYMENT &&
+          (s.op === "replace" || s.paths.some((path) => path.startsWith("spec.template"))),
+      )
+      .map((s) => s.urn),
+  );
+  const findings: TransitionFinding[] = [];
+  for (const deployment of new Wiring(t.head).ofType(DEPLOYMENT)) {
+    const before = t.base.find((r) => r.urn === deployment.urn);
+    if (!before || rolled.has(deployment.urn)) continue;
+    const namespace = inputs(deployment).metadata?.namespace;
+    const account = inputs(deployment).spec?.template?.spec?.serviceAccountName;
+    if (identityOf(t.base, namespace, account) !== identityOf(t.head, namespace, account))
+      findings.push({
+        rule: "RULES-24/admission-order",
+        severity: "refuse",
+        urn: deployment.urn,
+        message: `${label(deployment)}: its ServiceAccount's credentials change but its pods are not replaced; they keep what they were admitted with. Name the identity in the pod template so the change rolls them`,
+      });
+  }
+  return findings;
+}
+
+/** Pulumi refuses to replace or delete a protected resource: the preview fails. */
+function protectedResources(steps: Step[]): TransitionFinding[] {
+  return (
+    steps
+      // Replacing needs protection on both sides (step_generator.go); deleting, on the old one.
+      .filter(
+        (s) =>
+          s.previous?.options?.protect &&
+          (s.op === "delete" || (s.op === "replace" && s.resource.options?.protect)),
+      )
+      .map((s) => ({
+        rule: "RULES-21/protected",
+        severity: "refuse" as const,
+        urn: s.urn,
+        message: `${label(s.previous!)} is protected and would be ${s.op === "delete" ? "deleted" : `replaced (${s.causes.join(", ")} changed)`}: pulumi preview refuses ("unable to ${s.op} resource … as it is currently marked for protection"). If this is intended, apply maas:protect false first (it also lifts AWS deletion protection), then make the change, then protect again`,
+      }))
+  );
+}
+
+/** Every finding of a transition, in a stable order. */
+export function judgeTransition(t: Transition): TransitionFinding[] {
+  const findings = [
+    ...nameCollisions(t, t.steps),
+    ...refusedUpdates(t.steps),
+    ...admissionOrder(t),
+    ...credentialsFollowIdentity(t, t.steps),
+    ...trafficFollowsReadiness(t, t.steps),
+    ...protectedResources(t.steps),
+    ...historyKept(t.steps),
+  ];
+  const seen = new Set<string>();
+  return findings
+    .filter((finding) => {
+      const key = `${finding.rule}\n${finding.urn}\n${finding.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) =>
+      a.rule + a.urn < b.rule + b.urn ? -1 : a.rule + a.urn > b.rule + b.urn ? 1 : 0,
+    );
+}
