@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { markdownDiff } from "../plan/markdown-diff";
 import { runPlan } from "../plan/run";
+import { transition } from "../plan/transition";
+import { judgeTransition } from "../plan/transition-rules";
 import type { PlanOptions, PlanResult } from "../plan/run";
 import { parseConfigPairs } from "./plan";
 
@@ -87,12 +89,21 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
       return 1;
     }
     const baseLabel = baseIsFile ? `catalogue \`${options.base}\`` : `\`${options.base}\``;
+    const findings = judgeTransition(transition(base.plan.resources, head.plan.resources));
     process.stdout.write(
       markdownDiff(
         { label: baseLabel, plan: base.plan, catalogue: base.catalogue },
         { label: "working tree", plan: head.plan, catalogue: head.catalogue },
+        findings,
       ),
     );
+    const refused = findings.filter((finding) => finding.severity === "refuse").length;
+    if (refused > 0) {
+      process.stderr.write(
+        `maas diff: ${refused} change(s) of the way from base to head are refused (see "The way from base to head")\n`,
+      );
+      return 1;
+    }
     return 0;
   } finally {
     checkout?.cleanup();

@@ -8,6 +8,7 @@ import { comparePlans } from "./compare";
 import type { RecordedResource } from "./record";
 import { replacementCauses } from "./replacements";
 import type { Plan } from "./run";
+import type { TransitionFinding } from "./transition-rules";
 
 export interface DiffSide {
   /** How the side was chosen, e.g. `main` or `working tree`. */
@@ -56,12 +57,37 @@ function resourceRows(base: Plan, head: Plan): Row[] {
   ].sort((a, b) => a.order - b.order || (a.resource.urn < b.resource.urn ? -1 : 1));
 }
 
-export function markdownDiff(base: DiffSide, head: DiffSide): string {
+function findingLines(findings: TransitionFinding[]): string[] {
+  if (findings.length === 0)
+    return ["No transition problem: `pulumi up` can go from base to head safely.", ""];
+  const refused = findings.filter((f) => f.severity === "refuse");
+  return [
+    ...(refused.length > 0
+      ? [
+          `**${refused.length} ${refused.length === 1 ? "change" : "changes"} would fail \`pulumi up\`, drop requests or lose data; split or change the edit:**`,
+          "",
+          ...refused.map((f) => `- ⛔ \`${f.rule}\`: ${f.message}`),
+          "",
+        ]
+      : []),
+    ...findings.filter((f) => f.severity === "warn").map((f) => `- ⚠️ \`${f.rule}\`: ${f.message}`),
+    "",
+  ];
+}
+
+export function markdownDiff(
+  base: DiffSide,
+  head: DiffSide,
+  findings: TransitionFinding[] = [],
+): string {
   const lines = [
     `## maas diff: stack \`${head.plan.stack}\` (environment \`${head.plan.environment}\`)`,
     "",
     `Base: ${base.label} · Head: ${head.label}`,
     "",
+    "### The way from base to head",
+    "",
+    ...findingLines(findings),
   ];
 
   const models = catalogueChanges(base.catalogue, head.catalogue);

@@ -136,6 +136,9 @@ describe("maas diff", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Base: `HEAD` · Head: working tree");
     expect(result.stdout).toContain(
+      "No transition problem: `pulumi up` can go from base to head safely.",
+    );
+    expect(result.stdout).toContain(
       "**image-classifier**\n\n- 1.4.0: traffic 50% → 20%\n- 1.5.0: traffic 50% → 80%\n",
     );
     expect(result.stdout).toContain("0 to add, 4 to update, 0 to replace, 0 to delete.");
@@ -180,6 +183,18 @@ describe("maas diff", () => {
     expect(result.stdout).toMatch(
       /\| \*\*± replace\*\* \| `aws:lb\/targetGroup:TargetGroup` `fraud-scorer-v3-2-1` \| `name` forces replacement/,
     );
+  });
+
+  it("refuses an edit whose way would drop requests: a version retired while it takes traffic, exit 1", () => {
+    const dir = projectRepository();
+    editCatalogue(dir, '"2.0.0": { traffic: 100 }', '"2.0.0": { retired: true }');
+    editCatalogue(dir, "        traffic: 0\n", "        traffic: 100\n");
+    const result = maas(["diff", "--base", "HEAD"], { cwd: dir });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      "- ⛔ `RULES-25/traffic-follows-readiness`: Deployment text-embedder-v2-0-0 is removed while ListenerRule text-embedder still sends it 100: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it",
+    );
+    expect(result.stderr).toContain("are refused");
   });
 
   it("refuses a base that is neither a file nor a commit, with a usage error", () => {
