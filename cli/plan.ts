@@ -64,7 +64,7 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
       ...catalogueSummary(result.catalogue),
       resourceCounts(plan.resources),
       result.violations.length === 0
-        ? `checks: ${result.manifests.length} Kubernetes objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length + AWS_RULES.length} rules of RULES.md pass (1-14 Kubernetes, 15-21 AWS)`
+        ? `checks: ${result.manifests.length} Kubernetes objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length + AWS_RULES.length} rules pass (${KUBERNETES_RULES.length} on Kubernetes objects, ${AWS_RULES.length} on AWS resources)`
         : `checks: ${result.violations.length} violation(s):\n${result.violations.map((v) => `  ${v.rule}: ${v.object}: ${v.message}`).join("\n")}`,
       `wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`,
       `note: ${plan.note}`,

@@ -389,6 +389,16 @@ function trafficFollowsReadiness(t: Transition, steps: Step[]): TransitionFindin
   return findings;
 }
 
+/** The `status` of a registry item's recorded inputs. */
+function recordStatus(item: RecordedResource): string | undefined {
+  try {
+    const parsed = JSON.parse(String(item.inputs.item)) as { status?: { S?: string } };
+    return parsed.status?.S;
+  } catch {
+    return undefined;
+  }
+}
+
 /** RULES 26: history survives; a push never targets an existing immutable tag. */
 function historyKept(steps: Step[]): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
@@ -402,6 +412,18 @@ function historyKept(steps: Step[]): TransitionFinding[] {
         urn: step.urn,
         message: `${label(old)} is ${step.op === "delete" ? "deleted" : "replaced and the old one deleted"}: its data goes with it; keep it (retainOnDelete)`,
       });
+    // A record that leaves the program stays as it was last written: unless it says retired,
+    // the registry keeps claiming the version runs.
+    if (step.op === "delete" && step.type === "aws:dynamodb/tableItem:TableItem" && old) {
+      const status = recordStatus(old);
+      if (status !== undefined && status !== "retired")
+        findings.push({
+          rule: "RULES-26/history-kept",
+          severity: "warn",
+          urn: step.urn,
+          message: `${label(old)} leaves the catalogue while its record says ${status}: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it`,
+        });
+    }
     if (step.type === IMAGE && step.op === "update")
       findings.push({
         rule: "RULES-26/history-kept",

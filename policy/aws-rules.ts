@@ -45,6 +45,11 @@ interface Inputs {
   evaluateLowSampleCountPercentiles?: string;
   kmsMasterKeyId?: string;
   tags?: Record<string, string>;
+  name?: string;
+  internal?: boolean;
+  protocol?: string;
+  port?: number;
+  defaultActions?: unknown;
 }
 
 interface Statement {
@@ -347,7 +352,89 @@ const protection: AwsRule = {
       : [],
 };
 
-export const AWS_RULES: AwsRule[] = [s3, dynamodb, ecr, alarms, sns, iam, protection];
+const HEALTHY_HOSTS_BREACHING = (alarm: RecordedResource) =>
+  inputsOf(alarm).metricName === "HealthyHostCount" &&
+  inputsOf(alarm).treatMissingData === "breaching";
+
+const usesMetric = (alarm: RecordedResource, metric: string) =>
+  JSON.stringify(alarm.inputs).includes(`"metricName":"${metric}"`);
+
+const alarmsSeeAbsence: AwsRule = {
+  id: "RULES-28/alarms-see-absence",
+  description:
+    "Every target group has an alarm for having no healthy target that treats missing data as breaching; the load balancer has an alarm on its own 5xx.",
+  check: (resources) => {
+    const alarms = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const loadBalancers = ofType(resources, "aws:lb/loadBalancer:LoadBalancer");
+    return [
+      ...ofType(resources, "aws:lb/targetGroup:TargetGroup").flatMap((group) => {
+        const name = String(inputsOf(group).name);
+        const watched = alarms.some(
+          (alarm) =>
+            HEALTHY_HOSTS_BREACHING(alarm) &&
+            JSON.stringify(alarm.inputs).includes(`targetgroup/${name}/`),
+        );
+        return report(
+          "RULES-28/alarms-see-absence",
+          group,
+          watched
+            ? []
+            : [
+                "no alarm fires when it has no healthy target (HealthyHostCount, missing data breaching)",
+              ],
+        );
+      }),
+      ...loadBalancers.flatMap((lb) =>
+        report(
+          "RULES-28/alarms-see-absence",
+          lb,
+          alarms.some((alarm) => usesMetric(alarm, "HTTPCode_ELB_5XX_Count"))
+            ? []
+            : ["no alarm on the load balancer's own 5xx (HTTPCode_ELB_5XX_Count)"],
+        ),
+      ),
+    ];
+  },
+};
+
+const internetHttps: AwsRule = {
+  id: "ingress/internet-https",
+  description:
+    "An internet-facing load balancer serves HTTPS only: its plain-HTTP listeners redirect to HTTPS.",
+  check: (resources) =>
+    ofType(resources, "aws:lb/loadBalancer:LoadBalancer")
+      .filter((lb) => inputsOf(lb).internal === false)
+      .flatMap(() =>
+        ofType(resources, "aws:lb/listener:Listener")
+          // Port 80 is the client port; the readiness listener is open to no client.
+          .filter(
+            (listener) => inputsOf(listener).protocol === "HTTP" && inputsOf(listener).port === 80,
+          )
+          .flatMap((listener) =>
+            report(
+              "ingress/internet-https",
+              listener,
+              (inputsOf(listener).defaultActions as { type?: string }[] | undefined)?.every(
+                (action) => action.type === "redirect",
+              )
+                ? []
+                : ["serves plain HTTP on an internet-facing load balancer; redirect it to HTTPS"],
+            ),
+          ),
+      ),
+};
+
+export const AWS_RULES: AwsRule[] = [
+  s3,
+  dynamodb,
+  ecr,
+  alarms,
+  sns,
+  iam,
+  protection,
+  alarmsSeeAbsence,
+  internetHttps,
+];
 
 export function checkAwsResources(
   resources: RecordedResource[],

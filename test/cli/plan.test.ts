@@ -1,9 +1,15 @@
 /** `maas plan` as a user runs it: files written, summary, determinism, refusal of bad input. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { maas } from "../helpers/cli";
+import { TEST_PROJECT } from "../helpers/plan";
+
+/** A copy of the test project to run in: `maas plan` writes out/<stack>/ where it runs. */
+const PROJECT = mkdtempSync(join(tmpdir(), "maas-plan-project-"));
+cpSync(TEST_PROJECT, PROJECT, { recursive: true });
+const run = (args: string[]) => maas(args, { cwd: PROJECT });
 
 function outputDir(): { json: string; manifests: string } {
   const dir = mkdtempSync(join(tmpdir(), "maas-plan-cli-"));
@@ -19,7 +25,7 @@ function snapshot(out: { json: string; manifests: string }): Record<string, stri
 
 describe("maas plan", () => {
   it("plans the dev stack by default into out/dev, with a summary per model and version", () => {
-    const result = maas(["plan"]);
+    const result = run(["plan"]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const lines = result.stdout.split("\n");
@@ -34,29 +40,30 @@ describe("maas plan", () => {
       /^\d+ resources \(aws \d+, components \d+, docker-build 1, kubernetes 37, providers 2\)$/m,
     );
     expect(result.stdout).toContain(
-      "checks: 37 Kubernetes objects valid against the OpenAPI schema; all 21 rules of RULES.md pass (1-14 Kubernetes, 15-21 AWS)",
+      "checks: 37 Kubernetes objects valid against the OpenAPI schema; all 23 rules pass (14 on Kubernetes objects, 9 on AWS resources)",
     );
     expect(result.stdout).toContain(
       "wrote out/dev/plan.json and 37 manifests to out/dev/manifests/",
     );
     expect(result.stdout).toContain("deterministic placeholders");
-    const plan = JSON.parse(readFileSync("out/dev/plan.json", "utf8")) as {
+    const plan = JSON.parse(readFileSync(join(PROJECT, "out/dev/plan.json"), "utf8")) as {
       stack: string;
       resources: { urn: string }[];
     };
     expect(plan.stack).toBe("dev");
-    expect(readdirSync("out/dev/manifests")).toContain("00-namespace-image-classifier.yaml");
+    expect(readdirSync(join(PROJECT, "out/dev/manifests"))).toContain(
+      "00-namespace-image-classifier.yaml",
+    );
   });
 
   it("writes byte-identical plans and manifests for the same catalogue and config", () => {
     const first = outputDir();
     const second = outputDir();
     expect(
-      maas(["plan", "--stack", "prod", "--json", first.json, "--manifests", first.manifests])
-        .status,
+      run(["plan", "--stack", "prod", "--json", first.json, "--manifests", first.manifests]).status,
     ).toBe(0);
     expect(
-      maas(["plan", "--stack", "prod", "--json", second.json, "--manifests", second.manifests])
+      run(["plan", "--stack", "prod", "--json", second.json, "--manifests", second.manifests])
         .status,
     ).toBe(0);
     expect(snapshot(second)).toEqual(snapshot(first));
@@ -65,7 +72,7 @@ describe("maas plan", () => {
   it("applies --config over the stack's config", () => {
     const out = outputDir();
     expect(
-      maas([
+      run([
         "plan",
         "--config",
         "maas:protect=false",
@@ -82,7 +89,7 @@ describe("maas plan", () => {
 
   it("lists rule violations and exits 1: the dev overlay's single replica is not for production", () => {
     const out = outputDir();
-    const result = maas([
+    const result = run([
       "plan",
       "--config",
       "maas:protect=true",
@@ -107,7 +114,7 @@ describe("maas plan", () => {
       'apiVersion: maas/v1\nmodels:\n  a:\n    owner: team-a\n    image: r.example.com/a:latest\n    versions: { "1": { traffic: 90 } }\nenvironments: { dev: {} }\n',
     );
     const out = outputDir();
-    const result = maas([
+    const result = run([
       "plan",
       "--catalogue",
       catalogue,
@@ -127,13 +134,13 @@ describe("maas plan", () => {
   });
 
   it("names the missing stack file for an unknown stack", () => {
-    const result = maas(["plan", "--stack", "staging"]);
+    const result = run(["plan", "--stack", "staging"]);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/Pulumi\.staging\.yaml: not found; no stack named staging\n$/);
   });
 
   it("names the config key when stack config is invalid", () => {
-    const result = maas([
+    const result = run([
       "plan",
       "--config",
       "maas:vpcCidr=10.0.0.0/99",
@@ -151,7 +158,7 @@ describe("maas plan", () => {
   });
 
   it("exits 2 on a malformed --config pair", () => {
-    const result = maas(["plan", "--config", "protect"]);
+    const result = run(["plan", "--config", "protect"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("maas plan: --config protect: expected key=value\n");
   });

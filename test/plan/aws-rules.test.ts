@@ -248,6 +248,34 @@ const cases: {
       ),
   },
   {
+    name: "no-healthy-hosts-alarm-fail",
+    rule: "RULES-28/alarms-see-absence",
+    message:
+      "no alarm fires when it has no healthy target (HealthyHostCount, missing data breaching)",
+    mutate: (r) =>
+      (inputs(
+        r,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "fraud-scorer-v3-2-1-no-healthy-hosts",
+      ).treatMissingData = "notBreaching"),
+  },
+  {
+    name: "elb-5xx-alarm-fail",
+    rule: "RULES-28/alarms-see-absence",
+    message: "no alarm on the load balancer's own 5xx (HTTPCode_ELB_5XX_Count)",
+    mutate: (r) =>
+      r.splice(
+        r.indexOf(find(r, "aws:cloudwatch/metricAlarm:MetricAlarm", "load-balancer-elb-5xx")),
+        1,
+      ),
+  },
+  {
+    name: "internet-plain-http-fail",
+    rule: "ingress/internet-https",
+    message: "serves plain HTTP on an internet-facing load balancer; redirect it to HTTPS",
+    mutate: (r) => (inputs(r, "aws:lb/loadBalancer:LoadBalancer", "ingress").internal = false),
+  },
+  {
     name: "protection-prod-fail",
     rule: "RULES-21/protection",
     message: "is not retained on delete in production",
@@ -257,10 +285,12 @@ const cases: {
 ];
 
 describe("AWS rules (RULES.md 15-21)", () => {
-  it("has one rule per item", () => {
-    expect(AWS_RULES.map((rule) => rule.id.split("/")[0])).toEqual(
-      Array.from({ length: 7 }, (_, i) => `RULES-${i + 15}`),
-    );
+  it("has one rule per item, and the ingress rule", () => {
+    expect(AWS_RULES.map((rule) => rule.id.split("/")[0])).toEqual([
+      ...Array.from({ length: 7 }, (_, i) => `RULES-${i + 15}`),
+      "RULES-28",
+      "ingress",
+    ]);
   });
 
   it("baseline-ok: the dev and prod plans pass every rule", () => {

@@ -179,9 +179,24 @@ describe("catalogue edits, from deployed to next", () => {
       catalogue: twoModels(["  ranker:", "  reranker:"]),
     });
     expect(refusals(t)).toEqual([]);
-    expect(t.findings.map((f) => f.severity)).toEqual(["warn"]);
+    expect(t.findings.map((f) => f.message)).toEqual([
+      "ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
+      "TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
+    ]);
     expect(t.step("TableItem", "ranker-v2-0-0").previous!.options?.retainOnDelete).toBe(true);
     expectRuleAfterRollout(t, "reranker", "reranker-v2-0-0");
+  });
+
+  it("delete a standby version from the file without retiring it: its record stays, saying standby (a warning)", async () => {
+    const t = await transitionBetween(base, {
+      catalogue: twoModels(['      "0.9.0": { traffic: 0 }\n', ""]),
+    });
+    expect(t.findings.map((f) => [f.severity, f.message])).toEqual([
+      [
+        "warn",
+        "TableItem scorer-v0-9-0 leaves the catalogue while its record says standby: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
+      ],
+    ]);
   });
 
   it("change a model's port: a rolling update of its pods; no target group, binding or policy changes", async () => {
