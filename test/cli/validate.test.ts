@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { maas } from "../helpers/cli";
+import { TEST_PROJECT } from "../helpers/plan";
 
 function catalogueFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "maas-cli-")), "models.yaml");
@@ -12,8 +13,8 @@ function catalogueFile(text: string): string {
 }
 
 describe("maas validate", () => {
-  it("exits 0 with a one-line summary on the example catalogue", () => {
-    const result = maas(["validate"]);
+  it("exits 0 with a one-line summary on a valid catalogue", () => {
+    const result = maas(["validate"], { cwd: TEST_PROJECT });
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(
       "models.yaml: valid (base catalogue and environments dev, prod): 3 models, 6 versions (4 live, 1 standby, 1 retired)\n",
@@ -22,7 +23,9 @@ describe("maas validate", () => {
   });
 
   it("checks one environment with --environment", () => {
-    const result = maas(["validate", "models.yaml", "--environment", "prod"]);
+    const result = maas(["validate", "models.yaml", "--environment", "prod"], {
+      cwd: TEST_PROJECT,
+    });
     expect(result.stdout).toBe(
       "models.yaml: valid (environment prod): 3 models, 6 versions (4 live, 1 standby, 1 retired)\n",
     );

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readStackConfig } from "../../plan/stack-config";
 import { readSettings, SettingsError } from "../../stack/settings";
 import type { ConfigSource } from "../../stack/settings";
-import { PROJECT_ROOT } from "../helpers/cli";
+import { TEST_PROJECT } from "../helpers/plan";
 
 function source(config: Record<string, string>): ConfigSource {
   return {
@@ -14,7 +14,7 @@ function source(config: Record<string, string>): ConfigSource {
   };
 }
 
-const dev = readStackConfig(PROJECT_ROOT, "dev").config;
+const dev = readStackConfig(TEST_PROJECT, "dev").config;
 
 function problems(config: Record<string, string | undefined>, stack = "dev"): string[] {
   const merged = Object.fromEntries(
