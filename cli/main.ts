@@ -7,6 +7,7 @@ import { catalogueJsonSchema } from "../catalogue";
 import type * as DiffCommand from "./diff";
 import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
+import type * as RulesCommand from "./rules";
 import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
 
@@ -95,6 +96,18 @@ function buildProgram(): Command {
     const { runDiffCommand } = require("./diff") as typeof DiffCommand;
     process.exitCode = await runDiffCommand(options);
   });
+
+  program
+    .command("rules")
+    .description(
+      "Print the rule reference (docs/rules.md): every rule's id, what it requires, why, and how to comply.",
+    )
+    .action(() => {
+      // Loaded on demand, like plan.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { rulesReference } = require("./rules") as typeof RulesCommand;
+      process.stdout.write(rulesReference());
+    });
 
   program
     .command("schema")

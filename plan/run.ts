@@ -48,7 +48,7 @@ export type PlanResult =
       manifests: Manifest[];
       catalogue: ResolvedCatalogue;
       settings: StackSettings;
-      /** RULES.md on the Kubernetes objects (1-14) and AWS resources (15-21); production rules when the stack is protected. */
+      /** the rules (docs/rules.md) on the Kubernetes objects (1-14) and AWS resources (15-21); production rules when the stack is protected. */
       violations: Violation[];
     }
   | { ok: false; problems: string[] };

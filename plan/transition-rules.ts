@@ -1,5 +1,5 @@
 /**
- * What must hold on the way from the deployed plan to the next (RULES.md items 22-28), judged
+ * What must hold on the way from the deployed plan to the next (rules 21-27, docs/rules.md), judged
  * on the steps transition.ts derives. Each finding says what `pulumi up` would do and what to
  * do instead. `refuse` findings are edits that fail half-way, drop requests or lose data;
  * `warn` findings are deliberate but worth a reviewer's eye.
@@ -10,6 +10,64 @@ import { physicalNames } from "./physical-names";
 import { placeholderResource } from "./placeholders";
 import type { RecordedResource } from "./record";
 import { pathsTouching, REFUSED_IN_PLACE } from "./replacements";
+import type { RuleDoc } from "../policy/kubernetes-objects";
+
+/** The rules judged here, for docs/rules.md and the diff. */
+const TRANSITION_RULES: RuleDoc[] = [
+  {
+    id: "RULES-21/protected",
+    description:
+      "No change replaces or deletes a resource Pulumi protects (the production registry and load balancer).",
+    why: "pulumi preview refuses it; the edit can never apply as it stands.",
+    fix: "If intended, apply maas:protect false first (it also lifts AWS deletion protection), then the change, then protect again.",
+  },
+  {
+    id: "RULES-22/create-before-delete",
+    description:
+      "No resource is created under a physical name that another still holds at that point of pulumi up: replacements are created before the old one is deleted, and deletions run last.",
+    why: "AWS refuses the second one (DuplicateLoadBalancerName, DuplicateListener, PriorityInUse…) and pulumi up stops half-way.",
+    fix: "Derive the name from what forces the replacement (names.ts does), or replace delete-first where a short gap is acceptable.",
+  },
+  {
+    id: "RULES-23/immutable-fields",
+    description:
+      "No field an admission webhook refuses to update is updated in place (TargetGroupBinding spec.targetGroupARN, targetType, vpcID, ipAddressType).",
+    why: "Pulumi does not know a custom resource's schema and sends an update; the AWS Load Balancer Controller's webhook refuses it.",
+    fix: "Give the resource replaceOnChanges for these fields and a name that changes with them.",
+  },
+  {
+    id: "RULES-24/admission-order",
+    description:
+      "What pods receive only when admitted exists before them: their TargetGroupBinding and a target group in use (readiness gates), the namespace's readiness-gate label, the role policy and Pod Identity association (credentials); a change of either rolls the pods.",
+    why: "Readiness gates and credentials are injected at pod creation only: pods admitted earlier never get them.",
+    fix: "Order the Deployment after them (dependsOn) and name them in the pod template (components/specs/admission.ts).",
+  },
+  {
+    id: "RULES-25/traffic-follows-readiness",
+    description:
+      "No listener rule sends a share to a version before its pods are registered and healthy, and no version is removed while a rule still sends it a share.",
+    why: "Weighted forwarding does not fail over: requests to a target group without healthy targets fail (503) until it has some.",
+    fix: "New versions: the model's rule waits for their Deployments (components/model-traffic.ts). Retiring: set traffic 0 first, apply, then retire.",
+  },
+  {
+    id: "RULES-26/history-kept",
+    description:
+      "Registry items, images and repositories are never deleted by pulumi up, records that leave say retired, and no build pushes a tag that already exists.",
+    why: "The registry is the history of what ran; a rollback needs the old image; ECR refuses to push an existing immutable tag (ImageTagAlreadyExistsException).",
+    fix: "retainOnDelete on history; retire a version before removing it; image tags that hash every build input (components/specs/ecr.ts).",
+  },
+  {
+    id: "RULES-27/unique-names",
+    description:
+      "No two resources of a stack share a physical name; stacks never share one either.",
+    why: "AWS and Kubernetes refuse the second create, or (CloudWatch alarms) silently replace the first.",
+    fix: "Derive every physical name in catalogue/names.ts, with `_` between stack, model and version.",
+  },
+];
+
+export function transitionRuleDocs(): RuleDoc[] {
+  return TRANSITION_RULES;
+}
 
 export interface TransitionFinding {
   rule: string;

@@ -1,15 +1,13 @@
 /**
- * RULES.md items 15-21 on the AWS resources of a plan (Security Hub FSBP, checkov, CrossGuard
+ * rules 15-21 on the AWS resources of a plan (Security Hub FSBP, checkov, CrossGuard
  * awsguard): S3, DynamoDB, ECR, CloudWatch alarms, SNS, IAM, and protection of stateful data.
  * Pure functions over the recorded registrations; resources are related through the
  * dependencies the engine records (a bucket's settings depend on the bucket).
  */
 import type { RecordedResource } from "../plan/record";
-import type { RuleContext, Violation } from "./kubernetes-objects";
+import type { RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 
-export interface AwsRule {
-  id: string;
-  description: string;
+export interface AwsRule extends RuleDoc {
   check(resources: RecordedResource[], context: RuleContext): Violation[];
 }
 
@@ -109,6 +107,8 @@ const PUBLIC_ACCESS_FLAGS = [
 
 const s3: AwsRule = {
   id: "RULES-15/s3",
+  why: "The registry bucket holds model artifacts: it must never be public, always encrypted, versioned and reachable over TLS only (Security Hub S3.5, S3.8, S3.12-S3.14).",
+  fix: "Keep the bucket settings of components/registry.ts.",
   description:
     "Buckets block public access, disable ACLs, use SSE-KMS with a bucket key, keep versions, abort stale uploads and refuse plain HTTP.",
   check: (resources) =>
@@ -168,6 +168,8 @@ const s3: AwsRule = {
 
 const dynamodb: AwsRule = {
   id: "RULES-16/dynamodb",
+  why: "The registry table is the history of what ran: point-in-time recovery, KMS encryption and, in production, deletion protection (Security Hub DynamoDB.1, .2, .6).",
+  fix: 'Keep the table settings of components/registry.ts; set maas:protect: "true" in production.',
   description:
     "Tables are on-demand, point-in-time recoverable, KMS-encrypted, and deletion-protected in production.",
   check: (resources, context) =>
@@ -190,6 +192,8 @@ const dynamodb: AwsRule = {
 
 const ecr: AwsRule = {
   id: "RULES-17/ecr",
+  why: "Images must be scanned, encrypted, expire by policy and never change under a tag (Security Hub ECR.1-ECR.3).",
+  fix: "Keep the repository settings of components/model-images.ts.",
   description:
     "Repositories scan on push, keep tags immutable, are KMS-encrypted, have a lifecycle policy and no public policy.",
   check: (resources) => [
@@ -230,6 +234,8 @@ const ecr: AwsRule = {
 
 const alarms: AwsRule = {
   id: "RULES-18/alarms",
+  why: "An alarm that notifies nobody or flaps on a canary's few requests is noise (Security Hub CloudWatch.15, .17).",
+  fix: "Keep the alarm definitions of components/specs/alarms.ts; tune maas:alarm* timing instead.",
   description:
     "Alarms have enabled actions, explicit missing-data handling, percentiles by extendedStatistic ignoring low-sample windows.",
   check: (resources) =>
@@ -252,6 +258,8 @@ const alarms: AwsRule = {
 
 const sns: AwsRule = {
   id: "RULES-19/sns",
+  why: "Alarm notifications can carry model and endpoint names: the topic is encrypted and only this stack's alarms may publish (Security Hub SNS.1, SNS.4).",
+  fix: "Keep the topic and its policy (components/alarm-topic.ts).",
   description: "Topics are KMS-encrypted and their policies are not public.",
   check: (resources) => [
     ...ofType(resources, "aws:sns/topic:Topic").flatMap((topic) =>
@@ -291,6 +299,8 @@ function pinnedToServiceAccount(statement: Statement): boolean {
 
 const iam: AwsRule = {
   id: "RULES-20/iam",
+  why: "A model's role reads only its own artifacts, and only its own ServiceAccount can assume it (Security Hub IAM.1).",
+  fix: "Keep the policies of components/specs/model-policies.ts.",
   description:
     "Role policies name actions and resources (no *); model roles read only their own prefix; trust is pinned to one ServiceAccount.",
   check: (resources) => [
@@ -335,6 +345,8 @@ const STATEFUL = ["aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:kms/k
 
 const protection: AwsRule = {
   id: "RULES-21/protection",
+  why: "In production the registry's key, bucket and table survive a mistaken pulumi up or destroy.",
+  fix: 'Set maas:protect: "true" on production stacks.',
   description:
     "In production, the registry's bucket, table and key are protected and retained on delete.",
   check: (resources, context) =>
@@ -361,6 +373,8 @@ const usesMetric = (alarm: RecordedResource, metric: string) =>
 
 const alarmsSeeAbsence: AwsRule = {
   id: "RULES-28/alarms-see-absence",
+  why: "A version with no healthy target reports no data at all, and the load balancer's own 503s appear in no target metric: alarms must count silence and the load balancer's answers.",
+  fix: "Keep the no-healthy-hosts alarm per version and the load balancer alarms (components/specs/alarms.ts).",
   description:
     "Every target group has an alarm for having no healthy target that treats missing data as breaching; the load balancer has an alarm on its own 5xx.",
   check: (resources) => {
@@ -399,6 +413,8 @@ const alarmsSeeAbsence: AwsRule = {
 
 const internetHttps: AwsRule = {
   id: "ingress/internet-https",
+  why: "A load balancer on the internet carrying model requests and answers in clear text leaks them.",
+  fix: "Set maas:certificateArn when maas:internetFacing is true (stack config refuses the combination otherwise).",
   description:
     "An internet-facing load balancer serves HTTPS only: its plain-HTTP listeners redirect to HTTPS.",
   check: (resources) =>

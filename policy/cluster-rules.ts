@@ -1,5 +1,5 @@
 /**
- * RULES.md items 8-14: autoscaling, disruption budgets, network policies, namespaces, service
+ * rules 8-14: autoscaling, disruption budgets, network policies, namespaces, service
  * accounts, labels and Services, checked across the plan's Kubernetes objects.
  */
 import {
@@ -23,6 +23,8 @@ function autoscalerOf(
 
 const autoscaling: Rule = {
   id: "RULES-8/autoscaling",
+  why: "An HPA without a valid target or range never scales; a production version with one replica has no redundancy.",
+  fix: "Set autoscaling.minReplicas (at least 2 in production) below autoscaling.maxReplicas.",
   description:
     "autoscaling/v2 HPAs target a Deployment of their namespace, max above min, scale-down stabilisation, metrics only on requested resources, min >= 2 in production.",
   check: (objects, context) =>
@@ -62,6 +64,8 @@ const autoscaling: Rule = {
 
 const disruptionBudgets: Rule = {
   id: "RULES-9/disruption-budget",
+  why: "Node drains must not evict every replica of a version at once, nor be blocked forever by a budget that allows no disruption.",
+  fix: "Keep the PodDisruptionBudget maas creates; run at least two replicas.",
   description:
     "A PDB for every Deployment, allowing at least one voluntary disruption and evicting unhealthy pods.",
   check: (objects) =>
@@ -89,6 +93,8 @@ const disruptionBudgets: Rule = {
 
 const networkPolicies: Rule = {
   id: "RULES-10/network-policy",
+  why: "Every pod is selected by a default-deny policy, so only the traffic a model server needs reaches it or leaves it.",
+  fix: "Keep the NetworkPolicies maas creates; if the server needs another destination, add it deliberately in components/specs/network-policy.ts.",
   description:
     "Every namespace with pods denies all traffic by default, and every pod is selected by a policy for ingress and egress.",
   check: (objects) =>
@@ -128,6 +134,8 @@ const networkPolicies: Rule = {
 
 const namespaces: Rule = {
   id: "RULES-11/namespaces",
+  why: "The default namespace and missing Pod Security labels let pods run unrestricted.",
+  fix: "Use a model name that is not a system namespace; keep the namespace labels maas sets.",
   description:
     "Nothing in the default namespace; namespaces enforce, warn and audit Pod Security restricted.",
   check: (objects) => [
@@ -156,6 +164,8 @@ const namespaces: Rule = {
 
 const serviceAccounts: Rule = {
   id: "RULES-12/service-account",
+  why: "Pods must not run as the default ServiceAccount or mount an API token they do not need.",
+  fix: "Keep the per-model ServiceAccount; credentials come from IRSA or Pod Identity.",
   description:
     "Pods run as a dedicated ServiceAccount of their namespace, without the API token mounted.",
   check: (objects) =>
@@ -191,6 +201,8 @@ const PER_VERSION_KINDS = [
 
 const recommendedLabels: Rule = {
   id: "RULES-13/recommended-labels",
+  why: "Tools (dashboards, cost reports, kubectl selectors) find a version's objects by the recommended app.kubernetes.io labels.",
+  fix: "Keep the labels maas sets (components/specs/labels.ts).",
   description: "Per-version objects and their pods carry the recommended app.kubernetes.io labels.",
   check: (objects) => [
     ...objects
@@ -218,6 +230,8 @@ const recommendedLabels: Rule = {
 
 const services: Rule = {
   id: "RULES-14/services",
+  why: "A Service that selects no pods, or is exposed beyond the cluster, sends the load balancer's traffic nowhere or opens a second door.",
+  fix: "Keep the ClusterIP Service per version that maas creates.",
   description: "Services are ClusterIP and select the pods of a Deployment in their namespace.",
   check: (objects) =>
     ofKind(objects, "Service").flatMap((service) => {

@@ -1,15 +1,23 @@
-/** The Kubernetes checks run on every plan: the OpenAPI schema and the rules of RULES.md items 1-14. */
+/** The Kubernetes checks run on every plan: the OpenAPI schema and rules 1-14 (docs/rules.md). */
 import { CLUSTER_RULES } from "./cluster-rules";
 import { describeObject } from "./kubernetes-objects";
-import type { KubernetesObject, Rule, RuleContext, Violation } from "./kubernetes-objects";
+import type { KubernetesObject, Rule, RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 import { kubernetesSchemaProblem } from "./kubernetes-schema";
 import { WORKLOAD_RULES } from "./workload-rules";
 
-export type { KubernetesObject, Rule, RuleContext, Violation } from "./kubernetes-objects";
+export type { KubernetesObject, Rule, RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 
 export const KUBERNETES_RULES: Rule[] = [...WORKLOAD_RULES, ...CLUSTER_RULES];
 
-/** Schema problems first (rule `openapi-schema`), then RULES.md 1-14. */
+export const SCHEMA_RULE: RuleDoc = {
+  id: "openapi-schema",
+  description:
+    "Every Kubernetes object is valid against the Kubernetes OpenAPI schema (the TargetGroupBinding against its CRD).",
+  why: "An object the API server refuses fails pulumi up half-way, after the resources before it were changed.",
+  fix: "The message names the field; it comes from a component's spec builder (components/specs/).",
+};
+
+/** Schema problems first (rule `openapi-schema`), then rules 1-14. */
 export function checkKubernetesObjects(
   objects: KubernetesObject[],
   context: RuleContext,
@@ -19,7 +27,7 @@ export function checkKubernetesObjects(
     return problem
       ? [
           {
-            rule: "openapi-schema",
+            rule: SCHEMA_RULE.id,
             object: describeObject(object),
             message: problem,
             source: object,

@@ -50,9 +50,16 @@ export interface RuleContext {
   retainOnDeleteKnown?: boolean;
 }
 
-export interface Rule {
+/** What a rule requires, why, and how to comply: docs/rules.md is generated from these. */
+export interface RuleDoc {
   id: string;
+  /** What it requires. */
   description: string;
+  why: string;
+  fix: string;
+}
+
+export interface Rule extends RuleDoc {
   check(objects: KubernetesObject[], context: RuleContext): Violation[];
 }
 

@@ -1,5 +1,5 @@
 /**
- * RULES.md items 1-7: what every model-server pod and Deployment must get right. Each rule is
+ * rules 1-7: what every model-server pod and Deployment must get right. Each rule is
  * a pure function over the plan's Kubernetes objects (kube-score / kube-linter / Polaris style).
  */
 import type { IContainer, IPodSpec, IProbe } from "kubernetes-models/v1";
@@ -26,6 +26,8 @@ function perContainer(
 
 const containerResources: Rule = {
   id: "RULES-1/container-resources",
+  why: "Without requests the scheduler packs pods onto nodes that cannot run them, and a memory leak without a limit takes the node down with it (kube-score container-resources, kube-linter unset-*).",
+  fix: "Set resources.cpu and resources.memory for the version (or in defaults); maas sets the memory limit to the request.",
   description: "Every container requests CPU and memory and limits memory.",
   check: (objects) =>
     perContainer("RULES-1/container-resources", objects, (container) => [
@@ -37,6 +39,8 @@ const containerResources: Rule = {
 
 const imagePinned: Rule = {
   id: "RULES-2/image-pinned",
+  why: "A tag can move under a running Deployment, so two pods of one version may run different code; a digest cannot (kube-score container-image-tag, checkov CKV_K8S_43).",
+  fix: "Give image: a digest (@sha256:…) or an explicit version tag (maas resolves it to its digest); never latest.",
   description: "Images are pinned by digest and pulled IfNotPresent.",
   check: (objects) =>
     perContainer("RULES-2/image-pinned", objects, (container) => [
@@ -51,6 +55,8 @@ const imagePinned: Rule = {
 
 const podSecurity: Rule = {
   id: "RULES-3/pod-security",
+  why: "The Pod Security Standard restricted profile: a compromised model server must not become root on the node.",
+  fix: "Keep the pod spec as maas builds it; a model server image must run as a non-root user (UID 10001 in the examples) with a read-only root filesystem, writing only to /tmp and the model cache.",
   description:
     "Non-root (UID >= 10000), no privilege escalation, read-only root, no capabilities, RuntimeDefault seccomp, no host access.",
   check: (objects) =>
@@ -94,6 +100,8 @@ function probePort(probe: IProbe | undefined): string | number | undefined {
 
 const probes: Rule = {
   id: "RULES-4/probes",
+  why: "Without readiness the load balancer sends requests to pods still loading their model; a liveness probe identical to readiness restarts pods that are merely busy (kube-score pod-probes).",
+  fix: "Give healthCheck.path (readiness and startup), optionally healthCheck.livenessPath, and healthCheck.startupSeconds long enough to load the model.",
   description:
     "Readiness on every container, liveness distinct from readiness, a startup probe, probes on declared ports.",
   check: (objects) =>
@@ -130,6 +138,8 @@ const probes: Rule = {
 
 const gracefulShutdown: Rule = {
   id: "RULES-5/graceful-shutdown",
+  why: "A pod must leave the load balancer before it stops, or requests in flight and those routed during deregistration fail.",
+  fix: "Keep the preStop delay and grace period maas sets (components/specs/shutdown.ts); the server should finish in-flight requests on SIGTERM.",
   description: "A preStop delay, and a termination grace period longer than it.",
   check: (objects) =>
     perContainer("RULES-5/graceful-shutdown", objects, (container, pod) => {
@@ -146,6 +156,8 @@ const gracefulShutdown: Rule = {
 
 const deploymentStrategy: Rule = {
   id: "RULES-6/deployment-strategy",
+  why: "Rolling updates must never drop below the serving capacity and must fail visibly when they stall; replicas fought over by the HPA restart pods on every apply.",
+  fix: "Keep maxUnavailable 0, maxSurge 1 and the progress deadline maas sets; replicas only at the HPA's minimum, which Pulumi then leaves to the HPA.",
   description:
     "Selector within template labels; RollingUpdate with maxUnavailable 0 and maxSurge >= 1; progress deadline above minReadySeconds; under an HPA, replicas only as the first rollout's size (the HPA's minimum).",
   check: (objects) =>
@@ -188,6 +200,8 @@ const deploymentStrategy: Rule = {
 
 const topologySpread: Rule = {
   id: "RULES-7/topology-spread",
+  why: "Replicas of one version on one node or zone fail together.",
+  fix: "Keep the topology spread constraints; run at least two replicas (autoscaling.minReplicas).",
   description: "Replicas spread across zones and nodes with constraints that select the pods.",
   check: (objects) =>
     podTemplates(objects).flatMap(({ owner, labels, spec }) => {

@@ -1,6 +1,6 @@
 /**
  * The CrossGuard policies of the maas guardrails pack: the same checks `maas plan` runs (the
- * Kubernetes OpenAPI schema, RULES.md 1-14 on Kubernetes objects, 15-21 on AWS resources),
+ * Kubernetes OpenAPI schema, rules 1-14 on Kubernetes objects, 15-21 on AWS resources),
  * applied by `pulumi preview --policy-pack policy/pack` to what the engine is about to deploy.
  */
 import type {
@@ -66,7 +66,7 @@ function report(
 export const kubernetesWorkloads: StackValidationPolicy = {
   name: "maas-kubernetes-workloads",
   description:
-    "Kubernetes objects are valid against the OpenAPI schema and follow RULES.md 1-14 (hardened pods, rollouts, autoscaling, budgets, network policies, labels).",
+    "Kubernetes objects are valid against the OpenAPI schema and follow rules 1-14 (hardened pods, rollouts, autoscaling, budgets, network policies, labels).",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: (args, reportViolation) => {
@@ -82,7 +82,7 @@ export const kubernetesWorkloads: StackValidationPolicy = {
 export const awsGuardrails: StackValidationPolicy = {
   name: "maas-aws-guardrails",
   description:
-    "S3, DynamoDB, ECR, CloudWatch alarms, SNS and IAM follow RULES.md 15-21; production data is protected.",
+    "S3, DynamoDB, ECR, CloudWatch alarms, SNS and IAM follow rules 15-21; production data is protected.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: (args, reportViolation) => {

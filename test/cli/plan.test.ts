@@ -104,7 +104,11 @@ describe("maas plan", () => {
     expect(violations[0]).toBe(
       "  RULES-8/autoscaling: HorizontalPodAutoscaler fraud-scorer/fraud-scorer-v3-2-1: minReplicas 1 is below 2 in production",
     );
-    expect(result.stdout).toContain("checks: 5 violation(s):");
+    expect(result.stdout).toContain("checks: 5 violation(s) (docs/rules.md explains each rule):");
+    // Each violation with its rule's way to comply.
+    expect(result.stdout).toContain(
+      "\n    fix: Set autoscaling.minReplicas (at least 2 in production) below autoscaling.maxReplicas.\n",
+    );
   });
 
   it("refuses an invalid catalogue with the validate errors, exit 1, and writes nothing", () => {

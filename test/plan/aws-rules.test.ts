@@ -1,5 +1,5 @@
 /**
- * RULES.md items 15-21 on the AWS resources of the plans: the example plans pass every rule;
+ * rules 15-21 on the AWS resources of the plans: the example plans pass every rule;
  * one mutation per rule fails it with that rule's id and message.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -284,7 +284,7 @@ const cases: {
   },
 ];
 
-describe("AWS rules (RULES.md 15-21)", () => {
+describe("AWS rules (rules 15-21)", () => {
   it("has one rule per item, and the ingress rule", () => {
     expect(AWS_RULES.map((rule) => rule.id.split("/")[0])).toEqual([
       ...Array.from({ length: 7 }, (_, i) => `RULES-${i + 15}`),

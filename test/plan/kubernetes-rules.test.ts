@@ -1,5 +1,5 @@
 /**
- * RULES.md items 1-14 on the generated Kubernetes objects: the example plans pass every rule;
+ * rules 1-14 on the generated Kubernetes objects: the example plans pass every rule;
  * one mutation per rule fails it with that rule's id and message (kube-score fixture style).
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -290,7 +290,7 @@ const cases: {
   },
 ];
 
-describe("Kubernetes rules (RULES.md 1-14)", () => {
+describe("Kubernetes rules (rules 1-14)", () => {
   it("has one rule per item", () => {
     expect(KUBERNETES_RULES.map((rule) => rule.id.split("/")[0])).toEqual(
       Array.from({ length: 14 }, (_, i) => `RULES-${i + 1}`),
