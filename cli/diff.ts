@@ -1,16 +1,20 @@
 /**
- * `maas diff`: the Markdown a pull request shows. Plans the stack twice — base (a git ref, or a
- * catalogue file) and head (the working tree) — with the current program, and compares.
+ * `maas diff`: the Markdown a pull request shows. The head is the working tree, planned by its
+ * own program; the base is either a git ref — the project as it is there, planned by its own
+ * program with its own stack files and catalogue (as `pulumi preview` compares against what the
+ * base deployed) — or an older catalogue file, planned by the working tree's program and config.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import type { ResolvedCatalogue } from "../catalogue";
+import { checkoutAt, isCommit } from "../plan/base-checkout";
 import { markdownDiff } from "../plan/markdown-diff";
 import { runPlan } from "../plan/run";
+import type { Plan, PlanOptions } from "../plan/run";
 import { transition } from "../plan/transition";
 import { judgeTransition } from "../plan/transition-rules";
-import type { PlanOptions, PlanResult } from "../plan/run";
 import { parseConfigPairs } from "./plan";
 
 export interface DiffCommandOptions {
@@ -20,43 +24,79 @@ export interface DiffCommandOptions {
   config?: string[];
 }
 
-function git(args: string[], input?: Buffer): { ok: boolean; stdout: Buffer; stderr: string } {
-  const result = spawnSync("git", args, {
-    maxBuffer: 512 * 1024 * 1024,
-    ...(input ? { input } : {}),
-  });
-  return {
-    ok: result.status === 0,
-    stdout: result.stdout ?? Buffer.alloc(0),
-    stderr: result.stderr?.toString() ?? "",
-  };
+interface Side {
+  label: string;
+  plan: Plan;
+  catalogue: ResolvedCatalogue;
 }
 
-/** The project as it is at `ref`, extracted to a temporary directory (git archive). */
-function checkoutAt(ref: string): { projectDir: string; cleanup: () => void } | string {
-  if (!git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).ok)
-    return `--base ${ref}: neither a catalogue file nor a git commit`;
-  const prefix = git(["rev-parse", "--show-prefix"]).stdout.toString().trim();
-  const archive = git(["archive", "--format=tar", ref, ...(prefix ? [prefix] : [])]);
-  if (!archive.ok) return `--base ${ref}: git archive failed: ${archive.stderr.trim()}`;
-  const root = mkdtempSync(join(tmpdir(), "maas-base-"));
-  // Modes as a checkout here would have them (git archive writes 0664; the umask applies, as
-  // it does to the working tree): build digests hash modes, as docker-build does.
-  const extract = spawnSync("tar", ["-x", "--no-same-permissions", "-C", root], {
-    input: archive.stdout,
-  });
-  if (extract.status !== 0)
-    return `--base ${ref}: cannot extract the archive: ${extract.stderr?.toString().trim()}`;
-  return {
-    projectDir: join(root, prefix),
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
-  };
+/** What the base is: a file or a ref, never silently one when both exist. */
+function baseKind(base: string): { kind: "file" | "ref" } | { problem: string } {
+  const file = existsSync(base) && statSync(base).isFile();
+  const ref = isCommit(base);
+  if (file && ref)
+    return {
+      problem: `--base ${base} names both a file and a git commit: write ./${base} for the file, or the commit id (or refs/…) for the ref`,
+    };
+  if (file) return { kind: "file" };
+  if (ref) return { kind: "ref" };
+  return { problem: `--base ${base}: neither a catalogue file nor a git commit` };
 }
 
-function problemsOf(side: string, result: PlanResult): number {
-  if (result.ok) return 0;
-  for (const problem of result.problems) process.stdout.write(`${side}: ${problem}\n`);
-  return 1;
+/** The resolved catalogue a plan deployed: its registry's catalogue snapshot. */
+function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
+  const snapshot = plan.resources.find(
+    (resource) =>
+      resource.type === "aws:s3/bucketObjectv2:BucketObjectv2" &&
+      /(^|\/)catalogue\/[^/]+\.json$/.test(String(resource.inputs.key)),
+  );
+  return snapshot ? (JSON.parse(String(snapshot.inputs.content)) as ResolvedCatalogue) : undefined;
+}
+
+/** Plans the base checkout with its own `maas plan`, in a process of its own. */
+function planWithOwnProgram(
+  projectDir: string,
+  options: DiffCommandOptions,
+): { plan: Plan; catalogue: ResolvedCatalogue } | string {
+  const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
+  try {
+    const json = join(out, "plan.json");
+    const args = [
+      join(projectDir, "bin", "maas.js"),
+      "plan",
+      "--stack",
+      options.stack,
+      "--json",
+      json,
+      "--manifests",
+      join(out, "manifests"),
+      ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
+      ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
+    ];
+    const result = spawnSync(process.execPath, args, { cwd: projectDir, encoding: "utf8" });
+    if (!existsSync(json))
+      return `its own program did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
+    const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
+    const catalogue = catalogueOfPlan(plan);
+    if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
+    return { plan, catalogue };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A `--catalogue` inside the project, as a path both sides read from their own tree; one outside
+ * it would be the same file on both sides, so a ref base refuses it.
+ */
+function projectCatalogue(catalogue: string | undefined): string | undefined | { problem: string } {
+  if (catalogue === undefined || !isAbsolute(catalogue)) return catalogue;
+  const inside = relative(process.cwd(), resolve(catalogue));
+  if (inside.startsWith("..") || isAbsolute(inside))
+    return {
+      problem: `--catalogue ${catalogue} is outside the project: both sides would read the same file; compare against a ref with a catalogue inside the project, or give the older file as --base`,
+    };
+  return inside;
 }
 
 export async function runDiffCommand(options: DiffCommandOptions): Promise<number> {
@@ -65,47 +105,80 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
     process.stderr.write(`maas diff: ${config}\n`);
     return 2;
   }
+  const which = baseKind(options.base);
+  if ("problem" in which) {
+    process.stderr.write(`maas diff: ${which.problem}\n`);
+    return 2;
+  }
+  const { kind } = which;
+  const catalogue = kind === "ref" ? projectCatalogue(options.catalogue) : options.catalogue;
+  if (typeof catalogue === "object") {
+    process.stderr.write(`maas diff: ${catalogue.problem}\n`);
+    return 2;
+  }
   const common: PlanOptions = {
     stack: options.stack,
     config,
-    ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+    ...(catalogue === undefined ? {} : { catalogue }),
   };
-  const baseIsFile = existsSync(options.base) && statSync(options.base).isFile();
-  const checkout = baseIsFile ? undefined : checkoutAt(options.base);
-  if (typeof checkout === "string") {
-    process.stderr.write(`maas diff: ${checkout}\n`);
-    return 2;
-  }
-  try {
-    const base = await runPlan(
-      baseIsFile
-        ? { ...common, catalogue: options.base }
-        : { ...common, projectDir: checkout!.projectDir },
-    );
-    const head = await runPlan(common);
-    const failed = problemsOf("base", base) + problemsOf("head", head);
-    if (failed > 0 || !base.ok || !head.ok) {
-      process.stderr.write("maas diff: a side does not plan; fix its problems first\n");
-      return 1;
+
+  let base: Side | string;
+  if (kind === "file") {
+    const planned = await runPlan({ ...common, catalogue: options.base });
+    base = planned.ok
+      ? {
+          label: `catalogue \`${options.base}\` (stack config and program: the working tree's on both sides, not compared)`,
+          plan: planned.plan,
+          catalogue: planned.catalogue,
+        }
+      : planned.problems.join("\n");
+  } else {
+    const checkout = checkoutAt(options.base, process.cwd(), {
+      cacheRoot: join(process.cwd(), "node_modules", ".cache", "maas", "base-dependencies"),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    if (typeof checkout === "string") {
+      process.stderr.write(`maas diff: ${checkout}\n`);
+      return 2;
     }
-    const baseLabel = baseIsFile ? `catalogue \`${options.base}\`` : `\`${options.base}\``;
-    const findings = judgeTransition(transition(base.plan.resources, head.plan.resources));
-    process.stdout.write(
-      markdownDiff(
-        { label: baseLabel, plan: base.plan, catalogue: base.catalogue },
-        { label: "working tree", plan: head.plan, catalogue: head.catalogue },
-        findings,
-      ),
-    );
-    const refused = findings.filter((finding) => finding.severity === "refuse").length;
-    if (refused > 0) {
-      process.stderr.write(
-        `maas diff: ${refused} change(s) of the way from base to head are refused (see "The way from base to head")\n`,
-      );
-      return 1;
+    try {
+      const planned = planWithOwnProgram(checkout.projectDir, {
+        ...options,
+        ...(catalogue === undefined ? {} : { catalogue }),
+      });
+      base =
+        typeof planned === "string"
+          ? planned
+          : {
+              label: `\`${options.base}\` (its own program, stack files and catalogue; dependencies: ${checkout.dependencies})`,
+              ...planned,
+            };
+    } finally {
+      checkout.cleanup();
     }
-    return 0;
-  } finally {
-    checkout?.cleanup();
   }
+  const head = await runPlan(common);
+  if (typeof base === "string" || !head.ok) {
+    if (typeof base === "string")
+      process.stdout.write(`base: ${base.split("\n").join("\nbase: ")}\n`);
+    if (!head.ok) for (const problem of head.problems) process.stdout.write(`head: ${problem}\n`);
+    process.stderr.write("maas diff: a side does not plan; fix its problems first\n");
+    return 1;
+  }
+  const findings = judgeTransition(transition(base.plan.resources, head.plan.resources));
+  process.stdout.write(
+    markdownDiff(
+      base,
+      { label: "working tree", plan: head.plan, catalogue: head.catalogue },
+      findings,
+    ),
+  );
+  const refused = findings.filter((finding) => finding.severity === "refuse").length;
+  if (refused > 0) {
+    process.stderr.write(
+      `maas diff: ${refused} change(s) of the way from base to head are refused (see "The way from base to head")\n`,
+    );
+    return 1;
+  }
+  return 0;
 }

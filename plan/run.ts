@@ -4,7 +4,6 @@
  */
 import type { ResolvedCatalogue } from "../catalogue";
 import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
-import { program } from "../stack/program";
 import { readSettings, SettingsError } from "../stack/settings";
 import type { ConfigSource, StackSettings } from "../stack/settings";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +13,7 @@ import type { KubernetesObject, Violation } from "../policy";
 import { canonical } from "./canonical";
 import { kubernetesManifests } from "./manifests";
 import type { Manifest } from "./manifests";
+import { entryProblem, loadEntry } from "./entry";
 import { recordProgram } from "./record";
 import type { RecordedResource } from "./record";
 import { readStackConfig, StackConfigError } from "./stack-config";
@@ -100,6 +100,8 @@ async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult>
   // The program would refuse an invalid catalogue too; checking first keeps the errors exact.
   const checked = checkCatalogueFile(settings.catalogue, { environment: settings.environment });
   if (!checked.ok) return { ok: false, problems: checked.problems.map(formatProblem) };
+  const missing = entryProblem(stackConfig.programDir);
+  if (missing) return { ok: false, problems: [missing] };
 
   const recording = await recordProgram(
     {
@@ -109,7 +111,7 @@ async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult>
       secretKeys: stackConfig.secretKeys,
       placeholders: { region: settings.region },
     },
-    program,
+    () => loadEntry(stackConfig.programDir),
   );
   const resources = [...recording.resources].sort((a, b) =>
     a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,

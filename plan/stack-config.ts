@@ -4,13 +4,15 @@
  * values cannot be decrypted offline: they become a placeholder and are marked secret.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parse } from "yaml";
 
 export const SECRET_PLACEHOLDER = "[secret: not decrypted by the offline plan]";
 
 export interface StackConfig {
   project: string;
+  /** Where the program is: Pulumi.yaml's `main`, relative to the project directory (default: it). */
+  programDir: string;
   stack: string;
   /** Full key (`maas:environment`) -> value, as `pulumi.runtime.setAllConfig` takes it. */
   config: Record<string, string>;
@@ -48,6 +50,7 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
   const project = readYaml(projectFile);
   const projectName = typeof project.name === "string" ? project.name : "";
   if (!projectName) throw new StackConfigError(`${projectFile}: name is required`);
+  const programDir = resolve(projectDir, typeof project.main === "string" ? project.main : ".");
   const namespaced = (key: string) => (key.includes(":") ? key : `${projectName}:${key}`);
 
   const config: Record<string, string> = {};
@@ -68,5 +71,5 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
     config[namespaced(key)] = isSecure ? SECRET_PLACEHOLDER : configValue(value);
     if (isSecure) secretKeys.push(namespaced(key));
   }
-  return { project: projectName, stack, config, secretKeys: secretKeys.sort() };
+  return { project: projectName, programDir, stack, config, secretKeys: secretKeys.sort() };
 }

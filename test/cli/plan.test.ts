@@ -1,14 +1,13 @@
 /** `maas plan` as a user runs it: files written, summary, determinism, refusal of bad input. */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { maas } from "../helpers/cli";
-import { TEST_PROJECT } from "../helpers/plan";
+import { copyTestProject } from "../helpers/plan";
 
 /** A copy of the test project to run in: `maas plan` writes out/<stack>/ where it runs. */
-const PROJECT = mkdtempSync(join(tmpdir(), "maas-plan-project-"));
-cpSync(TEST_PROJECT, PROJECT, { recursive: true });
+const PROJECT = copyTestProject();
 const run = (args: string[]) => maas(args, { cwd: PROJECT });
 
 function outputDir(): { json: string; manifests: string } {

@@ -4,7 +4,7 @@
  * throws on any provider function it has no placeholder for. Each call awaits the whole
  * program, so every resource has registered before a test asserts.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPlan } from "../../plan/run";
@@ -93,6 +93,18 @@ export async function projectPlans(): Promise<{ dev: PlanFixture; prod: PlanFixt
 /** A catalogue with one built model, for tests that change one thing at a time. */
 export function catalogueText(lines: string[]): string {
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * A copy of the test project in a temporary directory (where commands may write out/), its
+ * program still the repository's own.
+ */
+export function copyTestProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), "maas-project-"));
+  cpSync(TEST_PROJECT, dir, { recursive: true });
+  const file = join(dir, "Pulumi.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace(/^main: .*$/m, `main: ${PROJECT_ROOT}`));
+  return dir;
 }
 
 /** The test project's build context, absolute, for catalogues written outside the project. */

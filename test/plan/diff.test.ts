@@ -3,14 +3,14 @@
  * replacements called out, and `maas diff` end to end against a git ref and a catalogue file.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
 import { catalogueChanges } from "../../plan/catalogue-diff";
 import { replacementCauses } from "../../plan/replacements";
-import { maas } from "../helpers/cli";
+import { maas, PROJECT_ROOT } from "../helpers/cli";
 import { TEST_PROJECT } from "../helpers/plan";
 import { resolvedVersion } from "../helpers/resolved";
 
@@ -94,10 +94,30 @@ describe("replacements", () => {
   });
 });
 
-/** A git repository holding the test project's stack files, catalogue and build context. */
+/**
+ * A git repository holding a whole project, as a pull request's repository does: the program
+ * (this repository's sources), the test project's stack files, catalogue and build context,
+ * and node_modules (ignored by git, linked from here).
+ */
 function projectRepository(): string {
   const dir = mkdtempSync(join(tmpdir(), "maas-diff-"));
-  cpSync(TEST_PROJECT, dir, { recursive: true });
+  const sources = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  })
+    .stdout.split("\n")
+    .filter(
+      (file) =>
+        file &&
+        !/^(test|models|bench|docs|\.github)\//.test(file) &&
+        !/^(models\.yaml|Pulumi\.(dev|prod)\.yaml)$/.test(file) &&
+        existsSync(join(PROJECT_ROOT, file)),
+    );
+  for (const file of sources)
+    cpSync(join(PROJECT_ROOT, file), join(dir, file), { recursive: true });
+  for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "models.yaml", "server"])
+    cpSync(join(TEST_PROJECT, file), join(dir, file), { recursive: true });
+  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   const git = (...args: string[]) => {
     const result = spawnSync(
       "git",
@@ -134,7 +154,9 @@ describe("maas diff", () => {
     const result = maas(["diff", "--base", "HEAD"], { cwd: dir });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("Base: `HEAD` · Head: working tree");
+    expect(result.stdout).toContain(
+      "Base: `HEAD` (its own program, stack files and catalogue; dependencies: the working tree's (same package-lock.json)) · Head: working tree",
+    );
     expect(result.stdout).toContain(
       "No transition problem: `pulumi up` can go from base to head safely.",
     );
@@ -195,6 +217,45 @@ describe("maas diff", () => {
       "- ⛔ `RULES-25/traffic-follows-readiness`: Deployment text-embedder-v2-0-0 is removed while ListenerRule text-embedder still sends it 100: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it",
     );
     expect(result.stderr).toContain("are refused");
+  });
+
+  it("plans the base with the base's own program: a change to components/ shows (here: protection dropped)", () => {
+    const dir = projectRepository();
+    editFile(
+      dir,
+      "components/registry.ts",
+      "      protect: args.protect,\n      retainOnDelete: args.protect,",
+      "      protect: false,\n      retainOnDelete: args.protect,",
+    );
+    const result = maas(["diff", "--base", "HEAD", "--stack", "prod"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("| ~ update | `aws:kms/key:Key` `registry-key` | `options` |");
+  });
+
+  it("refuses a base that names both a file and a commit, and a catalogue outside the project against a ref", () => {
+    const dir = projectRepository();
+    spawnSync("git", ["tag", "release"], { cwd: dir });
+    writeFileSync(join(dir, "release"), "apiVersion: maas/v1\n");
+    const ambiguous = maas(["diff", "--base", "release"], { cwd: dir });
+    expect(ambiguous.status).toBe(2);
+    expect(ambiguous.stderr).toBe(
+      "maas diff: --base release names both a file and a git commit: write ./release for the file, or the commit id (or refs/…) for the ref\n",
+    );
+    const outside = join(mkdtempSync(join(tmpdir(), "maas-outside-")), "models.yaml");
+    cpSync(join(dir, "models.yaml"), outside);
+    const same = maas(["diff", "--base", "HEAD", "--catalogue", outside], { cwd: dir });
+    expect(same.status).toBe(2);
+    expect(same.stderr).toContain("is outside the project: both sides would read the same file");
+  });
+
+  it("says plainly that a catalogue file as base compares no stack config", () => {
+    const dir = projectRepository();
+    const older = join(dir, "older.yaml");
+    cpSync(join(dir, "models.yaml"), older);
+    const result = maas(["diff", "--base", older], { cwd: dir });
+    expect(result.stdout).toContain(
+      "(stack config and program: the working tree's on both sides, not compared)",
+    );
   });
 
   it("refuses a base that is neither a file nor a commit, with a usage error", () => {

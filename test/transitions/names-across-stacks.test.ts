@@ -2,12 +2,11 @@
  * RULES 27 across stacks: the physical names of one stack never meet another stack's, even when
  * stack and model names could be read two ways (`dev` + `eu-x`, `dev-eu` + `x`).
  */
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { physicalNames } from "../../plan/physical-names";
-import { planOf, TEST_PROJECT } from "../helpers/plan";
+import { copyTestProject, planOf } from "../helpers/plan";
 
 function oneModel(model: string): string {
   return [
@@ -24,8 +23,7 @@ function oneModel(model: string): string {
 
 describe("physical names across stacks", () => {
   it("stack dev with model eu-x and stack dev-eu with model x share no name in AWS or Kubernetes", async () => {
-    const project = mkdtempSync(join(tmpdir(), "maas-stacks-"));
-    cpSync(TEST_PROJECT, project, { recursive: true });
+    const project = copyTestProject();
     cpSync(join(project, "Pulumi.dev.yaml"), join(project, "Pulumi.dev-eu.yaml"));
     const names = async (stack: string, model: string) =>
       new Set(
