@@ -5,23 +5,30 @@
  * base deployed) — or an older catalogue file, planned by the working tree's program and config.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ResolvedCatalogue } from "../catalogue";
 import { checkoutAt, isCommit } from "../plan/base-checkout";
+import type { BaseCheckout } from "../plan/base-checkout";
+import { code } from "../plan/markdown";
 import { markdownDiff } from "../plan/markdown-diff";
+import type { StackDiff } from "../plan/markdown-diff";
 import { runPlan } from "../plan/run";
 import type { Plan, PlanOptions } from "../plan/run";
 import { transition } from "../plan/transition";
 import { judgeTransition } from "../plan/transition-rules";
+import { ruleFix } from "../policy";
 import { parseConfigPairs } from "./plan";
 
 export interface DiffCommandOptions {
   base: string;
-  stack: string;
+  /** One or more stacks; stacks whose diff reads the same are shown once. */
+  stack: string[];
   catalogue?: string;
   config?: string[];
+  /** Where to write the whole diff when the comment has to be cut. */
+  full?: string;
 }
 
 interface Side {
@@ -56,6 +63,7 @@ function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
 /** Plans the base checkout with its own `maas plan`, in a process of its own. */
 function planWithOwnProgram(
   projectDir: string,
+  stack: string,
   options: DiffCommandOptions,
 ): { plan: Plan; catalogue: ResolvedCatalogue } | string {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
@@ -65,7 +73,7 @@ function planWithOwnProgram(
       join(projectDir, "bin", "maas.js"),
       "plan",
       "--stack",
-      options.stack,
+      stack,
       "--json",
       json,
       "--manifests",
@@ -99,6 +107,53 @@ function projectCatalogue(catalogue: string | undefined): string | undefined | {
   return inside;
 }
 
+/** One stack's base and head, or what keeps them from planning. */
+async function diffStack(
+  stack: string,
+  kind: "file" | "ref",
+  checkout: BaseCheckout | undefined,
+  options: DiffCommandOptions,
+  common: Omit<PlanOptions, "stack">,
+): Promise<StackDiff | string[]> {
+  let base: Side | string;
+  if (kind === "file") {
+    const planned = await runPlan({ ...common, stack, catalogue: options.base });
+    base = planned.ok
+      ? {
+          label: `catalogue ${code(options.base)} (stack config and program: the working tree's on both sides, not compared)`,
+          plan: planned.plan,
+          catalogue: planned.catalogue,
+        }
+      : planned.problems.join("\n");
+  } else {
+    const planned = planWithOwnProgram(checkout!.projectDir, stack, {
+      ...options,
+      ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+    });
+    base =
+      typeof planned === "string"
+        ? planned
+        : {
+            label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
+            ...planned,
+          };
+  }
+  const head = await runPlan({ ...common, stack });
+  if (typeof base === "string" || !head.ok)
+    return [
+      ...(typeof base === "string"
+        ? base.split("\n").map((line) => `${stack}: base: ${line}`)
+        : []),
+      ...(head.ok ? [] : head.problems.map((problem) => `${stack}: head: ${problem}`)),
+    ];
+  return {
+    base,
+    head: { label: "working tree", plan: head.plan, catalogue: head.catalogue },
+    findings: judgeTransition(transition(base.plan.resources, head.plan.resources)),
+    violations: head.violations.map((v) => ({ ...v, fix: ruleFix(v.rule) })),
+  };
+}
+
 export async function runDiffCommand(options: DiffCommandOptions): Promise<number> {
   const config = parseConfigPairs(options.config ?? []);
   if (typeof config === "string") {
@@ -116,67 +171,43 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
     process.stderr.write(`maas diff: ${catalogue.problem}\n`);
     return 2;
   }
-  const common: PlanOptions = {
-    stack: options.stack,
-    config,
-    ...(catalogue === undefined ? {} : { catalogue }),
-  };
-
-  let base: Side | string;
-  if (kind === "file") {
-    const planned = await runPlan({ ...common, catalogue: options.base });
-    base = planned.ok
-      ? {
-          label: `catalogue \`${options.base}\` (stack config and program: the working tree's on both sides, not compared)`,
-          plan: planned.plan,
-          catalogue: planned.catalogue,
-        }
-      : planned.problems.join("\n");
-  } else {
-    const checkout = checkoutAt(options.base, process.cwd(), {
-      cacheRoot: join(process.cwd(), "node_modules", ".cache", "maas", "base-dependencies"),
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
-    if (typeof checkout === "string") {
-      process.stderr.write(`maas diff: ${checkout}\n`);
-      return 2;
-    }
-    try {
-      const planned = planWithOwnProgram(checkout.projectDir, {
-        ...options,
-        ...(catalogue === undefined ? {} : { catalogue }),
-      });
-      base =
-        typeof planned === "string"
-          ? planned
-          : {
-              label: `\`${options.base}\` (its own program, stack files and catalogue; dependencies: ${checkout.dependencies})`,
-              ...planned,
-            };
-    } finally {
-      checkout.cleanup();
-    }
+  const common = { config, ...(catalogue === undefined ? {} : { catalogue }) };
+  const checkout =
+    kind === "ref"
+      ? checkoutAt(options.base, process.cwd(), {
+          cacheRoot: join(process.cwd(), "node_modules", ".cache", "maas", "base-dependencies"),
+          log: (line) => process.stderr.write(`${line}\n`),
+        })
+      : undefined;
+  if (typeof checkout === "string") {
+    process.stderr.write(`maas diff: ${checkout}\n`);
+    return 2;
   }
-  const head = await runPlan(common);
-  if (typeof base === "string" || !head.ok) {
-    if (typeof base === "string")
-      process.stdout.write(`base: ${base.split("\n").join("\nbase: ")}\n`);
-    if (!head.ok) for (const problem of head.problems) process.stdout.write(`head: ${problem}\n`);
+  const diffs: StackDiff[] = [];
+  const problems: string[] = [];
+  try {
+    for (const stack of options.stack) {
+      const diff = await diffStack(stack, kind, checkout, options, common);
+      if (Array.isArray(diff)) problems.push(...diff);
+      else diffs.push(diff);
+    }
+  } finally {
+    checkout?.cleanup();
+  }
+  if (problems.length > 0) {
+    process.stdout.write(`${problems.join("\n")}\n`);
     process.stderr.write("maas diff: a side does not plan; fix its problems first\n");
     return 1;
   }
-  const findings = judgeTransition(transition(base.plan.resources, head.plan.resources));
-  process.stdout.write(
-    markdownDiff(
-      base,
-      { label: "working tree", plan: head.plan, catalogue: head.catalogue },
-      findings,
-    ),
-  );
-  const refused = findings.filter((finding) => finding.severity === "refuse").length;
+  const { comment, full } = markdownDiff(diffs);
+  process.stdout.write(comment);
+  if (options.full !== undefined) writeFileSync(options.full, full);
+  const refused =
+    diffs.flatMap((d) => d.findings.filter((f) => f.severity === "refuse")).length +
+    diffs.flatMap((d) => d.violations).length;
   if (refused > 0) {
     process.stderr.write(
-      `maas diff: ${refused} change(s) of the way from base to head are refused (see "The way from base to head")\n`,
+      `maas diff: ${refused} risk(s) refuse this change (⛔ in the Risk section)\n`,
     );
     return 1;
   }

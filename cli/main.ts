@@ -14,12 +14,21 @@ import { runValidate } from "./validate";
 const USAGE_ERROR = 2;
 
 /** The options every command that plans a stack takes: which stack, which catalogue, config over it. */
-function withStackOptions(command: Command, catalogueHelp: string): Command {
+function withStackOptions(
+  command: Command,
+  catalogueHelp: string,
+  stacks: "one" | "several" = "one",
+): Command {
   return command
     .addOption(
-      new Option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use").default(
-        "dev",
-      ),
+      stacks === "one"
+        ? new Option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use").default(
+            "dev",
+          )
+        : new Option(
+            "-s, --stack <names...>",
+            "stacks to diff (e.g. --stack dev prod); stacks whose diff reads the same are shown once",
+          ).default(["dev"]),
     )
     .addOption(new Option("-c, --catalogue <file>", catalogueHelp))
     .addOption(
@@ -83,19 +92,27 @@ function buildProgram(): Command {
     program
       .command("diff")
       .description(
-        "Markdown of what the working tree changes against a base (git ref or catalogue file): per model, then per resource, replacements called out.",
+        "Markdown of what the working tree changes against a base (git ref or catalogue file): risk first, per model, then per resource. Exit 1 when a risk refuses the change.",
       )
       .requiredOption(
         "-b, --base <ref-or-file>",
         "git ref (main, HEAD~1, a commit) or an older catalogue file",
       ),
     "catalogue of both sides (default: the stack's maas:catalogue)",
-  ).action(async (options: DiffCommandOptions) => {
-    // Loaded on demand, like plan.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { runDiffCommand } = require("./diff") as typeof DiffCommand;
-    process.exitCode = await runDiffCommand(options);
-  });
+    "several",
+  )
+    .addOption(
+      new Option(
+        "--full <file>",
+        "also write the whole diff here (the comment is cut to GitHub's limit when it is longer)",
+      ),
+    )
+    .action(async (options: DiffCommandOptions) => {
+      // Loaded on demand, like plan.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runDiffCommand } = require("./diff") as typeof DiffCommand;
+      process.exitCode = await runDiffCommand(options);
+    });
 
   program
     .command("rules")

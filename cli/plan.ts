@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { manifestText } from "../plan/manifests";
 import { runPlan } from "../plan/run";
-import { KUBERNETES_RULES, SCHEMA_RULE } from "../policy";
+import { KUBERNETES_RULES, ruleFix } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
 import { catalogueSummary, resourceCounts } from "../plan/summary";
 
@@ -27,11 +27,6 @@ export function parseConfigPairs(pairs: string[]): Record<string, string> | stri
   }
   return config;
 }
-
-/** Each rule's "how to comply", printed under its violations. */
-const RULE_FIXES = new Map(
-  [SCHEMA_RULE, ...KUBERNETES_RULES, ...AWS_RULES].map((rule) => [rule.id, rule.fix]),
-);
 
 /** Manifest files this command writes; only these are cleared before writing new ones. */
 const MANIFEST_FILE = /^[0-9]{2}-[a-z]+-[a-z0-9.-]+\.yaml$/;
@@ -70,7 +65,7 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
       resourceCounts(plan.resources),
       result.violations.length === 0
         ? `checks: ${result.manifests.length} Kubernetes objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length + AWS_RULES.length} rules pass (${KUBERNETES_RULES.length} on Kubernetes objects, ${AWS_RULES.length} on AWS resources)`
-        : `checks: ${result.violations.length} violation(s) (docs/rules.md explains each rule):\n${result.violations.map((v) => `  ${v.rule}: ${v.object}: ${v.message}\n    fix: ${RULE_FIXES.get(v.rule) ?? "see docs/rules.md"}`).join("\n")}`,
+        : `checks: ${result.violations.length} violation(s) (docs/rules.md explains each rule):\n${result.violations.map((v) => `  ${v.rule}: ${v.object}: ${v.message}\n    fix: ${ruleFix(v.rule) ?? "see docs/rules.md"}`).join("\n")}`,
       `wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`,
       `note: ${plan.note}`,
       "",

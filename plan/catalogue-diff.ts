@@ -3,6 +3,7 @@
  * added, retired, removed; traffic, replicas, resources and SLO before and after.
  */
 import type { ResolvedCatalogue, ResolvedModel, ResolvedVersion } from "../catalogue";
+import { code } from "./markdown";
 
 export interface ModelChanges {
   model: string;
@@ -19,7 +20,8 @@ const replicas = (v: ResolvedVersion) =>
 const resources = (v: ResolvedVersion) =>
   `cpu ${v.resources.cpu}, memory ${v.resources.memory}${v.gpu ? `, gpu ${v.gpu.count}` : ""}`;
 const slo = (v: ResolvedVersion) => `p99 ${v.slo.latencyP99Ms} ms, 5xx ${v.slo.errorRatePercent}%`;
-const image = (v: ResolvedVersion) =>
+/** A version's image source, for humans (and for comparing sources). */
+export const imageSource = (v: ResolvedVersion) =>
   v.image === undefined
     ? "none"
     : v.image.kind === "image"
@@ -30,17 +32,19 @@ function versionChanges(before: ResolvedVersion, after: ResolvedVersion): string
   const lines: string[] = [];
   const compare = (what: string, render: (v: ResolvedVersion) => string) => {
     if (render(before) !== render(after))
-      lines.push(`${after.version}: ${what} ${render(before)} → ${render(after)}`);
+      lines.push(`${after.version}: ${what} ${code(render(before))} → ${code(render(after))}`);
   };
   if (before.status !== after.status)
-    lines.push(`${after.version}: ${state(before)} → ${state(after)}`);
+    lines.push(
+      `${after.version}: ${state(before)} → ${state(after)}${after.status === "retired" ? "" : before.status === "retired" ? `, image ${code(imageSource(after))}` : ""}`,
+    );
   else if (before.traffic !== after.traffic)
     lines.push(`${after.version}: traffic ${before.traffic}% → ${after.traffic}%`);
   if (after.status !== "retired" && before.status !== "retired") {
     compare("replicas", replicas);
     compare("resources", resources);
     compare("SLO (alarm thresholds)", slo);
-    compare("image", image);
+    compare("image", imageSource);
     compare("port", (v) => String(v.port));
     compare(
       "health check",
@@ -58,26 +62,31 @@ function modelChanges(
 ): string[] {
   if (!before)
     return [
-      `model added (owner ${after!.owner}): ${after!.versions.map((v) => `${v.version} ${state(v)}`).join("; ")}`,
+      `model added (owner ${code(after!.owner)}): ${after!.versions.map((v) => `${v.version} ${state(v)}${v.status === "retired" ? "" : `, image ${code(imageSource(v))}`}`).join("; ")}`,
     ];
   if (!after)
-    return ["model removed: its workloads, routing, alarms and registry items are deleted"];
+    return [
+      "model removed: its workloads, routing and alarms are deleted; its registry items, images and repository stay in AWS",
+    ];
   const old = new Map(before.versions.map((v) => [v.version, v]));
   const current = new Map(after.versions.map((v) => [v.version, v]));
   return [
     ...after.versions
       .filter((v) => !old.has(v.version))
-      .map((v) => `${v.version}: added (${state(v)})`),
+      .map(
+        (v) =>
+          `${v.version}: added (${state(v)})${v.status === "retired" ? "" : `, image ${code(imageSource(v))}`}`,
+      ),
     ...before.versions
       .filter((v) => !current.has(v.version))
       .map(
         (v) =>
-          `${v.version}: removed from the catalogue (was ${state(v)}); its registry item is deleted`,
+          `${v.version}: removed from the catalogue (was ${state(v)}); its registry item stays, saying ${v.status}`,
       ),
     ...after.versions.flatMap((v) =>
       old.has(v.version) ? versionChanges(old.get(v.version)!, v) : [],
     ),
-    ...(before.owner === after.owner ? [] : [`owner ${before.owner} → ${after.owner}`]),
+    ...(before.owner === after.owner ? [] : [`owner ${code(before.owner)} → ${code(after.owner)}`]),
     ...(before.routing.priority === after.routing.priority
       ? []
       : [`listener rule priority ${before.routing.priority} → ${after.routing.priority}`]),

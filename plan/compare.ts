@@ -1,14 +1,26 @@
 /**
  * What changes between two plans of the same stack: resources added, removed, and changed
- * (with the input paths that differ). Resources are matched by URN, as the engine does.
+ * (with the input values that differ, old and new). Resources are matched by URN, as the engine
+ * does; items of a list are matched by identity (`name`, `arn`, `key`) where they have one, so
+ * a version leaving a rule's target groups does not make the next one look changed.
  */
 import type { RecordedResource } from "./record";
+
+export interface ValueChange {
+  /** Dotted path; list items by identity where they have one: `containers[name=server].image`. */
+  path: string;
+  /** Undefined where the value is added. */
+  before: unknown;
+  /** Undefined where the value is removed. */
+  after: unknown;
+}
 
 export interface ResourceChange {
   urn: string;
   type: string;
-  /** Dotted input paths whose values differ, e.g. `spec.template.spec.containers.0.image`. */
+  /** Dotted input paths whose values differ, e.g. `spec.template.spec.containers[name=server].image`. */
   paths: string[];
+  changes: ValueChange[];
 }
 
 export interface PlanComparison {
@@ -21,15 +33,75 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object";
 }
 
-/** Dotted paths where `before` and `after` differ (leaves, or whole values where shapes differ). */
-export function differingPaths(before: unknown, after: unknown, prefix = ""): string[] {
+const IDENTITY_KEYS = ["name", "version", "arn", "key", "Sid"];
+
+/** A JSON document inside a string input (policies, registry items, dashboard bodies). */
+function embeddedJson(value: unknown): unknown {
+  if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `arn:aws:…:targetgroup/tg-name/0123abcd` -> `targetgroup/tg-name`: readable and stable. */
+function shortIdentity(value: string): string {
+  if (!value.startsWith("arn:")) return value;
+  return value
+    .split(":")
+    .slice(5)
+    .join(":")
+    .replace(/\/[0-9a-f]{8,}$/, "");
+}
+
+/** The key by which the items of both lists can be matched, if every item has a unique one. */
+function identityKey(before: unknown[], after: unknown[]): string | undefined {
+  return IDENTITY_KEYS.find((key) => {
+    for (const list of [before, after]) {
+      const values = list.map((item) => (isObject(item) ? item[key] : undefined));
+      if (values.some((value) => typeof value !== "string")) return false;
+      if (new Set(values).size !== values.length) return false;
+    }
+    return before.length + after.length > 0;
+  });
+}
+
+const join = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
+
+/**
+ * The values that differ between `before` and `after`, leaf by leaf; JSON documents held in
+ * strings are compared inside, so a policy or a registry item shows what changed in it.
+ */
+export function differences(before: unknown, after: unknown, prefix = ""): ValueChange[] {
+  const [innerBefore, innerAfter] = [embeddedJson(before), embeddedJson(after)];
+  if (innerBefore !== undefined && innerAfter !== undefined && before !== after)
+    return differences(innerBefore, innerAfter, prefix);
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const key = identityKey(before, after);
+    if (key) {
+      const index = (list: unknown[]) =>
+        new Map(list.map((item) => [String((item as Record<string, unknown>)[key]), item]));
+      const old = index(before);
+      const current = index(after);
+      const ids = [...new Set([...old.keys(), ...current.keys()])];
+      return ids.flatMap((id) =>
+        differences(old.get(id), current.get(id), `${prefix}[${key}=${shortIdentity(id)}]`),
+      );
+    }
+  }
   if (isObject(before) && isObject(after) && Array.isArray(before) === Array.isArray(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((key) =>
-      differingPaths(before[key], after[key], prefix ? `${prefix}.${key}` : key),
-    );
+    return keys.flatMap((key) => differences(before[key], after[key], join(prefix, key)));
   }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix || "(value)"];
+  return JSON.stringify(before) === JSON.stringify(after)
+    ? []
+    : [{ path: prefix || "(value)", before, after }];
+}
+
+/** Dotted paths where `before` and `after` differ. */
+export function differingPaths(before: unknown, after: unknown): string[] {
+  return differences(before, after).map((change) => change.path);
 }
 
 export function comparePlans(
@@ -42,12 +114,18 @@ export function comparePlans(
   for (const [urn, resource] of current) {
     const previous = old.get(urn);
     if (!previous) continue;
-    const paths = [
-      ...differingPaths(previous.inputs, resource.inputs).map((path) => `inputs.${path}`),
-      ...(JSON.stringify(previous.options) === JSON.stringify(resource.options) ? [] : ["options"]),
-      ...(previous.parent === resource.parent ? [] : ["parent"]),
+    const changes = [
+      ...differences(previous.inputs, resource.inputs).map((change) => ({
+        ...change,
+        path: `inputs.${change.path}`,
+      })),
+      ...differences(previous.options ?? {}, resource.options ?? {}, "options"),
+      ...(previous.parent === resource.parent
+        ? []
+        : [{ path: "parent", before: previous.parent, after: resource.parent }]),
     ];
-    if (paths.length > 0) changed.push({ urn, type: resource.type, paths });
+    if (changes.length > 0)
+      changed.push({ urn, type: resource.type, paths: changes.map((c) => c.path), changes });
   }
   return {
     added: after.filter((resource) => !old.has(resource.urn)),

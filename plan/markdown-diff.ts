@@ -1,14 +1,30 @@
 /**
- * The Markdown a pull request shows: what a catalogue (or config) edit changes, per model in
- * models.yaml's terms, then per resource, with the changes that force a replacement called out.
+ * The Markdown a pull request shows, risk first: per stack (stacks whose diff is the same are
+ * shown once), what could go wrong on the way and what to do; what the catalogue edit means
+ * per model, values before → after and the traffic split as a chart; then every resource
+ * change, old → new, identical changes grouped, in a collapsed table. Kept under GitHub's
+ * comment limit; catalogue text always in code spans (markdown.ts).
  */
 import type { ResolvedCatalogue } from "../catalogue";
+import type { Violation } from "../policy";
 import { catalogueChanges } from "./catalogue-diff";
 import { comparePlans } from "./compare";
+import type { ValueChange } from "./compare";
+import { beforeAfter, code, details } from "./markdown";
 import type { RecordedResource } from "./record";
 import { replacementCauses } from "./replacements";
+import { risks } from "./risk";
+import type { Risk } from "./risk";
 import type { Plan } from "./run";
+import { trafficChart } from "./traffic-chart";
+import { transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
+
+/** The hidden marker the workflow finds its comment by. */
+export const COMMENT_MARKER = "<!-- maas-diff -->";
+
+/** GitHub refuses comments over 65,536 characters; leave room for the workflow's own lines. */
+export const COMMENT_LIMIT = 60_000;
 
 export interface DiffSide {
   /** How the side was chosen, e.g. `main` or `working tree`. */
@@ -17,19 +33,30 @@ export interface DiffSide {
   catalogue: ResolvedCatalogue;
 }
 
-const MAX_PATHS = 6;
-
-type Row = { order: number; change: string; resource: RecordedResource; detail: string };
-
-function resourceName(resource: RecordedResource): string {
-  return `\`${resource.type}\` \`${resource.name}\``;
+export interface StackDiff {
+  base: DiffSide;
+  head: DiffSide;
+  findings: TransitionFinding[];
+  /** The head's rule violations, each with its rule's fix. */
+  violations: (Violation & { fix?: string })[];
 }
 
-function paths(list: string[]): string {
-  const shown = list.slice(0, MAX_PATHS).map((path) => `\`${path.replace(/^inputs\./, "")}\``);
-  return list.length > MAX_PATHS
-    ? `${shown.join(", ")} (+${list.length - MAX_PATHS} more)`
-    : shown.join(", ");
+const MAX_CHANGES = 6;
+const MAX_NAMES = 5;
+const ICON: Record<Risk["level"], string> = { refuse: "⛔", warn: "⚠️", note: "ℹ️" };
+
+type Row = { order: number; change: string; type: string; names: string[]; detail: string };
+
+const shortType = (type: string) => type.split(":").pop()!;
+const displayPath = (path: string) => path.replace(/^inputs\./, "");
+
+function changeList(changes: ValueChange[]): string {
+  const shown = changes
+    .slice(0, MAX_CHANGES)
+    .map((c) => `${code(displayPath(c.path))} ${beforeAfter(c.before, c.after)}`);
+  return changes.length > MAX_CHANGES
+    ? `${shown.join("; ")} (+${changes.length - MAX_CHANGES} more)`
+    : shown.join("; ");
 }
 
 function resourceRows(base: Plan, head: Plan): Row[] {
@@ -37,83 +64,156 @@ function resourceRows(base: Plan, head: Plan): Row[] {
   const custom = (resources: RecordedResource[]) => resources.filter((resource) => resource.custom);
   const comparison = comparePlans(custom(base.resources), custom(head.resources));
   const byUrn = new Map(head.resources.map((resource) => [resource.urn, resource]));
-  return [
-    ...comparison.added.map((resource) => ({ order: 0, change: "+ add", resource, detail: "" })),
-    ...comparison.changed.map((change) => {
-      const resource = byUrn.get(change.urn)!;
-      const causes = replacementCauses(change.type, change.paths);
-      const others = change.paths.filter((path) => !causes.includes(path));
-      if (causes.length === 0)
-        return { order: 2, change: "~ update", resource, detail: paths(change.paths) };
-      const detail = `${paths(causes)} ${causes.length === 1 ? "forces" : "force"} replacement${others.length > 0 ? `; also ${paths(others)}` : ""}`;
-      return { order: 1, change: "**± replace**", resource, detail };
-    }),
-    ...comparison.removed.map((resource) => ({
-      order: 3,
-      change: "- delete",
-      resource,
+  const rows: Row[] = [
+    ...comparison.added.map((r) => ({
+      order: 0,
+      change: "+ add",
+      type: r.type,
+      names: [r.name],
       detail: "",
     })),
-  ].sort((a, b) => a.order - b.order || (a.resource.urn < b.resource.urn ? -1 : 1));
+    ...comparison.changed.map((change) => {
+      const resource = byUrn.get(change.urn)!;
+      const causes = replacementCauses(
+        change.type,
+        change.paths,
+        resource.options?.replaceOnChanges,
+      );
+      const forcing = change.changes.filter((c) => causes.includes(c.path));
+      const others = change.changes.filter((c) => !causes.includes(c.path));
+      return forcing.length === 0
+        ? {
+            order: 2,
+            change: "~ update",
+            type: change.type,
+            names: [resource.name],
+            detail: changeList(others),
+          }
+        : {
+            order: 1,
+            change: "**± replace**",
+            type: change.type,
+            names: [resource.name],
+            detail: `${changeList(forcing)} ${forcing.length === 1 ? "forces" : "force"} replacement${others.length > 0 ? `; also ${changeList(others)}` : ""}`,
+          };
+    }),
+    ...comparison.removed.map((r) => ({
+      order: 3,
+      change: "- delete",
+      type: r.type,
+      names: [r.name],
+      detail: "",
+    })),
+  ];
+  // Identical changes to many resources are one row ("cpu 500m → 750m on 600 Deployments").
+  const merged = new Map<string, Row>();
+  for (const row of rows) {
+    const key = `${row.order}\n${row.type}\n${row.detail}`;
+    const existing = merged.get(key);
+    if (existing) existing.names.push(...row.names);
+    else merged.set(key, { ...row, names: [...row.names] });
+  }
+  return [...merged.values()].sort(
+    (a, b) => a.order - b.order || (a.type + a.names[0] < b.type + b.names[0] ? -1 : 1),
+  );
 }
 
-function findingLines(findings: TransitionFinding[]): string[] {
-  if (findings.length === 0)
-    return ["No transition problem: `pulumi up` can go from base to head safely.", ""];
-  const refused = findings.filter((f) => f.severity === "refuse");
-  return [
-    ...(refused.length > 0
-      ? [
-          `**${refused.length} ${refused.length === 1 ? "change" : "changes"} would fail \`pulumi up\`, drop requests or lose data; split or change the edit:**`,
-          "",
-          ...refused.map((f) => `- ⛔ \`${f.rule}\`: ${f.message}`),
-          "",
-        ]
-      : []),
-    ...findings.filter((f) => f.severity === "warn").map((f) => `- ⚠️ \`${f.rule}\`: ${f.message}`),
-    "",
-  ];
+function names(row: Row): string {
+  const shown = row.names.slice(0, MAX_NAMES).map(code).join(", ");
+  const more = row.names.length > MAX_NAMES ? ` +${row.names.length - MAX_NAMES} more` : "";
+  return row.names.length > 1
+    ? `${row.names.length} × ${code(shortType(row.type))}: ${shown}${more}`
+    : `${code(shortType(row.type))} ${shown}`;
 }
 
-export function markdownDiff(
-  base: DiffSide,
-  head: DiffSide,
-  findings: TransitionFinding[] = [],
-): string {
-  const lines = [
-    `## maas diff: stack \`${head.plan.stack}\` (environment \`${head.plan.environment}\`)`,
-    "",
-    `Base: ${base.label} · Head: ${head.label}`,
-    "",
-    "### The way from base to head",
-    "",
-    ...findingLines(findings),
-  ];
+/** The body of one stack's diff (without its heading), as lines. */
+function stackBody(diff: StackDiff, withTables: boolean): string[] {
+  const t = transition(diff.base.plan.resources, diff.head.plan.resources);
+  const found = risks({
+    transition: t,
+    findings: diff.findings,
+    base: diff.base.catalogue,
+    head: diff.head.catalogue,
+    violations: diff.violations,
+  });
+  const lines = ["#### Risk", ""];
+  if (found.length === 0)
+    lines.push("No risk found: `pulumi up` can go from base to head safely.", "");
+  else lines.push(...found.map((risk) => `- ${ICON[risk.level]} ${risk.text}`), "");
 
-  const models = catalogueChanges(base.catalogue, head.catalogue);
-  lines.push("### Catalogue", "");
+  const models = catalogueChanges(diff.base.catalogue, diff.head.catalogue);
+  lines.push("#### Catalogue", "");
   if (models.length === 0) lines.push("No change to what the catalogue resolves to.", "");
-  for (const { model, lines: changes } of models)
-    lines.push(`**${model}**`, "", ...changes.map((change) => `- ${change}`), "");
+  for (const { model, lines: changes } of models) {
+    lines.push(`**${code(model)}**`, "", ...changes.map((change) => `- ${change}`), "");
+    const chart = trafficChart(
+      diff.base.catalogue.models.find((m) => m.name === model),
+      diff.head.catalogue.models.find((m) => m.name === model),
+    );
+    if (chart) lines.push(...chart, "");
+  }
 
-  const rows = resourceRows(base.plan, head.plan);
-  const count = (order: number) => rows.filter((row) => row.order === order).length;
-  lines.push("### Resources", "");
+  const rows = resourceRows(diff.base.plan, diff.head.plan);
+  const count = (order: number) =>
+    rows.filter((row) => row.order === order).reduce((n, row) => n + row.names.length, 0);
+  lines.push("#### Resources", "");
   if (rows.length === 0) {
     lines.push("No resource changes.", "");
   } else {
+    const summary = `${count(0)} to add, ${count(2)} to update, ${count(1)} to replace, ${count(3)} to delete`;
     lines.push(
-      `${count(0)} to add, ${count(2)} to update, ${count(1)} to replace, ${count(3)} to delete.`,
-      "",
+      ...(withTables
+        ? details(summary, [
+            "| change | resource | what changes (before → after) |",
+            "|---|---|---|",
+            ...rows.map((row) => `| ${row.change} | ${names(row)} | ${row.detail} |`),
+          ])
+        : [`${summary}. (The table is left out to fit the comment: see the full diff.)`, ""]),
     );
-    lines.push("| change | resource | inputs |", "|---|---|---|");
-    for (const row of rows)
-      lines.push(`| ${row.change} | ${resourceName(row.resource)} | ${row.detail} |`);
-    lines.push("");
+  }
+  return lines;
+}
+
+function render(diffs: StackDiff[], withTables: boolean): string {
+  const first = diffs[0]!;
+  const lines = [
+    COMMENT_MARKER,
+    "## maas diff",
+    "",
+    `Base: ${first.base.label} · Head: ${first.head.label}`,
+    "",
+  ];
+  // Stacks whose diff reads the same are shown once.
+  const groups: { stacks: StackDiff[]; body: string[] }[] = [];
+  for (const diff of diffs) {
+    const body = stackBody(diff, withTables);
+    const same = groups.find((group) => group.body.join("\n") === body.join("\n"));
+    if (same) same.stacks.push(diff);
+    else groups.push({ stacks: [diff], body });
+  }
+  for (const { stacks, body } of groups) {
+    const label = stacks
+      .map((s) => `${code(s.head.plan.stack)} (environment ${code(s.head.plan.environment)})`)
+      .join(", ");
+    lines.push(`### ${stacks.length > 1 ? "Stacks" : "Stack"} ${label}`, "", ...body);
   }
   lines.push(
-    `<sub>Offline plan: the inputs each side's program registers, compared; not a provider diff. Provider-computed values are placeholders. Replacements are called out from the providers' documented immutable fields.</sub>`,
+    "<sub>Offline plans of each side's own program, compared: the inputs they register, not a provider diff. Provider-computed values are placeholders. The way from base to head is modelled on Pulumi's engine. Every rule id is explained in docs/rules.md.</sub>",
     "",
   );
   return lines.join("\n");
+}
+
+/**
+ * The comment: whole when it fits GitHub's limit; otherwise without the resource tables, and
+ * cut with a note as the last resort. `full` is always the whole text (the workflow's artifact).
+ */
+export function markdownDiff(diffs: StackDiff[]): { comment: string; full: string } {
+  const full = render(diffs, true);
+  if (full.length <= COMMENT_LIMIT) return { comment: full, full };
+  const compact = render(diffs, false);
+  const note =
+    "\n\n**The diff is longer than a comment can hold and was cut here.** The whole diff is the workflow run's `maas-diff` artifact (or `maas diff --full FILE`).\n";
+  if (compact.length <= COMMENT_LIMIT) return { comment: compact, full };
+  return { comment: `${compact.slice(0, COMMENT_LIMIT - note.length)}${note}`, full };
 }

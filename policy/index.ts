@@ -4,6 +4,7 @@ import { describeObject } from "./kubernetes-objects";
 import type { KubernetesObject, Rule, RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 import { kubernetesSchemaProblem } from "./kubernetes-schema";
 import { WORKLOAD_RULES } from "./workload-rules";
+import { AWS_RULES } from "./aws-rules";
 
 export type { KubernetesObject, Rule, RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 
@@ -16,6 +17,11 @@ export const SCHEMA_RULE: RuleDoc = {
   why: "An object the API server refuses fails pulumi up half-way, after the resources before it were changed.",
   fix: "The message names the field; it comes from a component's spec builder (components/specs/).",
 };
+
+/** How to comply with a plan rule, by its id (docs/rules.md). */
+export function ruleFix(id: string): string | undefined {
+  return [SCHEMA_RULE, ...KUBERNETES_RULES, ...AWS_RULES].find((rule) => rule.id === id)?.fix;
+}
 
 /** Schema problems first (rule `openapi-schema`), then rules 1-14. */
 export function checkKubernetesObjects(

@@ -67,8 +67,8 @@ describe("blast radius", () => {
       (c) => c.type === "aws:lb/listenerRule:ListenerRule",
     )!;
     expect(rule.paths).toEqual([
-      "inputs.actions.0.forward.targetGroups.0.weight",
-      "inputs.actions.0.forward.targetGroups.1.weight",
+      "inputs.actions.0.forward.targetGroups[arn=targetgroup/image-classifier-1-4-0-e23092].weight",
+      "inputs.actions.0.forward.targetGroups[arn=targetgroup/image-classifier-1-5-0-26a73f].weight",
     ]);
   });
 

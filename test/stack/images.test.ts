@@ -177,9 +177,9 @@ describe("build content", () => {
     expect(
       changed.map((c) => `${c.type} ${c.urn.split("::").pop()}: ${c.paths.join(", ")}`).sort(),
     ).toEqual([
-      "aws:dynamodb/tableItem:TableItem alpha-v1-0-0: inputs.item",
-      "aws:s3/bucketObjectv2:BucketObjectv2 registry-catalogue-snapshot: inputs.content",
-      "kubernetes:apps/v1:Deployment alpha-v1-0-0: inputs.spec.template.spec.containers.0.image",
+      "aws:dynamodb/tableItem:TableItem alpha-v1-0-0: inputs.item.imageReference.S",
+      "aws:s3/bucketObjectv2:BucketObjectv2 registry-catalogue-snapshot: inputs.content.models[name=alpha].versions[version=1.0.0].image.contentDigest",
+      "kubernetes:apps/v1:Deployment alpha-v1-0-0: inputs.spec.template.spec.containers[name=server].image",
     ]);
   });
 });

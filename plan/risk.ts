@@ -1,0 +1,132 @@
+/**
+ * What a reviewer must see first: every change with a risk, each saying what will happen and
+ * what to do. From the transition (refusals, warnings, replacements, history leaving the
+ * stack, protection turned off), the catalogue (traffic reaching versions that are new or back
+ * from retirement, a new version running its sibling's image) and the head's rule violations.
+ */
+import type { ResolvedCatalogue } from "../catalogue";
+import type { Violation } from "../policy";
+import { imageSource } from "./catalogue-diff";
+import { code } from "./markdown";
+import type { Transition } from "./transition";
+import type { TransitionFinding } from "./transition-rules";
+
+export interface Risk {
+  /** `refuse`: the edit must change before it merges; `warn`: look twice; `note`: expected, said. */
+  level: "refuse" | "warn" | "note";
+  text: string;
+}
+
+const HISTORY = [
+  "aws:dynamodb/tableItem:TableItem",
+  "aws:ecr/repository:Repository",
+  "docker-build:index:Image",
+];
+const shortType = (type: string) => type.split(":").pop()!;
+/** A rule id (explained in docs/rules.md, which the comment's footnote names). */
+const anchor = (rule: string) => `\`${rule}\``;
+
+export interface RiskInput {
+  transition: Transition;
+  findings: TransitionFinding[];
+  base: ResolvedCatalogue;
+  head: ResolvedCatalogue;
+  /** The head plan's rule violations, each with its rule's fix. */
+  violations: (Violation & { fix?: string })[];
+}
+
+function grouped(label: string, items: string[], limit = 8): string {
+  const shown = items.slice(0, limit).map(code).join(", ");
+  return `${label}: ${shown}${items.length > limit ? ` and ${items.length - limit} more` : ""}`;
+}
+
+export function risks(input: RiskInput): Risk[] {
+  const { transition, findings } = input;
+  const out: Risk[] = [
+    ...findings
+      .filter((f) => f.severity === "refuse")
+      .map((f) => ({ level: "refuse" as const, text: `${anchor(f.rule)} ${f.message}` })),
+    ...input.violations.map((v) => ({
+      level: "refuse" as const,
+      text: `${anchor(v.rule)} the head breaks a rule: ${code(v.object)}: ${v.message}${v.fix ? `. Fix: ${v.fix}` : ""}`,
+    })),
+    ...findings
+      .filter((f) => f.severity === "warn")
+      .map((f) => ({ level: "warn" as const, text: `${anchor(f.rule)} ${f.message}` })),
+  ];
+
+  // Replacements, by type: what is created anew, and when the old one goes.
+  const replaced = new Map<string, string[]>();
+  for (const step of transition.steps.filter((s) => s.op === "replace")) {
+    const key = `${shortType(step.type)} (${step.causes.join(", ")} changed${step.deleteFirst ? "; the old one is deleted first" : ""})`;
+    replaced.set(key, [...(replaced.get(key) ?? []), step.name]);
+  }
+  for (const [what, names] of replaced)
+    out.push({
+      level: "warn",
+      text: `${grouped(`replaced: ${names.length} ${what}`, names)}. A new one is created${what.includes("deleted first") ? " after the old one is deleted" : ", the old one deleted at the end of pulumi up"}; what refers to it changes with it`,
+    });
+
+  // Protection turned off.
+  const headByUrn = new Map(transition.head.map((r) => [r.urn, r]));
+  const unprotected = transition.base
+    .filter(
+      (r) => r.options?.protect && headByUrn.has(r.urn) && !headByUrn.get(r.urn)!.options?.protect,
+    )
+    .map((r) => `${shortType(r.type)} ${r.name}`);
+  if (unprotected.length > 0)
+    out.push({
+      level: "warn",
+      text: `${grouped("protection turned off", unprotected)}: pulumi up and destroy can now delete them. Intended only on the way to a deliberate replacement; protect again after`,
+    });
+
+  // History leaving the stack (kept in AWS by retainOnDelete).
+  const leaving = transition.steps
+    .filter(
+      (s) => s.op === "delete" && HISTORY.includes(s.type) && s.previous?.options?.retainOnDelete,
+    )
+    .map((s) => `${shortType(s.type)} ${s.name}`);
+  if (leaving.length > 0)
+    out.push({
+      level: "note",
+      text: `${grouped("leave the stack but stay in AWS (registry history)", leaving)}. Bringing them back later needs pulumi import`,
+    });
+
+  // Whole models removed.
+  const headModels = new Set(input.head.models.map((m) => m.name));
+  for (const model of input.base.models.filter((m) => !headModels.has(m.name)))
+    out.push({
+      level: "warn",
+      text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
+    });
+
+  // Traffic reaching versions that are new or back from retirement; images shared by mistake.
+  const baseModels = new Map(input.base.models.map((m) => [m.name, m]));
+  for (const model of input.head.models) {
+    const before = baseModels.get(model.name);
+    for (const version of model.versions.filter((v) => v.traffic > 0)) {
+      const old = before?.versions.find((v) => v.version === version.version);
+      if (old && old.status !== "retired") continue;
+      out.push({
+        level: "note",
+        text: `${code(`${model.name} ${version.version}`)} (${old ? "back from retirement" : "new"}) gets ${version.traffic}% once its rollout is healthy: pulumi up deploys it first and moves the traffic after; if it never becomes healthy, pulumi up fails and no request reaches it`,
+      });
+    }
+    for (const version of model.versions.filter(
+      (v) => v.status !== "retired" && !before?.versions.some((o) => o.version === v.version),
+    )) {
+      const twin = model.versions.find(
+        (other) =>
+          other.version !== version.version &&
+          other.status !== "retired" &&
+          imageSource(other) === imageSource(version),
+      );
+      if (twin)
+        out.push({
+          level: "warn",
+          text: `${code(`${model.name} ${version.version}`)} runs the same image as ${code(twin.version)} (${code(imageSource(version))}): a model-level image: or build: is inherited. Give the new version its own image: or build: if it is new code`,
+        });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+/**
+ * The pull-request Markdown from two plans, in process: risk first, values before → after,
+ * grouping, stacks merged when they read the same, escaping of catalogue text, the size cap.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { code } from "../../plan/markdown";
+import { COMMENT_LIMIT, markdownDiff } from "../../plan/markdown-diff";
+import type { StackDiff } from "../../plan/markdown-diff";
+import { transition } from "../../plan/transition";
+import { judgeTransition } from "../../plan/transition-rules";
+import { planOf } from "../helpers/plan";
+import type { PlanRequest } from "../helpers/plan";
+import { twoModels } from "../helpers/transition";
+
+const CERTIFICATE =
+  "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678";
+
+async function stackDiff(base: PlanRequest, head: PlanRequest): Promise<StackDiff> {
+  const [before, after] = [await planOf(base), await planOf(head)];
+  const catalogueOf = (plan: typeof before) =>
+    JSON.parse(
+      String(
+        plan.one("aws:s3/bucketObjectv2:BucketObjectv2", "registry-catalogue-snapshot").inputs
+          .content,
+      ),
+    );
+  return {
+    base: { label: "`main`", plan: before.plan, catalogue: catalogueOf(before) },
+    head: { label: "working tree", plan: after.plan, catalogue: catalogueOf(after) },
+    findings: judgeTransition(transition(before.plan.resources, after.plan.resources)),
+    violations: [],
+  };
+}
+
+let shift: StackDiff;
+
+beforeAll(async () => {
+  shift = await stackDiff(
+    { catalogue: twoModels() },
+    {
+      catalogue: twoModels(
+        ['"1.0.0": { traffic: 90 }', '"1.0.0": { traffic: 50 }'],
+        ['"1.1.0": { traffic: 10 }', '"1.1.0": { traffic: 50 }'],
+      ),
+    },
+  );
+});
+
+describe("pull-request Markdown", () => {
+  it("starts with the marker the workflow updates its comment by, then the sides", () => {
+    const { comment } = markdownDiff([shift]);
+    expect(comment.split("\n").slice(0, 4)).toEqual([
+      "<!-- maas-diff -->",
+      "## maas diff",
+      "",
+      "Base: `main` · Head: working tree",
+    ]);
+  });
+
+  it("puts the risk first: a refused retirement says what happens and what to do", async () => {
+    const diff = await stackDiff(
+      { catalogue: twoModels() },
+      {
+        catalogue: twoModels(
+          ['"1.0.0": { traffic: 90 }', '"1.0.0": { retired: true }'],
+          ['"1.1.0": { traffic: 10 }', '"1.1.0": { traffic: 100 }'],
+        ),
+      },
+    );
+    const { comment } = markdownDiff([diff]);
+    const risk = comment.slice(comment.indexOf("#### Risk"), comment.indexOf("#### Catalogue"));
+    expect(risk).toContain(
+      "- ⛔ `RULES-25/traffic-follows-readiness` Deployment scorer-v1-0-0 is removed while ListenerRule scorer still sends it 90: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it",
+    );
+  });
+
+  it("calls out replacements with their causes and values: a load balancer turned internet-facing", async () => {
+    const internal = { "maas:certificateArn": CERTIFICATE };
+    const diff = await stackDiff(
+      { catalogue: twoModels(), config: internal },
+      { catalogue: twoModels(), config: { ...internal, "maas:internetFacing": "true" } },
+    );
+    const { comment } = markdownDiff([diff]);
+    expect(comment).toMatch(
+      /- ⚠️ replaced: 1 LoadBalancer \(internal, name changed\): `ingress`\. A new one is created, the old one deleted at the end of pulumi up/,
+    );
+    expect(comment).toMatch(
+      /- ⚠️ replaced: 4 TargetGroup \(name changed\): `ranker-v2-0-0`, `scorer-v0-9-0`, `scorer-v1-0-0`, `scorer-v1-1-0`/,
+    );
+    expect(comment).toMatch(
+      /\| \*\*± replace\*\* \| `LoadBalancer` `ingress` \| `internal` `true` → `false`; `name` `maas-dev-[0-9a-f]{6}` → `maas-dev-[0-9a-f]{6}` force replacement/,
+    );
+  });
+
+  it("says when traffic will reach a new version, and when a new version runs its sibling's image", async () => {
+    const diff = await stackDiff(
+      { catalogue: twoModels() },
+      {
+        catalogue: twoModels([
+          '"2.0.0": { traffic: 100 }',
+          '"2.0.0": { traffic: 90 }\n      "2.1.0": { traffic: 10 }',
+        ]),
+      },
+    );
+    const { comment } = markdownDiff([diff]);
+    expect(comment).toContain(
+      "- ℹ️ `ranker 2.1.0` (new) gets 10% once its rollout is healthy: pulumi up deploys it first and moves the traffic after",
+    );
+    expect(comment).toContain(
+      "- ⚠️ `ranker 2.1.0` runs the same image as `2.0.0` (`registry.example.com/ranker@sha256:",
+    );
+    expect(comment).toContain('  model -->|"— → 10%"| v1["2.1.0"]');
+  });
+
+  it("shows values before → after, list items by identity, and identical changes as one row", () => {
+    const { comment } = markdownDiff([shift]);
+    expect(comment).toContain("- 1.0.0: traffic 90% → 50%\n- 1.1.0: traffic 10% → 50%");
+    expect(comment).toMatch(
+      /\| ~ update \| `ListenerRule` `scorer` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/scorer-1-0-0-[0-9a-f]{6}\]\.weight` `90` → `50`; /,
+    );
+    expect(comment).toContain(
+      "| ~ update | `TableItem` `scorer-v1-0-0` | `item.traffic.N` `90` → `50` |",
+    );
+  });
+
+  it("shows stacks whose diff reads the same once", () => {
+    const { comment } = markdownDiff([shift, { ...shift }]);
+    expect(comment.match(/^### /gm)).toHaveLength(1);
+    expect(comment).toContain("### Stacks `dev` (environment `dev`), `dev` (environment `dev`)");
+  });
+
+  it("keeps catalogue text from becoming Markdown, links, HTML or mentions", () => {
+    expect(code("@acme/ml <script>|x")).toBe("`@acme/ml <script>\\|x`");
+    // A value with backticks gets a longer fence (and spaces where it starts or ends with one).
+    expect(code("a `tick`")).toBe("`` a `tick` ``");
+    expect(code("`edge`")).toBe("`` `edge` ``");
+  });
+
+  it("stays under GitHub's comment limit, cutting tables first and saying where the rest is", () => {
+    const big = { ...shift, head: { ...shift.head, label: "x".repeat(COMMENT_LIMIT) } };
+    const { comment, full } = markdownDiff([big]);
+    expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(comment).toContain("**The diff is longer than a comment can hold and was cut here.**");
+    expect(full.length).toBeGreaterThan(COMMENT_LIMIT);
+  });
+});
