@@ -107,8 +107,10 @@ export function checkCatalogueText(
       ruleProblems.push(problem);
     }
   }
-  problems.push(...ruleProblems.filter((problem) => !overlapsRemoved(problem.path, removed)));
-  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
+  // What was written wrong (a typo, its "did you mean") comes before what follows from it.
+  const consequences = ruleProblems.filter((problem) => !overlapsRemoved(problem.path, removed));
+  if (problems.length + consequences.length > 0)
+    return { ok: false, problems: [...sortProblems(problems), ...sortProblems(consequences)] };
   const projectRoot = resolvePath(options.projectRoot ?? process.cwd());
   return { ok: true, document, file, catalogueDir: input.catalogueDir, projectRoot };
 }

@@ -120,7 +120,16 @@ function trafficSum(
   const path = fromOverlay
     ? ["environments", environment, "models", model, "versions"]
     : ["models", model, "versions"];
-  const detail = shares.map((s) => `${s.version}: ${s.traffic}`).join(", ");
+  // Where an overlay sets weights, each says which layer it comes from: the fix may belong in
+  // either (a base-only sum is the base's problem, reported once).
+  const mixed = environment !== undefined && shares.some((share) => share.overlay);
+  const layer = (share: { overlay: boolean }) =>
+    !mixed
+      ? ""
+      : share.overlay
+        ? ` from environments.${environment}`
+        : " from the base catalogue";
+  const detail = shares.map((s) => `${s.version}: ${s.traffic}${layer(s)}`).join(", ");
   return [
     problemAt(
       input.source,

@@ -143,7 +143,7 @@ describe("malformed catalogues", () => {
     expect(problemsOf(text)).toEqual([]);
   });
 
-  it("reports every problem of the file in one run, in file order", () => {
+  it("reports every problem of the file in one run: what was written wrong first, in file order, then what follows from it", () => {
     const text = yaml(
       "apiVersion: maas/v1",
       "defaults:",
@@ -165,9 +165,25 @@ describe("malformed catalogues", () => {
     expect(problemsOf(text)).toEqual([
       '3:3: defaults.replica: unknown key "replica"; allowed: autoscaling, env, gpu, healthCheck, port, resources, slo',
       "7:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag",
-      "8:5: models.a.versions: traffic of the live and standby versions sums to 90 (1.0: 70, 2.0: 20); it must be exactly 100",
       "14:11: models.b.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80",
+      "8:5: models.a.versions: traffic of the live and standby versions sums to 90 (1.0: 70, 2.0: 20); it must be exactly 100",
       "15:5: models.b.versions: traffic of the live and standby versions sums to 90 (1.0: 90); it must be exactly 100",
+    ]);
+  });
+
+  it("puts a typo's did-you-mean before its consequence", () => {
+    const text = yaml(
+      "apiVersion: maas/v1",
+      "models:",
+      "  a:",
+      "    owner: team-a",
+      "    image: registry.example.com/a:1.0",
+      "    versions:",
+      '      "1.0": { trafic: 100 }',
+    );
+    expect(problemsOf(text)).toEqual([
+      '7:16: models.a.versions.1.0.trafic: unknown key "trafic"; did you mean "traffic"?',
+      "7:7: models.a.versions.1.0: sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true",
     ]);
   });
 

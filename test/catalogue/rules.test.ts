@@ -205,7 +205,7 @@ const cases: Case[] = [
       [
         14,
         "versions",
-        "environments.dev.models.scorer.versions: in environment dev: traffic of the live and standby versions sums to 110 (1.0.0: 50, 1.1.0: 60, 0.9.0: 0); it must be exactly 100",
+        "environments.dev.models.scorer.versions: in environment dev: traffic of the live and standby versions sums to 110 (1.0.0: 50 from environments.dev, 1.1.0: 60 from environments.dev, 0.9.0: 0 from the base catalogue); it must be exactly 100",
       ],
     ],
   },
