@@ -124,11 +124,7 @@ function trafficSum(
   // either (a base-only sum is the base's problem, reported once).
   const mixed = environment !== undefined && shares.some((share) => share.overlay);
   const layer = (share: { overlay: boolean }) =>
-    !mixed
-      ? ""
-      : share.overlay
-        ? ` from environments.${environment}`
-        : " from the base catalogue";
+    !mixed ? "" : share.overlay ? ` from environments.${environment}` : " from the base catalogue";
   const detail = shares.map((s) => `${s.version}: ${s.traffic}${layer(s)}`).join(", ");
   return [
     problemAt(
