@@ -20,6 +20,25 @@ import { transition } from "../plan/transition";
 import { judgeTransition } from "../plan/transition-rules";
 import { ruleFix } from "../policy";
 import { parseConfigPairs } from "./plan";
+import { terminal } from "./terminal";
+import type { Terminal } from "./terminal";
+
+/** On a TTY, the Markdown with colour where it helps: refusals red, warnings yellow, headings bold. */
+function forTerminal(markdown: string, out: Terminal): string {
+  if (!out.color) return markdown;
+  return markdown
+    .split("\n")
+    .map((line) =>
+      line.startsWith("- ⛔")
+        ? out.paint("red", line)
+        : line.startsWith("- ⚠️")
+          ? out.paint("yellow", line)
+          : line.startsWith("#")
+            ? out.paint("bold", line)
+            : line,
+    )
+    .join("\n");
+}
 
 export interface DiffCommandOptions {
   base: string;
@@ -29,6 +48,8 @@ export interface DiffCommandOptions {
   config?: string[];
   /** Where to write the whole diff when the comment has to be cut. */
   full?: string;
+  /** Only the risk and the catalogue changes, no charts or resource tables. */
+  summary?: boolean;
 }
 
 interface Side {
@@ -199,8 +220,8 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
     process.stderr.write("maas diff: a side does not plan; fix its problems first\n");
     return 1;
   }
-  const { comment, full } = markdownDiff(diffs);
-  process.stdout.write(comment);
+  const { comment, full } = markdownDiff(diffs, { summary: options.summary ?? false });
+  process.stdout.write(forTerminal(comment, terminal(process.stdout)));
   if (options.full !== undefined) writeFileSync(options.full, full);
   const refused =
     diffs.flatMap((d) => d.findings.filter((f) => f.severity === "refuse")).length +

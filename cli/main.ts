@@ -80,6 +80,7 @@ function buildProgram(): Command {
         "where to write the manifests (default: out/<stack>/manifests)",
       ),
     )
+    .addOption(new Option("--summary", "one line per model instead of a row per version"))
     .action(async (options: PlanCommandOptions) => {
       // Loaded on demand: the stack and its providers take a second to import; validate and
       // schema need none of it. require, not import(): the CLI runs as CommonJS under tsx.
@@ -101,6 +102,9 @@ function buildProgram(): Command {
     "catalogue of both sides (default: the stack's maas:catalogue)",
     "several",
   )
+    .addOption(
+      new Option("--summary", "only the risk and the catalogue changes (no charts or tables)"),
+    )
     .addOption(
       new Option(
         "--full <file>",

@@ -5,7 +5,8 @@ import { manifestText } from "../plan/manifests";
 import { runPlan } from "../plan/run";
 import { KUBERNETES_RULES, ruleFix } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
-import { catalogueSummary, resourceCounts } from "../plan/summary";
+import { catalogueSummary, resourceCounts } from "./plan-summary";
+import { progress, terminal, wrap } from "./terminal";
 
 export interface PlanCommandOptions {
   stack: string;
@@ -14,6 +15,8 @@ export interface PlanCommandOptions {
   manifests?: string;
   /** `key=value` pairs over the stack's config. */
   config?: string[];
+  /** One line per model instead of a row per version. */
+  summary?: boolean;
 }
 
 /** `maas:protect=true` -> ["maas:protect", "true"]; keys without a namespace get `maas:`. */
@@ -37,11 +40,14 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
     process.stderr.write(`maas plan: ${config}\n`);
     return 2;
   }
+  const status = progress(process.stderr, `maas plan: planning stack ${options.stack}`);
   const result = await runPlan({
     stack: options.stack,
     config,
     ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+    onResource: (count) => status.update(count),
   });
+  status.done();
   if (!result.ok) {
     for (const problem of result.problems) process.stdout.write(`${problem}\n`);
     process.stderr.write(`maas plan: stack ${options.stack} not planned; nothing was written\n`);
@@ -58,16 +64,37 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
     writeFileSync(join(manifestDir, manifest.file), manifestText(manifest));
 
   const { plan } = result;
+  const out = terminal(process.stdout);
+  const checks =
+    result.violations.length === 0
+      ? [
+          out.paint(
+            "green",
+            wrap(
+              `checks: ${result.manifests.length} Kubernetes objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length + AWS_RULES.length} rules pass (${KUBERNETES_RULES.length} on Kubernetes objects, ${AWS_RULES.length} on AWS resources)`,
+            ),
+          ),
+        ]
+      : [
+          out.paint(
+            "red",
+            `checks: ${result.violations.length} violation(s) (docs/rules.md explains each rule):`,
+          ),
+          ...result.violations.flatMap((v) => [
+            wrap(`  ${out.paint("red", v.rule)}: ${v.object}: ${v.message}`, 6),
+            wrap(`    fix: ${ruleFix(v.rule) ?? "see docs/rules.md"}`, 6),
+          ]),
+        ];
   process.stdout.write(
     [
-      `maas plan: stack ${plan.stack}, environment ${plan.environment}, catalogue ${plan.catalogue}`,
-      ...catalogueSummary(result.catalogue),
-      resourceCounts(plan.resources),
-      result.violations.length === 0
-        ? `checks: ${result.manifests.length} Kubernetes objects valid against the OpenAPI schema; all ${KUBERNETES_RULES.length + AWS_RULES.length} rules pass (${KUBERNETES_RULES.length} on Kubernetes objects, ${AWS_RULES.length} on AWS resources)`
-        : `checks: ${result.violations.length} violation(s) (docs/rules.md explains each rule):\n${result.violations.map((v) => `  ${v.rule}: ${v.object}: ${v.message}\n    fix: ${ruleFix(v.rule) ?? "see docs/rules.md"}`).join("\n")}`,
-      `wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`,
-      `note: ${plan.note}`,
+      wrap(
+        `maas plan: stack ${plan.stack}, environment ${plan.environment}, catalogue ${plan.catalogue}`,
+      ),
+      ...catalogueSummary(result.catalogue, out, options.summary),
+      wrap(resourceCounts(plan.resources)),
+      ...checks,
+      wrap(`wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`),
+      ...(options.summary ? [] : [wrap(`note: ${plan.note}`)]),
       "",
     ].join("\n"),
   );

@@ -97,7 +97,10 @@ export function catalogueChanges(
   before: ResolvedCatalogue,
   after: ResolvedCatalogue,
 ): ModelChanges[] {
-  const names = [...new Set([...before.models, ...after.models].map((m) => m.name))].sort();
+  // Natural order (model-2 before model-10), the same on every machine.
+  const names = [...new Set([...before.models, ...after.models].map((m) => m.name))].sort(
+    new Intl.Collator("en", { numeric: true }).compare,
+  );
   return names
     .map((model) => ({
       model,

@@ -126,8 +126,11 @@ function names(row: Row): string {
     : `${code(shortType(row.type))} ${shown}`;
 }
 
+/** How much of each stack's diff to show. */
+type Detail = "full" | "no-tables" | "summary";
+
 /** The body of one stack's diff (without its heading), as lines. */
-function stackBody(diff: StackDiff, withTables: boolean): string[] {
+function stackBody(diff: StackDiff, detail: Detail): string[] {
   const t = transition(diff.base.plan.resources, diff.head.plan.resources);
   const found = risks({
     transition: t,
@@ -146,6 +149,7 @@ function stackBody(diff: StackDiff, withTables: boolean): string[] {
   if (models.length === 0) lines.push("No change to what the catalogue resolves to.", "");
   for (const { model, lines: changes } of models) {
     lines.push(`**${code(model)}**`, "", ...changes.map((change) => `- ${change}`), "");
+    if (detail === "summary") continue;
     const chart = trafficChart(
       diff.base.catalogue.models.find((m) => m.name === model),
       diff.head.catalogue.models.find((m) => m.name === model),
@@ -153,6 +157,7 @@ function stackBody(diff: StackDiff, withTables: boolean): string[] {
     if (chart) lines.push(...chart, "");
   }
 
+  if (detail === "summary") return lines;
   const rows = resourceRows(diff.base.plan, diff.head.plan);
   const count = (order: number) =>
     rows.filter((row) => row.order === order).reduce((n, row) => n + row.names.length, 0);
@@ -162,7 +167,7 @@ function stackBody(diff: StackDiff, withTables: boolean): string[] {
   } else {
     const summary = `${count(0)} to add, ${count(2)} to update, ${count(1)} to replace, ${count(3)} to delete`;
     lines.push(
-      ...(withTables
+      ...(detail === "full"
         ? details(summary, [
             "| change | resource | what changes (before → after) |",
             "|---|---|---|",
@@ -174,7 +179,7 @@ function stackBody(diff: StackDiff, withTables: boolean): string[] {
   return lines;
 }
 
-function render(diffs: StackDiff[], withTables: boolean): string {
+function render(diffs: StackDiff[], detail: Detail): string {
   const first = diffs[0]!;
   const lines = [
     COMMENT_MARKER,
@@ -186,7 +191,7 @@ function render(diffs: StackDiff[], withTables: boolean): string {
   // Stacks whose diff reads the same are shown once.
   const groups: { stacks: StackDiff[]; body: string[] }[] = [];
   for (const diff of diffs) {
-    const body = stackBody(diff, withTables);
+    const body = stackBody(diff, detail);
     const same = groups.find((group) => group.body.join("\n") === body.join("\n"));
     if (same) same.stacks.push(diff);
     else groups.push({ stacks: [diff], body });
@@ -208,10 +213,14 @@ function render(diffs: StackDiff[], withTables: boolean): string {
  * The comment: whole when it fits GitHub's limit; otherwise without the resource tables, and
  * cut with a note as the last resort. `full` is always the whole text (the workflow's artifact).
  */
-export function markdownDiff(diffs: StackDiff[]): { comment: string; full: string } {
-  const full = render(diffs, true);
+export function markdownDiff(
+  diffs: StackDiff[],
+  options: { summary?: boolean } = {},
+): { comment: string; full: string } {
+  const full = render(diffs, "full");
+  if (options.summary) return { comment: render(diffs, "summary"), full };
   if (full.length <= COMMENT_LIMIT) return { comment: full, full };
-  const compact = render(diffs, false);
+  const compact = render(diffs, "no-tables");
   const note =
     "\n\n**The diff is longer than a comment can hold and was cut here.** The whole diff is the workflow run's `maas-diff` artifact (or `maas diff --full FILE`).\n";
   if (compact.length <= COMMENT_LIMIT) return { comment: compact, full };

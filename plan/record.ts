@@ -40,6 +40,8 @@ export interface RecordOptions {
   config: Record<string, string>;
   secretKeys: string[];
   placeholders: PlaceholderContext;
+  /** Called with the number of resources recorded so far. */
+  onResource?: (count: number) => void;
 }
 
 export interface Recording {
@@ -168,6 +170,7 @@ export async function recordProgram(
           dependencies: [...new Set(request.getDependenciesList())].sort(),
           ...(optionsOf(request) ? { options: optionsOf(request) } : {}),
         });
+        options.onResource?.(resources.length);
       }
       callback(error, response);
     });

@@ -39,6 +39,8 @@ export interface PlanOptions {
   projectDir?: string;
   /** Config values over the stack's (`maas:protect` -> `true`), like `pulumi preview --config`. */
   config?: Record<string, string>;
+  /** Called with the number of resources registered so far (progress on long runs). */
+  onResource?: (count: number) => void;
 }
 
 export type PlanResult =
@@ -110,6 +112,7 @@ async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult>
       config: stackConfig.config,
       secretKeys: stackConfig.secretKeys,
       placeholders: { region: settings.region },
+      ...(options.onResource ? { onResource: options.onResource } : {}),
     },
     () => loadEntry(stackConfig.programDir),
   );

@@ -31,15 +31,18 @@ describe("maas plan", () => {
     expect(lines[0]).toBe("maas plan: stack dev, environment dev, catalogue models.yaml");
     expect(lines).toContain("  image-classifier (owner vision-team)");
     expect(result.stdout).toMatch(
-      /^ {4}1\.5\.0 +live +50% +replicas 1-2 +cpu 1 +memory 1Gi +p99 300ms +5xx 1%$/m,
+      /^ {4}1\.5\.0 +live +50% +pods 1-2 +cpu 1 +mem 1Gi +p99 300ms +5xx 1%$/m,
     );
-    expect(result.stdout).toMatch(/^ {4}1\.9\.2 +standby +0% +replicas 1-2 .*gpu 1/m);
+    expect(result.stdout).toMatch(/^ {4}1\.9\.2 +standby +0% +pods 1-2 .*gpu 1/m);
+    // Plain when not a terminal, and within 80 columns.
+    expect(result.stdout).not.toContain("\u001b[");
+    for (const line of result.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(result.stdout).toMatch(/^ {4}1\.8\.0 +retired +- +no workload$/m);
     expect(result.stdout).toMatch(
-      /^\d+ resources \(aws \d+, components \d+, docker-build 1, kubernetes 37, providers 2\)$/m,
+      /^\d+ resources: aws \d+, components \d+, docker-build 1, kubernetes 37, providers 2$/m,
     );
     expect(result.stdout).toContain(
-      "checks: 37 Kubernetes objects valid against the OpenAPI schema; all 23 rules pass (14 on Kubernetes objects, 9 on AWS resources)",
+      "checks: 37 Kubernetes objects valid against the OpenAPI schema; all 23 rules\n  pass (14 on Kubernetes objects, 9 on AWS resources)",
     );
     expect(result.stdout).toContain(
       "wrote out/dev/plan.json and 37 manifests to out/dev/manifests/",
@@ -99,14 +102,15 @@ describe("maas plan", () => {
     ]);
     expect(result.status).toBe(1);
     const violations = result.stdout.split("\n").filter((line) => line.startsWith("  RULES-"));
+    for (const line of result.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(violations).toHaveLength(5);
     expect(violations[0]).toBe(
-      "  RULES-8/autoscaling: HorizontalPodAutoscaler fraud-scorer/fraud-scorer-v3-2-1: minReplicas 1 is below 2 in production",
+      "  RULES-8/autoscaling: HorizontalPodAutoscaler fraud-scorer/fraud-scorer-v3-2-1:",
     );
     expect(result.stdout).toContain("checks: 5 violation(s) (docs/rules.md explains each rule):");
     // Each violation with its rule's way to comply.
     expect(result.stdout).toContain(
-      "\n    fix: Set autoscaling.minReplicas (at least 2 in production) below autoscaling.maxReplicas.\n",
+      "\n    fix: Set autoscaling.minReplicas (at least 2 in production) below\n      autoscaling.maxReplicas.\n",
     );
   });
 
