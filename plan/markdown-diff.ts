@@ -10,7 +10,7 @@ import type { Violation } from "../policy";
 import { catalogueChanges } from "./catalogue-diff";
 import { comparePlans } from "./compare";
 import type { ValueChange } from "./compare";
-import { beforeAfter, code, details } from "./markdown";
+import { beforeAfter, cell, code, details } from "./markdown";
 import type { RecordedResource } from "./record";
 import { replacementCauses } from "./replacements";
 import { risks } from "./risk";
@@ -43,7 +43,11 @@ export interface StackDiff {
 
 const MAX_CHANGES = 6;
 const MAX_NAMES = 5;
-const ICON: Record<Risk["level"], string> = { refuse: "⛔", warn: "⚠️", note: "ℹ️" };
+const ICON: Record<Risk["level"], string> = {
+  refuse: "⛔ **refused**",
+  warn: "⚠️ **check**",
+  note: "ℹ️ **note**",
+};
 
 type Row = { order: number; change: string; type: string; names: string[]; detail: string };
 
@@ -54,9 +58,10 @@ function changeList(changes: ValueChange[]): string {
   const shown = changes
     .slice(0, MAX_CHANGES)
     .map((c) => `${code(displayPath(c.path))} ${beforeAfter(c.before, c.after)}`);
+  // One change per line of the cell (GitHub renders <br> in tables).
   return changes.length > MAX_CHANGES
-    ? `${shown.join("; ")} (+${changes.length - MAX_CHANGES} more)`
-    : shown.join("; ");
+    ? `${shown.join("<br>")}<br>(+${changes.length - MAX_CHANGES} more)`
+    : shown.join("<br>");
 }
 
 function resourceRows(base: Plan, head: Plan): Row[] {
@@ -94,7 +99,7 @@ function resourceRows(base: Plan, head: Plan): Row[] {
             change: "**± replace**",
             type: change.type,
             names: [resource.name],
-            detail: `${changeList(forcing)} ${forcing.length === 1 ? "forces" : "force"} replacement${others.length > 0 ? `; also ${changeList(others)}` : ""}`,
+            detail: `${changeList(forcing)}<br>${forcing.length === 1 ? "forces" : "force"} replacement${others.length > 0 ? `; also:<br>${changeList(others)}` : ""}`,
           };
     }),
     ...comparison.removed.map((r) => ({
@@ -129,78 +134,101 @@ function names(row: Row): string {
 /** How much of each stack's diff to show. */
 type Detail = "full" | "no-tables" | "summary";
 
-/** The body of one stack's diff (without its heading), as lines. */
-function stackBody(diff: StackDiff, detail: Detail): string[] {
-  const t = transition(diff.base.plan.resources, diff.head.plan.resources);
+/** The risk section of one stack, as lines. */
+function riskLines(diff: StackDiff): string[] {
   const found = risks({
-    transition: t,
+    transition: transition(diff.base.plan.resources, diff.head.plan.resources),
     findings: diff.findings,
     base: diff.base.catalogue,
     head: diff.head.catalogue,
     violations: diff.violations,
   });
-  const lines = ["#### Risk", ""];
-  if (found.length === 0)
-    lines.push("No risk found: `pulumi up` can go from base to head safely.", "");
-  else lines.push(...found.map((risk) => `- ${ICON[risk.level]} ${risk.text}`), "");
+  return found.length === 0
+    ? ["No risk found: `pulumi up` can go from base to head safely."]
+    : found.map((risk) => `- ${ICON[risk.level]} ${risk.text}`);
+}
 
+/** What the catalogue edit means for one stack, per model (with its traffic chart). */
+function catalogueLines(diff: StackDiff, detail: Detail): string[] {
   const models = catalogueChanges(diff.base.catalogue, diff.head.catalogue);
-  lines.push("#### Catalogue", "");
-  if (models.length === 0) lines.push("No change to what the catalogue resolves to.", "");
-  for (const { model, lines: changes } of models) {
-    lines.push(`**${code(model)}**`, "", ...changes.map((change) => `- ${change}`), "");
-    if (detail === "summary") continue;
-    const chart = trafficChart(
-      diff.base.catalogue.models.find((m) => m.name === model),
-      diff.head.catalogue.models.find((m) => m.name === model),
-    );
-    if (chart) lines.push(...chart, "");
-  }
+  if (models.length === 0) return ["No change to what the catalogue resolves to."];
+  return models.flatMap(({ model, lines }) => {
+    const chart =
+      detail === "summary"
+        ? undefined
+        : trafficChart(
+            diff.base.catalogue.models.find((m) => m.name === model),
+            diff.head.catalogue.models.find((m) => m.name === model),
+          );
+    return [`**${code(model)}**`, "", ...lines.map((line) => `- ${line}`), "", ...(chart ?? [])];
+  });
+}
 
-  if (detail === "summary") return lines;
+/** One stack's resource changes: a count, and the table (collapsed) when there is room. */
+function resourceLines(diff: StackDiff, detail: Detail, label: string): string[] {
   const rows = resourceRows(diff.base.plan, diff.head.plan);
+  if (rows.length === 0) return [`${label}no resource changes.`, ""];
   const count = (order: number) =>
     rows.filter((row) => row.order === order).reduce((n, row) => n + row.names.length, 0);
-  lines.push("#### Resources", "");
-  if (rows.length === 0) {
-    lines.push("No resource changes.", "");
-  } else {
-    const summary = `${count(0)} to add, ${count(2)} to update, ${count(1)} to replace, ${count(3)} to delete`;
-    lines.push(
-      ...(detail === "full"
-        ? details(summary, [
-            "| change | resource | what changes (before → after) |",
-            "|---|---|---|",
-            ...rows.map((row) => `| ${row.change} | ${names(row)} | ${row.detail} |`),
-          ])
-        : [`${summary}. (The table is left out to fit the comment: see the full diff.)`, ""]),
-    );
+  const summary = `${label}${count(0)} to add, ${count(2)} to update, ${count(1)} to replace, ${count(3)} to delete`;
+  return detail === "full"
+    ? details(summary, [
+        "| change | resource | what changes (before → after) |",
+        "|---|---|---|",
+        ...rows.map((row) => `| ${row.change} | ${cell(names(row))} | ${cell(row.detail)} |`),
+      ])
+    : [`${summary}. (The table is left out to fit the comment: see the full diff.)`, ""];
+}
+
+const stackLabel = (diff: StackDiff) =>
+  `${code(diff.head.plan.stack)} (environment ${code(diff.head.plan.environment)})`;
+
+/**
+ * A section across stacks: stacks where it reads the same are shown once under all their
+ * names; where they differ, each group under its own.
+ */
+function section(
+  title: string,
+  diffs: StackDiff[],
+  lines: (diff: StackDiff) => string[],
+): string[] {
+  const groups: { stacks: StackDiff[]; lines: string[] }[] = [];
+  for (const diff of diffs) {
+    const text = lines(diff);
+    const same = groups.find((group) => group.lines.join("\n") === text.join("\n"));
+    if (same) same.stacks.push(diff);
+    else groups.push({ stacks: [diff], lines: text });
   }
-  return lines;
+  const out = [`### ${title}`, ""];
+  for (const group of groups) {
+    if (diffs.length > 1) out.push(`#### ${group.stacks.map(stackLabel).join(", ")}`, "");
+    out.push(...group.lines, "");
+  }
+  return out;
 }
 
 function render(diffs: StackDiff[], detail: Detail): string {
   const first = diffs[0]!;
   const lines = [
     COMMENT_MARKER,
-    "## maas diff",
+    `## maas diff: ${diffs.map(stackLabel).join(", ")}`,
     "",
     `Base: ${first.base.label} · Head: ${first.head.label}`,
     "",
+    ...section("Risk", diffs, riskLines),
+    ...section("Catalogue", diffs, (diff) => catalogueLines(diff, detail)),
   ];
-  // Stacks whose diff reads the same are shown once.
-  const groups: { stacks: StackDiff[]; body: string[] }[] = [];
-  for (const diff of diffs) {
-    const body = stackBody(diff, detail);
-    const same = groups.find((group) => group.body.join("\n") === body.join("\n"));
-    if (same) same.stacks.push(diff);
-    else groups.push({ stacks: [diff], body });
-  }
-  for (const { stacks, body } of groups) {
-    const label = stacks
-      .map((s) => `${code(s.head.plan.stack)} (environment ${code(s.head.plan.environment)})`)
-      .join(", ");
-    lines.push(`### ${stacks.length > 1 ? "Stacks" : "Stack"} ${label}`, "", ...body);
+  if (detail !== "summary") {
+    lines.push("### Resources", "");
+    for (const diff of diffs)
+      // Plain text: GitHub renders no Markdown inside <summary>.
+      lines.push(
+        ...resourceLines(
+          diff,
+          detail,
+          diffs.length > 1 ? `${diff.head.plan.stack} (${diff.head.plan.environment}): ` : "",
+        ),
+      );
   }
   lines.push(
     "<sub>Offline plans of each side's own program, compared: the inputs they register, not a provider diff. Provider-computed values are placeholders. The way from base to head is modelled on Pulumi's engine. Every rule id is explained in docs/rules.md.</sub>",

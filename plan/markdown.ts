@@ -1,18 +1,27 @@
 /**
  * Markdown for a pull-request comment from text a catalogue or a plan supplies: nothing in it
  * may become a link, a mention, HTML, emphasis or a broken table. Every such value goes into a
- * code span (where Markdown, HTML and @mentions are literal), with table pipes escaped.
+ * code span (where Markdown, HTML and @mentions are literal); a table cell escapes its pipes.
  */
 
 /** A code span holding `text` literally, whatever backticks it contains. */
 export function code(value: unknown): string {
-  const text = (typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined"))
-    .replace(/\r?\n/g, " ")
-    .replace(/\|/g, "\\|");
+  const text = (typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined")).replace(
+    /\r?\n/g,
+    " ",
+  );
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
   const fence = "`".repeat(longest + 1);
   const pad = text.startsWith("`") || text.endsWith("`") || text === "" ? " " : "";
   return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * A table cell: GitHub splits a row at every unescaped `|`, code spans included, before it
+ * reads them, so each becomes `\|` (shown as `|`).
+ */
+export function cell(markdown: string): string {
+  return markdown.replace(/\|/g, "\\|");
 }
 
 /** A value shortened for a table cell: long values keep their start and end. */

@@ -18,9 +18,12 @@ export function trafficChart(
   after: ResolvedModel | undefined,
 ): string[] | undefined {
   const name = (after ?? before)!.name;
+  // Versions that serve on either side (one retired or absent on both has no edge to draw).
+  const serves = (model: ResolvedModel | undefined, version: string) =>
+    model?.versions.some((v) => v.version === version && v.status !== "retired") ?? false;
   const versions = [
     ...new Set([...(before?.versions ?? []), ...(after?.versions ?? [])].map((v) => v.version)),
-  ];
+  ].filter((version) => serves(before, version) || serves(after, version));
   const edges = versions
     .map((version, index) => ({
       version,

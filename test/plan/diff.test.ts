@@ -160,7 +160,7 @@ describe("maas diff", () => {
       "Base: `HEAD` (its own program, stack files and catalogue; dependencies: the working tree's (same package-lock.json)) · Head: working tree",
     );
     expect(result.stdout).toContain(
-      "#### Risk\n\nNo risk found: `pulumi up` can go from base to head safely.",
+      "### Risk\n\nNo risk found: `pulumi up` can go from base to head safely.",
     );
     expect(result.stdout).toContain(
       "**`image-classifier`**\n\n- 1.4.0: traffic 50% → 20%\n- 1.5.0: traffic 50% → 80%\n",
@@ -170,7 +170,7 @@ describe("maas diff", () => {
       "<summary>0 to add, 4 to update, 0 to replace, 0 to delete</summary>",
     );
     expect(result.stdout).toMatch(
-      /\| ~ update \| `ListenerRule` `image-classifier` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/image-classifier-1-4-0-[0-9a-f]{6}\]\.weight` `50` → `20`; /,
+      /\| ~ update \| `ListenerRule` `image-classifier` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/image-classifier-1-4-0-[0-9a-f]{6}\]\.weight` `50` → `20`<br>/,
     );
     // Values inside JSON documents (a registry item) are compared inside.
     expect(result.stdout).toContain(
@@ -196,7 +196,7 @@ describe("maas diff", () => {
       "<summary>0 to add, 2 to update, 0 to replace, 0 to delete</summary>",
     );
     expect(result.stdout).toContain(
-      "| ~ update | `Deployment` `fraud-scorer-v3-2-1` | `spec.template.spec.containers[name=server].env[name=PORT].value` `8080` → `9090`; `spec.template.spec.containers[name=server].ports[name=http].containerPort` `8080` → `9090` |",
+      "| ~ update | `Deployment` `fraud-scorer-v3-2-1` | `spec.template.spec.containers[name=server].env[name=PORT].value` `8080` → `9090`<br>`spec.template.spec.containers[name=server].ports[name=http].containerPort` `8080` → `9090` |",
     );
   });
 
@@ -211,10 +211,10 @@ describe("maas diff", () => {
     const result = maas(["diff", "--base", "HEAD", "--stack", "prod"], { cwd: dir });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
-      '- ⛔ `RULES-21/protection` the head breaks a rule: `Key registry-key`: is not protected in production. Fix: Set maas:protect: "true" on production stacks.',
+      '- ⛔ **refused** `RULES-21/protection` the head breaks a rule: `Key registry-key`: is not protected in production. Fix: Set maas:protect: "true" on production stacks.',
     );
     expect(result.stdout).toContain(
-      "- ⚠️ protection turned off: `Table registry-versions`, `Key registry-key`, `Bucket registry-artifacts`: pulumi up and destroy can now delete them.",
+      "- ⚠️ **check** protection turned off: `Table registry-versions`, `Key registry-key`, `Bucket registry-artifacts`: pulumi up and destroy can now delete them.",
     );
     expect(result.stdout).toContain(
       "| ~ update | `Key` `registry-key` | `options.protect` `true` → (none) |",

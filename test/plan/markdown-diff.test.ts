@@ -3,7 +3,7 @@
  * grouping, stacks merged when they read the same, escaping of catalogue text, the size cap.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { code } from "../../plan/markdown";
+import { cell, code } from "../../plan/markdown";
 import { COMMENT_LIMIT, markdownDiff } from "../../plan/markdown-diff";
 import type { StackDiff } from "../../plan/markdown-diff";
 import { transition } from "../../plan/transition";
@@ -51,7 +51,7 @@ describe("pull-request Markdown", () => {
     const { comment } = markdownDiff([shift]);
     expect(comment.split("\n").slice(0, 4)).toEqual([
       "<!-- maas-diff -->",
-      "## maas diff",
+      "## maas diff: `dev` (environment `dev`)",
       "",
       "Base: `main` · Head: working tree",
     ]);
@@ -68,9 +68,9 @@ describe("pull-request Markdown", () => {
       },
     );
     const { comment } = markdownDiff([diff]);
-    const risk = comment.slice(comment.indexOf("#### Risk"), comment.indexOf("#### Catalogue"));
+    const risk = comment.slice(comment.indexOf("### Risk"), comment.indexOf("### Catalogue"));
     expect(risk).toContain(
-      "- ⛔ `RULES-25/traffic-follows-readiness` Deployment scorer-v1-0-0 is removed while ListenerRule scorer still sends it 90: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it",
+      "- ⛔ **refused** `RULES-25/traffic-follows-readiness` Deployment scorer-v1-0-0 is removed while ListenerRule scorer still sends it 90: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it",
     );
   });
 
@@ -82,13 +82,13 @@ describe("pull-request Markdown", () => {
     );
     const { comment } = markdownDiff([diff]);
     expect(comment).toMatch(
-      /- ⚠️ replaced: 1 LoadBalancer \(internal, name changed\): `ingress`\. A new one is created, the old one deleted at the end of pulumi up/,
+      /- ⚠️ \*\*check\*\* replaced: 1 LoadBalancer \(internal, name changed\): `ingress`\. A new one is created, the old one deleted at the end of pulumi up/,
     );
     expect(comment).toMatch(
-      /- ⚠️ replaced: 4 TargetGroup \(name changed\): `ranker-v2-0-0`, `scorer-v0-9-0`, `scorer-v1-0-0`, `scorer-v1-1-0`/,
+      /- ⚠️ \*\*check\*\* replaced: 4 TargetGroup \(name changed\): `ranker-v2-0-0`, `scorer-v0-9-0`, `scorer-v1-0-0`, `scorer-v1-1-0`/,
     );
     expect(comment).toMatch(
-      /\| \*\*± replace\*\* \| `LoadBalancer` `ingress` \| `internal` `true` → `false`; `name` `maas-dev-[0-9a-f]{6}` → `maas-dev-[0-9a-f]{6}` force replacement/,
+      /\| \*\*± replace\*\* \| `LoadBalancer` `ingress` \| `internal` `true` → `false`<br>`name` `maas-dev-[0-9a-f]{6}` → `maas-dev-[0-9a-f]{6}`<br>force replacement/,
     );
   });
 
@@ -104,19 +104,87 @@ describe("pull-request Markdown", () => {
     );
     const { comment } = markdownDiff([diff]);
     expect(comment).toContain(
-      "- ℹ️ `ranker 2.1.0` (new) gets 10% once its rollout is healthy: pulumi up deploys it first and moves the traffic after",
+      "- ℹ️ **note** `ranker 2.1.0` (new) gets 10% once its rollout is healthy: pulumi up deploys it first and moves the traffic after",
     );
     expect(comment).toContain(
-      "- ⚠️ `ranker 2.1.0` runs the same image as `2.0.0` (`registry.example.com/ranker@sha256:",
+      "- ⚠️ **check** `ranker 2.1.0` runs the same image as `2.0.0` (`registry.example.com/ranker@sha256:",
     );
     expect(comment).toContain('  model -->|"— → 10%"| v1["2.1.0"]');
+  });
+
+  it.each([
+    {
+      edit: "promote the canary",
+      head: twoModels(
+        ['"1.0.0": { traffic: 90 }', '"1.0.0": { traffic: 0 }'],
+        ['"1.1.0": { traffic: 10 }', '"1.1.0": { traffic: 100 }'],
+      ),
+      risk: ["No risk found: `pulumi up` can go from base to head safely."],
+      catalogue: "- 1.0.0: live, 90% → standby, 0%\n- 1.1.0: traffic 10% → 100%",
+    },
+    {
+      edit: "roll back to the standby",
+      head: twoModels(
+        ['"1.0.0": { traffic: 90 }', '"1.0.0": { traffic: 0 }'],
+        ['"1.1.0": { traffic: 10 }', '"1.1.0": { traffic: 0 }'],
+        ['"0.9.0": { traffic: 0 }', '"0.9.0": { traffic: 100 }'],
+      ),
+      risk: ["No risk found: `pulumi up` can go from base to head safely."],
+      catalogue: "- 0.9.0: standby, 0% → live, 100%",
+    },
+    {
+      edit: "add a model",
+      head: twoModels([
+        "environments:",
+        `  churn:\n    owner: team-c\n    image: registry.example.com/churn@sha256:${"c".repeat(64)}\n    versions: { "1.0.0": { traffic: 100 } }\nenvironments:`,
+      ]),
+      risk: [
+        "- ℹ️ **note** `churn 1.0.0` (new) gets 100% once its rollout is healthy: pulumi up deploys it first and moves the traffic after; if it never becomes healthy, pulumi up fails and no request reaches it",
+      ],
+      catalogue:
+        "- model added (owner `team-c`): 1.0.0 live, 100%, image `registry.example.com/churn@sha256:",
+    },
+    {
+      edit: "remove a model",
+      head: twoModels().replace(/ {2}ranker:\n(?: {4}.*\n)+/, ""),
+      risk: [
+        "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
+        "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
+      ],
+      catalogue:
+        "- model removed: its workloads, routing and alarms are deleted; its registry items, images and repository stay in AWS",
+    },
+    {
+      edit: "rename a model",
+      head: twoModels(["  ranker:", "  reranker:"]),
+      risk: [
+        "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
+        "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
+        "- ℹ️ **note** `reranker 2.0.0` (new) gets 100% once its rollout is healthy: pulumi up deploys it first and moves the traffic after; if it never becomes healthy, pulumi up fails and no request reaches it",
+      ],
+      catalogue: "- model added (owner `team-b`)",
+    },
+  ])("the everyday edit: $edit", async ({ head, risk, catalogue }) => {
+    const { comment } = markdownDiff([
+      await stackDiff({ catalogue: twoModels() }, { catalogue: head }),
+    ]);
+    const riskSection = comment.slice(
+      comment.indexOf("### Risk\n\n") + 10,
+      comment.indexOf("\n\n### Catalogue"),
+    );
+    expect(riskSection.split("\n")).toEqual(risk);
+    expect(comment.slice(comment.indexOf("### Catalogue"))).toContain(catalogue);
   });
 
   it("shows values before → after, list items by identity, and identical changes as one row", () => {
     const { comment } = markdownDiff([shift]);
     expect(comment).toContain("- 1.0.0: traffic 90% → 50%\n- 1.1.0: traffic 10% → 50%");
     expect(comment).toMatch(
-      /\| ~ update \| `ListenerRule` `scorer` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/scorer-1-0-0-[0-9a-f]{6}\]\.weight` `90` → `50`; /,
+      /\| ~ update \| `ListenerRule` `scorer` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/scorer-1-0-0-[0-9a-f]{6}\]\.weight` `90` → `50`<br>/,
     );
     expect(comment).toContain(
       "| ~ update | `TableItem` `scorer-v1-0-0` | `item.traffic.N` `90` → `50` |",
@@ -125,12 +193,16 @@ describe("pull-request Markdown", () => {
 
   it("shows stacks whose diff reads the same once", () => {
     const { comment } = markdownDiff([shift, { ...shift }]);
-    expect(comment.match(/^### /gm)).toHaveLength(1);
-    expect(comment).toContain("### Stacks `dev` (environment `dev`), `dev` (environment `dev`)");
+    // Risk and catalogue: once for both; resources: per stack.
+    expect(comment).toContain(
+      "### Risk\n\n#### `dev` (environment `dev`), `dev` (environment `dev`)\n\nNo risk found",
+    );
+    expect(comment.match(/<summary>dev \(dev\): /g)).toHaveLength(2);
   });
 
   it("keeps catalogue text from becoming Markdown, links, HTML or mentions", () => {
-    expect(code("@acme/ml <script>|x")).toBe("`@acme/ml <script>\\|x`");
+    expect(code("@acme/ml <script>|x")).toBe("`@acme/ml <script>|x`");
+    expect(cell(code("a|b"))).toBe("`a\\|b`");
     // A value with backticks gets a longer fence (and spaces where it starts or ends with one).
     expect(code("a `tick`")).toBe("`` a `tick` ``");
     expect(code("`edge`")).toBe("`` `edge` ``");
