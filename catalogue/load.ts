@@ -3,13 +3,13 @@
  * rules for the base catalogue and every environment), resolve. Every problem in the file
  * is collected in one pass; nothing is resolved from an invalid file.
  */
-import { readFileSync } from "node:fs";
 import { dirname, relative, resolve as resolvePath } from "node:path";
 import { buildDigest } from "./build-context";
 import type { BuildSpec } from "./build-context";
 import type { Problem } from "./problem";
 import { sortProblems } from "./problem";
 import { resolveCatalogue } from "./resolve";
+import { readTextFile } from "./text-file";
 import type { ResolvedCatalogue } from "./resolved";
 import { documentRules } from "./document-rules";
 import { resolutionRules } from "./resolution-rules";
@@ -117,20 +117,15 @@ export function checkCatalogueText(
 
 /** Reads and validates a catalogue file; an unreadable file is a problem like any other. */
 export function checkCatalogueFile(file: string, options: CheckOptions = {}): CheckResult {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT"
-        ? "no such file"
-        : (error as Error).message;
+  const read = readTextFile(file);
+  if (!read.ok)
     return {
       ok: false,
-      problems: [{ file, line: 1, col: 1, path: "(file)", message: `cannot be read: ${reason}` }],
+      problems: [
+        { file, line: 1, col: 1, path: "(file)", message: `cannot be read: ${read.reason}` },
+      ],
     };
-  }
-  return checkCatalogueText(text, file, options);
+  return checkCatalogueText(read.text, file, options);
 }
 
 /** The resolved catalogue of one environment from a checked catalogue. */

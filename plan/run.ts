@@ -55,8 +55,13 @@ export type PlanResult =
     }
   | { ok: false; problems: string[] };
 
-function configSource(config: Record<string, string>, secretKeys: string[]): ConfigSource {
+function configSource(
+  config: Record<string, string>,
+  secretKeys: string[],
+  origins: Record<string, string>,
+): ConfigSource {
   return {
+    where: (key) => origins[key],
     get: (key) => config[key],
     getSecret: (key) =>
       config[key] === undefined
@@ -88,9 +93,13 @@ async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult>
   try {
     stackConfig = readStackConfig(process.cwd(), options.stack);
     Object.assign(stackConfig.config, options.config ?? {});
-    if (options.catalogue !== undefined) stackConfig.config["maas:catalogue"] = options.catalogue;
+    for (const key of Object.keys(options.config ?? {})) stackConfig.origins[key] = "--config";
+    if (options.catalogue !== undefined) {
+      stackConfig.config["maas:catalogue"] = options.catalogue;
+      stackConfig.origins["maas:catalogue"] = "--catalogue";
+    }
     settings = readSettings(
-      configSource(stackConfig.config, stackConfig.secretKeys),
+      configSource(stackConfig.config, stackConfig.secretKeys, stackConfig.origins),
       stackConfig.project,
       options.stack,
     );

@@ -9,6 +9,14 @@ const CIDR =
 const LABEL_KEY =
   /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/\S+$/;
+/** "must be a list of …; got a map", or "is required: …" when the key is missing. */
+function shaped(what: string, required?: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined && required
+      ? `is required: ${required}`
+      : `must be ${what}; got ${Array.isArray(issue.input) ? "a list" : typeof issue.input === "object" && issue.input !== null ? "a map" : JSON.stringify(issue.input)}`;
+}
+
 const BOOLEAN = z
   .enum(["true", "false"], { error: "must be true or false" })
   .transform((value) => value === "true");
@@ -31,7 +39,11 @@ export const settingsShape = {
     .string({ error: "is required: the VPC CIDR the load balancer sends from, e.g. 10.0.0.0/16" })
     .regex(CIDR, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
   "maas:gpuNodeSelector": z
-    .record(z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key" }), z.string())
+    .record(
+      z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key" }),
+      z.string({ error: "must be a label value (text)" }),
+      { error: shaped("a map of node label -> value") },
+    )
     .default({ "nvidia.com/gpu.present": "true" }),
   "maas:protect": BOOLEAN.default(false),
   "maas:identity": z
@@ -66,8 +78,10 @@ export const settingsShape = {
         error: "must be a subnet ID such as subnet-0abc123def4567890",
       }),
       {
-        error:
-          "is required: a list of at least two subnet IDs in different zones, for the load balancer",
+        error: shaped(
+          "a list of subnet IDs",
+          "a list of at least two subnet IDs in different zones, for the load balancer",
+        ),
       },
     )
     .min(2, { error: "needs at least two subnets in different availability zones" }),
@@ -79,7 +93,9 @@ export const settingsShape = {
     .optional(),
   "maas:internetFacing": BOOLEAN.default(false),
   "maas:ingressCidrs": z
-    .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }))
+    .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }), {
+      error: shaped("a list of IPv4 CIDRs"),
+    })
     .min(1)
     .optional(),
   "maas:routing": z.enum(["path", "host"], { error: "must be path or host" }).default("path"),
@@ -93,7 +109,11 @@ export const settingsShape = {
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" })
     .optional(),
-  "maas:alarmEmails": z.array(z.email({ error: "must be an email address" })).default([]),
+  "maas:alarmEmails": z
+    .array(z.email({ error: "must be an email address" }), {
+      error: shaped("a list of email addresses"),
+    })
+    .default([]),
   "maas:alarmPeriodSeconds": z.coerce
     .number()
     .int()

@@ -64,6 +64,8 @@ export interface ConfigSource {
   getSecret(key: string): pulumi.Output<string> | undefined;
   /** Every key that is set, so a misspelt one is reported instead of silently ignored. */
   keys(): string[];
+  /** Where a key's value comes from (`Pulumi.dev.yaml:12:3`, `--config`), when known. */
+  where?(key: string): string | undefined;
 }
 
 /** Every `maas:` key the stack understands (the schema's, and the secret kubeconfig). */
@@ -76,15 +78,30 @@ export const KNOWN_KEYS = [
  * `maas:` keys the stack does not know: a typo (`maas:protected`) must never leave production
  * unprotected while every check passes. Other namespaces belong to providers (`aws:profile`).
  */
-function unknownKeyProblems(source: ConfigSource, file: string): string[] {
+function unknownKeyProblems(source: ConfigSource, at: (key: string) => string): string[] {
   return source
     .keys()
     .filter((key) => key.startsWith("maas:") && !KNOWN_KEYS.includes(key))
     .sort()
     .map((key) => {
       const suggestion = closestKey(key, KNOWN_KEYS);
-      return `${file}: ${key}: unknown key; ${suggestion ? `did you mean ${suggestion}?` : `known keys: ${KNOWN_KEYS.join(", ")}`}`;
+      return `${at(key)}: ${key}: unknown key; ${suggestion ? `did you mean ${suggestion}?` : `known keys: ${KNOWN_KEYS.join(", ")}`}`;
     });
+}
+
+/** A map or list written where one value belongs (`maas:environment: {a: 1}`). */
+function structure(text: string): "a map" | "a list" | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value)
+      ? "a list"
+      : value !== null && typeof value === "object"
+        ? "a map"
+        : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keys whose values are YAML maps or lists in the stack file (JSON strings in Pulumi's config). */
@@ -93,10 +110,12 @@ const OBJECT_KEYS = ["maas:gpuNodeSelector", ...LIST_KEYS];
 
 export function readSettings(source: ConfigSource, project: string, stack: string): StackSettings {
   const file = `Pulumi.${stack}.yaml`;
+  /** Where to blame a key: its line in a stack file, `--config`, or the stack file it belongs in. */
+  const at = (key: string) => source.where?.(key) ?? file;
   const stackProblem = stackNameProblem(stack);
   const problems: string[] = [
     ...(stackProblem ? [`${file}: ${stackProblem}`] : []),
-    ...unknownKeyProblems(source, file),
+    ...unknownKeyProblems(source, at),
   ];
   const kubeconfig = source.getSecret("maas:kubeconfig");
   const raw: Record<string, unknown> = { hasKubeconfig: kubeconfig !== undefined };
@@ -106,7 +125,11 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     const text = source.get(key);
     if (text === undefined) continue;
     if (!OBJECT_KEYS.includes(key)) {
-      raw[key] = text;
+      const written = structure(text);
+      if (written) {
+        problems.push(`${at(key)}: ${key}: must be a single value, not ${written}`);
+        unreadable.add(key);
+      } else raw[key] = text;
       continue;
     }
     try {
@@ -114,7 +137,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     } catch {
       // A scalar where a map or list belongs: say which, and let the schema report nothing more for it.
       problems.push(
-        `${file}: ${key}: must be ${LIST_KEYS.includes(key) ? "a list" : "a map"}; got ${JSON.stringify(text)}`,
+        `${at(key)}: ${key}: must be ${LIST_KEYS.includes(key) ? "a list" : "a map"}; got ${JSON.stringify(text)}`,
       );
       unreadable.add(key);
     }
@@ -127,7 +150,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       const got = raw[key];
       const suffix =
         typeof got === "string" && issue.path.length === 1 ? `; got ${JSON.stringify(got)}` : "";
-      problems.push(`${file}: ${issue.path.join(".")}: ${issue.message}${suffix}`);
+      problems.push(`${at(key)}: ${issue.path.join(".")}: ${issue.message}${suffix}`);
     }
   }
   if (problems.length > 0 || !parsed.success) throw new SettingsError(problems);

@@ -157,11 +157,40 @@ describe("maas plan", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(
       [
-        'Pulumi.dev.yaml: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.0.0.0/99"',
-        'Pulumi.dev.yaml: maas:identity: must be irsa or pod-identity; got "magic"',
+        '--config: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.0.0.0/99"',
+        '--config: maas:identity: must be irsa or pod-identity; got "magic"',
         "",
       ].join("\n"),
     );
+  });
+
+  it("blames a stack file's value on its line and column, and a map where one value belongs on what it is", () => {
+    const project = copyTestProject();
+    const file = join(project, "Pulumi.dev.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace("maas:environment: dev", "maas:environment: { a: 1 }")
+        .replace("maas:vpcCidr: 10.20.0.0/16", "maas:vpcCidr: 10.20.0.0/99")
+        .replace("  maas:subnetIds:", "  maas:gpuNodeSelector: [a, b]\n  maas:subnetIds:"),
+    );
+    const result = maas(["plan"], { cwd: project });
+    expect(result.status).toBe(1);
+    expect(result.stdout.trimEnd().split("\n")).toEqual([
+      "Pulumi.dev.yaml:5:21: maas:environment: must be a single value, not a map",
+      'Pulumi.dev.yaml:10:17: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.20.0.0/99"',
+      "Pulumi.dev.yaml:16:25: maas:gpuNodeSelector: must be a map of node label -> value; got a list",
+    ]);
+  });
+
+  it("refuses a stack name no AWS name can hold before it reads a file", () => {
+    for (const stack of ["x/../../evil", "Prod"]) {
+      const result = run(["plan", "--stack", stack]);
+      expect(result.status, stack).toBe(1);
+      expect(result.stdout).toBe(
+        `--stack: stack name ${JSON.stringify(stack)} must be 1-32 lowercase letters, digits and dashes, starting and ending with a letter or digit (it becomes part of AWS names: ECR repositories, IAM roles, alarms)\n`,
+      );
+    }
   });
 
   it("exits 2 on a malformed --config pair", () => {
