@@ -10,8 +10,16 @@
  * push must go to a new tag, never to one the immutable repository already holds.
  */
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
-import { join, posix } from "node:path";
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import { isAbsolute, join, posix, relative, sep } from "node:path";
 import dockerignore from "@balena/dockerignore";
 
 export interface BuildSpec {
@@ -23,23 +31,80 @@ export interface BuildSpec {
   target?: string;
 }
 
-/** Files of the context that Docker would send, as sorted POSIX paths relative to it. */
-export function contextFiles(context: string, dockerfile = "Dockerfile"): string[] {
+/** True when `path` (both real paths) is `root` or below it. */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+export interface ContextScan {
+  /** Files Docker would send, as sorted POSIX paths relative to the context. */
+  files: string[];
+  /** Why the context cannot be built safely, one line each (empty when it can). */
+  problems: string[];
+}
+
+/**
+ * Walks a build context as Docker would send it, reading only directories and regular files: a
+ * FIFO would block a read forever and a device could be endless, so anything else is a problem;
+ * so is a link that leads outside the context (its target would be sent from elsewhere on disk)
+ * and a directory or file that cannot be read.
+ */
+export function scanContext(context: string, dockerfile = "Dockerfile"): ContextScan {
+  const problems: string[] = [];
+  const files: string[] = [];
+  let root: string;
+  try {
+    root = realpathSync(context);
+  } catch (error) {
+    return { files, problems: [`cannot be read: ${(error as Error).message}`] };
+  }
   // Docker reads <dockerfile>.dockerignore first, then the context's .dockerignore.
-  const candidates = [join(context, `${dockerfile}.dockerignore`), join(context, ".dockerignore")];
+  const candidates = [join(root, `${dockerfile}.dockerignore`), join(root, ".dockerignore")];
   const ignoreFile = candidates.find((file) => existsSync(file));
   const ignore = dockerignore().add(ignoreFile ? readFileSync(ignoreFile, "utf8") : "");
-  const files: string[] = [];
-  const walk = (relative: string): void => {
-    for (const entry of readdirSync(join(context, relative), { withFileTypes: true })) {
-      const path = relative ? posix.join(relative, entry.name) : entry.name;
+  const walk = (rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, rel), { withFileTypes: true });
+    } catch (error) {
+      problems.push(
+        `${rel || "."}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      );
+      return;
+    }
+    for (const entry of entries) {
+      const path = rel ? posix.join(rel, entry.name) : entry.name;
       // Docker can re-include a file below an ignored directory (`!dir/keep`), so walk them all.
-      if (entry.isDirectory()) walk(path);
-      else if (!ignore.ignores(path)) files.push(path);
+      if (entry.isDirectory()) {
+        walk(path);
+        continue;
+      }
+      if (ignore.ignores(path)) continue;
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = realpathSync(join(root, path));
+        } catch {
+          files.push(path); // A dangling link is sent as a link; there is nothing to read.
+          continue;
+        }
+        if (!isInside(root, target))
+          problems.push(`${path}: is a link to ${target}, outside the build context`);
+        else files.push(path);
+      } else if (entry.isFile()) files.push(path);
+      else problems.push(`${path}: is not a file or directory (a FIFO, socket or device)`);
     }
   };
   walk("");
-  return files.sort();
+  return { files: files.sort(), problems };
+}
+
+/** Files of the context that Docker would send, as sorted POSIX paths relative to it. */
+export function contextFiles(context: string, dockerfile = "Dockerfile"): string[] {
+  const scan = scanContext(context, dockerfile);
+  if (scan.problems.length > 0) throw new Error(`${context}: ${scan.problems.join("; ")}`);
+  return scan.files;
 }
 
 /** `sha256:<hex>` over the context's files, the Dockerfile, the build args and the target. */

@@ -3,7 +3,7 @@
  * layer, build contexts, derived-name collisions, overlays that name real models and versions,
  * listener rule priorities.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   derivedListenerPriority,
@@ -11,6 +11,7 @@ import {
   reservedNamespaceProblem,
   workloadName,
 } from "./names";
+import { isInside, scanContext } from "./build-context";
 import type { Problem } from "./problem";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
@@ -116,29 +117,41 @@ function buildContext(
   build: { context: string; dockerfile?: string },
   path: DocPath,
 ): Problem[] {
+  const at = (field: "context" | "dockerfile", message: string) => [
+    problemAt(input.source, [...path, field], message),
+  ];
   const directory = resolve(input.catalogueDir, build.context);
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
-    return [
-      problemAt(
-        input.source,
-        [...path, "context"],
-        `directory ${build.context} does not exist (build contexts are relative to the catalogue file's directory)`,
-      ),
-    ];
-  }
+  if (!existsSync(directory) || !statSync(directory).isDirectory())
+    return at(
+      "context",
+      `directory ${build.context} does not exist (build contexts are relative to the catalogue file's directory)`,
+    );
+  // A build sends its whole context to the builder (and `COPY . .` into the image): a context
+  // that leads outside the project, by `..`, an absolute path or a link, could ship a home
+  // directory's ~/.aws or ~/.ssh to the registry.
+  const real = realpathSync(directory);
+  if (!isInside(input.projectRoot, real))
+    return at(
+      "context",
+      `resolves to ${real}, outside the project directory ${input.projectRoot}: a build sends its whole context to the builder; keep build contexts inside the project`,
+    );
   const dockerfile = build.dockerfile ?? "Dockerfile";
   const dockerfilePath = join(directory, dockerfile);
-  if (!existsSync(dockerfilePath) || !statSync(dockerfilePath).isFile()) {
-    const at = build.dockerfile === undefined ? "context" : "dockerfile";
-    return [
-      problemAt(
-        input.source,
-        [...path, at],
-        `the build context has no ${dockerfile} (the dockerfile is relative to the context)`,
-      ),
-    ];
-  }
-  return [];
+  const blame = build.dockerfile === undefined ? "context" : "dockerfile";
+  if (!existsSync(dockerfilePath) || !statSync(dockerfilePath).isFile())
+    return at(
+      blame,
+      `the build context has no ${dockerfile} (the dockerfile is relative to the context)`,
+    );
+  if (!isInside(real, realpathSync(dockerfilePath)))
+    return at(blame, `${dockerfile} resolves outside the build context; keep it inside`);
+  const scan = scanContext(real, dockerfile);
+  return scan.problems.length === 0
+    ? []
+    : at(
+        "context",
+        `cannot be sent to the builder: ${scan.problems.slice(0, 3).join("; ")}${scan.problems.length > 3 ? ` (and ${scan.problems.length - 3} more)` : ""}; a build context holds only files and directories, and links within it`,
+      );
 }
 
 /**

@@ -3,6 +3,7 @@
  * rules for the base catalogue and every environment), resolve. Every problem in the file
  * is collected in one pass; nothing is resolved from an invalid file.
  */
+import { realpathSync } from "node:fs";
 import { dirname, relative, resolve as resolvePath } from "node:path";
 import { buildDigest } from "./build-context";
 import type { BuildSpec } from "./build-context";
@@ -85,7 +86,12 @@ export function checkCatalogueText(
     removed = pruned.removed;
   }
 
-  const input = { source, document, catalogueDir: dirname(resolvePath(file)) };
+  const input = {
+    source,
+    document,
+    catalogueDir: dirname(resolvePath(file)),
+    projectRoot: realProjectRoot(options.projectRoot ?? process.cwd()),
+  };
   const known = Object.keys(document.environments ?? {});
   if (options.environment !== undefined && !known.includes(options.environment)) {
     const message = `${unknownKeyMessage(options.environment, known, "environment")} (declare it under environments:, even empty, to deploy the base catalogue)`;
@@ -113,6 +119,15 @@ export function checkCatalogueText(
     return { ok: false, problems: [...sortProblems(problems), ...sortProblems(consequences)] };
   const projectRoot = resolvePath(options.projectRoot ?? process.cwd());
   return { ok: true, document, file, catalogueDir: input.catalogueDir, projectRoot };
+}
+
+/** The project directory with its links resolved, as contexts are compared with it. */
+function realProjectRoot(directory: string): string {
+  try {
+    return realpathSync(directory);
+  } catch {
+    return resolvePath(directory);
+  }
 }
 
 /** Reads and validates a catalogue file; an unreadable file is a problem like any other. */

@@ -7,4 +7,6 @@ export interface RuleInput {
   document: CatalogueDocument;
   /** Absolute directory of the catalogue file: build contexts are relative to it. */
   catalogueDir: string;
+  /** The project directory (real path): build contexts and Dockerfiles must stay inside it. */
+  projectRoot: string;
 }

@@ -1,15 +1,19 @@
 /** Build content digests: what Docker would send, by Docker's .dockerignore rules, and nothing else. */
+import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   chmodSync,
   cpSync,
   mkdtempSync,
+  realpathSync,
+  renameSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { checkCatalogueText } from "../../catalogue";
 import { buildDigest, contextFiles } from "../../catalogue/build-context";
 
 let context: string;
@@ -71,5 +75,71 @@ describe("build context digest", () => {
   it("re-includes files below an ignored directory, as Docker does", () => {
     writeFileSync(join(context, ".dockerignore"), "*\n!server.py\n!weights.json\n");
     expect(contextFiles(context)).toEqual(["server.py", "weights.json"]);
+  });
+});
+
+describe("build contexts stay inside the project", () => {
+  let project: string;
+  const catalogue = (context: string, dockerfile?: string) =>
+    [
+      "apiVersion: maas/v1",
+      "models:",
+      "  a:",
+      "    owner: team-a",
+      `    build: { context: ${JSON.stringify(context)}${dockerfile ? `, dockerfile: ${dockerfile}` : ""} }`,
+      '    versions: { "1.0.0": { traffic: 100 } }',
+      "",
+    ].join("\n");
+  const problemsIn = (text: string) => {
+    const checked = checkCatalogueText(text, join(project, "models.yaml"), {
+      projectRoot: project,
+    });
+    return checked.ok
+      ? []
+      : checked.problems.map((p) => `${p.line}:${p.col}: ${p.path}: ${p.message}`);
+  };
+
+  beforeEach(() => {
+    project = realpathSync(mkdtempSync(join(tmpdir(), "maas-project-")));
+    cpSync("models/image-classifier", join(project, "server"), { recursive: true });
+  });
+
+  it("accepts a context inside the project", () => {
+    expect(problemsIn(catalogue("./server"))).toEqual([]);
+  });
+
+  it.each([
+    ["an absolute path elsewhere", () => "/"],
+    ["a climb out with ..", () => "../"],
+    [
+      "a link leading out",
+      () => {
+        symlinkSync(tmpdir(), join(project, "outside"));
+        return "./outside";
+      },
+    ],
+  ])("refuses %s", (_what, context) => {
+    const written = context();
+    const [problem] = problemsIn(catalogue(written));
+    expect(problem).toMatch(
+      /^5:23: models\.a\.build\.context: resolves to \S+, outside the project directory \S+: a build sends its whole context to the builder; keep build contexts inside the project$/,
+    );
+  });
+
+  it("refuses a link to a file outside the context, and a FIFO, without hanging", () => {
+    symlinkSync("/etc/hostname", join(project, "server", "hostname"));
+    appendFileSync(join(project, "server", ".dockerignore"), "!hostname\n!pipe\n");
+    expect(spawnSync("mkfifo", [join(project, "server", "pipe")]).status).toBe(0);
+    expect(problemsIn(catalogue("./server"))).toEqual([
+      "5:23: models.a.build.context: cannot be sent to the builder: hostname: is a link to /etc/hostname, outside the build context; pipe: is not a file or directory (a FIFO, socket or device); a build context holds only files and directories, and links within it",
+    ]);
+  });
+
+  it("refuses a Dockerfile that leads outside its context", () => {
+    renameSync(join(project, "server", "Dockerfile"), join(project, "real.Dockerfile"));
+    symlinkSync(join(project, "real.Dockerfile"), join(project, "server", "Dockerfile"));
+    expect(problemsIn(catalogue("./server"))).toEqual([
+      "5:23: models.a.build.context: Dockerfile resolves outside the build context; keep it inside",
+    ]);
   });
 });

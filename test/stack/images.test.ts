@@ -3,12 +3,11 @@
  * pushed with ECR credentials, digest-pinned references in the Deployments, and a build that
  * changes only when its content does.
  */
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans } from "../../plan/compare";
-import { catalogueText, FIXTURE_CONTEXT, planOf } from "../helpers/plan";
+import { catalogueText, copyTestProject, FIXTURE_CONTEXT, planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
@@ -150,8 +149,12 @@ describe("build content", () => {
     ]);
   }
 
+  // Contexts must live in the project: each test gets a copy of it with two of its own.
+  const project = copyTestProject();
+  let copies = 0;
   function copyOfExample(): string {
-    const context = join(mkdtempSync(join(tmpdir(), "maas-context-")), "server");
+    copies += 1;
+    const context = join(project, `server-${copies}`);
     cpSync(FIXTURE_CONTEXT, context, { recursive: true });
     return context;
   }
@@ -159,8 +162,8 @@ describe("build content", () => {
   it("changes nothing when nothing in the context changed, and only the edited model's image when one did", async () => {
     const alpha = copyOfExample();
     const beta = copyOfExample();
-    const before = await planOf({ catalogue: twoBuiltModels(alpha, beta) });
-    const again = await planOf({ catalogue: twoBuiltModels(alpha, beta) });
+    const before = await planOf({ projectDir: project, catalogue: twoBuiltModels(alpha, beta) });
+    const again = await planOf({ projectDir: project, catalogue: twoBuiltModels(alpha, beta) });
     expect(comparePlans(before.plan.resources, again.plan.resources)).toEqual({
       added: [],
       removed: [],
@@ -168,7 +171,7 @@ describe("build content", () => {
     });
 
     writeFileSync(join(alpha, "app.py"), 'print("a new model server")\n');
-    const after = await planOf({ catalogue: twoBuiltModels(alpha, beta) });
+    const after = await planOf({ projectDir: project, catalogue: twoBuiltModels(alpha, beta) });
     const { added, removed, changed } = comparePlans(before.plan.resources, after.plan.resources);
     expect(added.map((r) => r.type)).toEqual(["docker-build:index:Image"]);
     expect(removed.map((r) => r.type)).toEqual(["docker-build:index:Image"]);
