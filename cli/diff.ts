@@ -19,6 +19,7 @@ import type { Plan, PlanOptions } from "../plan/run";
 import { transition } from "../plan/transition";
 import { judgeTransition } from "../plan/transition-rules";
 import { ruleFix } from "../policy";
+import { cleanUpOnSignals, removeIfInterrupted } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
 import type { Terminal } from "./terminal";
@@ -88,6 +89,7 @@ function planWithOwnProgram(
   options: DiffCommandOptions,
 ): { plan: Plan; catalogue: ResolvedCatalogue } | string {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
+  const forget = removeIfInterrupted(out);
   try {
     const json = join(out, "plan.json");
     const args = [
@@ -111,6 +113,7 @@ function planWithOwnProgram(
     return { plan, catalogue };
   } finally {
     rmSync(out, { recursive: true, force: true });
+    forget();
   }
 }
 
@@ -176,6 +179,7 @@ async function diffStack(
 }
 
 export async function runDiffCommand(options: DiffCommandOptions): Promise<number> {
+  cleanUpOnSignals();
   const config = parseConfigPairs(options.config ?? []);
   if (typeof config === "string") {
     process.stderr.write(`maas diff: ${config}\n`);
@@ -204,6 +208,8 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
     process.stderr.write(`maas diff: ${checkout}\n`);
     return 2;
   }
+  // Ctrl-C while the base is planned must not leave its extraction behind.
+  const forget = checkout ? removeIfInterrupted(checkout.root) : () => undefined;
   const diffs: StackDiff[] = [];
   const problems: string[] = [];
   try {
@@ -214,6 +220,7 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
     }
   } finally {
     checkout?.cleanup();
+    forget();
   }
   if (problems.length > 0) {
     process.stdout.write(`${problems.join("\n")}\n`);

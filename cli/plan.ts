@@ -1,10 +1,10 @@
 /** `maas plan`: the offline plan of a stack, written as plan.json and manifests, summarised on stdout. */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { manifestText } from "../plan/manifests";
 import { runPlan } from "../plan/run";
 import { KUBERNETES_RULES, ruleFix } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
+import { cleanUpOnSignals, OutputError, writeOutputs } from "./outputs";
 import { catalogueSummary, resourceCounts } from "./plan-summary";
 import { progress, terminal, wrap } from "./terminal";
 
@@ -35,6 +35,7 @@ export function parseConfigPairs(pairs: string[]): Record<string, string> | stri
 const MANIFEST_FILE = /^[0-9]{2}-[a-z]+-[a-z0-9.-]+\.yaml$/;
 
 export async function runPlanCommand(options: PlanCommandOptions): Promise<number> {
+  cleanUpOnSignals();
   const config = parseConfigPairs(options.config ?? []);
   if (typeof config === "string") {
     process.stderr.write(`maas plan: ${config}\n`);
@@ -55,13 +56,23 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
   }
   const jsonFile = options.json ?? join("out", options.stack, "plan.json");
   const manifestDir = options.manifests ?? join("out", options.stack, "manifests");
-  mkdirSync(dirname(jsonFile), { recursive: true });
-  writeFileSync(jsonFile, `${JSON.stringify(result.plan, null, 2)}\n`);
-  mkdirSync(manifestDir, { recursive: true });
-  for (const file of readdirSync(manifestDir))
-    if (MANIFEST_FILE.test(file)) rmSync(join(manifestDir, file));
-  for (const manifest of result.manifests)
-    writeFileSync(join(manifestDir, manifest.file), manifestText(manifest));
+  try {
+    writeOutputs({
+      json: { path: jsonFile, text: `${JSON.stringify(result.plan, null, 2)}\n` },
+      manifests: {
+        dir: manifestDir,
+        files: result.manifests.map((manifest) => ({
+          name: manifest.file,
+          text: manifestText(manifest),
+        })),
+      },
+      owned: MANIFEST_FILE,
+    });
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`maas plan: ${error.message}; nothing was written\n`);
+    return 1;
+  }
 
   const { plan } = result;
   const out = terminal(process.stdout);

@@ -18,6 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface BaseCheckout {
+  /** The temporary directory everything was extracted to (removed by cleanup). */
+  root: string;
   /** The project directory at the ref (where its Pulumi.yaml is). */
   projectDir: string;
   /** Where its node_modules come from, for the reader. */
@@ -112,5 +114,5 @@ export function checkoutAt(
   // A committed node_modules (say, a link) is not what the base's lockfile installs.
   rmSync(join(projectDir, "node_modules"), { recursive: true, force: true });
   symlinkSync(modules, join(projectDir, "node_modules"), "dir");
-  return { projectDir, dependencies, cleanup };
+  return { root, projectDir, dependencies, cleanup };
 }
