@@ -6,7 +6,13 @@
 import { z } from "zod";
 import { IMAGE_REFERENCE, imageReferenceProblem } from "./image-reference";
 import { describeInput } from "./problem";
-import { CPU_QUANTITY, MEMORY_QUANTITY, memoryBytes, quantityText } from "./quantity";
+import {
+  CPU_QUANTITY,
+  cpuMillicores,
+  MEMORY_QUANTITY,
+  memoryBytes,
+  quantityText,
+} from "./quantity";
 
 export const API_VERSION = "maas/v1";
 
@@ -45,28 +51,47 @@ function pattern(regex: RegExp, text: string, maxLength = 63) {
   return z.string({ error }).max(maxLength, { error }).regex(regex, { error });
 }
 
+/**
+ * The most one pod can ask for: a pod runs on one node, and a request no node can hold never
+ * schedules (the rollout then waits until its progress deadline). The bounds are the largest
+ * general-purpose EC2 nodes EKS runs (192 vCPUs; 2 TiB of memory on the u7i/x2 families' smaller
+ * sizes), and a node volume's practical size for the model cache.
+ */
+export const MAX_CPU_CORES = 192;
+export const MAX_MEMORY = "2Ti";
+export const MAX_MODEL_CACHE = "2Ti";
+
 const cpuError = allowed("must be a CPU quantity: cores (1, 0.5) or millicores (500m)");
-const cpu = z.union(
-  [z.number().positive({ error: cpuError }), z.string().regex(CPU_QUANTITY, { error: cpuError })],
-  { error: cpuError },
-);
+const cpu = z
+  .union(
+    [z.number().positive({ error: cpuError }), z.string().regex(CPU_QUANTITY, { error: cpuError })],
+    { error: cpuError },
+  )
+  .refine(
+    (value) =>
+      !CPU_QUANTITY.test(quantityText(value)) ||
+      cpuMillicores(quantityText(value)) <= MAX_CPU_CORES * 1000,
+    { error: allowed(`must be at most ${MAX_CPU_CORES} cores, what the largest node holds`) },
+  );
 
 const MIN_MEMORY = "32Mi";
 const memoryError = allowed("must be a memory quantity such as 512Mi, 1Gi or 1.5Gi");
-const memory = z
-  .union([z.number(), z.string().regex(MEMORY_QUANTITY, { error: memoryError })], {
-    error: memoryError,
-  })
-  .refine(
-    (value) =>
-      memoryBytes(quantityText(value)) >= memoryBytes(MIN_MEMORY) ||
-      !MEMORY_QUANTITY.test(quantityText(value)),
-    {
+function memory(max: string, what: string) {
+  const bytes = (value: string | number) => memoryBytes(quantityText(value));
+  const valid = (value: string | number) => MEMORY_QUANTITY.test(quantityText(value));
+  return z
+    .union([z.number(), z.string().regex(MEMORY_QUANTITY, { error: memoryError })], {
+      error: memoryError,
+    })
+    .refine((value) => !valid(value) || bytes(value) >= memoryBytes(MIN_MEMORY), {
       error: allowed(
         `must be at least ${MIN_MEMORY} (a bare number means bytes: did you forget Mi or Gi?)`,
       ),
-    },
-  );
+    })
+    .refine((value) => !valid(value) || bytes(value) <= memoryBytes(max), {
+      error: allowed(`must be at most ${max}, ${what}`),
+    });
+}
 
 const port = integer(1024, 65535, " (the server runs as non-root, so it cannot bind below 1024)");
 
@@ -87,11 +112,19 @@ const healthCheck = z.strictObject({
 });
 
 const resources = z.strictObject({
-  cpu: cpu.optional().describe("CPU request (no CPU limit, so pods are not throttled)."),
-  memory: memory.optional().describe("Memory request and limit."),
-  modelCache: memory
+  cpu: cpu
     .optional()
-    .describe("Size limit of the model cache volume at /var/cache/model."),
+    .describe(
+      `CPU request (no CPU limit, so pods are not throttled); at most ${MAX_CPU_CORES} cores.`,
+    ),
+  memory: memory(MAX_MEMORY, "what the largest node holds")
+    .optional()
+    .describe(`Memory request and limit; at most ${MAX_MEMORY}.`),
+  modelCache: memory(MAX_MODEL_CACHE, "what a node's disk holds")
+    .optional()
+    .describe(
+      `Size limit of the model cache volume at /var/cache/model; at most ${MAX_MODEL_CACHE}.`,
+    ),
 });
 
 const autoscaling = z.strictObject({

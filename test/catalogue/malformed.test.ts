@@ -35,7 +35,7 @@ describe("malformed catalogues", () => {
     [
       "duplicate key",
       "apiVersion: maas/v1\nmodels: {}\nmodels: {}\n",
-      "3:1: (syntax): Map keys must be unique",
+      "3:1: models: is written twice in this map (first at 2:1); a later one would silently replace it: keep one",
     ],
     [
       "several documents",

@@ -544,6 +544,38 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "resources-beyond-any-node-fail",
+    text: mutate(4, [
+      "    owner: team-a",
+      '    resources: { cpu: "100000", memory: 99999999Gi, modelCache: 5Ti }',
+    ]),
+    expected: [
+      [
+        5,
+        '"100000"',
+        'models.scorer.resources.cpu: must be at most 192 cores, what the largest node holds; got "100000"',
+      ],
+      [
+        5,
+        "99999999Gi",
+        'models.scorer.resources.memory: must be at most 2Ti, what the largest node holds; got "99999999Gi"',
+      ],
+      [
+        5,
+        "5Ti",
+        'models.scorer.resources.modelCache: must be at most 2Ti, what a node\'s disk holds; got "5Ti"',
+      ],
+    ],
+  },
+  {
+    name: "resources-largest-node-ok",
+    text: mutate(4, [
+      "    owner: team-a",
+      "    resources: { cpu: 192, memory: 2Ti, modelCache: 2Ti }",
+    ]),
+    expected: [],
+  },
+  {
     name: "memory-quantity-fail",
     text: mutate(4, ["    owner: team-a", "    resources: { memory: 1GB }"]),
     expected: [
