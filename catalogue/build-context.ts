@@ -11,6 +11,8 @@
  */
 import { createHash } from "node:crypto";
 import {
+  accessSync,
+  constants,
   existsSync,
   lstatSync,
   readdirSync,
@@ -92,8 +94,14 @@ export function scanContext(context: string, dockerfile = "Dockerfile"): Context
         if (!isInside(root, target))
           problems.push(`${path}: is a link to ${target}, outside the build context`);
         else files.push(path);
-      } else if (entry.isFile()) files.push(path);
-      else problems.push(`${path}: is not a file or directory (a FIFO, socket or device)`);
+      } else if (entry.isFile()) {
+        try {
+          accessSync(join(root, path), constants.R_OK);
+          files.push(path);
+        } catch {
+          problems.push(`${path}: cannot be read (permission denied)`);
+        }
+      } else problems.push(`${path}: is not a file or directory (a FIFO, socket or device)`);
     }
   };
   walk("");
