@@ -8,8 +8,8 @@ const deployed = program();
 
 /** The model registry: artifacts bucket and versions table. */
 export const registry = deployed.registry;
-/** The load balancer every model is served through. */
-export const loadBalancer = deployed.loadBalancer;
+/** The load balancers models are served through, by name (`main` unless the catalogue names others). */
+export const loadBalancers = deployed.loadBalancers;
 /** The SNS topic all alarms notify. */
 export const alarmTopicArn = deployed.alarmTopicArn;
 /** Per model: endpoint URL, dashboard URL, namespace, IAM role, ECR repository; per version: DNS name, image, target group. */

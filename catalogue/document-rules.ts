@@ -13,6 +13,7 @@ import {
 } from "./names";
 import { isInside, scanContext } from "./build-context";
 import type { Problem } from "./problem";
+import { ALB_QUOTAS, DEFAULT_LOAD_BALANCER, RULES_PER_MODEL } from "./quotas";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
@@ -28,6 +29,7 @@ export function documentRules(input: RuleInput): Problem[] {
     ...versionNameCollisions(input),
     ...overlayTargets(input),
     ...listenerPriorities(input),
+    ...loadBalancerCount(input),
   ];
 }
 
@@ -223,16 +225,24 @@ function overlayTargets({ source, document }: RuleInput): Problem[] {
   return problems;
 }
 
-/** Two models cannot share a listener rule priority; the later one (by name) is told to move. */
+/** The load balancer a model is served through, as the catalogue writes it. */
+const loadBalancerOf = (document: CatalogueDocument, model: string) =>
+  document.models[model]!.routing?.loadBalancer ?? DEFAULT_LOAD_BALANCER;
+
+/**
+ * Two models on one load balancer cannot share a listener rule priority (priorities are per
+ * listener); the later one (by name) is told to move.
+ */
 function listenerPriorities({ source, document }: RuleInput): Problem[] {
-  const taken = new Map<number, string>();
+  const taken = new Map<string, string>();
   const problems: Problem[] = [];
   for (const model of Object.keys(document.models).sort()) {
     const explicit = document.models[model]!.routing?.priority;
     const priority = explicit ?? derivedListenerPriority(model);
-    const holder = taken.get(priority);
+    const key = `${loadBalancerOf(document, model)}/${priority}`;
+    const holder = taken.get(key);
     if (holder === undefined) {
-      taken.set(priority, model);
+      taken.set(key, model);
       continue;
     }
     const how = explicit === undefined ? "derived from its name" : "set";
@@ -240,10 +250,24 @@ function listenerPriorities({ source, document }: RuleInput): Problem[] {
       problemAt(
         source,
         explicit === undefined ? ["models", model] : ["models", model, "routing", "priority"],
-        `listener rule priority ${priority} (${how}) is also model ${holder}'s; set routing.priority to a free value from 1 to ${MAX_LISTENER_PRIORITY}`,
+        `listener rule priority ${priority} (${how}) is also model ${holder}'s on load balancer ${loadBalancerOf(document, model)}; set routing.priority to a free value from 1 to ${MAX_LISTENER_PRIORITY}`,
         { key: explicit === undefined },
       ),
     );
   }
   return problems;
+}
+
+/** A stack's load balancers count against the region's quota (50, shared with everything else). */
+function loadBalancerCount({ source, document }: RuleInput): Problem[] {
+  const names = [...new Set(Object.keys(document.models).map((m) => loadBalancerOf(document, m)))];
+  if (names.length <= ALB_QUOTAS.loadBalancersPerRegion) return [];
+  return [
+    problemAt(
+      source,
+      ["models"],
+      `names ${names.length} load balancers; a region holds at most ${ALB_QUOTAS.loadBalancersPerRegion} Application Load Balancers (AWS quota "Application Load Balancers per Region", shared with every other stack): put more models on each (up to ${ALB_QUOTAS.rulesPerLoadBalancer / RULES_PER_MODEL} per load balancer), or split the catalogue over regions`,
+      { key: true },
+    ),
+  ];
 }

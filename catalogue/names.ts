@@ -10,6 +10,7 @@
  * stand for instead.
  */
 import { createHash } from "node:crypto";
+import { DEFAULT_LOAD_BALANCER } from "./quotas";
 
 /** Limits from the targets' own rules. */
 export const NAME_LIMITS = {
@@ -119,23 +120,35 @@ export function dashboardName(stack: string, model: string): string {
   return fitName(`maas-${stack}_${model}`, NAME_LIMITS.dashboard);
 }
 
-/** What a load balancer's identity hangs on: AWS replaces it when either changes. */
+/** What a load balancer's identity hangs on: its name in the catalogue, and what AWS replaces it for. */
 export interface LoadBalancerIdentity {
+  /** `main`, or the name models give in `routing.loadBalancer`. */
+  name: string;
   internal: boolean;
   vpcId: string;
 }
 
 /**
- * The load balancer's name: `maas-<stack>-<hash of scheme and VPC>`. Its scheme cannot change in
- * place; a replacement is created before the old one is deleted and so needs a name of its own
- * (a fixed name would fail with DuplicateLoadBalancerName).
+ * The load balancer's name: `maas-<stack>[-<name>]-<hash of name, scheme and VPC>` (`main` has
+ * no name part). Its scheme cannot change in place; a replacement is created before the old one
+ * is deleted and so needs a name of its own (a fixed name would fail with
+ * DuplicateLoadBalancerName).
  */
 export function loadBalancerName(stack: string, identity: LoadBalancerIdentity): string {
+  const main = identity.name === DEFAULT_LOAD_BALANCER;
   const suffix = shortHash(
-    `${identity.internal ? "internal" : "internet-facing"}/${identity.vpcId}`,
+    `${identity.internal ? "internal" : "internet-facing"}/${identity.vpcId}${main ? "" : `/${identity.name}`}`,
     6,
   );
-  return `${fitName(`maas-${stack}`, NAME_LIMITS.loadBalancer - suffix.length - 1)}-${suffix}`;
+  const readable = main ? `maas-${stack}` : `maas-${stack}-${identity.name}`;
+  return `${fitName(readable, NAME_LIMITS.loadBalancer - suffix.length - 1)}-${suffix}`;
+}
+
+/** An alarm of a load balancer: `maas-<stack>_<kind>` for main, `maas-<stack>_<name>_<kind>` else. */
+export function loadBalancerAlarmName(stack: string, loadBalancer: string, kind: string): string {
+  return loadBalancer === DEFAULT_LOAD_BALANCER
+    ? stackAlarmName(stack, kind)
+    : `${alarmNamePrefix(stack)}${loadBalancer}_${kind}`;
 }
 
 /**

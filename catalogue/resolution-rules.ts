@@ -5,6 +5,7 @@
 import { imageSourceLayer, versionLayers, winning } from "./layers";
 import type { Layer } from "./layers";
 import type { Problem } from "./problem";
+import { ALB_QUOTAS, DEFAULT_LOAD_BALANCER, RULES_PER_MODEL } from "./quotas";
 import { resolveSettings, statusLayer, versionStatus } from "./resolve";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
@@ -15,6 +16,8 @@ import { problemAt } from "./source";
  */
 export function resolutionRules(input: RuleInput, environment: string | undefined): Problem[] {
   const problems: Problem[] = [];
+  /** Served versions per model, for the load balancers' quotas. */
+  const servedByModel = new Map<string, number>();
   for (const [model, spec] of Object.entries(input.document.models)) {
     const traffic: { version: string; traffic: number; overlay: boolean }[] = [];
     let statusConflict = false;
@@ -61,7 +64,9 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
         ...trafficSum(input, environment, model, traffic),
         ...targetGroupLimit(input, model, traffic.length),
       );
+    servedByModel.set(model, traffic.length);
   }
+  problems.push(...loadBalancerQuotas(input, servedByModel));
   return environment === undefined
     ? problems
     : problems.map((p) => ({ ...p, message: `in environment ${environment}: ${p.message}` }));
@@ -137,7 +142,48 @@ function trafficSum(
 }
 
 /** An ALB forward action spreads traffic over at most five target groups: one per served version. */
-const MAX_SERVED_VERSIONS = 5;
+const MAX_SERVED_VERSIONS = ALB_QUOTAS.targetGroupsPerAction;
+
+/**
+ * Per load balancer: two listener rules per served model and one target group per served version,
+ * within the Application Load Balancer's quotas (quotas.ts). A full load balancer is refused
+ * with how to spread: naming another load balancer on some models never moves the others.
+ */
+function loadBalancerQuotas(input: RuleInput, served: Map<string, number>): Problem[] {
+  const load = new Map<string, { models: number; groups: number }>();
+  for (const [model, versions] of served) {
+    if (versions === 0) continue;
+    const name = input.document.models[model]!.routing?.loadBalancer ?? DEFAULT_LOAD_BALANCER;
+    const entry = load.get(name) ?? { models: 0, groups: 0 };
+    load.set(name, { models: entry.models + 1, groups: entry.groups + versions });
+  }
+  const problems: Problem[] = [];
+  for (const [name, { models, groups }] of [...load].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const rules = models * RULES_PER_MODEL;
+    const over = [
+      ...(rules > ALB_QUOTAS.rulesPerLoadBalancer
+        ? [
+            `${rules} listener rules (${RULES_PER_MODEL} per served model, ${models} models) where an Application Load Balancer holds ${ALB_QUOTAS.rulesPerLoadBalancer} (AWS quota "Rules per Application Load Balancer")`,
+          ]
+        : []),
+      ...(groups > ALB_QUOTAS.targetGroupsPerLoadBalancer
+        ? [
+            `${groups} target groups (one per live or standby version) where it holds ${ALB_QUOTAS.targetGroupsPerLoadBalancer} (AWS quota "Target Groups per Application Load Balancer")`,
+          ]
+        : []),
+    ];
+    if (over.length > 0)
+      problems.push(
+        problemAt(
+          input.source,
+          ["models"],
+          `load balancer ${name} would hold ${over.join(", and ")}: give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are`,
+          { key: true },
+        ),
+      );
+  }
+  return problems;
+}
 
 function targetGroupLimit(input: RuleInput, model: string, served: number): Problem[] {
   if (served <= MAX_SERVED_VERSIONS) return [];

@@ -10,6 +10,7 @@ import { deepMerge, imageSourceLayer, versionLayers } from "./layers";
 import type { Layer } from "./layers";
 import { derivedListenerPriority, workloadName } from "./names";
 import { quantityText } from "./quantity";
+import { DEFAULT_LOAD_BALANCER } from "./quotas";
 import type {
   ResolvedCatalogue,
   ResolvedImageSource,
@@ -71,7 +72,10 @@ function resolveModel(
     name,
     owner: model.owner,
     ...(model.description === undefined ? {} : { description: model.description }),
-    routing: { priority: model.routing?.priority ?? derivedListenerPriority(name) },
+    routing: {
+      priority: model.routing?.priority ?? derivedListenerPriority(name),
+      loadBalancer: model.routing?.loadBalancer ?? DEFAULT_LOAD_BALANCER,
+    },
     versions,
   };
 }

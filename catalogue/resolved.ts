@@ -56,8 +56,12 @@ export interface ResolvedModel {
   name: string;
   owner: string;
   description?: string;
-  /** The model's load balancer listener rule priority (explicit or derived from its name). */
-  routing: { priority: number };
+  routing: {
+    /** The model's listener rule priority on its load balancer (explicit or derived from its name). */
+    priority: number;
+    /** The load balancer it is served through (`main` unless the catalogue names another). */
+    loadBalancer: string;
+  };
   /** Every version, retired included, in version order. */
   versions: ResolvedVersion[];
 }

@@ -21,6 +21,8 @@ export const MODEL_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 /** Version keys become label values and, with dots made dashes, Kubernetes names. */
 export const VERSION_KEY = /^[0-9a-z](?:[0-9a-z.-]*[0-9a-z])?$/;
 export const ENVIRONMENT_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
+/** A load balancer's name becomes part of its AWS name (32 characters with the stack's). */
+export const LOAD_BALANCER_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
@@ -242,7 +244,16 @@ const Model = z.strictObject({
       priority: integer(1, 50000)
         .optional()
         .describe(
-          "Listener rule priority; by default derived from the model name, stable as models come and go.",
+          "Listener rule priority on the model's load balancer; by default derived from the model name, stable as models come and go.",
+        ),
+      loadBalancer: pattern(
+        LOAD_BALANCER_NAME,
+        "must be a load balancer name: 1-16 lowercase letters, digits and dashes, starting with a letter",
+        16,
+      )
+        .optional()
+        .describe(
+          "The load balancer the model is served through (default main). Each name is one Application Load Balancer; a full one (100 rules, 100 target groups) needs its models spread.",
         ),
     })
     .optional(),

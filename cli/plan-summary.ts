@@ -52,7 +52,10 @@ export function catalogueSummary(
       lines.push(`  ${out.paint("bold", model.name.padEnd(width))}  ${split}`);
       continue;
     }
-    lines.push(`  ${out.paint("bold", model.name)} (owner ${model.owner})`);
+    const shards = new Set(catalogue.models.map((m) => m.routing.loadBalancer)).size > 1;
+    lines.push(
+      `  ${out.paint("bold", model.name)} (owner ${model.owner}${shards ? `, load balancer ${model.routing.loadBalancer}` : ""})`,
+    );
     const rows = versionRows(model);
     const widths = rows.reduce<number[]>(
       (max, cells) => cells.map((cell, index) => Math.max(max[index] ?? 0, cell.length)),

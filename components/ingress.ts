@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerName } from "../catalogue/names";
+import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
 
 /** TLS 1.3 and 1.2 only, as AWS recommends for new listeners. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -24,6 +25,8 @@ export const READINESS_LISTENER_PORT = 9080;
 
 export interface IngressArgs {
   stack: string;
+  /** The load balancer's name in the catalogue (`main` unless models name another). */
+  name: string;
   vpcId: string;
   vpcCidr: string;
   subnetIds: string[];
@@ -70,7 +73,7 @@ export class Ingress extends pulumi.ComponentResource {
       name,
       {
         vpcId: args.vpcId,
-        description: `maas ${args.stack}: model load balancer`,
+        description: `maas ${args.stack}: model load balancer ${args.name}`,
         revokeRulesOnDelete: true,
       },
       { parent: this },
@@ -112,7 +115,7 @@ export class Ingress extends pulumi.ComponentResource {
       {
         // AWS cannot change a load balancer's scheme or VPC in place: the name follows both, so
         // a replacement never collides with the load balancer it replaces.
-        name: loadBalancerName(args.stack, { internal, vpcId: args.vpcId }),
+        name: loadBalancerName(args.stack, { name: args.name, internal, vpcId: args.vpcId }),
         loadBalancerType: "application",
         internal,
         subnets: args.subnetIds,
@@ -124,7 +127,10 @@ export class Ingress extends pulumi.ComponentResource {
           ? {
               accessLogs: {
                 bucket: args.accessLogsBucket,
-                prefix: `maas/${args.stack}`,
+                prefix:
+                  args.name === DEFAULT_LOAD_BALANCER
+                    ? `maas/${args.stack}`
+                    : `maas/${args.stack}/${args.name}`,
                 enabled: true,
               },
             }

@@ -4,12 +4,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { stackAlarmName } from "../catalogue/names";
+import { loadBalancerAlarmName } from "../catalogue/names";
 import { loadBalancerAlarms } from "./specs/alarms";
 import type { AlarmTiming } from "./specs/alarms";
 
 export interface LoadBalancerAlarmsArgs {
   stack: string;
+  /** The load balancer's name in the catalogue. */
+  name: string;
   /** `app/<name>/<id>` of the load balancer. */
   loadBalancerArnSuffix: pulumi.Input<string>;
   alarmTopicArn: pulumi.Input<string>;
@@ -27,7 +29,7 @@ export class LoadBalancerAlarms extends pulumi.ComponentResource {
           `${name}-${kind}`,
           {
             ...definition,
-            name: stackAlarmName(args.stack, kind),
+            name: loadBalancerAlarmName(args.stack, args.name, kind),
             alarmActions: [args.alarmTopicArn],
             okActions: [args.alarmTopicArn],
           },

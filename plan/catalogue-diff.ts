@@ -90,6 +90,11 @@ function modelChanges(
     ...(before.routing.priority === after.routing.priority
       ? []
       : [`listener rule priority ${before.routing.priority} → ${after.routing.priority}`]),
+    ...(before.routing.loadBalancer === after.routing.loadBalancer
+      ? []
+      : [
+          `load balancer ${code(before.routing.loadBalancer)} → ${code(after.routing.loadBalancer)}: the model's endpoint moves to that load balancer's address`,
+        ]),
   ];
 }
 

@@ -100,10 +100,16 @@ export function risks(input: RiskInput): Risk[] {
       text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
     });
 
-  // Traffic reaching versions that are new or back from retirement; images shared by mistake.
+  // Traffic reaching versions that are new or back from retirement; images shared by mistake;
+  // models moving to another load balancer (another address).
   const baseModels = new Map(input.base.models.map((m) => [m.name, m]));
   for (const model of input.head.models) {
     const before = baseModels.get(model.name);
+    if (before && before.routing.loadBalancer !== model.routing.loadBalancer)
+      out.push({
+        level: "warn",
+        text: `model ${code(model.name)} moves from load balancer ${code(before.routing.loadBalancer)} to ${code(model.routing.loadBalancer)}: its endpoint gets that load balancer's address (path routing: another DNS name; host routing: point its DNS there). pulumi up serves it on the new one before it leaves the old`,
+      });
     for (const version of model.versions.filter((v) => v.traffic > 0)) {
       const old = before?.versions.find((v) => v.version === version.version);
       if (old && old.status !== "retired") continue;

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
+import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
 import { modelNamespace, repositoryName, roleName } from "../catalogue/names";
 import { AlarmTopic } from "../components/alarm-topic";
 import { Ingress } from "../components/ingress";
@@ -48,7 +49,8 @@ export interface DeployedModel {
 
 export interface DeployedStack {
   registry: { bucket: pulumi.Output<string>; table: pulumi.Output<string> };
-  loadBalancer: { dnsName: pulumi.Output<string>; scheme: "http" | "https" };
+  /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
+  loadBalancers: Record<string, { dnsName: pulumi.Output<string>; scheme: "http" | "https" }>;
   alarmTopicArn: pulumi.Output<string>;
   models: Record<string, DeployedModel>;
 }
@@ -59,7 +61,8 @@ interface Shared {
   onAws: pulumi.ComponentResourceOptions;
   onKubernetes: pulumi.ComponentResourceOptions;
   registry: ModelRegistry;
-  ingress: Ingress;
+  /** The load balancers, by name: each model is served through the one its routing names. */
+  ingresses: Map<string, Ingress>;
   alarmTopic: AlarmTopic;
 }
 
@@ -70,7 +73,12 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
   );
   return {
     registry: { bucket: shared.registry.bucketName, table: shared.registry.tableName },
-    loadBalancer: { dnsName: shared.ingress.loadBalancer.dnsName, scheme: shared.ingress.scheme },
+    loadBalancers: Object.fromEntries(
+      [...shared.ingresses].map(([name, ingress]) => [
+        name,
+        { dnsName: ingress.loadBalancer.dnsName, scheme: ingress.scheme },
+      ]),
+    ),
     alarmTopicArn: shared.alarmTopic.topic.arn,
     models,
   };
@@ -102,25 +110,6 @@ function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Sh
     },
     onAws,
   );
-  const ingress = new Ingress(
-    "ingress",
-    {
-      stack: settings.stack,
-      vpcId: settings.ingress.vpcId,
-      vpcCidr: settings.network.vpcCidr,
-      subnetIds: settings.ingress.subnetIds,
-      internetFacing: settings.ingress.internetFacing,
-      allowedCidrs: settings.ingress.allowedCidrs,
-      ...(settings.ingress.certificateArn
-        ? { certificateArn: settings.ingress.certificateArn }
-        : {}),
-      ...(settings.ingress.accessLogsBucket
-        ? { accessLogsBucket: settings.ingress.accessLogsBucket }
-        : {}),
-      protect: settings.protect,
-    },
-    onAws,
-  );
   const alarmTopic = new AlarmTopic(
     "alarms",
     {
@@ -132,22 +121,56 @@ function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Sh
     },
     onAws,
   );
-  new LoadBalancerAlarms(
-    "load-balancer",
-    {
-      stack: settings.stack,
-      loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
-      alarmTopicArn: alarmTopic.topic.arn,
-      timing: settings.alarms,
-    },
-    onAws,
-  );
+  // One load balancer per name the served models use; `main` keeps the names it always had.
+  const names = [
+    ...new Set(
+      catalogue.models
+        .filter((model) => servedVersions(model).length > 0)
+        .map((model) => model.routing.loadBalancer),
+    ),
+  ].sort();
+  const ingresses = new Map<string, Ingress>();
+  for (const name of names) {
+    const suffix = name === DEFAULT_LOAD_BALANCER ? "" : `-${name}`;
+    const ingress = new Ingress(
+      `ingress${suffix}`,
+      {
+        stack: settings.stack,
+        name,
+        vpcId: settings.ingress.vpcId,
+        vpcCidr: settings.network.vpcCidr,
+        subnetIds: settings.ingress.subnetIds,
+        internetFacing: settings.ingress.internetFacing,
+        allowedCidrs: settings.ingress.allowedCidrs,
+        ...(settings.ingress.certificateArn
+          ? { certificateArn: settings.ingress.certificateArn }
+          : {}),
+        ...(settings.ingress.accessLogsBucket
+          ? { accessLogsBucket: settings.ingress.accessLogsBucket }
+          : {}),
+        protect: settings.protect,
+      },
+      onAws,
+    );
+    ingresses.set(name, ingress);
+    new LoadBalancerAlarms(
+      `load-balancer${suffix}`,
+      {
+        stack: settings.stack,
+        name,
+        loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+        alarmTopicArn: alarmTopic.topic.arn,
+        timing: settings.alarms,
+      },
+      onAws,
+    );
+  }
   return {
     settings,
     onAws,
     onKubernetes: { providers: [kubernetes] },
     registry,
-    ingress,
+    ingresses,
     alarmTopic,
   };
 }
@@ -157,7 +180,7 @@ function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Sh
  * registry items (history) and nothing else: no workloads, routing, alarms or dashboard.
  */
 function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
-  const { settings, registry, ingress, onAws } = shared;
+  const { settings, registry, onAws } = shared;
   const images = new ModelImages(
     model.name,
     {
@@ -184,6 +207,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
   const repository = images.repository ? { repositoryUrl: images.repository.repositoryUrl } : {};
   if (servedVersions(model).length === 0) return { ...repository, versions: {} };
 
+  const ingress = shared.ingresses.get(model.routing.loadBalancer)!;
   const serviceAccount = {
     namespace: modelNamespace(model.name),
     serviceAccount: modelNamespace(model.name),
@@ -208,7 +232,11 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
       stack: settings.stack,
       model,
       vpcId: settings.ingress.vpcId,
-      loadBalancer: { internal: !settings.ingress.internetFacing, vpcId: settings.ingress.vpcId },
+      loadBalancer: {
+        internal: !settings.ingress.internetFacing,
+        vpcId: settings.ingress.vpcId,
+        name: model.routing.loadBalancer,
+      },
       readinessListenerArn: ingress.readinessListener.arn,
       routing: settings.ingress.routing,
       modelTags: modelTags(model),

@@ -140,6 +140,8 @@ describe("malformed catalogues", () => {
     const models = Array.from({ length: 120 }, (_, i) => [
       `  m${i}:`,
       i === 0 ? "    owner: &owner team-a" : "    owner: *owner",
+      // Fifty models fill a load balancer (100 listener rules): three of them.
+      `    routing: { loadBalancer: lb-${i % 3} }`,
       `    image: registry.example.com/m@sha256:${"a".repeat(64)}`,
       '    versions: { "1.0.0": { traffic: 100 } }',
     ]).flat();

@@ -674,7 +674,58 @@ const cases: Case[] = [
       [
         3,
         "scorer",
-        "models.scorer: listener rule priority 34881 (derived from its name) is also model ranker's; set routing.priority to a free value from 1 to 50000",
+        "models.scorer: listener rule priority 34881 (derived from its name) is also model ranker's on load balancer main; set routing.priority to a free value from 1 to 50000",
+      ],
+    ],
+  },
+  {
+    // Priorities are per listener: the same one on two load balancers is no collision.
+    name: "listener-priority-on-another-load-balancer-ok",
+    text: yaml(
+      BASELINE.trimEnd().split("\n").slice(0, 10).join("\n"),
+      "  ranker:",
+      "    owner: team-b",
+      "    image: registry.example.com/ranker:2.0.0",
+      "    routing: { priority: 34881, loadBalancer: search }",
+      '    versions: { "2.0.0": { traffic: 100 } }',
+    ),
+    expected: [],
+  },
+  {
+    name: "load-balancer-rules-quota-fail",
+    text: manyModels(51, () => ""),
+    expected: [
+      [
+        2,
+        "models",
+        'models: load balancer main would hold 102 listener rules (2 per served model, 51 models) where an Application Load Balancer holds 100 (AWS quota "Rules per Application Load Balancer"): give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are',
+      ],
+    ],
+  },
+  {
+    name: "load-balancer-rules-quota-spread-ok",
+    text: manyModels(100, (i) => (i < 50 ? "" : "b")),
+    expected: [],
+  },
+  {
+    name: "load-balancer-target-groups-quota-fail",
+    text: manyModels(21, () => "", 5),
+    expected: [
+      [
+        2,
+        "models",
+        'models: load balancer main would hold 105 target groups (one per live or standby version) where it holds 100 (AWS quota "Target Groups per Application Load Balancer"): give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are',
+      ],
+    ],
+  },
+  {
+    name: "load-balancer-name-fail",
+    text: mutate(4, ["    owner: team-a", "    routing: { loadBalancer: Main_LB }"]),
+    expected: [
+      [
+        5,
+        "Main_LB",
+        'models.scorer.routing.loadBalancer: must be a load balancer name: 1-16 lowercase letters, digits and dashes, starting with a letter; got "Main_LB"',
       ],
     ],
   },
@@ -726,6 +777,26 @@ const cases: Case[] = [
     ],
   },
 ];
+
+/** `count` models with `versions` served versions each, model i on load balancer `loadBalancer(i)`. */
+function manyModels(count: number, loadBalancer: (index: number) => string, versions = 1): string {
+  return yaml(
+    "apiVersion: maas/v1",
+    "models:",
+    ...Array.from({ length: count }, (_, i) => [
+      `  m${i}:`,
+      "    owner: team-a",
+      "    image: registry.example.com/m:1.0.0",
+      // Explicit priorities: derived ones of 100 models may collide (a birthday problem).
+      `    routing: { priority: ${i + 1}${loadBalancer(i) ? `, loadBalancer: ${loadBalancer(i)}` : ""} }`,
+      "    versions:",
+      ...Array.from(
+        { length: versions },
+        (_, v) => `      "${v + 1}.0": { traffic: ${v === 0 ? 100 : 0} }`,
+      ),
+    ]).flat(),
+  );
+}
 
 describe("catalogue rules", () => {
   it("baseline-ok: the compliant fixture has no problems, base or overlay", () => {

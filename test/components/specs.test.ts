@@ -29,7 +29,7 @@ const version = resolvedVersion({
 const model: ResolvedModel = {
   name: "scorer",
   owner: "team-a",
-  routing: { priority: 7 },
+  routing: { priority: 7, loadBalancer: "main" },
   versions: [version],
 };
 const pod = (overrides: Partial<ResolvedVersion> = {}) =>

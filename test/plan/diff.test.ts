@@ -16,7 +16,9 @@ import { resolvedVersion } from "../helpers/resolved";
 
 const version = resolvedVersion;
 const catalogue = (...versions: ResolvedVersion[]): ResolvedCatalogue => ({
-  models: [{ name: "m", owner: "team-a", routing: { priority: 7 }, versions }],
+  models: [
+    { name: "m", owner: "team-a", routing: { priority: 7, loadBalancer: "main" }, versions },
+  ],
 });
 
 describe("catalogue changes", () => {

@@ -168,6 +168,21 @@ describe("pull-request Markdown", () => {
       ],
       catalogue: "- model added (owner `team-b`)",
     },
+    {
+      edit: "move a model to another load balancer",
+      head: twoModels([
+        "    owner: team-b",
+        "    owner: team-b\n    routing: { loadBalancer: search }",
+      ]),
+      risk: [
+        "- ⚠️ **check** replaced: 1 TargetGroup (name changed): `ranker-v2-0-0`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
+        "- ⚠️ **check** replaced: 1 TargetGroupBinding (metadata.name, spec.targetGroupARN changed): `ranker-v2-0-0`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
+        "- ⚠️ **check** replaced: 2 ListenerRule (listenerArn changed): `ranker-readiness`, `ranker`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
+        "- ⚠️ **check** model `ranker` moves from load balancer `main` to `search`: its endpoint gets that load balancer's address (path routing: another DNS name; host routing: point its DNS there). pulumi up serves it on the new one before it leaves the old",
+      ],
+      catalogue:
+        "- load balancer `main` → `search`: the model's endpoint moves to that load balancer's address",
+    },
   ])("the everyday edit: $edit", async ({ head, risk, catalogue }) => {
     const { comment } = markdownDiff([
       await stackDiff({ catalogue: twoModels() }, { catalogue: head }),

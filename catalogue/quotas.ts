@@ -1,0 +1,25 @@
+/**
+ * The AWS quotas a stack's load balancers live within, checked on the catalogue so that an
+ * edit that would exceed one is refused before `pulumi up` fails half-way. From "Quotas for your
+ * Application Load Balancers" (docs.aws.amazon.com/elasticloadbalancing/latest/application/
+ * load-balancer-limits.html); the first three cannot be raised, the rule quota can (by request).
+ */
+export const ALB_QUOTAS = {
+  /** "Target Groups per Action per Application Load Balancer": 5 (not adjustable). */
+  targetGroupsPerAction: 5,
+  /** "Target Groups per Application Load Balancer": 100 (not adjustable). */
+  targetGroupsPerLoadBalancer: 100,
+  /** "Rules per Application Load Balancer (excluding default rules)": 100 (adjustable). */
+  rulesPerLoadBalancer: 100,
+  /** "Application Load Balancers per Region": 50 (adjustable; other stacks count too). */
+  loadBalancersPerRegion: 50,
+} as const;
+
+/**
+ * Listener rules a served model takes on its load balancer: its traffic rule on the client
+ * listener and its readiness rule on the readiness listener (components/model-routing.ts).
+ */
+export const RULES_PER_MODEL = 2;
+
+/** The load balancer a model is served through unless it names one (`routing.loadBalancer`). */
+export const DEFAULT_LOAD_BALANCER = "main";
