@@ -24,7 +24,8 @@ function catalogue(models: number): string {
       `model-${index}`,
       {
         owner: `team-${index % 7}`,
-        routing: { priority: index + 1 },
+        // Three served versions each: 33 models fill a load balancer's 100 target groups (quotas.ts).
+        routing: { priority: index + 1, loadBalancer: `lb-${Math.floor(index / 33)}` },
         ...source,
         versions: {
           "1.0.0": { traffic: 90 },
