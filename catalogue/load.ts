@@ -14,6 +14,8 @@ import { readTextFile } from "./text-file";
 import type { ResolvedCatalogue } from "./resolved";
 import { documentRules } from "./document-rules";
 import { resolutionRules } from "./resolution-rules";
+import { shardProblems } from "./shard-rules";
+import type { ShardOptions } from "./shard-rules";
 import { CatalogueSchema, fallbackMessage } from "./schema";
 import type { CatalogueDocument } from "./schema";
 import { schemaProblems } from "./schema-problems";
@@ -21,7 +23,7 @@ import { overlapsRemoved, pruneInvalid } from "./prune";
 import { parseCatalogueText, problemAt } from "./source";
 import { unknownKeyMessage } from "./suggest";
 
-export interface CheckOptions {
+export interface CheckOptions extends ShardOptions {
   /** Validate (and later resolve) only this environment; default: base and every environment. */
   environment?: string;
   /** Directory that build contexts are made relative to in the resolved catalogue (default: cwd). */
@@ -102,7 +104,7 @@ export function checkCatalogueText(
   }
   const environments =
     options.environment !== undefined ? [options.environment] : [undefined, ...known];
-  const ruleProblems = documentRules(input);
+  const ruleProblems = [...documentRules(input), ...shardProblems(input, options)];
   const seen = new Set<string>();
   for (const environment of environments) {
     for (const problem of resolutionRules(input, environment)) {

@@ -23,3 +23,6 @@ export const RULES_PER_MODEL = 2;
 
 /** The load balancer a model is served through unless it names one (`routing.loadBalancer`). */
 export const DEFAULT_LOAD_BALANCER = "main";
+
+/** The stack shard a model belongs to unless it names one (`shard`). */
+export const DEFAULT_SHARD = "main";

@@ -10,7 +10,7 @@ import { deepMerge, imageSourceLayer, versionLayers } from "./layers";
 import type { Layer } from "./layers";
 import { derivedListenerPriority, workloadName } from "./names";
 import { quantityText } from "./quantity";
-import { DEFAULT_LOAD_BALANCER } from "./quotas";
+import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "./quotas";
 import type {
   ResolvedCatalogue,
   ResolvedImageSource,
@@ -72,6 +72,7 @@ function resolveModel(
     name,
     owner: model.owner,
     ...(model.description === undefined ? {} : { description: model.description }),
+    shard: model.shard ?? DEFAULT_SHARD,
     routing: {
       priority: model.routing?.priority ?? derivedListenerPriority(name),
       loadBalancer: model.routing?.loadBalancer ?? DEFAULT_LOAD_BALANCER,

@@ -56,6 +56,8 @@ export interface ResolvedModel {
   name: string;
   owner: string;
   description?: string;
+  /** The shard stack that deploys it when the catalogue is split (`main` unless it names another). */
+  shard: string;
   routing: {
     /** The model's listener rule priority on its load balancer (explicit or derived from its name). */
     priority: number;

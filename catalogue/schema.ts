@@ -23,6 +23,8 @@ export const VERSION_KEY = /^[0-9a-z](?:[0-9a-z.-]*[0-9a-z])?$/;
 export const ENVIRONMENT_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 /** A load balancer's name becomes part of its AWS name (32 characters with the stack's). */
 export const LOAD_BALANCER_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
+/** A stack shard's name (`shard:`), matched by a shard stack's maas:shard. */
+export const SHARD_NAME = LOAD_BALANCER_NAME;
 const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
@@ -239,6 +241,15 @@ const Model = z.strictObject({
     "must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63)",
   ),
   description: z.string({ error: allowed("must be a string") }).optional(),
+  shard: pattern(
+    SHARD_NAME,
+    "must be a shard name: 1-32 lowercase letters, digits and dashes, starting with a letter",
+    32,
+  )
+    .optional()
+    .describe(
+      "The shard stack that deploys the model when the catalogue is split over stacks (default main); a single stack deploys every model whatever its shard.",
+    ),
   routing: z
     .strictObject({
       priority: integer(1, 50000)

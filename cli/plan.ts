@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { manifestText } from "../plan/manifests";
 import { runPlan } from "../plan/run";
+import { layoutDescription } from "../stack/layout";
 import { KUBERNETES_RULES, ruleFix } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
 import { cleanUpOnSignals, OutputError, writeOutputs } from "./outputs";
@@ -101,6 +102,9 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
       wrap(
         `maas plan: stack ${plan.stack}, environment ${plan.environment}, catalogue ${plan.catalogue}`,
       ),
+      ...(result.settings.layout.kind === "single"
+        ? []
+        : [wrap(layoutDescription(plan.stack, result.settings.layout))]),
       ...catalogueSummary(result.catalogue, out, options.summary),
       wrap(resourceCounts(plan.resources)),
       ...checks,

@@ -10,12 +10,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedCatalogue } from "../catalogue";
 import { keyAliasName } from "../catalogue/names";
+import { catalogueSnapshot } from "./catalogue-snapshot";
 import { bucketPolicyDocument, keyPolicyDocument } from "./specs/registry-policies";
-
-/** Where the stack's catalogue snapshot lives: outside every model's `<model>/` prefix. */
-export function catalogueSnapshotKey(stack: string): string {
-  return `_maas/catalogue/${stack}.json`;
-}
 
 /** Partition key, sort key and the index of the registry table (README: registry schema). */
 export const REGISTRY_TABLE = {
@@ -30,7 +26,7 @@ export interface ModelRegistryArgs {
   /** Stack name: the snapshot is written to `_maas/catalogue/<stack>.json`. */
   stack: string;
   region: string;
-  /** The resolved catalogue, snapshotted as JSON so other tools can read what is deployed. */
+  /** What this stack deploys, snapshotted as JSON (catalogue-snapshot.ts). */
   catalogue: ResolvedCatalogue;
   /** Protect the key, bucket and table from deletion (`maas:protect`, prod). */
   protect: boolean;
@@ -176,16 +172,9 @@ export class ModelRegistry extends pulumi.ComponentResource {
       keep,
     );
 
-    new aws.s3.BucketObjectv2(
+    catalogueSnapshot(
       `${name}-catalogue-snapshot`,
-      {
-        bucket,
-        key: catalogueSnapshotKey(args.stack),
-        content: `${JSON.stringify(args.catalogue, null, 2)}\n`,
-        contentType: "application/json",
-        serverSideEncryption: "aws:kms",
-        kmsKeyId: this.key.arn,
-      },
+      { bucket, keyArn: this.key.arn, stack: args.stack, catalogue: args.catalogue },
       { parent: this },
     );
 

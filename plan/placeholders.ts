@@ -12,6 +12,8 @@ export const PLACEHOLDER_ACCOUNT = "123456789012";
 
 export interface PlaceholderContext {
   region: string;
+  /** Outputs of the stacks the program references, by full name (`organization/maas/prod`): their offline plans'. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
 function hex(text: string, length: number): string {
@@ -170,6 +172,14 @@ export function placeholderResource(
   context: PlaceholderContext,
 ): { id: string; state: State } {
   const inputs = (args.inputs ?? {}) as State;
+  if (args.type === "pulumi:pulumi:StackReference") {
+    // Read, not created: the referenced stack's outputs as its own plan has them (none if unplanned).
+    const name = String(inputs.name);
+    return {
+      id: name,
+      state: { name, outputs: context.stackOutputs?.[name] ?? {}, secretOutputNames: [] },
+    };
+  }
   const seed = seedOf(args.type, args.name, inputs);
   const computed = COMPUTED[args.type];
   if (computed) return computed(seed, inputs, context);

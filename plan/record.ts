@@ -62,6 +62,12 @@ interface MockMonitor {
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**
+ * The organization the offline plan runs in: the name Pulumi's self-managed backends use for
+ * every stack (`organization/<project>/<stack>`); a shard's StackReference to its base uses it.
+ */
+export const PLAN_ORGANIZATION = "organization";
+
+/**
  * The engine's URN: the parent's full type chain (not only its last type, as the mock runtime
  * builds it), and no prefix for children of the root stack.
  */
@@ -141,6 +147,7 @@ export async function recordProgram(
     options.project,
     options.stack,
     false,
+    PLAN_ORGANIZATION,
   );
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
 

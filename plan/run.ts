@@ -4,6 +4,7 @@
  */
 import type { ResolvedCatalogue } from "../catalogue";
 import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
+import { catalogueCheckOptions, deployedCatalogue } from "../stack/layout";
 import { readSettings, SettingsError } from "../stack/settings";
 import type { ConfigSource, StackSettings } from "../stack/settings";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +17,7 @@ import type { Manifest } from "./manifests";
 import { entryProblem, loadEntry } from "./entry";
 import { recordProgram } from "./record";
 import type { RecordedResource } from "./record";
+import { baseStackName, shardBaseProblems } from "./shard-base";
 import { readStackConfig, StackConfigError } from "./stack-config";
 
 export const PLACEHOLDER_NOTE =
@@ -41,6 +43,11 @@ export interface PlanOptions {
   config?: Record<string, string>;
   /** Called with the number of resources registered so far (progress on long runs). */
   onResource?: (count: number) => void;
+}
+
+/** Planning a shard's base: only a base may be planned as one (no chains, no cycles). */
+interface PlanRole {
+  baseOf?: string;
 }
 
 export type PlanResult =
@@ -87,7 +94,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   }
 }
 
-async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult> {
+async function planInWorkingDirectory(
+  options: PlanOptions,
+  role: PlanRole = {},
+): Promise<PlanResult> {
   let stackConfig;
   let settings: StackSettings;
   try {
@@ -108,8 +118,35 @@ async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult>
     if (error instanceof StackConfigError) return { ok: false, problems: [error.message] };
     throw error;
   }
+  if (role.baseOf !== undefined && settings.layout.kind !== "base")
+    return {
+      ok: false,
+      problems: [
+        `Pulumi.${role.baseOf}.yaml: maas:baseStack: stack ${options.stack} is not a base: it sets no maas:shards (a base owns the registry, load balancers and alarm topic its shards use)`,
+      ],
+    };
+  const where = (key: string) => stackConfig.origins[key] ?? `Pulumi.${options.stack}.yaml`;
+  let stackOutputs: Record<string, Record<string, unknown>> | undefined;
+  if (settings.layout.kind === "shard") {
+    const { baseStack } = settings.layout;
+    const base = await planInWorkingDirectory(
+      {
+        stack: baseStack,
+        ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+      },
+      { baseOf: options.stack },
+    );
+    if (!base.ok)
+      return {
+        ok: false,
+        problems: base.problems.map((problem) => `base stack ${baseStack}: ${problem}`),
+      };
+    const mismatched = shardBaseProblems(settings, base.settings, where);
+    if (mismatched.length > 0) return { ok: false, problems: mismatched };
+    stackOutputs = { [baseStackName(stackConfig.project, baseStack)]: base.plan.outputs };
+  }
   // The program would refuse an invalid catalogue too; checking first keeps the errors exact.
-  const checked = checkCatalogueFile(settings.catalogue, { environment: settings.environment });
+  const checked = checkCatalogueFile(settings.catalogue, catalogueCheckOptions(settings));
   if (!checked.ok) return { ok: false, problems: checked.problems.map(formatProblem) };
   const missing = entryProblem(stackConfig.programDir);
   if (missing) return { ok: false, problems: [missing] };
@@ -120,7 +157,7 @@ async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult>
       stack: options.stack,
       config: stackConfig.config,
       secretKeys: stackConfig.secretKeys,
-      placeholders: { region: settings.region },
+      placeholders: { region: settings.region, ...(stackOutputs ? { stackOutputs } : {}) },
       ...(options.onResource ? { onResource: options.onResource } : {}),
     },
     () => loadEntry(stackConfig.programDir),
@@ -147,7 +184,7 @@ async function planInWorkingDirectory(options: PlanOptions): Promise<PlanResult>
       ...checkKubernetesObjects(objects, { production: settings.protect }),
       ...checkAwsResources(resources, { production: settings.protect }),
     ],
-    catalogue: resolveChecked(checked, settings.environment),
+    catalogue: deployedCatalogue(resolveChecked(checked, settings.environment), settings.layout),
     settings,
   };
 }

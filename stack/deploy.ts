@@ -1,8 +1,9 @@
 /**
  * deploy(catalogue, settings): everything the stack creates, from the resolved catalogue and
  * the stack settings. The same function runs under `pulumi up` and under the offline plan.
- * deployShared() is what the stack has once; deployModel() is everything one model gets, in the
- * order the way from one state to the next needs (model-version.ts, model-traffic.ts).
+ * deployShared() is what the stack has once (a shard reads it from its base: readShared());
+ * deployModel() is everything one model gets, in the order the way from one state to the next
+ * needs (model-version.ts, model-traffic.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -11,6 +12,7 @@ import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
 import { modelNamespace, repositoryName, roleName } from "../catalogue/names";
 import { AlarmTopic } from "../components/alarm-topic";
+import { catalogueSnapshot } from "../components/catalogue-snapshot";
 import { Ingress } from "../components/ingress";
 import { LoadBalancerAlarms } from "../components/load-balancer-alarms";
 import { ModelIdentity } from "../components/model-identity";
@@ -22,6 +24,7 @@ import { ModelService } from "../components/model-service";
 import { ModelTraffic } from "../components/model-traffic";
 import { ModelRegistry } from "../components/registry";
 import { endpointPath, servedVersions } from "../components/specs/routing";
+import { deployedCatalogue } from "./layout";
 import type { StackSettings } from "./settings";
 import { modelTags, stackTags, versionTags } from "./tags";
 
@@ -47,65 +50,185 @@ export interface DeployedModel {
   versions: Record<string, DeployedVersion>;
 }
 
+/** A load balancer as models use it; a base stack exports these and its shards read them. */
+export interface SharedLoadBalancer {
+  dnsName: pulumi.Output<string>;
+  scheme: pulumi.Output<string>;
+  arnSuffix: pulumi.Output<string>;
+  /** The listener clients' requests arrive on: models' traffic rules attach here. */
+  listenerArn: pulumi.Output<string>;
+  /** The listener that keeps every served version's target group in use. */
+  readinessListenerArn: pulumi.Output<string>;
+  securityGroupId: pulumi.Output<string>;
+}
+
+/** The registry as models use it (exported by a base stack, read by its shards). */
+export interface SharedRegistry {
+  bucket: pulumi.Output<string>;
+  bucketArn: pulumi.Output<string>;
+  table: pulumi.Output<string>;
+  keyArn: pulumi.Output<string>;
+}
+
 export interface DeployedStack {
-  registry: { bucket: pulumi.Output<string>; table: pulumi.Output<string> };
+  registry: SharedRegistry;
   /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
-  loadBalancers: Record<string, { dnsName: pulumi.Output<string>; scheme: "http" | "https" }>;
+  loadBalancers: Record<string, SharedLoadBalancer>;
   alarmTopicArn: pulumi.Output<string>;
   models: Record<string, DeployedModel>;
 }
 
-/** What every model uses: providers, registry, load balancer, alarm topic. */
+/** What every model uses: providers, registry, load balancers, alarm topic. */
 interface Shared {
   settings: StackSettings;
   onAws: pulumi.ComponentResourceOptions;
-  onKubernetes: pulumi.ComponentResourceOptions;
-  registry: ModelRegistry;
+  onKubernetes: () => pulumi.ComponentResourceOptions;
+  registry: SharedRegistry;
   /** The load balancers, by name: each model is served through the one its routing names. */
-  ingresses: Map<string, Ingress>;
-  alarmTopic: AlarmTopic;
+  loadBalancers: Record<string, SharedLoadBalancer>;
+  alarmTopicArn: pulumi.Output<string>;
+}
+
+/** The load balancers served models use, sorted: one Application Load Balancer each. */
+function loadBalancerNames(models: ResolvedModel[]): string[] {
+  return [
+    ...new Set(
+      models
+        .filter((model) => servedVersions(model).length > 0)
+        .map((model) => model.routing.loadBalancer),
+    ),
+  ].sort();
 }
 
 export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): DeployedStack {
-  const shared = deployShared(catalogue, settings);
-  const models = Object.fromEntries(
-    catalogue.models.map((model) => [model.name, deployModel(model, shared)]),
-  );
+  const providers = stackProviders(settings);
+  const deployed = deployedCatalogue(catalogue, settings.layout);
+  const { models } = deployed;
+  const shared =
+    settings.layout.kind === "shard"
+      ? readShared(settings, settings.layout.baseStack, loadBalancerNames(models), providers)
+      : deployShared(catalogue, deployed, settings, providers);
+  // A single or base stack's registry writes its snapshot; a shard writes its own beside it.
+  if (settings.layout.kind === "shard")
+    catalogueSnapshot(
+      "catalogue-snapshot",
+      {
+        bucket: shared.registry.bucket,
+        keyArn: shared.registry.keyArn,
+        stack: settings.stack,
+        catalogue: deployed,
+      },
+      { provider: providers.aws },
+    );
   return {
-    registry: { bucket: shared.registry.bucketName, table: shared.registry.tableName },
-    loadBalancers: Object.fromEntries(
-      [...shared.ingresses].map(([name, ingress]) => [
-        name,
-        { dnsName: ingress.loadBalancer.dnsName, scheme: ingress.scheme },
-      ]),
-    ),
-    alarmTopicArn: shared.alarmTopic.topic.arn,
-    models,
+    registry: shared.registry,
+    loadBalancers: shared.loadBalancers,
+    alarmTopicArn: shared.alarmTopicArn,
+    models: Object.fromEntries(models.map((model) => [model.name, deployModel(model, shared)])),
   };
 }
 
-function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Shared {
+interface Providers {
+  aws: aws.Provider;
+  onAws: pulumi.ComponentResourceOptions;
+  /** The cluster's provider, made when the first model needs it: a base stack has none. */
+  onKubernetes: () => pulumi.ComponentResourceOptions;
+}
+
+function stackProviders(settings: StackSettings): Providers {
   const awsProvider = new aws.Provider("aws", {
     region: settings.region,
     defaultTags: { tags: stackTags(settings) },
   });
-  // Built from stack config only: never whatever kubeconfig context happens to be current.
-  const kubernetes = new k8s.Provider("kubernetes", {
-    ...(settings.kubernetes.kubeconfig
-      ? { kubeconfig: settings.kubernetes.kubeconfig }
-      : { context: settings.kubernetes.context }),
-    enableServerSideApply: true,
-  });
-  const onAws = { providers: [awsProvider] };
-  const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
+  let kubernetes: k8s.Provider | undefined;
+  return {
+    aws: awsProvider,
+    onAws: { providers: [awsProvider] },
+    onKubernetes: () => {
+      // Built from stack config only: never whatever kubeconfig context happens to be current.
+      kubernetes ??= new k8s.Provider("kubernetes", {
+        ...(settings.kubernetes.kubeconfig
+          ? { kubeconfig: settings.kubernetes.kubeconfig }
+          : { context: settings.kubernetes.context }),
+        enableServerSideApply: true,
+      });
+      return { providers: [kubernetes] };
+    },
+  };
+}
+
+/**
+ * A shard's shared infrastructure is its base stack's: read through a StackReference (the base
+ * is a stack of this project, in this organization). A load balancer the base does not have yet
+ * stops the shard with what to do: the base's `pulumi up` comes first.
+ */
+function readShared(
+  settings: StackSettings,
+  baseStack: string,
+  loadBalancers: string[],
+  providers: Providers,
+): Shared {
+  const baseName = `${pulumi.getOrganization()}/${settings.project}/${baseStack}`;
+  const base = new pulumi.StackReference("base", { name: baseName });
+  const registry = base.requireOutput("registry") as pulumi.Output<Record<string, string>>;
+  const field = (key: keyof SharedRegistry) => registry.apply((values) => values[key]!);
+  const exported = base.requireOutput("loadBalancers") as pulumi.Output<
+    Record<string, Record<keyof SharedLoadBalancer, string>>
+  >;
+  const loadBalancer = (name: string): SharedLoadBalancer => {
+    const values = exported.apply((all) => {
+      const found = all[name];
+      if (!found)
+        throw new pulumi.RunError(
+          `the base stack ${baseName} has no load balancer ${name} (models of shard ${settings.layout.kind === "shard" ? settings.layout.shard : ""} use it): run pulumi up on the base stack first`,
+        );
+      return found;
+    });
+    const value = (key: keyof SharedLoadBalancer) => values.apply((found) => found[key]);
+    return {
+      dnsName: value("dnsName"),
+      scheme: value("scheme"),
+      arnSuffix: value("arnSuffix"),
+      listenerArn: value("listenerArn"),
+      readinessListenerArn: value("readinessListenerArn"),
+      securityGroupId: value("securityGroupId"),
+    };
+  };
+  return {
+    settings,
+    onAws: providers.onAws,
+    onKubernetes: providers.onKubernetes,
+    registry: {
+      bucket: field("bucket"),
+      bucketArn: field("bucketArn"),
+      table: field("table"),
+      keyArn: field("keyArn"),
+    },
+    loadBalancers: Object.fromEntries(loadBalancers.map((name) => [name, loadBalancer(name)])),
+    alarmTopicArn: base.requireOutput("alarmTopicArn") as pulumi.Output<string>,
+  };
+}
+
+/**
+ * What a single or base stack owns: registry, alarm topic, and one load balancer per name the
+ * catalogue's served models use (a base serves every shard's models).
+ */
+function deployShared(
+  catalogue: ResolvedCatalogue,
+  deployed: ResolvedCatalogue,
+  settings: StackSettings,
+  providers: Providers,
+): Shared {
+  const { onAws } = providers;
+  const account = aws.getCallerIdentityOutput({}, { provider: providers.aws });
 
   const registry = new ModelRegistry(
     "registry",
     {
       accountId: account.accountId,
-      stack: settings.stack,
+      stack: settings.deployment,
       region: settings.region,
-      catalogue,
+      catalogue: deployed,
       protect: settings.protect,
     },
     onAws,
@@ -113,7 +236,7 @@ function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Sh
   const alarmTopic = new AlarmTopic(
     "alarms",
     {
-      stack: settings.stack,
+      stack: settings.deployment,
       accountId: account.accountId,
       region: settings.region,
       kmsKeyArn: registry.key.arn,
@@ -122,20 +245,13 @@ function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Sh
     onAws,
   );
   // One load balancer per name the served models use; `main` keeps the names it always had.
-  const names = [
-    ...new Set(
-      catalogue.models
-        .filter((model) => servedVersions(model).length > 0)
-        .map((model) => model.routing.loadBalancer),
-    ),
-  ].sort();
-  const ingresses = new Map<string, Ingress>();
-  for (const name of names) {
+  const loadBalancers: Record<string, SharedLoadBalancer> = {};
+  for (const name of loadBalancerNames(catalogue.models)) {
     const suffix = name === DEFAULT_LOAD_BALANCER ? "" : `-${name}`;
     const ingress = new Ingress(
       `ingress${suffix}`,
       {
-        stack: settings.stack,
+        stack: settings.deployment,
         name,
         vpcId: settings.ingress.vpcId,
         vpcCidr: settings.network.vpcCidr,
@@ -152,11 +268,18 @@ function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Sh
       },
       onAws,
     );
-    ingresses.set(name, ingress);
+    loadBalancers[name] = {
+      dnsName: ingress.loadBalancer.dnsName,
+      scheme: pulumi.output(ingress.scheme),
+      arnSuffix: ingress.loadBalancer.arnSuffix,
+      listenerArn: ingress.listener.arn,
+      readinessListenerArn: ingress.readinessListener.arn,
+      securityGroupId: ingress.securityGroup.id,
+    };
     new LoadBalancerAlarms(
       `load-balancer${suffix}`,
       {
-        stack: settings.stack,
+        stack: settings.deployment,
         name,
         loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
         alarmTopicArn: alarmTopic.topic.arn,
@@ -168,10 +291,15 @@ function deployShared(catalogue: ResolvedCatalogue, settings: StackSettings): Sh
   return {
     settings,
     onAws,
-    onKubernetes: { providers: [kubernetes] },
-    registry,
-    ingresses,
-    alarmTopic,
+    onKubernetes: providers.onKubernetes,
+    registry: {
+      bucket: registry.bucketName,
+      bucketArn: registry.bucket.arn,
+      table: registry.tableName,
+      keyArn: registry.key.arn,
+    },
+    loadBalancers,
+    alarmTopicArn: alarmTopic.topic.arn,
   };
 }
 
@@ -185,8 +313,8 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
     model.name,
     {
       model,
-      repositoryName: repositoryName(settings.stack, model.name),
-      kmsKeyArn: registry.key.arn,
+      repositoryName: repositoryName(settings.deployment, model.name),
+      kmsKeyArn: registry.keyArn,
       keepImages: settings.images.keep,
       platform: settings.images.platform,
       tags: modelTags(model),
@@ -198,8 +326,8 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
     {
       model,
       environment: settings.environment,
-      tableName: registry.tableName,
-      bucketName: registry.bucketName,
+      tableName: registry.table,
+      bucketName: registry.bucket,
       images: images.references,
     },
     onAws,
@@ -207,7 +335,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
   const repository = images.repository ? { repositoryUrl: images.repository.repositoryUrl } : {};
   if (servedVersions(model).length === 0) return { ...repository, versions: {} };
 
-  const ingress = shared.ingresses.get(model.routing.loadBalancer)!;
+  const loadBalancer = shared.loadBalancers[model.routing.loadBalancer]!;
   const serviceAccount = {
     namespace: modelNamespace(model.name),
     serviceAccount: modelNamespace(model.name),
@@ -216,11 +344,11 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
     model.name,
     {
       model: model.name,
-      roleName: roleName(settings.stack, model.name),
+      roleName: roleName(settings.deployment, model.name),
       serviceAccount,
       binding: settings.identity,
-      bucketArn: registry.bucket.arn,
-      keyArn: registry.key.arn,
+      bucketArn: registry.bucketArn,
+      keyArn: registry.keyArn,
       region: settings.region,
       tags: modelTags(model),
     },
@@ -229,7 +357,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
   const routing = new ModelRouting(
     model.name,
     {
-      stack: settings.stack,
+      stack: settings.deployment,
       model,
       vpcId: settings.ingress.vpcId,
       loadBalancer: {
@@ -237,7 +365,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
         vpcId: settings.ingress.vpcId,
         name: model.routing.loadBalancer,
       },
-      readinessListenerArn: ingress.readinessListener.arn,
+      readinessListenerArn: loadBalancer.readinessListenerArn,
       routing: settings.ingress.routing,
       modelTags: modelTags(model),
       versionTags: (version) => versionTags(model, version),
@@ -249,7 +377,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
     {
       model,
       images: images.references,
-      artifactBucket: registry.bucketName,
+      artifactBucket: registry.bucket,
       ...(identity.serviceAccountAnnotations
         ? { serviceAccountAnnotations: identity.serviceAccountAnnotations }
         : {}),
@@ -272,17 +400,17 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
         ]),
       ),
       vpcId: settings.ingress.vpcId,
-      loadBalancerSecurityGroupId: ingress.securityGroup.id,
+      loadBalancerSecurityGroupId: loadBalancer.securityGroupId,
       admission: [...identity.admission, routing.readinessRule!],
       identity: identity.podIdentity,
     },
-    shared.onKubernetes,
+    shared.onKubernetes(),
   );
   new ModelTraffic(
     model.name,
     {
       model,
-      listenerArn: ingress.listener.arn,
+      listenerArn: loadBalancer.listenerArn,
       targetGroups: routing.targetGroups,
       ready: Object.values(service.versions).map((version) => version.deployment),
       routing: settings.ingress.routing,
@@ -293,14 +421,14 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
   const monitoring = new ModelMonitoring(
     model.name,
     {
-      stack: settings.stack,
+      stack: settings.deployment,
       region: settings.region,
       model,
-      loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+      loadBalancerArnSuffix: loadBalancer.arnSuffix,
       targetGroupArnSuffixes: Object.fromEntries(
         Object.entries(routing.targetGroups).map(([version, group]) => [version, group.arnSuffix]),
       ),
-      alarmTopicArn: shared.alarmTopic.topic.arn,
+      alarmTopicArn: shared.alarmTopicArn,
       timing: settings.alarms,
       versionTags: (version) => versionTags(model, version),
     },
@@ -308,7 +436,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
   );
   const endpoint = endpointPath(model.name, settings.ingress.routing);
   return {
-    endpoint: pulumi.interpolate`${ingress.scheme}://${endpoint.host ?? ingress.loadBalancer.dnsName}${endpoint.path}`,
+    endpoint: pulumi.interpolate`${loadBalancer.scheme}://${endpoint.host ?? loadBalancer.dnsName}${endpoint.path}`,
     dashboardUrl: monitoring.dashboardUrl,
     namespace: service.namespace,
     roleArn: identity.role.arn,

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
 import { deploy } from "./deploy";
 import type { DeployedStack } from "./deploy";
+import { catalogueCheckOptions } from "./layout";
 import { pulumiConfigSource, readSettings } from "./settings";
 
 /** An invalid catalogue stops the program before any resource is registered. */
@@ -17,7 +18,7 @@ export class InvalidCatalogueError extends pulumi.RunError {
 
 export function program(): DeployedStack {
   const settings = readSettings(pulumiConfigSource(), pulumi.getProject(), pulumi.getStack());
-  const checked = checkCatalogueFile(settings.catalogue, { environment: settings.environment });
+  const checked = checkCatalogueFile(settings.catalogue, catalogueCheckOptions(settings));
   if (!checked.ok) throw new InvalidCatalogueError(checked.problems.map(formatProblem));
   return deploy(resolveChecked(checked, settings.environment), settings);
 }

@@ -3,6 +3,8 @@
  * messages that say so. settings.ts reads the keys and turns them into StackSettings.
  */
 import { z } from "zod";
+import { STACK_NAME } from "../catalogue/names";
+import { SHARD_NAME } from "../catalogue/schema";
 
 const CIDR =
   /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(?:[0-9]|[12][0-9]|3[0-2])$/;
@@ -123,6 +125,25 @@ export const settingsShape = {
     .default(60),
   "maas:alarmEvaluationPeriods": z.coerce.number().int().min(1).max(100).default(5),
   "maas:alarmDatapoints": z.coerce.number().int().min(1).max(100).default(3),
+  "maas:shards": z
+    .array(
+      z.string().regex(SHARD_NAME, {
+        error: "must be a shard name: lowercase letters, digits and dashes, starting with a letter",
+      }),
+      { error: shaped("a list of shard names") },
+    )
+    .min(1, { error: "needs at least one shard name" })
+    .optional(),
+  "maas:shard": z
+    .string()
+    .regex(SHARD_NAME, {
+      error: "must be a shard name: lowercase letters, digits and dashes, starting with a letter",
+    })
+    .optional(),
+  "maas:baseStack": z
+    .string()
+    .regex(STACK_NAME, { error: "must be the name of a stack of this project, such as prod" })
+    .optional(),
 };
 
 type Settings = z.output<z.ZodObject<typeof settingsShape>>;
@@ -161,6 +182,23 @@ const CROSS_KEY_RULES: { path: string; message: string; holds: (settings: Settin
       message:
         "needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text)",
       holds: (settings) => !settings["maas:internetFacing"] || !!settings["maas:certificateArn"],
+    },
+    {
+      path: "maas:shard",
+      message:
+        "cannot be set with maas:shards: a stack is either the base of a split catalogue (maas:shards) or one of its shards (maas:shard with maas:baseStack)",
+      holds: (settings) => !(settings["maas:shards"] && settings["maas:shard"]),
+    },
+    {
+      path: "maas:baseStack",
+      message:
+        "is required with maas:shard: the stack of this project whose registry, load balancers and alarm topic the shard uses (it sets maas:shards)",
+      holds: (settings) => !settings["maas:shard"] || !!settings["maas:baseStack"],
+    },
+    {
+      path: "maas:shard",
+      message: "is required with maas:baseStack: which shard of the catalogue this stack deploys",
+      holds: (settings) => !settings["maas:baseStack"] || !!settings["maas:shard"],
     },
     {
       path: "maas:alarmDatapoints",

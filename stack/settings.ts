@@ -8,10 +8,17 @@ import { stackNameProblem } from "../catalogue/names";
 import { closestKey } from "../catalogue/suggest";
 import { SettingsSchema, settingsShape } from "./settings-schema";
 import type { IdentityBinding } from "../components/model-identity";
+import type { StackLayout } from "./layout";
 
 export interface StackSettings {
   project: string;
   stack: string;
+  layout: StackLayout;
+  /**
+   * The name physical names carry: the stack's own, or its base's for a shard, so a model keeps
+   * its names (its repository, role, alarms, history) when it moves from one shard to another.
+   */
+  deployment: string;
   region: string;
   /** Overlay of the catalogue this stack deploys. */
   environment: string;
@@ -105,7 +112,7 @@ function structure(text: string): "a map" | "a list" | undefined {
 }
 
 /** Keys whose values are YAML maps or lists in the stack file (JSON strings in Pulumi's config). */
-const LIST_KEYS = ["maas:subnetIds", "maas:ingressCidrs", "maas:alarmEmails"];
+const LIST_KEYS = ["maas:subnetIds", "maas:ingressCidrs", "maas:alarmEmails", "maas:shards"];
 const OBJECT_KEYS = ["maas:gpuNodeSelector", ...LIST_KEYS];
 
 export function readSettings(source: ConfigSource, project: string, stack: string): StackSettings {
@@ -155,9 +162,20 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
   }
   if (problems.length > 0 || !parsed.success) throw new SettingsError(problems);
   const s = parsed.data;
+  if (s["maas:baseStack"] === stack)
+    throw new SettingsError([
+      `${at("maas:baseStack")}: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards)`,
+    ]);
+  const layout: StackLayout = s["maas:shards"]
+    ? { kind: "base", shards: [...new Set(s["maas:shards"])].sort() }
+    : s["maas:shard"]
+      ? { kind: "shard", shard: s["maas:shard"], baseStack: s["maas:baseStack"]! }
+      : { kind: "single" };
   return {
     project,
     stack,
+    layout,
+    deployment: layout.kind === "shard" ? layout.baseStack : stack,
     region: s["aws:region"],
     environment: s["maas:environment"],
     catalogue: s["maas:catalogue"],

@@ -54,7 +54,7 @@ const cases: Case[] = [
       [
         5,
         "colour",
-        'models.scorer.colour: unknown key "colour"; allowed: autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, routing, slo, versions',
+        'models.scorer.colour: unknown key "colour"; allowed: autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, routing, shard, slo, versions',
       ],
     ],
   },

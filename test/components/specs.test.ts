@@ -29,6 +29,7 @@ const version = resolvedVersion({
 const model: ResolvedModel = {
   name: "scorer",
   owner: "team-a",
+  shard: "main",
   routing: { priority: 7, loadBalancer: "main" },
   versions: [version],
 };

@@ -17,7 +17,13 @@ import { resolvedVersion } from "../helpers/resolved";
 const version = resolvedVersion;
 const catalogue = (...versions: ResolvedVersion[]): ResolvedCatalogue => ({
   models: [
-    { name: "m", owner: "team-a", routing: { priority: 7, loadBalancer: "main" }, versions },
+    {
+      name: "m",
+      owner: "team-a",
+      shard: "main",
+      routing: { priority: 7, loadBalancer: "main" },
+      versions,
+    },
   ],
 });
 

@@ -1,0 +1,59 @@
+/**
+ * Which part of the catalogue a stack deploys. Plain data and no Pulumi resources: the program,
+ * the offline plan and the CLI share it.
+ */
+import type { ResolvedCatalogue } from "../catalogue";
+import type { CheckOptions } from "../catalogue/load";
+import type { StackSettings } from "./settings";
+
+/**
+ * How the catalogue is split over stacks: one stack deploys everything (`single`), or a base
+ * stack owns what is shared (registry, key, alarm topic, load balancers) and each shard stack
+ * deploys the models of one shard on it, reading the base through a StackReference.
+ */
+export type StackLayout =
+  | { kind: "single" }
+  | { kind: "base"; shards: string[] }
+  | { kind: "shard"; shard: string; baseStack: string };
+
+/** How a stack checks the catalogue: its environment, and the shards its layout promises. */
+export function catalogueCheckOptions(settings: StackSettings): CheckOptions {
+  const { layout } = settings;
+  return {
+    environment: settings.environment,
+    ...(layout.kind === "base" ? { shards: layout.shards } : {}),
+    ...(layout.kind === "shard" ? { shard: layout.shard } : {}),
+  };
+}
+
+/**
+ * What a stack deploys: every model (single), none (a base: only what its shards share), or
+ * the models of its shard.
+ */
+export function deployedCatalogue(
+  catalogue: ResolvedCatalogue,
+  layout: StackLayout,
+): ResolvedCatalogue {
+  const models =
+    layout.kind === "base"
+      ? []
+      : layout.kind === "shard"
+        ? catalogue.models.filter((model) => model.shard === layout.shard)
+        : catalogue.models;
+  return {
+    ...(catalogue.environment === undefined ? {} : { environment: catalogue.environment }),
+    models,
+  };
+}
+
+/** One line on what the stack is, for plan summaries. */
+export function layoutDescription(stack: string, layout: StackLayout): string {
+  switch (layout.kind) {
+    case "single":
+      return `stack ${stack} deploys every model of the catalogue`;
+    case "base":
+      return `stack ${stack} is the base of shards ${layout.shards.join(", ")}: registry, alarm topic and load balancers, no models`;
+    case "shard":
+      return `stack ${stack} deploys shard ${layout.shard} on base stack ${layout.baseStack}`;
+  }
+}
