@@ -8,13 +8,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { ResolvedCatalogue } from "../catalogue";
+import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
+import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "../catalogue/quotas";
 import { checkoutAt, isCommit } from "../plan/base-checkout";
 import type { BaseCheckout } from "../plan/base-checkout";
 import { code } from "../plan/markdown";
 import { markdownDiff } from "../plan/markdown-diff";
 import type { StackDiff } from "../plan/markdown-diff";
 import { runPlan } from "../plan/run";
+import { afterStateMoves, findShardMoves } from "../plan/shard-moves";
 import type { Plan, PlanOptions } from "../plan/run";
 import { transition } from "../plan/transition";
 import { judgeTransition } from "../plan/transition-rules";
@@ -72,14 +74,29 @@ function baseKind(base: string): { kind: "file" | "ref" } | { problem: string } 
   return { problem: `--base ${base}: neither a catalogue file nor a git commit` };
 }
 
-/** The resolved catalogue a plan deployed: its registry's catalogue snapshot. */
+/**
+ * The resolved catalogue a plan deployed: its catalogue snapshot. Snapshots written before a
+ * model had a shard or a load balancer name lack them: the defaults they were deployed with.
+ */
 function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
   const snapshot = plan.resources.find(
     (resource) =>
       resource.type === "aws:s3/bucketObjectv2:BucketObjectv2" &&
       /(^|\/)catalogue\/[^/]+\.json$/.test(String(resource.inputs.key)),
   );
-  return snapshot ? (JSON.parse(String(snapshot.inputs.content)) as ResolvedCatalogue) : undefined;
+  if (!snapshot) return undefined;
+  const catalogue = JSON.parse(String(snapshot.inputs.content)) as ResolvedCatalogue;
+  return {
+    ...catalogue,
+    models: catalogue.models.map((model: Partial<ResolvedModel> & ResolvedModel) => ({
+      ...model,
+      shard: model.shard ?? DEFAULT_SHARD,
+      routing: {
+        ...model.routing,
+        loadBalancer: model.routing.loadBalancer ?? DEFAULT_LOAD_BALANCER,
+      },
+    })),
+  };
 }
 
 /** Plans the base checkout with its own `maas plan`, in a process of its own. */
@@ -131,6 +148,15 @@ function projectCatalogue(catalogue: string | undefined): string | undefined | {
   return inside;
 }
 
+/** A stack that the base does not have yet (a new shard): nothing deployed, no models. */
+function emptySide(stack: string, head: Plan): Side {
+  return {
+    label: "(the stack is new in this change)",
+    plan: { ...head, stack, resources: [], outputs: {} },
+    catalogue: { models: [] },
+  };
+}
+
 /** One stack's base and head, or what keeps them from planning. */
 async function diffStack(
   stack: string,
@@ -138,7 +164,9 @@ async function diffStack(
   checkout: BaseCheckout | undefined,
   options: DiffCommandOptions,
   common: Omit<PlanOptions, "stack">,
-): Promise<StackDiff | string[]> {
+): Promise<Omit<StackDiff, "findings"> | string[]> {
+  const head = await runPlan({ ...common, stack });
+  if (!head.ok) return head.problems.map((problem) => `${stack}: head: ${problem}`);
   let base: Side | string;
   if (kind === "file") {
     const planned = await runPlan({ ...common, stack, catalogue: options.base });
@@ -149,6 +177,8 @@ async function diffStack(
           catalogue: planned.catalogue,
         }
       : planned.problems.join("\n");
+  } else if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) {
+    base = emptySide(stack, head.plan);
   } else {
     const planned = planWithOwnProgram(checkout!.projectDir, stack, {
       ...options,
@@ -162,18 +192,10 @@ async function diffStack(
             ...planned,
           };
   }
-  const head = await runPlan({ ...common, stack });
-  if (typeof base === "string" || !head.ok)
-    return [
-      ...(typeof base === "string"
-        ? base.split("\n").map((line) => `${stack}: base: ${line}`)
-        : []),
-      ...(head.ok ? [] : head.problems.map((problem) => `${stack}: head: ${problem}`)),
-    ];
+  if (typeof base === "string") return base.split("\n").map((line) => `${stack}: base: ${line}`);
   return {
     base,
     head: { label: "working tree", plan: head.plan, catalogue: head.catalogue },
-    findings: judgeTransition(transition(base.plan.resources, head.plan.resources)),
     violations: head.violations.map((v) => ({ ...v, fix: ruleFix(v.rule) })),
   };
 }
@@ -210,13 +232,13 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
   }
   // Ctrl-C while the base is planned must not leave its extraction behind.
   const forget = checkout ? removeIfInterrupted(checkout.root) : () => undefined;
-  const diffs: StackDiff[] = [];
+  const sides: Omit<StackDiff, "findings">[] = [];
   const problems: string[] = [];
   try {
     for (const stack of options.stack) {
       const diff = await diffStack(stack, kind, checkout, options, common);
       if (Array.isArray(diff)) problems.push(...diff);
-      else diffs.push(diff);
+      else sides.push(diff);
     }
   } finally {
     checkout?.cleanup();
@@ -227,7 +249,13 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
     process.stderr.write("maas diff: a side does not plan; fix its problems first\n");
     return 1;
   }
-  const { comment, full } = markdownDiff(diffs, { summary: options.summary ?? false });
+  // Models moving between the stacks diffed: judged as they go once their state has moved.
+  const moves = findShardMoves(sides);
+  const diffs: StackDiff[] = afterStateMoves(sides, moves).map((diff) => ({
+    ...diff,
+    findings: judgeTransition(transition(diff.base.plan.resources, diff.head.plan.resources)),
+  }));
+  const { comment, full } = markdownDiff(diffs, { summary: options.summary ?? false, moves });
   process.stdout.write(forTerminal(comment, terminal(process.stdout)));
   if (options.full !== undefined) writeFileSync(options.full, full);
   const refused =

@@ -90,6 +90,11 @@ function modelChanges(
     ...(before.routing.priority === after.routing.priority
       ? []
       : [`listener rule priority ${before.routing.priority} → ${after.routing.priority}`]),
+    ...(before.shard === after.shard
+      ? []
+      : [
+          `shard ${code(before.shard)} → ${code(after.shard)} (where the catalogue is split over stacks, that shard's stack deploys it)`,
+        ]),
     ...(before.routing.loadBalancer === after.routing.loadBalancer
       ? []
       : [

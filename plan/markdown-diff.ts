@@ -14,6 +14,8 @@ import { beforeAfter, cell, code, details } from "./markdown";
 import type { RecordedResource } from "./record";
 import { replacementCauses } from "./replacements";
 import { risks } from "./risk";
+import { stateMoveCommand } from "./shard-moves";
+import type { ShardMove } from "./shard-moves";
 import type { Risk } from "./risk";
 import type { Plan } from "./run";
 import { trafficChart } from "./traffic-chart";
@@ -191,6 +193,7 @@ function section(
   title: string,
   diffs: StackDiff[],
   lines: (diff: StackDiff) => string[],
+  lead: string[] = [],
 ): string[] {
   const groups: { stacks: StackDiff[]; lines: string[] }[] = [];
   for (const diff of diffs) {
@@ -199,7 +202,7 @@ function section(
     if (same) same.stacks.push(diff);
     else groups.push({ stacks: [diff], lines: text });
   }
-  const out = [`### ${title}`, ""];
+  const out = [`### ${title}`, "", ...lead];
   for (const group of groups) {
     if (diffs.length > 1) out.push(`#### ${group.stacks.map(stackLabel).join(", ")}`, "");
     out.push(...group.lines, "");
@@ -207,7 +210,26 @@ function section(
   return out;
 }
 
-function render(diffs: StackDiff[], detail: Detail): string {
+/** Models moving between stacks: the state move each needs before `pulumi up`. */
+function moveLines(moves: ShardMove[]): string[] {
+  if (moves.length === 0) return [];
+  return [
+    "#### Across stacks",
+    "",
+    ...moves.flatMap((move) => [
+      `- ${ICON.warn} model ${code(move.model)} moves from stack ${code(move.from)} to ${code(move.to)}. Its AWS and Kubernetes names stay the same, so its state must move first, before \`pulumi up\` on either stack (Pulumi CLI 3.131 or later); otherwise ${code(move.from)} deletes its workloads and ${code(move.to)} fails to create names that still exist. The steps below are those after the move:`,
+      "",
+      "  ```sh",
+      ...stateMoveCommand(move)
+        .split("\n")
+        .map((line) => `  ${line}`),
+      "  ```",
+      "",
+    ]),
+  ];
+}
+
+function render(diffs: StackDiff[], detail: Detail, moves: ShardMove[]): string {
   const first = diffs[0]!;
   const lines = [
     COMMENT_MARKER,
@@ -215,7 +237,7 @@ function render(diffs: StackDiff[], detail: Detail): string {
     "",
     `Base: ${first.base.label} · Head: ${first.head.label}`,
     "",
-    ...section("Risk", diffs, riskLines),
+    ...section("Risk", diffs, riskLines, moveLines(moves)),
     ...section("Catalogue", diffs, (diff) => catalogueLines(diff, detail)),
   ];
   if (detail !== "summary") {
@@ -243,12 +265,13 @@ function render(diffs: StackDiff[], detail: Detail): string {
  */
 export function markdownDiff(
   diffs: StackDiff[],
-  options: { summary?: boolean } = {},
+  options: { summary?: boolean; moves?: ShardMove[] } = {},
 ): { comment: string; full: string } {
-  const full = render(diffs, "full");
-  if (options.summary) return { comment: render(diffs, "summary"), full };
+  const moves = options.moves ?? [];
+  const full = render(diffs, "full", moves);
+  if (options.summary) return { comment: render(diffs, "summary", moves), full };
   if (full.length <= COMMENT_LIMIT) return { comment: full, full };
-  const compact = render(diffs, "no-tables");
+  const compact = render(diffs, "no-tables", moves);
   const note =
     "\n\n**The diff is longer than a comment can hold and was cut here.** The whole diff is the workflow run's `maas-diff` artifact (or `maas diff --full FILE`).\n";
   if (compact.length <= COMMENT_LIMIT) return { comment: compact, full };

@@ -19,6 +19,7 @@ import { recordProgram } from "./record";
 import type { RecordedResource } from "./record";
 import { baseStackName, shardBaseProblems } from "./shard-base";
 import { readStackConfig, StackConfigError } from "./stack-config";
+import type { StackConfig } from "./stack-config";
 
 export const PLACEHOLDER_NOTE =
   "Inputs as the program registers them, not a provider diff. Provider-computed values (ids, ARNs, URLs, image digests, auto-names) are deterministic placeholders derived from resource names; secrets are masked.";
@@ -47,7 +48,33 @@ export interface PlanOptions {
 
 /** Planning a shard's base: only a base may be planned as one (no chains, no cycles). */
 interface PlanRole {
+  /** Where the shard names this base (`Pulumi.dev-a.yaml:12:3`), to blame when it is not one. */
   baseOf?: string;
+}
+
+/** A stack's config and settings, with `--config` and `--catalogue` over its stack file. */
+function readStack(
+  options: PlanOptions,
+): { stackConfig: StackConfig; settings: StackSettings } | { problems: string[] } {
+  try {
+    const stackConfig = readStackConfig(process.cwd(), options.stack);
+    Object.assign(stackConfig.config, options.config ?? {});
+    for (const key of Object.keys(options.config ?? {})) stackConfig.origins[key] = "--config";
+    if (options.catalogue !== undefined) {
+      stackConfig.config["maas:catalogue"] = options.catalogue;
+      stackConfig.origins["maas:catalogue"] = "--catalogue";
+    }
+    const settings = readSettings(
+      configSource(stackConfig.config, stackConfig.secretKeys, stackConfig.origins),
+      stackConfig.project,
+      options.stack,
+    );
+    return { stackConfig, settings };
+  } catch (error) {
+    if (error instanceof SettingsError) return { problems: error.problems };
+    if (error instanceof StackConfigError) return { problems: [error.message] };
+    throw error;
+  }
 }
 
 export type PlanResult =
@@ -98,31 +125,14 @@ async function planInWorkingDirectory(
   options: PlanOptions,
   role: PlanRole = {},
 ): Promise<PlanResult> {
-  let stackConfig;
-  let settings: StackSettings;
-  try {
-    stackConfig = readStackConfig(process.cwd(), options.stack);
-    Object.assign(stackConfig.config, options.config ?? {});
-    for (const key of Object.keys(options.config ?? {})) stackConfig.origins[key] = "--config";
-    if (options.catalogue !== undefined) {
-      stackConfig.config["maas:catalogue"] = options.catalogue;
-      stackConfig.origins["maas:catalogue"] = "--catalogue";
-    }
-    settings = readSettings(
-      configSource(stackConfig.config, stackConfig.secretKeys, stackConfig.origins),
-      stackConfig.project,
-      options.stack,
-    );
-  } catch (error) {
-    if (error instanceof SettingsError) return { ok: false, problems: error.problems };
-    if (error instanceof StackConfigError) return { ok: false, problems: [error.message] };
-    throw error;
-  }
+  const read = readStack(options);
+  if ("problems" in read) return { ok: false, problems: read.problems };
+  const { stackConfig, settings } = read;
   if (role.baseOf !== undefined && settings.layout.kind !== "base")
     return {
       ok: false,
       problems: [
-        `Pulumi.${role.baseOf}.yaml: maas:baseStack: stack ${options.stack} is not a base: it sets no maas:shards (a base owns the registry, load balancers and alarm topic its shards use)`,
+        `${role.baseOf}: maas:baseStack: stack ${options.stack} is not a base: it sets no maas:shards (a base owns the registry, load balancers and alarm topic its shards use)`,
       ],
     };
   const where = (key: string) => stackConfig.origins[key] ?? `Pulumi.${options.stack}.yaml`;
@@ -134,12 +144,17 @@ async function planInWorkingDirectory(
         stack: baseStack,
         ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
       },
-      { baseOf: options.stack },
+      { baseOf: where("maas:baseStack") },
     );
     if (!base.ok)
       return {
         ok: false,
-        problems: base.problems.map((problem) => `base stack ${baseStack}: ${problem}`),
+        // "not a base" is already blamed on this stack's key; the base's own problems say whose.
+        problems: base.problems.map((problem) =>
+          problem.startsWith(`${where("maas:baseStack")}: `)
+            ? problem
+            : `base stack ${baseStack}: ${problem}`,
+        ),
       };
     const mismatched = shardBaseProblems(settings, base.settings, where);
     if (mismatched.length > 0) return { ok: false, problems: mismatched };

@@ -1,0 +1,284 @@
+/**
+ * Stack shards: one catalogue deployed as a base stack (registry, key, alarm topic, load
+ * balancers) and shard stacks that each deploy the models naming their shard, on the base's
+ * shared infrastructure read through a StackReference. The test project test/fixtures/sharded
+ * has a base `platform` and shards `platform-vision` and `platform-risk`.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runPlan } from "../../plan/run";
+import { transition } from "../../plan/transition";
+import { afterStateMoves, findShardMoves, modelRoots, subtree } from "../../plan/shard-moves";
+import { PROJECT_ROOT } from "../helpers/cli";
+import { planOf } from "../helpers/plan";
+import type { PlanFixture, PlanRequest } from "../helpers/plan";
+
+const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
+const CATALOGUE = readFileSync(join(SHARDED, "models.yaml"), "utf8");
+const plan = (stack: string, request: Omit<PlanRequest, "stack" | "projectDir"> = {}) =>
+  planOf({ ...request, stack, projectDir: SHARDED });
+const problemsOf = async (
+  stack: string,
+  config: Record<string, string> = {},
+  catalogue?: string,
+) => {
+  let file: string | undefined;
+  if (catalogue !== undefined) {
+    file = join(mkdtempSync(join(tmpdir(), "maas-shards-")), "models.yaml");
+    writeFileSync(file, catalogue);
+  }
+  const result = await runPlan({
+    stack,
+    projectDir: SHARDED,
+    config,
+    ...(file === undefined ? {} : { catalogue: file }),
+  });
+  return result.ok ? [] : result.problems;
+};
+
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+const RULE = "aws:lb/listenerRule:ListenerRule";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const SHARED_TYPES = [
+  LB,
+  "aws:dynamodb/table:Table",
+  "aws:kms/key:Key",
+  "aws:s3/bucket:Bucket",
+  "aws:sns/topic:Topic",
+];
+
+let base: PlanFixture;
+let vision: PlanFixture;
+let risk: PlanFixture;
+
+beforeAll(async () => {
+  base = await plan("platform");
+  vision = await plan("platform-vision");
+  risk = await plan("platform-risk");
+});
+
+const deploymentsOf = (fixture: PlanFixture) =>
+  fixture
+    .ofType(DEPLOYMENT)
+    .map((r) => r.name)
+    .sort();
+
+describe("a base stack", () => {
+  it("owns what the shards share, with a load balancer for every shard's models, and no model", () => {
+    expect(base.ofType(LB).map((r) => r.name)).toEqual(["ingress", "ingress-batch"]);
+    for (const type of SHARED_TYPES.slice(1)) expect(base.ofType(type)).toHaveLength(1);
+    expect(deploymentsOf(base)).toEqual([]);
+    // No cluster access needed: no Kubernetes provider at all.
+    expect(
+      base.plan.resources.filter((r) => r.type.startsWith("pulumi:providers:kubernetes")),
+    ).toEqual([]);
+    const snapshot = base.one(
+      "aws:s3/bucketObjectv2:BucketObjectv2",
+      "registry-catalogue-snapshot",
+    );
+    expect(JSON.parse(snapshot.inputs.content as string).models).toEqual([]);
+  });
+
+  it("exports what a shard needs to attach its models", () => {
+    const outputs = base.plan.outputs as any;
+    expect(Object.keys(outputs.registry).sort()).toEqual([
+      "bucket",
+      "bucketArn",
+      "keyArn",
+      "table",
+    ]);
+    expect(Object.keys(outputs.loadBalancers)).toEqual(["batch", "main"]);
+    expect(Object.keys(outputs.loadBalancers.main).sort()).toEqual([
+      "arnSuffix",
+      "dnsName",
+      "listenerArn",
+      "readinessListenerArn",
+      "scheme",
+      "securityGroupId",
+    ]);
+    expect(outputs.models).toEqual({});
+  });
+});
+
+describe("a shard stack", () => {
+  it("deploys only the models of its shard, and nothing shared", () => {
+    expect(deploymentsOf(vision)).toEqual(["image-classifier-v1-4-0", "image-classifier-v1-5-0"]);
+    expect(deploymentsOf(risk)).toEqual(["churn-predictor-v1-0-0", "fraud-scorer-v3-2-1"]);
+    for (const type of SHARED_TYPES) {
+      expect(vision.ofType(type)).toEqual([]);
+      expect(risk.ofType(type)).toEqual([]);
+    }
+  });
+
+  it("attaches its models to the base's listeners, security group, registry and alarm topic", () => {
+    const outputs = base.plan.outputs as any;
+    const main = outputs.loadBalancers.main;
+    const batch = outputs.loadBalancers.batch;
+    expect(vision.inputs(RULE, "image-classifier", "maas:routing:ModelTraffic").listenerArn).toBe(
+      main.listenerArn,
+    );
+    expect(risk.inputs(RULE, "churn-predictor", "maas:routing:ModelTraffic").listenerArn).toBe(
+      batch.listenerArn,
+    );
+    expect(risk.inputs(RULE, "fraud-scorer-readiness").listenerArn).toBe(main.readinessListenerArn);
+    const binding = vision.inputs(
+      "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+      "image-classifier-v1-4-0",
+    );
+    expect(JSON.stringify(binding.spec.networking)).toContain(main.securityGroupId);
+    const item = vision.inputs("aws:dynamodb/tableItem:TableItem", "image-classifier-v1-4-0");
+    expect(item.tableName).toBe(outputs.registry.table);
+    const alarm = vision.inputs(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "image-classifier-v1-4-0-error-rate",
+    );
+    expect(alarm.alarmActions).toEqual([outputs.alarmTopicArn]);
+    const snapshot = vision.one("aws:s3/bucketObjectv2:BucketObjectv2", "catalogue-snapshot");
+    expect(snapshot.inputs.bucket).toBe(outputs.registry.bucket);
+    expect(snapshot.inputs.key).toBe("_maas/catalogue/platform-vision.json");
+    expect(JSON.parse(snapshot.inputs.content as string).models.map((m: any) => m.name)).toEqual([
+      "image-classifier",
+    ]);
+  });
+
+  it("names what it creates after the base, so names do not depend on the shard", () => {
+    const role = risk.inputs("aws:iam/role:Role", "fraud-scorer");
+    expect(role.name).toMatch(/^maas-platform_fraud-scorer/);
+    const alarm = risk.inputs(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "fraud-scorer-v3-2-1-error-rate",
+    );
+    expect(alarm.name).toMatch(/^maas-platform_fraud-scorer_/);
+  });
+
+  it("configures its AWS provider as the base and every other shard do (a state move reuses it)", () => {
+    const provider = (fixture: PlanFixture) =>
+      fixture.plan.resources.find((r) => r.type === "pulumi:providers:aws")!.inputs;
+    expect(provider(vision)).toEqual(provider(base));
+    expect(provider(risk)).toEqual(provider(base));
+    expect(JSON.parse(provider(vision).defaultTags as string).tags["maas:stack"]).toBe("platform");
+  });
+});
+
+describe("moving a model between shards", () => {
+  const moved = CATALOGUE.replace(
+    "    owner: risk-team\n    shard: risk\n    image: ghcr.io/acme-risk/fraud-scorer",
+    "    owner: risk-team\n    shard: vision\n    image: ghcr.io/acme-risk/fraud-scorer",
+  );
+
+  it("keeps every resource once its state has moved: the destination changes only its snapshot", async () => {
+    expect(moved).not.toBe(CATALOGUE);
+    const head = {
+      vision: await plan("platform-vision", { catalogue: moved }),
+      risk: await plan("platform-risk", { catalogue: moved }),
+    };
+    const side = (fixture: PlanFixture) => ({
+      plan: fixture.plan,
+      catalogue: {
+        models: JSON.parse(
+          fixture.plan.resources.find((r) => r.name.endsWith("catalogue-snapshot"))!.inputs
+            .content as string,
+        ).models,
+      },
+    });
+    const diffs = [
+      { base: side(vision), head: side(head.vision) },
+      { base: side(risk), head: side(head.risk) },
+    ];
+    const moves = findShardMoves(diffs);
+    expect(moves.map((m) => [m.model, m.from, m.to])).toEqual([
+      ["fraud-scorer", "platform-risk", "platform-vision"],
+    ]);
+    // Only top-level components are named: `pulumi state move` takes their children along.
+    expect(moves[0]!.urns.every((urn) => urn.endsWith("::fraud-scorer"))).toBe(true);
+    const everyResourceOfTheModel = risk.plan.resources.filter(
+      (r) =>
+        r.custom &&
+        JSON.stringify(r).includes("fraud-scorer") &&
+        !r.name.endsWith("catalogue-snapshot"),
+    );
+    const taken = subtree(risk.plan.resources, modelRoots(risk.plan.resources, "fraud-scorer"));
+    for (const resource of everyResourceOfTheModel) expect(taken.has(resource.urn)).toBe(true);
+
+    const after = afterStateMoves(diffs, moves);
+    for (const diff of after) {
+      const steps = transition(diff.base.plan.resources, diff.head.plan.resources).steps;
+      expect(steps.map((s) => `${s.op} ${s.name}`)).toEqual(["update catalogue-snapshot"]);
+    }
+  });
+
+  it("without the state move, the source would delete the model and the destination create it anew", async () => {
+    const head = await plan("platform-risk", { catalogue: moved });
+    const steps = transition(risk.plan.resources, head.plan.resources).steps;
+    expect(steps.filter((s) => s.op === "delete").map((s) => s.name)).toContain(
+      "fraud-scorer-v3-2-1",
+    );
+  });
+});
+
+describe("refused layouts", () => {
+  it("a model whose shard has no stack", async () => {
+    const problems = await problemsOf(
+      "platform",
+      {},
+      CATALOGUE.replace("shard: vision", "shard: visoin"),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /models\.yaml:14:12: models\.image-classifier\.shard: shard visoin is not one of the base stack's maas:shards \(risk, vision\): no stack would deploy the model; did you mean vision\?/,
+      ),
+    ]);
+  });
+
+  it("a model that names no shard where main has no stack", async () => {
+    const problems = await problemsOf("platform", {}, CATALOGUE.replace("    shard: vision\n", ""));
+    expect(problems).toEqual([
+      expect.stringContaining(
+        "models.image-classifier: no shard given, so shard main, is not one of the base stack's maas:shards",
+      ),
+    ]);
+  });
+
+  it("a shard stack whose shard the base does not list, or no model names", async () => {
+    expect(await problemsOf("platform-vision", { "maas:shard": "nlp" })).toEqual([
+      "--config: maas:shard: nlp is not one of base stack platform's maas:shards (risk, vision); add it there",
+    ]);
+    const emptied = CATALOGUE.replace("shard: vision", "shard: risk");
+    const problems = await problemsOf("platform-vision", {}, emptied);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        "models: no model belongs to shard vision (this stack's maas:shard), so the stack would delete every model it deploys",
+      ),
+    ]);
+  });
+
+  it("a shard whose shared keys differ from its base's", async () => {
+    expect(await problemsOf("platform-risk", { "maas:vpcId": "vpc-0123456789abcdef0" })).toEqual([
+      '--config: maas:vpcId: must be base stack platform\'s ("vpc-0f1e2d3c4b5a69788"): a shard\'s models live on its base\'s load balancers and registry; got "vpc-0123456789abcdef0"',
+    ]);
+  });
+
+  it("a base that is not a base, itself, or missing", async () => {
+    expect(await problemsOf("platform-risk", { "maas:baseStack": "platform-vision" })).toEqual([
+      "--config: maas:baseStack: stack platform-vision is not a base: it sets no maas:shards (a base owns the registry, load balancers and alarm topic its shards use)",
+    ]);
+    expect(await problemsOf("platform-risk", { "maas:baseStack": "platform-risk" })).toEqual([
+      "--config: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards)",
+    ]);
+    const missing = await problemsOf("platform-risk", { "maas:baseStack": "nowhere" });
+    expect(missing).toEqual([
+      expect.stringMatching(
+        /^base stack nowhere: .*Pulumi\.nowhere\.yaml: not found; no stack named nowhere$/,
+      ),
+    ]);
+  });
+
+  it("a stack that is both a base and a shard, or a shard without its base", async () => {
+    expect(await problemsOf("platform", { "maas:shard": "risk" })).toEqual([
+      '--config: maas:shard: cannot be set with maas:shards: a stack is either the base of a split catalogue (maas:shards) or one of its shards (maas:shard with maas:baseStack); got "risk"',
+      "Pulumi.platform.yaml: maas:baseStack: is required with maas:shard: the stack of this project whose registry, load balancers and alarm topic the shard uses (it sets maas:shards)",
+    ]);
+  });
+});
