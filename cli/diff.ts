@@ -17,6 +17,7 @@ import { markdownDiff } from "../plan/markdown-diff";
 import type { StackDiff } from "../plan/markdown-diff";
 import { runPlan } from "../plan/run";
 import { afterStateMoves, findShardMoves } from "../plan/shard-moves";
+import { untouchedStacks } from "./diff-scope";
 import type { Plan, PlanOptions } from "../plan/run";
 import { transition } from "../plan/transition";
 import { judgeTransition } from "../plan/transition-rules";
@@ -234,8 +235,11 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
   const forget = checkout ? removeIfInterrupted(checkout.root) : () => undefined;
   const sides: Omit<StackDiff, "findings">[] = [];
   const problems: string[] = [];
+  const untouched = checkout
+    ? untouchedStacks(options.stack, options.base, checkout, common)
+    : new Map<string, string>();
   try {
-    for (const stack of options.stack) {
+    for (const stack of options.stack.filter((name) => !untouched.has(name))) {
       const diff = await diffStack(stack, kind, checkout, options, common);
       if (Array.isArray(diff)) problems.push(...diff);
       else sides.push(diff);
@@ -255,7 +259,12 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
     ...diff,
     findings: judgeTransition(transition(diff.base.plan.resources, diff.head.plan.resources)),
   }));
-  const { comment, full } = markdownDiff(diffs, { summary: options.summary ?? false, moves });
+  const { comment, full } = markdownDiff(diffs, {
+    summary: options.summary ?? false,
+    moves,
+    untouched,
+    base: options.base,
+  });
   process.stdout.write(forTerminal(comment, terminal(process.stdout)));
   if (options.full !== undefined) writeFileSync(options.full, full);
   const refused =

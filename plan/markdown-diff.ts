@@ -229,14 +229,43 @@ function moveLines(moves: ShardMove[]): string[] {
   ];
 }
 
-function render(diffs: StackDiff[], detail: Detail, moves: ShardMove[]): string {
-  const first = diffs[0]!;
+/** Stacks left out because the change does not touch them, and why. */
+function untouchedLines(untouched: Map<string, string>): string[] {
+  if (untouched.size === 0) return [];
+  return [
+    `Not planned, as this change does not touch them: ${[...untouched]
+      .map(([stack, why]) => `${code(stack)} (${why})`)
+      .join("; ")}.`,
+    "",
+  ];
+}
+
+interface RenderOptions {
+  moves: ShardMove[];
+  untouched: Map<string, string>;
+  /** The base as given, for the heading when no stack was planned. */
+  base: string;
+}
+
+function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): string {
+  const first = diffs[0];
+  if (!first)
+    return [
+      COMMENT_MARKER,
+      `## maas diff: no stack changes`,
+      "",
+      `Base: ${code(options.base)} · Head: working tree`,
+      "",
+      ...untouchedLines(options.untouched),
+    ].join("\n");
+  const { moves } = options;
   const lines = [
     COMMENT_MARKER,
     `## maas diff: ${diffs.map(stackLabel).join(", ")}`,
     "",
     `Base: ${first.base.label} · Head: ${first.head.label}`,
     "",
+    ...untouchedLines(options.untouched),
     ...section("Risk", diffs, riskLines, moveLines(moves)),
     ...section("Catalogue", diffs, (diff) => catalogueLines(diff, detail)),
   ];
@@ -265,13 +294,22 @@ function render(diffs: StackDiff[], detail: Detail, moves: ShardMove[]): string 
  */
 export function markdownDiff(
   diffs: StackDiff[],
-  options: { summary?: boolean; moves?: ShardMove[] } = {},
+  options: {
+    summary?: boolean;
+    moves?: ShardMove[];
+    untouched?: Map<string, string>;
+    base?: string;
+  } = {},
 ): { comment: string; full: string } {
-  const moves = options.moves ?? [];
-  const full = render(diffs, "full", moves);
-  if (options.summary) return { comment: render(diffs, "summary", moves), full };
+  const scope: RenderOptions = {
+    moves: options.moves ?? [],
+    untouched: options.untouched ?? new Map(),
+    base: options.base ?? "base",
+  };
+  const full = render(diffs, "full", scope);
+  if (options.summary) return { comment: render(diffs, "summary", scope), full };
   if (full.length <= COMMENT_LIMIT) return { comment: full, full };
-  const compact = render(diffs, "no-tables", moves);
+  const compact = render(diffs, "no-tables", scope);
   const note =
     "\n\n**The diff is longer than a comment can hold and was cut here.** The whole diff is the workflow run's `maas-diff` artifact (or `maas diff --full FILE`).\n";
   if (compact.length <= COMMENT_LIMIT) return { comment: compact, full };

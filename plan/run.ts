@@ -53,7 +53,7 @@ interface PlanRole {
 }
 
 /** A stack's config and settings, with `--config` and `--catalogue` over its stack file. */
-function readStack(
+export function readStack(
   options: PlanOptions,
 ): { stackConfig: StackConfig; settings: StackSettings } | { problems: string[] } {
   try {

@@ -24,7 +24,7 @@ import { ModelService } from "../components/model-service";
 import { ModelTraffic } from "../components/model-traffic";
 import { ModelRegistry } from "../components/registry";
 import { endpointPath, servedVersions } from "../components/specs/routing";
-import { deployedCatalogue } from "./layout";
+import { deployedCatalogue, loadBalancerNames } from "./layout";
 import type { StackSettings } from "./settings";
 import { modelTags, stackTags, versionTags } from "./tags";
 
@@ -87,17 +87,6 @@ interface Shared {
   /** The load balancers, by name: each model is served through the one its routing names. */
   loadBalancers: Record<string, SharedLoadBalancer>;
   alarmTopicArn: pulumi.Output<string>;
-}
-
-/** The load balancers served models use, sorted: one Application Load Balancer each. */
-function loadBalancerNames(models: ResolvedModel[]): string[] {
-  return [
-    ...new Set(
-      models
-        .filter((model) => servedVersions(model).length > 0)
-        .map((model) => model.routing.loadBalancer),
-    ),
-  ].sort();
 }
 
 export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): DeployedStack {

@@ -2,7 +2,8 @@
  * Which part of the catalogue a stack deploys. Plain data and no Pulumi resources: the program,
  * the offline plan and the CLI share it.
  */
-import type { ResolvedCatalogue } from "../catalogue";
+import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
+import { servedVersions } from "../components/specs/routing";
 import type { CheckOptions } from "../catalogue/load";
 import type { StackSettings } from "./settings";
 
@@ -56,4 +57,26 @@ export function layoutDescription(stack: string, layout: StackLayout): string {
     case "shard":
       return `stack ${stack} deploys shard ${layout.shard} on base stack ${layout.baseStack}`;
   }
+}
+
+/** The load balancers served models use, sorted: one Application Load Balancer each. */
+export function loadBalancerNames(models: ResolvedModel[]): string[] {
+  return [
+    ...new Set(
+      models
+        .filter((model) => servedVersions(model).length > 0)
+        .map((model) => model.routing.loadBalancer),
+    ),
+  ].sort();
+}
+
+/**
+ * What of the catalogue a stack's resources follow from: a base only needs the names of the load
+ * balancers its shards' models use; any other stack, the models it deploys. Two catalogues with
+ * the same view plan the stack alike (with the same program and config).
+ */
+export function catalogueView(catalogue: ResolvedCatalogue, layout: StackLayout): unknown {
+  return layout.kind === "base"
+    ? loadBalancerNames(catalogue.models)
+    : deployedCatalogue(catalogue, layout);
 }

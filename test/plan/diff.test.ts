@@ -3,15 +3,15 @@
  * replacements called out, and `maas diff` end to end against a git ref and a catalogue file.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
 import { catalogueChanges } from "../../plan/catalogue-diff";
 import { replacementCauses } from "../../plan/replacements";
-import { maas, PROJECT_ROOT } from "../helpers/cli";
-import { TEST_PROJECT } from "../helpers/plan";
+import { maas } from "../helpers/cli";
+import { editFile, projectRepository } from "../helpers/repository";
 import { resolvedVersion } from "../helpers/resolved";
 
 const version = resolvedVersion;
@@ -103,52 +103,6 @@ describe("replacements", () => {
     ).toEqual([]);
   });
 });
-
-/**
- * A git repository holding a whole project, as a pull request's repository does: the program
- * (this repository's sources), the test project's stack files, catalogue and build context,
- * and node_modules (ignored by git, linked from here).
- */
-function projectRepository(): string {
-  const dir = mkdtempSync(join(tmpdir(), "maas-diff-"));
-  const sources = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  })
-    .stdout.split("\n")
-    .filter(
-      (file) =>
-        file &&
-        !/^(test|models|bench|docs|\.github)\//.test(file) &&
-        !/^(models\.yaml|Pulumi\.(dev|prod)\.yaml)$/.test(file) &&
-        existsSync(join(PROJECT_ROOT, file)),
-    );
-  for (const file of sources)
-    cpSync(join(PROJECT_ROOT, file), join(dir, file), { recursive: true });
-  for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "models.yaml", "server"])
-    cpSync(join(TEST_PROJECT, file), join(dir, file), { recursive: true });
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  const git = (...args: string[]) => {
-    const result = spawnSync(
-      "git",
-      ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args],
-      { cwd: dir, encoding: "utf8" },
-    );
-    if (result.status !== 0) throw new Error(result.stderr);
-  };
-  git("init", "-q");
-  git("add", ".");
-  git("commit", "-q", "-m", "base");
-  return dir;
-}
-
-/** Edits a file of the repository in place; a missing `from` fails the test rather than editing nothing. */
-function editFile(dir: string, name: string, from: string, to: string): void {
-  const file = join(dir, name);
-  const text = readFileSync(file, "utf8");
-  if (!text.includes(from)) throw new Error(`${name} has no ${from}`);
-  writeFileSync(file, text.replace(from, to));
-}
 
 const editCatalogue = (dir: string, from: string, to: string) =>
   editFile(dir, "models.yaml", from, to);

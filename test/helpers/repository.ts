@@ -1,0 +1,64 @@
+/**
+ * Git repositories holding a whole project, as a pull request's repository does: the program
+ * (this repository's sources), a test project's stack files, catalogue and build context, and
+ * node_modules (ignored by git, linked from here).
+ */
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "./cli";
+import { TEST_PROJECT } from "./plan";
+
+/** The project files a test project brings: everything but its Pulumi.yaml (the program's). */
+const projectFiles = (fixture: string) =>
+  readdirSync(fixture).filter((file) => file !== "Pulumi.yaml");
+
+export function projectRepository(fixture = TEST_PROJECT): string {
+  const dir = mkdtempSync(join(tmpdir(), "maas-diff-"));
+  const sources = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  })
+    .stdout.split("\n")
+    .filter(
+      (file) =>
+        file &&
+        !/^(test|models|bench|docs|\.github)\//.test(file) &&
+        !/^(models\.yaml|Pulumi\.[^/]+\.yaml)$/.test(file) &&
+        existsSync(join(PROJECT_ROOT, file)),
+    );
+  for (const file of sources)
+    cpSync(join(PROJECT_ROOT, file), join(dir, file), { recursive: true });
+  for (const file of projectFiles(fixture))
+    cpSync(join(fixture, file), join(dir, file), { recursive: true });
+  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  const git = (...args: string[]) => {
+    const result = spawnSync(
+      "git",
+      ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args],
+      { cwd: dir, encoding: "utf8" },
+    );
+    if (result.status !== 0) throw new Error(result.stderr);
+  };
+  git("init", "-q");
+  git("add", ".");
+  git("commit", "-q", "-m", "base");
+  return dir;
+}
+
+/** Edits a file of the repository in place; a missing `from` fails the test rather than editing nothing. */
+export function editFile(dir: string, name: string, from: string, to: string): void {
+  const file = join(dir, name);
+  const text = readFileSync(file, "utf8");
+  if (!text.includes(from)) throw new Error(`${name} has no ${from}`);
+  writeFileSync(file, text.replace(from, to));
+}

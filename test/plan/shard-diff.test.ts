@@ -1,0 +1,105 @@
+/**
+ * `maas diff` over a split catalogue (test/fixtures/sharded: base `platform`, shards
+ * `platform-vision` and `platform-risk`): only the stacks a catalogue edit touches are planned,
+ * and a model moving between shards is shown with the state move it needs.
+ */
+import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { untouchedStacks } from "../../cli/diff-scope";
+import { checkoutAt } from "../../plan/base-checkout";
+import { maas, PROJECT_ROOT } from "../helpers/cli";
+import { editFile, projectRepository } from "../helpers/repository";
+
+const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
+const STACKS = ["platform", "platform-vision", "platform-risk"];
+const ALL = ["--stack", ...STACKS];
+
+describe("maas diff over shards", () => {
+  it("plans only the shards a catalogue edit touches, and says which it left out", () => {
+    const dir = projectRepository(SHARDED);
+    editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
+    editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
+    const result = maas(["diff", "--base", "HEAD", ...ALL, "--summary"], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("## maas diff: `platform-vision` (environment `prod`)\n");
+    expect(result.stdout).toContain(
+      "Not planned, as this change does not touch them: `platform` (only the catalogue changed, and not the load balancers its models use); `platform-risk` (only the catalogue changed, and no model of shard risk).",
+    );
+    expect(result.stdout).toContain("- 1.4.0: traffic 90% → 80%");
+  });
+
+  it("plans every stack when anything but the catalogue changed", () => {
+    const dir = projectRepository(SHARDED);
+    editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
+    editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
+    const untouched = () => {
+      const previous = process.cwd();
+      process.chdir(dir);
+      const checkout = checkoutAt("HEAD", dir, { cacheRoot: join(dir, ".cache"), log: () => {} });
+      try {
+        if (typeof checkout === "string") throw new Error(checkout);
+        return [...untouchedStacks(STACKS, "HEAD", checkout, {}).keys()];
+      } finally {
+        if (typeof checkout !== "string") checkout.cleanup();
+        process.chdir(previous);
+      }
+    };
+    expect(untouched()).toEqual(["platform", "platform-risk"]);
+    writeFileSync(join(dir, "NOTES.md"), "a file the program never reads\n");
+    expect(untouched()).toEqual([]);
+  });
+
+  it("says so when an edit touches no stack", () => {
+    const dir = projectRepository(SHARDED);
+    editFile(
+      dir,
+      "models.yaml",
+      "# The sharded test project",
+      "# Edited: the sharded test project",
+    );
+    const result = maas(["diff", "--base", "HEAD", ...ALL], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("## maas diff: no stack changes");
+    expect(result.stdout).toContain(
+      "`platform-vision` (only the catalogue changed, and no model of shard vision)",
+    );
+  });
+
+  it("shows a model moving to a shard stack new in the change, with the state move to run first", () => {
+    const dir = projectRepository(SHARDED);
+    editFile(
+      dir,
+      "Pulumi.platform.yaml",
+      "maas:shards: [vision, risk]",
+      "maas:shards: [vision, risk, batch]",
+    );
+    editFile(dir, "models.yaml", "    shard: risk\n    routing", "    shard: batch\n    routing");
+    writeFileSync(
+      join(dir, "Pulumi.platform-batch.yaml"),
+      readFileSync(join(dir, "Pulumi.platform-risk.yaml"), "utf8").replace(
+        "maas:shard: risk",
+        "maas:shard: batch",
+      ),
+    );
+    const result = maas(["diff", "--base", "HEAD", "--stack", "platform-risk", "platform-batch"], {
+      cwd: dir,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "- ⚠️ **check** model `churn-predictor` moves from stack `platform-risk` to `platform-batch`.",
+    );
+    expect(result.stdout).toContain(
+      "  pulumi state move --source platform-risk --dest platform-batch \\\n    'urn:pulumi:platform-risk::maas::maas:identity:ModelIdentity::churn-predictor' \\\n",
+    );
+    expect(result.stdout).toContain("- shard `risk` → `batch`");
+    // After the move, the new stack adds its provider and snapshot, the old one rewrites its snapshot.
+    expect(result.stdout).toMatch(
+      /<summary>platform-risk \(prod\): 0 to add, 1 to update, 0 to replace, 0 to delete<\/summary>/,
+    );
+    expect(result.stdout).toMatch(
+      /<summary>platform-batch \(prod\): [0-9]+ to add, [0-9]+ to update, 0 to replace, 0 to delete<\/summary>/,
+    );
+  });
+});
