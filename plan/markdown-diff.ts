@@ -303,7 +303,7 @@ export function markdownDiff(
 ): { comment: string; full: string } {
   const scope: RenderOptions = {
     moves: options.moves ?? [],
-    untouched: options.untouched ?? new Map(),
+    untouched: options.untouched ?? new Map<string, string>(),
     base: options.base ?? "base",
   };
   const full = render(diffs, "full", scope);
