@@ -16,6 +16,7 @@ import { code } from "../plan/markdown";
 import { markdownDiff } from "../plan/markdown-diff";
 import type { StackDiff } from "../plan/markdown-diff";
 import { runPlan } from "../plan/run";
+import { projectStacks } from "../plan/stack-config";
 import { afterStateMoves, findShardMoves } from "../plan/shard-moves";
 import { untouchedStacks } from "./diff-scope";
 import type { Plan, PlanOptions } from "../plan/run";
@@ -48,6 +49,8 @@ export interface DiffCommandOptions {
   base: string;
   /** One or more stacks; stacks whose diff reads the same are shown once. */
   stack: string[];
+  /** Every stack of the project instead of `stack`. */
+  allStacks?: boolean;
   catalogue?: string;
   config?: string[];
   /** Where to write the whole diff when the comment has to be cut. */
@@ -235,11 +238,12 @@ export async function runDiffCommand(options: DiffCommandOptions): Promise<numbe
   const forget = checkout ? removeIfInterrupted(checkout.root) : () => undefined;
   const sides: Omit<StackDiff, "findings">[] = [];
   const problems: string[] = [];
+  const stacks = options.allStacks ? projectStacks(process.cwd()) : options.stack;
   const untouched = checkout
-    ? untouchedStacks(options.stack, options.base, checkout, common)
+    ? untouchedStacks(stacks, options.base, checkout, common)
     : new Map<string, string>();
   try {
-    for (const stack of options.stack.filter((name) => !untouched.has(name))) {
+    for (const stack of stacks.filter((name) => !untouched.has(name))) {
       const diff = await diffStack(stack, kind, checkout, options, common);
       if (Array.isArray(diff)) problems.push(...diff);
       else sides.push(diff);

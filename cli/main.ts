@@ -103,6 +103,12 @@ function buildProgram(): Command {
     "several",
   )
     .addOption(
+      new Option(
+        "--all-stacks",
+        "every stack of the project (each Pulumi.<stack>.yaml); those the change does not touch are named, not planned",
+      ).conflicts("stack"),
+    )
+    .addOption(
       new Option("--summary", "only the risk and the catalogue changes (no charts or tables)"),
     )
     .addOption(

@@ -102,11 +102,24 @@ const restack = (urn: string, from: string, to: string) =>
     ? `urn:pulumi:${to}::${urn.slice(`urn:pulumi:${from}::`.length)}`
     : urn;
 
+/** The root stack resource's URN: `<project>-<stack>` of type pulumi:pulumi:Stack. */
+const rootOf = (urn: string, to: string) => {
+  const project = urn.split("::")[1]!;
+  return `urn:pulumi:${to}::${project}::${ROOT_STACK}::${project}-${to}`;
+};
+
+/** A resource as the move leaves it: under the destination's URNs, children of its root stack. */
 function moved(resource: RecordedResource, from: string, to: string): RecordedResource {
+  const parent = resource.parent;
   return {
     ...resource,
     urn: restack(resource.urn, from, to),
-    ...(resource.parent ? { parent: restack(resource.parent, from, to) } : {}),
+    ...(parent
+      ? {
+          parent:
+            parent.split("::")[2] === ROOT_STACK ? rootOf(parent, to) : restack(parent, from, to),
+        }
+      : {}),
     ...(resource.provider ? { provider: restack(resource.provider, from, to) } : {}),
     dependencies: resource.dependencies.map((urn) => restack(urn, from, to)),
   };
@@ -124,6 +137,15 @@ export function afterStateMoves<D extends MovableDiff>(diffs: D[], moves: ShardM
     const from = sides.get(source)!;
     const to = sides.get(destination)!;
     const taken = subtree(from.plan.resources, move.urns);
+    // Providers are copied, not moved, unless the destination has one by that URN already
+    // (pulumi/pulumi pkg/cmd/pulumi/state/state_move.go; reused when its inputs are equal).
+    const present = new Set(to.plan.resources.map((r) => r.urn));
+    const providers = new Set(
+      from.plan.resources.filter((r) => taken.has(r.urn) && r.provider).map((r) => r.provider!),
+    );
+    const copied = from.plan.resources.filter(
+      (r) => providers.has(r.urn) && !present.has(restack(r.urn, move.from, move.to)),
+    );
     const entry = from.catalogue.models.find((m) => m.name === move.model)!;
     sides.set(source, {
       ...from,
@@ -138,6 +160,7 @@ export function afterStateMoves<D extends MovableDiff>(diffs: D[], moves: ShardM
           ...to.plan.resources,
           ...from.plan.resources
             .filter((r) => taken.has(r.urn))
+            .concat(copied)
             .map((r) => moved(r, move.from, move.to)),
         ].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
       },

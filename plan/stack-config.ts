@@ -3,7 +3,7 @@
  * over the project-level defaults of Pulumi.yaml, keys namespaced, objects as JSON. Secure
  * values cannot be decrypted offline: they become a placeholder and are marked secret.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { stackNameProblem } from "../catalogue/names";
@@ -68,6 +68,14 @@ function readYaml(file: string, label: string): YamlFile {
 
 function configValue(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** The stacks of the project: one per Pulumi.<stack>.yaml, in natural order. */
+export function projectStacks(projectDir: string): string[] {
+  return readdirSync(projectDir)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort(new Intl.Collator("en", { numeric: true }).compare);
 }
 
 export function readStackConfig(projectDir: string, stack: string): StackConfig {

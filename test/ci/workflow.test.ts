@@ -93,7 +93,7 @@ describe("GitHub Actions workflows", () => {
       .join("\n");
     expect(script).toContain("npx --no-install maas validate");
     expect(script).toContain(
-      'npx --no-install maas diff --base "$BASE_SHA" --stack dev prod \\\n  --full maas-diff/diff-full.md',
+      'npx --no-install maas diff --base "$BASE_SHA" --all-stacks \\\n  --full maas-diff/diff-full.md',
     );
     expect(script).not.toMatch(/npx (?!--no-install)/);
     // Untrusted event fields reach the shell through env, never interpolated into the script.

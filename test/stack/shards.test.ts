@@ -4,7 +4,7 @@
  * shared infrastructure read through a StackReference. The test project test/fixtures/sharded
  * has a base `platform` and shards `platform-vision` and `platform-risk`.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -215,6 +215,60 @@ describe("moving a model between shards", () => {
     expect(steps.filter((s) => s.op === "delete").map((s) => s.name)).toContain(
       "fraud-scorer-v3-2-1",
     );
+  });
+});
+
+describe("splitting a single stack", () => {
+  it("keeps every model's resources: the base keeps the shared ones, each shard adopts its models'", async () => {
+    // Before: `platform` as a single stack deploying every model (no maas:shards).
+    const project = mkdtempSync(join(tmpdir(), "maas-split-"));
+    cpSync(SHARDED, project, { recursive: true });
+    const pulumiYaml = join(project, "Pulumi.yaml");
+    writeFileSync(
+      pulumiYaml,
+      readFileSync(pulumiYaml, "utf8").replace(/^main: .*$/m, `main: ${PROJECT_ROOT}`),
+    );
+    const stackFile = join(project, "Pulumi.platform.yaml");
+    writeFileSync(stackFile, readFileSync(stackFile, "utf8").replace(/^  maas:shards: .*\n/m, ""));
+    const single = await planOf({ stack: "platform", projectDir: project });
+    expect(deploymentsOf(single)).toHaveLength(4);
+
+    const side = (fixture: PlanFixture) => ({
+      plan: fixture.plan,
+      catalogue: {
+        models: JSON.parse(
+          fixture.plan.resources.find((r) => r.name.endsWith("catalogue-snapshot"))!.inputs
+            .content as string,
+        ).models,
+      },
+    });
+    const nothing = (fixture: PlanFixture) => ({
+      plan: { ...fixture.plan, resources: [] },
+      catalogue: { models: [] },
+    });
+    const diffs = [
+      { base: side(single), head: side(base) },
+      { base: nothing(vision), head: side(vision) },
+      { base: nothing(risk), head: side(risk) },
+    ];
+    const moves = findShardMoves(diffs);
+    expect(moves.map((m) => `${m.model}: ${m.from} -> ${m.to}`)).toEqual([
+      "churn-predictor: platform -> platform-risk",
+      "fraud-scorer: platform -> platform-risk",
+      "image-classifier: platform -> platform-vision",
+    ]);
+    const steps = afterStateMoves(diffs, moves).map((diff) =>
+      transition(diff.base.plan.resources, diff.head.plan.resources).steps.map(
+        (s) => `${s.op} ${s.name}`,
+      ),
+    );
+    // The base rewrites its snapshot and drops the cluster provider it no longer needs; each
+    // shard adds only its own snapshot: every other resource is adopted as it is.
+    expect(steps).toEqual([
+      ["update registry-catalogue-snapshot", "delete kubernetes"],
+      ["create catalogue-snapshot"],
+      ["create catalogue-snapshot"],
+    ]);
   });
 });
 
