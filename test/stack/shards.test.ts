@@ -229,7 +229,10 @@ describe("splitting a single stack", () => {
       readFileSync(pulumiYaml, "utf8").replace(/^main: .*$/m, `main: ${PROJECT_ROOT}`),
     );
     const stackFile = join(project, "Pulumi.platform.yaml");
-    writeFileSync(stackFile, readFileSync(stackFile, "utf8").replace(/^ {2}maas:shards: .*\n/m, ""));
+    writeFileSync(
+      stackFile,
+      readFileSync(stackFile, "utf8").replace(/^ {2}maas:shards: .*\n/m, ""),
+    );
     const single = await planOf({ stack: "platform", projectDir: project });
     expect(deploymentsOf(single)).toHaveLength(4);
 
