@@ -132,6 +132,26 @@ function realProjectRoot(directory: string): string {
   }
 }
 
+/**
+ * Checks and resolutions remembered while `withCatalogueMemo` runs: one offline plan checks the
+ * same file several times (before the program, in the program, and a shard's base as well), and
+ * at 1,000 models each check costs a few hundred milliseconds. Outside it, nothing is kept: files
+ * and build contexts may change between two calls.
+ */
+let memo:
+  | { checks: Map<string, CheckResult>; resolved: WeakMap<object, Map<string, ResolvedCatalogue>> }
+  | undefined;
+
+export async function withCatalogueMemo<T>(work: () => Promise<T>): Promise<T> {
+  const outer = memo;
+  memo ??= { checks: new Map(), resolved: new WeakMap() };
+  try {
+    return await work();
+  } finally {
+    memo = outer;
+  }
+}
+
 /** Reads and validates a catalogue file; an unreadable file is a problem like any other. */
 export function checkCatalogueFile(file: string, options: CheckOptions = {}): CheckResult {
   const read = readTextFile(file);
@@ -142,7 +162,12 @@ export function checkCatalogueFile(file: string, options: CheckOptions = {}): Ch
         { file, line: 1, col: 1, path: "(file)", message: `cannot be read: ${read.reason}` },
       ],
     };
-  return checkCatalogueText(read.text, file, options);
+  const key = JSON.stringify([process.cwd(), file, options, read.text]);
+  const known = memo?.checks.get(key);
+  if (known) return known;
+  const checked = checkCatalogueText(read.text, file, options);
+  memo?.checks.set(key, checked);
+  return checked;
 }
 
 /** The resolved catalogue of one environment from a checked catalogue. */
@@ -150,13 +175,21 @@ export function resolveChecked(
   checked: Extract<CheckResult, { ok: true }>,
   environment: string | undefined,
 ): ResolvedCatalogue {
+  const known = memo?.resolved.get(checked)?.get(environment ?? "");
+  if (known) return known;
   const catalogueDir =
     relative(checked.projectRoot, checked.catalogueDir).split("\\").join("/") || ".";
   const digest = (spec: BuildSpec) =>
     buildDigest({ ...spec, context: resolvePath(checked.projectRoot, spec.context) });
   const options = { catalogueDir, buildDigest: digest };
-  return resolveCatalogue(
+  const resolved = resolveCatalogue(
     checked.document,
     environment === undefined ? options : { ...options, environment },
   );
+  if (memo) {
+    const byEnvironment = memo.resolved.get(checked) ?? new Map<string, ResolvedCatalogue>();
+    byEnvironment.set(environment ?? "", resolved);
+    memo.resolved.set(checked, byEnvironment);
+  }
+  return resolved;
 }

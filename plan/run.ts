@@ -4,6 +4,7 @@
  */
 import type { ResolvedCatalogue } from "../catalogue";
 import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
+import { withCatalogueMemo } from "../catalogue/load";
 import { catalogueCheckOptions, deployedCatalogue } from "../stack/layout";
 import { readSettings, SettingsError } from "../stack/settings";
 import type { ConfigSource, StackSettings } from "../stack/settings";
@@ -115,7 +116,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const previous = process.cwd();
   if (options.projectDir !== undefined) process.chdir(options.projectDir);
   try {
-    return await planInWorkingDirectory(options);
+    return await withCatalogueMemo(() => planInWorkingDirectory(options));
   } finally {
     process.chdir(previous);
   }
