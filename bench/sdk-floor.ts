@@ -50,8 +50,8 @@ async function main(): Promise<void> {
   process.setSourceMapsEnabled(false);
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-      call: (args) => args.inputs,
+      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as object }),
+      call: (args) => args.inputs as Record<string, unknown>,
     },
     plan.project,
     plan.stack,

@@ -45,7 +45,7 @@ function project(models: number): { dir: string; shards: string[] } {
       join(dir, `Pulumi.${shard}.yaml`),
       stringify({ config: { ...STACK_CONFIG, "maas:shard": shard, "maas:baseStack": "base" } }),
     );
-  const entries = Array.from({ length: models }, (_, index) => [
+  const entries = Array.from({ length: models }, (_, index): [string, object] => [
     `model-${index}`,
     {
       owner: `team-${index % 7}`,
