@@ -21,6 +21,7 @@ import type { CatalogueDocument } from "./schema";
 import { schemaProblems } from "./schema-problems";
 import { overlapsRemoved, pruneInvalid } from "./prune";
 import { parseCatalogueText, problemAt } from "./source";
+import type { CatalogueSource } from "./source";
 import { unknownKeyMessage } from "./suggest";
 
 export interface CheckOptions extends ShardOptions {
@@ -34,6 +35,8 @@ export type CheckResult =
   | {
       ok: true;
       document: CatalogueDocument;
+      /** The parsed file, for positions of what later checks find. */
+      source: CatalogueSource;
       file: string;
       catalogueDir: string;
       projectRoot: string;
@@ -120,7 +123,7 @@ export function checkCatalogueText(
   if (problems.length + consequences.length > 0)
     return { ok: false, problems: [...sortProblems(problems), ...sortProblems(consequences)] };
   const projectRoot = resolvePath(options.projectRoot ?? process.cwd());
-  return { ok: true, document, file, catalogueDir: input.catalogueDir, projectRoot };
+  return { ok: true, document, source, file, catalogueDir: input.catalogueDir, projectRoot };
 }
 
 /** The project directory with its links resolved, as contexts are compared with it. */
@@ -162,12 +165,23 @@ export function checkCatalogueFile(file: string, options: CheckOptions = {}): Ch
         { file, line: 1, col: 1, path: "(file)", message: `cannot be read: ${read.reason}` },
       ],
     };
-  const key = JSON.stringify([process.cwd(), file, options, read.text]);
-  const known = memo?.checks.get(key);
-  if (known) return known;
-  const checked = checkCatalogueText(read.text, file, options);
-  memo?.checks.set(key, checked);
-  return checked;
+  // Every stack of a split catalogue checks the same file: the shard rules are the only part
+  // that differs between them, so the rest is checked (and remembered) once.
+  const { shards, shard, ...common } = options;
+  const key = JSON.stringify([process.cwd(), file, common, read.text]);
+  let checked = memo?.checks.get(key);
+  if (!checked) {
+    checked = checkCatalogueText(read.text, file, common);
+    memo?.checks.set(key, checked);
+  }
+  if (shards === undefined && shard === undefined) return checked;
+  // An invalid file is checked again whole, so one run reports every problem.
+  if (!checked.ok) return checkCatalogueText(read.text, file, options);
+  const problems = shardProblems(
+    { ...checked, projectRoot: realProjectRoot(checked.projectRoot) },
+    { ...(shards ? { shards } : {}), ...(shard === undefined ? {} : { shard }) },
+  );
+  return problems.length > 0 ? { ok: false, problems: sortProblems(problems) } : checked;
 }
 
 /** The resolved catalogue of one environment from a checked catalogue. */

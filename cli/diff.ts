@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
+import { withCatalogueMemo } from "../catalogue/load";
 import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "../catalogue/quotas";
 import { checkoutAt, isCommit } from "../plan/base-checkout";
 import type { BaseCheckout } from "../plan/base-checkout";
@@ -204,7 +205,12 @@ async function diffStack(
   };
 }
 
-export async function runDiffCommand(options: DiffCommandOptions): Promise<number> {
+/** Every stack's plan and scope in one run check the same catalogue: once (catalogue/load.ts). */
+export function runDiffCommand(options: DiffCommandOptions): Promise<number> {
+  return withCatalogueMemo(() => diffCommand(options));
+}
+
+async function diffCommand(options: DiffCommandOptions): Promise<number> {
   cleanUpOnSignals();
   const config = parseConfigPairs(options.config ?? []);
   if (typeof config === "string") {
