@@ -16,7 +16,9 @@ import type { BaseCheckout } from "../plan/base-checkout";
 import { code } from "../plan/markdown";
 import { markdownDiff } from "../plan/markdown-diff";
 import type { StackDiff } from "../plan/markdown-diff";
-import { runPlan } from "../plan/run";
+import { planViolations, readStack, runPlan } from "../plan/run";
+import { kubernetesManifests } from "../plan/manifests";
+import type { Violation } from "../policy";
 import { projectStacks } from "../plan/stack-config";
 import { afterStateMoves, findShardMoves } from "../plan/shard-moves";
 import { untouchedStacks } from "./diff-scope";
@@ -104,18 +106,19 @@ function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
   };
 }
 
-/** Plans the base checkout with its own `maas plan`, in a process of its own. */
-function planWithOwnProgram(
+/** Plans a stack of `projectDir` with the `maas` at `script`, in a process of its own. */
+function planInOwnProcess(
+  script: string,
   projectDir: string,
   stack: string,
-  options: DiffCommandOptions,
+  options: Pick<DiffCommandOptions, "catalogue" | "config">,
 ): { plan: Plan; catalogue: ResolvedCatalogue } | string {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
   const forget = removeIfInterrupted(out);
   try {
     const json = join(out, "plan.json");
     const args = [
-      join(projectDir, "bin", "maas.js"),
+      script,
       "plan",
       "--stack",
       stack,
@@ -128,7 +131,7 @@ function planWithOwnProgram(
     ];
     const result = spawnSync(process.execPath, args, { cwd: projectDir, encoding: "utf8" });
     if (!existsSync(json))
-      return `its own program did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
+      return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
     const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
     const catalogue = catalogueOfPlan(plan);
     if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
@@ -169,9 +172,10 @@ async function diffStack(
   checkout: BaseCheckout | undefined,
   options: DiffCommandOptions,
   common: Omit<PlanOptions, "stack">,
+  separate: boolean,
 ): Promise<Omit<StackDiff, "findings"> | string[]> {
-  const head = await runPlan({ ...common, stack });
-  if (!head.ok) return head.problems.map((problem) => `${stack}: head: ${problem}`);
+  const head = await planHead(stack, options, common, separate);
+  if (typeof head === "string") return head.split("\n").map((line) => `${stack}: head: ${line}`);
   let base: Side | string;
   if (kind === "file") {
     const planned = await runPlan({ ...common, stack, catalogue: options.base });
@@ -185,10 +189,15 @@ async function diffStack(
   } else if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) {
     base = emptySide(stack, head.plan);
   } else {
-    const planned = planWithOwnProgram(checkout!.projectDir, stack, {
-      ...options,
-      ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-    });
+    const planned = planInOwnProcess(
+      join(checkout!.projectDir, "bin", "maas.js"),
+      checkout!.projectDir,
+      stack,
+      {
+        ...options,
+        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+      },
+    );
     base =
       typeof planned === "string"
         ? planned
@@ -196,12 +205,51 @@ async function diffStack(
             label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
             ...planned,
           };
+    if (typeof base === "string") base = `its own program ${base}`;
   }
   if (typeof base === "string") return base.split("\n").map((line) => `${stack}: base: ${line}`);
   return {
     base,
     head: { label: "working tree", plan: head.plan, catalogue: head.catalogue },
     violations: head.violations.map((v) => ({ ...v, fix: ruleFix(v.rule) })),
+  };
+}
+
+/**
+ * The working tree's plan of a stack: in this process when it is the only stack planned; in a
+ * process of its own per stack when several are, so a run holds one stack's Pulumi runtime at a
+ * time (11 stacks of a 1,000-model catalogue took 3 GB in one process).
+ */
+async function planHead(
+  stack: string,
+  options: DiffCommandOptions,
+  common: Omit<PlanOptions, "stack">,
+  separate: boolean,
+): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; violations: Violation[] } | string> {
+  if (!separate) {
+    const head = await runPlan({ ...common, stack });
+    return head.ok ? head : head.problems.join("\n");
+  }
+  const planned = planInOwnProcess(
+    resolve(__dirname, "..", "bin", "maas.js"),
+    process.cwd(),
+    stack,
+    {
+      ...options,
+      ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+    },
+  );
+  if (typeof planned === "string") return planned;
+  const read = readStack({ ...common, stack });
+  if ("problems" in read) return read.problems.join("\n");
+  const { resources } = planned.plan;
+  return {
+    ...planned,
+    violations: planViolations(
+      resources,
+      kubernetesManifests(resources, read.settings.region),
+      read.settings,
+    ),
   };
 }
 
@@ -249,8 +297,9 @@ async function diffCommand(options: DiffCommandOptions): Promise<number> {
     ? untouchedStacks(stacks, options.base, checkout, common)
     : new Map<string, string>();
   try {
-    for (const stack of stacks.filter((name) => !untouched.has(name))) {
-      const diff = await diffStack(stack, kind, checkout, options, common);
+    const planned = stacks.filter((name) => !untouched.has(name));
+    for (const stack of planned) {
+      const diff = await diffStack(stack, kind, checkout, options, common, planned.length > 1);
       if (Array.isArray(diff)) problems.push(...diff);
       else sides.push(diff);
     }

@@ -47,6 +47,19 @@ export interface PlanOptions {
   onResource?: (count: number) => void;
 }
 
+/** The rules (docs/rules.md) on a plan's Kubernetes objects and AWS resources; production rules when the stack is protected. */
+export function planViolations(
+  resources: RecordedResource[],
+  manifests: Manifest[],
+  settings: StackSettings,
+): Violation[] {
+  const objects = manifests.map((manifest) => manifest.object as KubernetesObject);
+  return [
+    ...checkKubernetesObjects(objects, { production: settings.protect }),
+    ...checkAwsResources(resources, { production: settings.protect }),
+  ];
+}
+
 /** Planning a shard's base: only a base may be planned as one (no chains, no cycles). */
 interface PlanRole {
   /** Where the shard names this base (`Pulumi.dev-a.yaml:12:3`), to blame when it is not one. */
@@ -191,15 +204,11 @@ async function planInWorkingDirectory(
     outputs: canonical(recording.outputs) as Record<string, unknown>,
   };
   const manifests = kubernetesManifests(resources, settings.region);
-  const objects = manifests.map((manifest) => manifest.object as KubernetesObject);
   return {
     ok: true,
     plan,
     manifests,
-    violations: [
-      ...checkKubernetesObjects(objects, { production: settings.protect }),
-      ...checkAwsResources(resources, { production: settings.protect }),
-    ],
+    violations: planViolations(resources, manifests, settings),
     catalogue: deployedCatalogue(resolveChecked(checked, settings.environment), settings.layout),
     settings,
   };
