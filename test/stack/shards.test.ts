@@ -59,6 +59,17 @@ beforeAll(async () => {
   risk = await plan("platform-risk");
 });
 
+/** A plan as one side of a diff: its resources, and the models its catalogue snapshot records. */
+const side = (fixture: PlanFixture) => ({
+  plan: fixture.plan,
+  catalogue: {
+    models: JSON.parse(
+      fixture.plan.resources.find((r) => r.name.endsWith("catalogue-snapshot"))!.inputs
+        .content as string,
+    ).models,
+  },
+});
+
 const deploymentsOf = (fixture: PlanFixture) =>
   fixture
     .ofType(DEPLOYMENT)
@@ -174,15 +185,6 @@ describe("moving a model between shards", () => {
       vision: await plan("platform-vision", { catalogue: moved }),
       risk: await plan("platform-risk", { catalogue: moved }),
     };
-    const side = (fixture: PlanFixture) => ({
-      plan: fixture.plan,
-      catalogue: {
-        models: JSON.parse(
-          fixture.plan.resources.find((r) => r.name.endsWith("catalogue-snapshot"))!.inputs
-            .content as string,
-        ).models,
-      },
-    });
     const diffs = [
       { base: side(vision), head: side(head.vision) },
       { base: side(risk), head: side(head.risk) },
@@ -236,15 +238,6 @@ describe("splitting a single stack", () => {
     const single = await planOf({ stack: "platform", projectDir: project });
     expect(deploymentsOf(single)).toHaveLength(4);
 
-    const side = (fixture: PlanFixture) => ({
-      plan: fixture.plan,
-      catalogue: {
-        models: JSON.parse(
-          fixture.plan.resources.find((r) => r.name.endsWith("catalogue-snapshot"))!.inputs
-            .content as string,
-        ).models,
-      },
-    });
     const nothing = (fixture: PlanFixture) => ({
       plan: { ...fixture.plan, resources: [] },
       catalogue: { models: [] },
