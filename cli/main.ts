@@ -7,6 +7,7 @@ import { catalogueJsonSchema } from "../catalogue";
 import type * as DiffCommand from "./diff";
 import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
+import { runPlanAllCommand } from "./plan-all";
 import type * as RulesCommand from "./rules";
 import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
@@ -81,7 +82,17 @@ function buildProgram(): Command {
       ),
     )
     .addOption(new Option("--summary", "one line per model instead of a row per version"))
-    .action(async (options: PlanCommandOptions) => {
+    .addOption(
+      new Option(
+        "--all-stacks",
+        "every stack of the project, each in a process of its own, to out/<stack>/, with a summary across them",
+      ).conflicts(["stack", "json", "manifests"]),
+    )
+    .action(async (options: PlanCommandOptions & { allStacks?: boolean }) => {
+      if (options.allStacks) {
+        process.exitCode = runPlanAllCommand(options);
+        return;
+      }
       // Loaded on demand: the stack and its providers take a second to import; validate and
       // schema need none of it. require, not import(): the CLI runs as CommonJS under tsx.
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -164,6 +164,25 @@ describe("maas plan", () => {
     );
   });
 
+  it("plans every stack with --all-stacks, each in its own process, and sums them up", () => {
+    const project = copyTestProject();
+    const prod = join(project, "Pulumi.prod.yaml");
+    writeFileSync(
+      prod,
+      readFileSync(prod, "utf8").replace("maas:vpcCidr: 10.30.0.0/16", "maas:vpcCidr: nowhere"),
+    );
+    const result = maas(["plan", "--all-stacks", "--summary"], { cwd: project });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("maas plan: stack dev, environment dev");
+    expect(result.stdout).toContain("maas:vpcCidr: must be an IPv4 CIDR");
+    const plan = JSON.parse(readFileSync(join(project, "out", "dev", "plan.json"), "utf8"));
+    // The last line, as wrapped at 80 columns.
+    expect(result.stdout.trimEnd().split("\n").slice(-2).join(" ").replace(/\s+/g, " ")).toBe(
+      `maas plan: 2 stacks (dev, prod): ${plan.resources.length} resources, 3 models deployed; not planned or breaking a rule: prod`,
+    );
+    expect(maas(["plan", "--all-stacks", "--stack", "dev"], { cwd: project }).status).toBe(2);
+  });
+
   it("blames a stack file's value on its line and column, and a map where one value belongs on what it is", () => {
     const project = copyTestProject();
     const file = join(project, "Pulumi.dev.yaml");
