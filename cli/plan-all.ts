@@ -48,7 +48,7 @@ export function runPlanAllCommand(options: PlanAllOptions): number {
     if (result.status === 0 || (result.status === 1 && existsSync(json))) {
       const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
       resources += plan.resources.length;
-      models += Object.keys((plan.outputs.models ?? {})).length;
+      models += Object.keys(plan.outputs.models ?? {}).length;
     }
   }
   const out = terminal(process.stdout);
