@@ -19,17 +19,7 @@ import type {
   ResolvedVersion,
 } from "./resolved";
 import type { CatalogueDocument } from "./schema";
-
-/** The keys every layer may set, merged key by key. */
-export const SETTINGS_KEYS = [
-  "port",
-  "healthCheck",
-  "resources",
-  "autoscaling",
-  "slo",
-  "gpu",
-  "env",
-] as const;
+import { SETTINGS_KEYS } from "./schema";
 
 export interface ResolveOptions {
   /** The overlay under `environments:` to apply; undefined resolves the base catalogue. */

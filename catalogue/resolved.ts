@@ -74,3 +74,8 @@ export interface ResolvedCatalogue {
   /** Models sorted by name. */
   models: ResolvedModel[];
 }
+
+/** The versions that run (live and standby): each gets a workload, a target group and alarms. */
+export function servedVersions(model: ResolvedModel): ResolvedVersion[] {
+  return model.versions.filter((version) => version.status !== "retired");
+}

@@ -179,6 +179,9 @@ const settingsShape = {
 };
 const Settings = z.strictObject(settingsShape);
 
+/** The keys every layer may set (defaults, model, version, overlays), merged key by key. */
+export const SETTINGS_KEYS = Object.keys(settingsShape) as (keyof typeof settingsShape)[];
+
 const build = z.strictObject({
   context: z
     .string({ error: allowed("must be a directory path relative to the catalogue file") })

@@ -5,6 +5,7 @@
  * resolved from the registry when the catalogue gives a tag. Every reference handed on is
  * `repository@sha256:…`, so pods roll only when the image really changes.
  */
+import { servedVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as dockerBuild from "@pulumi/docker-build";
@@ -37,9 +38,7 @@ export class ModelImages extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:image:ModelImages", name, {}, opts);
-    const served = args.model.versions.filter(
-      (version) => version.status !== "retired" && version.image,
-    );
+    const served = servedVersions(args.model).filter((version) => version.image);
     const builds = new Map<string, BuildSource>();
     for (const version of served)
       if (version.image?.kind === "build") builds.set(version.image.contentDigest, version.image);

@@ -4,6 +4,7 @@
  * at all, all to the stack's alarm topic; per model, a CloudWatch dashboard with the versions
  * side by side and the load balancer's own errors.
  */
+import { servedVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
@@ -11,7 +12,6 @@ import { dashboardName, versionAlarmName } from "../catalogue/names";
 import { versionAlarms } from "./specs/alarms";
 import type { AlarmTiming } from "./specs/alarms";
 import { dashboardBody, dashboardUrl } from "./specs/dashboard";
-import { servedVersions } from "./specs/routing";
 
 export interface ModelMonitoringArgs {
   stack: string;

@@ -5,12 +5,13 @@
  * once the load balancer sees them healthy (readiness gates), which needs exactly that.
  * Which share of the model's traffic each version gets is model-traffic.ts.
  */
+import { servedVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
 import type { LoadBalancerIdentity } from "../catalogue/names";
 import { targetGroupName } from "../catalogue/names";
-import { forwardAction, ruleConditions, servedVersions, targetGroupArgs } from "./specs/routing";
+import { forwardAction, ruleConditions, targetGroupArgs } from "./specs/routing";
 import type { Routing } from "./specs/routing";
 
 export interface ModelRoutingArgs {

@@ -3,6 +3,7 @@
  * injected), its ServiceAccount (bound to the model's IAM role), default-deny NetworkPolicies
  * with the allows a model server needs, and a ModelVersion for every version that is not retired.
  */
+import { servedVersions } from "../catalogue";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
@@ -11,7 +12,6 @@ import { ModelVersion } from "./model-version";
 import { modelLabels } from "./specs/labels";
 import { namespaceMetadata } from "./specs/namespace";
 import { allowModelTrafficSpec, denyAllSpec } from "./specs/network-policy";
-import { servedVersions } from "./specs/routing";
 import type { GpuScheduling } from "./specs/pod";
 
 export interface ModelServiceArgs {

@@ -10,10 +10,11 @@
  * version (or one back from retirement) gets its share only when it can answer; weighted
  * forwarding does not fail over, so anything earlier would be failed requests.
  */
+import { servedVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
-import { forwardAction, ruleConditions, servedVersions } from "./specs/routing";
+import { forwardAction, ruleConditions } from "./specs/routing";
 import type { Routing } from "./specs/routing";
 
 export interface ModelTrafficArgs {

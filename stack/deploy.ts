@@ -5,6 +5,7 @@
  * deployModel() is everything one model gets, in the order the way from one state to the next
  * needs (model-version.ts, model-traffic.ts).
  */
+import { servedVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -23,7 +24,7 @@ import { ModelRouting } from "../components/model-routing";
 import { ModelService } from "../components/model-service";
 import { ModelTraffic } from "../components/model-traffic";
 import { ModelRegistry } from "../components/registry";
-import { endpointPath, servedVersions } from "../components/specs/routing";
+import { endpointPath } from "../components/specs/routing";
 import { deployedCatalogue, loadBalancerNames } from "./layout";
 import type { StackSettings } from "./settings";
 import { modelTags, stackTags, versionTags } from "./tags";

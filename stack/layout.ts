@@ -2,8 +2,8 @@
  * Which part of the catalogue a stack deploys. Plain data and no Pulumi resources: the program,
  * the offline plan and the CLI share it.
  */
+import { servedVersions } from "../catalogue";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
-import { servedVersions } from "../components/specs/routing";
 import type { CheckOptions } from "../catalogue/load";
 import type { StackSettings } from "./settings";
 

@@ -4,7 +4,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResolvedModel, ResolvedVersion } from "../../catalogue";
+import type { ResolvedVersion } from "../../catalogue";
 import { DEREGISTRATION_DELAY_SECONDS } from "./shutdown";
 
 export type Routing = { mode: "path" } | { mode: "host"; domain: string };
@@ -83,9 +83,4 @@ export function targetGroupArgs(
       unhealthyThreshold: 3,
     },
   };
-}
-
-/** The versions a model's rule forwards to: every one that is not retired. */
-export function servedVersions(model: ResolvedModel): ResolvedVersion[] {
-  return model.versions.filter((version) => version.status !== "retired");
 }
