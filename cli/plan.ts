@@ -1,7 +1,7 @@
 /** `maas plan`: the offline plan of a stack, written as plan.json and manifests, summarised on stdout. */
 import { join } from "node:path";
 import { manifestText } from "../plan/manifests";
-import { runPlan } from "../plan/run";
+import type * as Run from "../plan/run";
 import { layoutDescription } from "../stack/layout";
 import { KUBERNETES_RULES, ruleFix } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
@@ -42,6 +42,9 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
     process.stderr.write(`maas plan: ${config}\n`);
     return 2;
   }
+  // Loaded once the arguments are known good: Pulumi's SDK takes a second to import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runPlan } = require("../plan/run") as typeof Run;
   const status = progress(process.stderr, `maas plan: planning stack ${options.stack}`);
   const result = await runPlan({
     stack: options.stack,
@@ -55,6 +58,9 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
     process.stderr.write(`maas plan: stack ${options.stack} not planned; nothing was written\n`);
     return 1;
   }
+  // Planning runs in promise callbacks, which a signal handler cannot interrupt: let a Ctrl-C
+  // that came meanwhile end the run here, before anything is written.
+  await new Promise((resolve) => setImmediate(resolve));
   const jsonFile = options.json ?? join("out", options.stack, "plan.json");
   const manifestDir = options.manifests ?? join("out", options.stack, "manifests");
   try {

@@ -203,7 +203,8 @@ describe("maas plan", () => {
   });
 
   it("refuses a stack name no AWS name can hold before it reads a file", () => {
-    for (const stack of ["x/../../evil", "Prod"]) {
+    // One spawn: which names pass is tested in test/stack/settings.test.ts.
+    for (const stack of ["x/../../evil"]) {
       const result = run(["plan", "--stack", stack]);
       expect(result.status, stack).toBe(1);
       expect(result.stdout).toBe(
