@@ -1,14 +1,8 @@
 /** ECR repository naming and lifecycle rules for a model's images. */
 import { createHash } from "node:crypto";
-import { fitName, NAME_LIMITS } from "../../catalogue/names";
 
 /** The one mutable tag: the BuildKit registry cache. Every image tag is immutable. */
 export const BUILD_CACHE_TAG = "buildcache";
-
-/** `maas/<stack>/<model>`: one repository per model and stack. */
-export function repositoryName(stack: string, model: string): string {
-  return fitName(`maas/${stack}/${model}`, NAME_LIMITS.ecrRepository);
-}
 
 /**
  * The tag of a build: a hash of everything that makes @pulumi/docker-build build again — the

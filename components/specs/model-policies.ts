@@ -5,8 +5,6 @@
 import { policyDocument } from "./policy-document";
 import type { PolicyDocument } from "./policy-document";
 
-export type IdentityMode = "irsa" | "pod-identity";
-
 export interface ServiceAccountRef {
   namespace: string;
   serviceAccount: string;
