@@ -29,7 +29,8 @@ export function kubernetesSchemaProblem(object: Record<string, unknown>): string
   const key = `${String(object.apiVersion)}/${String(object.kind)}`;
   if (key === "elbv2.k8s.aws/v1beta1/TargetGroupBinding") return targetGroupBindingProblem(object);
   const Model = MODELS[key];
-  if (!Model) return `no OpenAPI schema known for ${key}`;
+  if (!Model)
+    return `no OpenAPI schema known for ${key}: add its kubernetes-models class to MODELS in policy/kubernetes-schema.ts`;
   try {
     new Model(object as never).validate();
     return undefined;

@@ -30,7 +30,7 @@ describe("the schema check itself", () => {
 
   it("refuses kinds it has no schema for rather than passing them", () => {
     expect(kubernetesSchemaProblem({ apiVersion: "example.com/v1", kind: "Widget" })).toBe(
-      "no OpenAPI schema known for example.com/v1/Widget",
+      "no OpenAPI schema known for example.com/v1/Widget: add its kubernetes-models class to MODELS in policy/kubernetes-schema.ts",
     );
   });
 });
