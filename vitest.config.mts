@@ -1,8 +1,22 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({
+/**
+ * Two tiers, chosen with `--mode`: `unit` (the catalogue, specs, components under Pulumi's mocks,
+ * rules, transitions: seconds, `npm run test:unit`) and `e2e` (the CLI as a process, diffs against
+ * git refs, index.ts under the language host's ts-node: most of the suite's minute,
+ * `npm run test:e2e`). `npm test` runs both in one pool (as two vitest projects it took 3 s more).
+ */
+const E2E = [
+  "test/cli/**/*.test.ts",
+  "test/plan/diff.test.ts",
+  "test/plan/shard-diff.test.ts",
+  "test/stack/language-host.test.ts",
+];
+
+export default defineConfig(({ mode }) => ({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: mode === "e2e" ? E2E : ["test/**/*.test.ts"],
+    exclude: mode === "unit" ? E2E : [],
     // Mock-runtime tests share Pulumi's process-wide runtime state: one file at a time per worker.
     pool: "forks",
     // Test files of a worker share its module cache: @pulumi/aws is imported once per worker, not
@@ -12,9 +26,9 @@ export default defineConfig({
     // Most time is spent waiting on child processes and the Pulumi runtime: use every core.
     maxWorkers: "100%",
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     // GitHub's workflow parser imports its JSON schema without an import attribute, which Node
     // refuses; let Vite bundle it instead.
     server: { deps: { inline: ["@actions/workflow-parser"] } },
-    hookTimeout: 60_000,
   },
-});
+}));
