@@ -13,7 +13,7 @@ const E2E = [
   "test/stack/language-host.test.ts",
 ];
 
-export default defineConfig(({ mode }) => ({
+export default defineConfig(({ mode }: { mode: string }) => ({
   test: {
     include: mode === "e2e" ? E2E : ["test/**/*.test.ts"],
     exclude: mode === "unit" ? E2E : [],
