@@ -3,9 +3,9 @@
  * config, recorded as plan.json and Kubernetes manifests. No credentials, no cluster, no network.
  */
 import type { ResolvedCatalogue } from "../catalogue";
-import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
 import { withCatalogueMemo } from "../catalogue/load";
-import { catalogueCheckOptions, deployedCatalogue } from "../stack/layout";
+import { deployedCatalogue } from "../stack/layout";
+import { prepare } from "../stack/prepare";
 import { readSettings, SettingsError } from "../stack/settings";
 import type { ConfigSource, StackSettings } from "../stack/settings";
 import * as pulumi from "@pulumi/pulumi";
@@ -66,10 +66,10 @@ interface PlanRole {
   baseOf?: string;
 }
 
-/** A stack's config and settings, with `--config` and `--catalogue` over its stack file. */
-export function readStack(
+/** A stack's config with `--config` and `--catalogue` over its stack file, and the source settings read it from. */
+function readStackConfigWithOverrides(
   options: PlanOptions,
-): { stackConfig: StackConfig; settings: StackSettings } | { problems: string[] } {
+): { stackConfig: StackConfig; source: ConfigSource } | { problems: string[] } {
   try {
     const stackConfig = readStackConfig(process.cwd(), options.stack);
     Object.assign(stackConfig.config, options.config ?? {});
@@ -78,15 +78,25 @@ export function readStack(
       stackConfig.config["maas:catalogue"] = options.catalogue;
       stackConfig.origins["maas:catalogue"] = "--catalogue";
     }
-    const settings = readSettings(
-      configSource(stackConfig.config, stackConfig.secretKeys, stackConfig.origins),
-      stackConfig.project,
-      options.stack,
-    );
-    return { stackConfig, settings };
+    const source = configSource(stackConfig.config, stackConfig.secretKeys, stackConfig.origins);
+    return { stackConfig, source };
+  } catch (error) {
+    if (error instanceof StackConfigError) return { problems: [error.message] };
+    throw error;
+  }
+}
+
+/** A stack's config and settings, with `--config` and `--catalogue` over its stack file. */
+export function readStack(
+  options: PlanOptions,
+): { stackConfig: StackConfig; settings: StackSettings } | { problems: string[] } {
+  const read = readStackConfigWithOverrides(options);
+  if ("problems" in read) return read;
+  try {
+    const settings = readSettings(read.source, read.stackConfig.project, options.stack);
+    return { stackConfig: read.stackConfig, settings };
   } catch (error) {
     if (error instanceof SettingsError) return { problems: error.problems };
-    if (error instanceof StackConfigError) return { problems: [error.message] };
     throw error;
   }
 }
@@ -139,9 +149,15 @@ async function planInWorkingDirectory(
   options: PlanOptions,
   role: PlanRole = {},
 ): Promise<PlanResult> {
-  const read = readStack(options);
+  const read = readStackConfigWithOverrides(options);
   if ("problems" in read) return { ok: false, problems: read.problems };
-  const { stackConfig, settings } = read;
+  const { stackConfig } = read;
+  const prepared = prepare(read.source, stackConfig.project, options.stack);
+  if (!prepared.ok && prepared.invalid === "settings")
+    return { ok: false, problems: prepared.problems };
+  // A shard's agreement with its base is checked before its catalogue: a shard the base does
+  // not list is the cause of the catalogue's "no model belongs to shard ..." that follows.
+  const { settings } = prepared;
   if (role.baseOf !== undefined && settings.layout.kind !== "base")
     return {
       ok: false,
@@ -174,9 +190,7 @@ async function planInWorkingDirectory(
     if (mismatched.length > 0) return { ok: false, problems: mismatched };
     stackOutputs = { [baseStackName(stackConfig.project, baseStack)]: base.plan.outputs };
   }
-  // The program would refuse an invalid catalogue too; checking first keeps the errors exact.
-  const checked = checkCatalogueFile(settings.catalogue, catalogueCheckOptions(settings));
-  if (!checked.ok) return { ok: false, problems: checked.problems.map(formatProblem) };
+  if (!prepared.ok) return { ok: false, problems: prepared.problems };
   const missing = entryProblem(stackConfig.programDir);
   if (missing) return { ok: false, problems: [missing] };
 
@@ -209,7 +223,7 @@ async function planInWorkingDirectory(
     plan,
     manifests,
     violations: planViolations(resources, manifests, settings),
-    catalogue: deployedCatalogue(resolveChecked(checked, settings.environment), settings.layout),
+    catalogue: deployedCatalogue(prepared.catalogue, settings.layout),
     settings,
   };
 }

@@ -4,11 +4,24 @@
  * Pure functions over the recorded registrations; resources are related through the
  * dependencies the engine records (a bucket's settings depend on the bucket).
  */
-import type { RecordedResource } from "../plan/record";
 import type { RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 
+/**
+ * An AWS resource as the rules read it: what the engine is asked to create. The offline plan's
+ * recorded resources (plan/record.ts) have this shape; it is declared here so the rules depend
+ * on no other folder.
+ */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  options?: { protect?: true; retainOnDelete?: true };
+}
+
 export interface AwsRule extends RuleDoc {
-  check(resources: RecordedResource[], context: RuleContext): Violation[];
+  check(resources: PlannedResource[], context: RuleContext): Violation[];
 }
 
 /** The recorded inputs the rules read, as plain JSON (the components say where each comes from). */
@@ -59,21 +72,21 @@ interface Statement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-const inputsOf = (resource: RecordedResource) => resource.inputs as Inputs;
-const ofType = (resources: RecordedResource[], type: string) =>
+const inputsOf = (resource: PlannedResource) => resource.inputs as Inputs;
+const ofType = (resources: PlannedResource[], type: string) =>
   resources.filter((r) => r.type === type);
 
 /** The resources of `type` that depend on `target` (its settings, policies, items). */
 function attachedTo(
-  resources: RecordedResource[],
+  resources: PlannedResource[],
   type: string,
-  target: RecordedResource,
+  target: PlannedResource,
 ): Inputs | undefined {
   const found = ofType(resources, type).find((r) => r.dependencies.includes(target.urn));
   return found ? inputsOf(found) : undefined;
 }
 
-function report(rule: string, resource: RecordedResource, messages: string[]): Violation[] {
+function report(rule: string, resource: PlannedResource, messages: string[]): Violation[] {
   return messages.map((message) => ({
     rule,
     object: `${resource.type.split(":").pop()} ${resource.name}`,
@@ -364,11 +377,11 @@ const protection: AwsRule = {
       : [],
 };
 
-const HEALTHY_HOSTS_BREACHING = (alarm: RecordedResource) =>
+const HEALTHY_HOSTS_BREACHING = (alarm: PlannedResource) =>
   inputsOf(alarm).metricName === "HealthyHostCount" &&
   inputsOf(alarm).treatMissingData === "breaching";
 
-const usesMetric = (alarm: RecordedResource, metric: string) =>
+const usesMetric = (alarm: PlannedResource, metric: string) =>
   JSON.stringify(alarm.inputs).includes(`"metricName":"${metric}"`);
 
 const alarmsSeeAbsence: AwsRule = {
@@ -452,9 +465,6 @@ export const AWS_RULES: AwsRule[] = [
   internetHttps,
 ];
 
-export function checkAwsResources(
-  resources: RecordedResource[],
-  context: RuleContext,
-): Violation[] {
+export function checkAwsResources(resources: PlannedResource[], context: RuleContext): Violation[] {
   return AWS_RULES.flatMap((rule) => rule.check(resources, context));
 }

@@ -1,13 +1,12 @@
 /**
- * The Pulumi program: read the stack settings once, load and check the catalogue, deploy.
- * index.ts runs it under `pulumi up`; the offline plan runs the same function under mocks.
+ * The Pulumi program: prepare (settings and the resolved catalogue, or problems), then deploy.
+ * index.ts runs it under `pulumi up`; the offline plan runs index.ts under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
 import { deploy } from "./deploy";
 import type { DeployedStack } from "./deploy";
-import { catalogueCheckOptions } from "./layout";
-import { pulumiConfigSource, readSettings } from "./settings";
+import { prepare } from "./prepare";
+import { pulumiConfigSource, SettingsError } from "./settings";
 
 /** An invalid catalogue stops the program before any resource is registered. */
 export class InvalidCatalogueError extends pulumi.RunError {
@@ -17,8 +16,10 @@ export class InvalidCatalogueError extends pulumi.RunError {
 }
 
 export function program(): DeployedStack {
-  const settings = readSettings(pulumiConfigSource(), pulumi.getProject(), pulumi.getStack());
-  const checked = checkCatalogueFile(settings.catalogue, catalogueCheckOptions(settings));
-  if (!checked.ok) throw new InvalidCatalogueError(checked.problems.map(formatProblem));
-  return deploy(resolveChecked(checked, settings.environment), settings);
+  const prepared = prepare(pulumiConfigSource(), pulumi.getProject(), pulumi.getStack());
+  if (!prepared.ok)
+    throw prepared.invalid === "settings"
+      ? new SettingsError(prepared.problems)
+      : new InvalidCatalogueError(prepared.problems);
+  return deploy(prepared.catalogue, prepared.settings);
 }

@@ -1,0 +1,41 @@
+/**
+ * prepare(): the first half of the program, everything that can be wrong before a resource is
+ * registered. It reads the stack settings, checks the catalogue and resolves it for the stack's
+ * environment, or returns the problems. deploy() is the second half; it only creates.
+ *
+ * index.ts (through program.ts) runs both under `pulumi up`. The offline plan calls prepare()
+ * itself to report problems before running the program, then runs index.ts as the language host
+ * would; inside one plan the catalogue's check and resolution are remembered
+ * (catalogue/load.ts: withCatalogueMemo), so the program's own prepare() does not repeat them.
+ */
+import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
+import type { ResolvedCatalogue } from "../catalogue";
+import { catalogueCheckOptions } from "./layout";
+import { readSettings, SettingsError } from "./settings";
+import type { ConfigSource, StackSettings } from "./settings";
+
+export type Prepared =
+  | { ok: true; settings: StackSettings; catalogue: ResolvedCatalogue }
+  | { ok: false; invalid: "settings"; problems: string[] }
+  /** The settings are good (a caller may check more of them first), the catalogue is not. */
+  | { ok: false; invalid: "catalogue"; settings: StackSettings; problems: string[] };
+
+export function prepare(source: ConfigSource, project: string, stack: string): Prepared {
+  let settings: StackSettings;
+  try {
+    settings = readSettings(source, project, stack);
+  } catch (error) {
+    if (error instanceof SettingsError)
+      return { ok: false, invalid: "settings", problems: error.problems };
+    throw error;
+  }
+  const checked = checkCatalogueFile(settings.catalogue, catalogueCheckOptions(settings));
+  if (!checked.ok)
+    return {
+      ok: false,
+      invalid: "catalogue",
+      settings,
+      problems: checked.problems.map(formatProblem),
+    };
+  return { ok: true, settings, catalogue: resolveChecked(checked, settings.environment) };
+}
