@@ -22,6 +22,7 @@ import {
   statSync,
 } from "node:fs";
 import { isAbsolute, join, posix, relative, sep } from "node:path";
+import { DEFAULT_DOCKERFILE } from "./defaults";
 import dockerignore from "@balena/dockerignore";
 
 export interface BuildSpec {
@@ -52,7 +53,7 @@ export interface ContextScan {
  * so is a link that leads outside the context (its target would be sent from elsewhere on disk)
  * and a directory or file that cannot be read.
  */
-export function scanContext(context: string, dockerfile = "Dockerfile"): ContextScan {
+export function scanContext(context: string, dockerfile = DEFAULT_DOCKERFILE): ContextScan {
   const problems: string[] = [];
   const files: string[] = [];
   let root: string;
@@ -109,7 +110,7 @@ export function scanContext(context: string, dockerfile = "Dockerfile"): Context
 }
 
 /** Files of the context that Docker would send, as sorted POSIX paths relative to it. */
-export function contextFiles(context: string, dockerfile = "Dockerfile"): string[] {
+export function contextFiles(context: string, dockerfile = DEFAULT_DOCKERFILE): string[] {
   const scan = scanContext(context, dockerfile);
   if (scan.problems.length > 0) throw new Error(`${context}: ${scan.problems.join("; ")}`);
   return scan.files;

@@ -12,3 +12,6 @@ export const BUILT_IN_DEFAULTS: ResolvedSettings = {
   slo: { latencyP99Ms: 300, errorRatePercent: 1 },
   env: {},
 };
+
+/** A build's Dockerfile, relative to its context, unless `build.dockerfile` names another. */
+export const DEFAULT_DOCKERFILE = "Dockerfile";

@@ -14,6 +14,7 @@ import {
 import { isInside, scanContext } from "./build-context";
 import type { Problem } from "./problem";
 import { ALB_QUOTAS, DEFAULT_LOAD_BALANCER, RULES_PER_MODEL } from "./quotas";
+import { DEFAULT_DOCKERFILE } from "./defaults";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
@@ -137,7 +138,7 @@ function buildContext(
       "context",
       `resolves to ${real}, outside the project directory ${input.projectRoot}: a build sends its whole context to the builder; keep build contexts inside the project`,
     );
-  const dockerfile = build.dockerfile ?? "Dockerfile";
+  const dockerfile = build.dockerfile ?? DEFAULT_DOCKERFILE;
   const dockerfilePath = join(directory, dockerfile);
   const blame = build.dockerfile === undefined ? "context" : "dockerfile";
   if (!existsSync(dockerfilePath) || !statSync(dockerfilePath).isFile())

@@ -5,7 +5,7 @@
  */
 import { posix } from "node:path";
 import type { BuildSpec } from "./build-context";
-import { BUILT_IN_DEFAULTS } from "./defaults";
+import { BUILT_IN_DEFAULTS, DEFAULT_DOCKERFILE } from "./defaults";
 import { deepMerge, imageSourceLayer, versionLayers } from "./layers";
 import type { Layer } from "./layers";
 import { derivedListenerPriority, workloadName } from "./names";
@@ -164,7 +164,7 @@ export function resolveImageSource(
   return {
     kind: "build",
     context: projectPath(catalogueDir, build.context),
-    dockerfile: build.dockerfile ?? "Dockerfile",
+    dockerfile: build.dockerfile ?? DEFAULT_DOCKERFILE,
     args: Object.fromEntries(
       Object.entries(build.args ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ),

@@ -1,11 +1,14 @@
 /**
- * The models.yaml contract as a zod schema (see CATALOGUE.md). Structure and single-field
- * rules live here and are exported as JSON Schema for editors; rules that relate fields to
- * each other (traffic sums, image sources, derived names) live in rules.ts.
+ * The models.yaml contract as a zod schema. Structure and single-field rules live here and are
+ * exported as JSON Schema for editors; rules that relate fields to each other (traffic sums, image
+ * sources, derived names) live in document-rules.ts, resolution-rules.ts and shard-rules.ts.
+ * Every field's `describe()` is what editors show on hover and what the field tables of
+ * docs/catalogue.md are generated from (`npm run docs`), so it is written for the data teams.
  */
 import { z } from "zod";
 import { IMAGE_REFERENCE, imageReferenceProblem } from "./image-reference";
 import { describeInput } from "./problem";
+import { ALB_QUOTAS } from "./quotas";
 import {
   CPU_QUANTITY,
   cpuMillicores,
@@ -78,7 +81,7 @@ const cpu = z
     { error: allowed(`must be at most ${MAX_CPU_CORES} cores, what the largest node holds`) },
   );
 
-const MIN_MEMORY = "32Mi";
+export const MIN_MEMORY = "32Mi";
 const memoryError = allowed("must be a memory quantity such as 512Mi, 1Gi or 1.5Gi");
 function memory(max: string, what: string) {
   const bytes = (value: string | number) => memoryBytes(quantityText(value));
@@ -104,7 +107,11 @@ const healthCheck = z.strictObject({
     HTTP_PATH,
     "must be an HTTP path starting with / (readiness and startup probe)",
     1024,
-  ).optional(),
+  )
+    .optional()
+    .describe(
+      "Readiness and startup probe path; the load balancer health-checks the version's pods on it too.",
+    ),
   livenessPath: pattern(HTTP_PATH, "must be an HTTP path starting with /", 1024)
     .optional()
     .describe(
@@ -112,28 +119,36 @@ const healthCheck = z.strictObject({
     ),
   startupSeconds: integer(10, 3600)
     .optional()
-    .describe("How long the server may take to load its model before liveness applies."),
+    .describe(
+      "How long the server may take to load its model, in seconds, before liveness applies.",
+    ),
 });
 
 const resources = z.strictObject({
   cpu: cpu
     .optional()
     .describe(
-      `CPU request (no CPU limit, so pods are not throttled); at most ${MAX_CPU_CORES} cores.`,
+      `CPU request: cores (1, 0.5) or millicores (500m), at most ${MAX_CPU_CORES} cores (the largest node); no CPU limit, so pods are not throttled.`,
     ),
   memory: memory(MAX_MEMORY, "what the largest node holds")
     .optional()
-    .describe(`Memory request and limit; at most ${MAX_MEMORY}.`),
+    .describe(
+      `Memory request and limit, such as 512Mi, 1Gi or 1.5Gi; from ${MIN_MEMORY} to ${MAX_MEMORY} (a bare number means bytes).`,
+    ),
   modelCache: memory(MAX_MODEL_CACHE, "what a node's disk holds")
     .optional()
     .describe(
-      `Size limit of the model cache volume at /var/cache/model; at most ${MAX_MODEL_CACHE}.`,
+      `Size limit of the model cache volume at /var/cache/model, requested as ephemeral storage, so each node needs that much free disk per pod; from ${MIN_MEMORY} to ${MAX_MODEL_CACHE}.`,
     ),
 });
 
 const autoscaling = z.strictObject({
-  minReplicas: integer(1, 100).optional(),
-  maxReplicas: integer(1, 1000).optional(),
+  minReplicas: integer(1, 100)
+    .optional()
+    .describe("Fewest pods of a version; a standby version runs this many, warm."),
+  maxReplicas: integer(1, 1000)
+    .optional()
+    .describe("Most pods of a version; must be greater than minReplicas."),
   targetCPUUtilization: integer(10, 95)
     .optional()
     .describe("Average CPU utilisation (percent of request) the HPA aims for."),
@@ -148,11 +163,13 @@ const slo = z.strictObject({
     .gt(0, { error: allowed("must be a percentage above 0 and at most 100") })
     .max(100, { error: allowed("must be a percentage above 0 and at most 100") })
     .optional()
-    .describe("5xx error rate objective; the error-rate alarm threshold."),
+    .describe("5xx error-rate objective in percent; the error-rate alarm threshold."),
 });
 
 const gpu = z.strictObject({
-  count: integer(1, 8).describe("nvidia.com/gpu limit per pod."),
+  count: integer(1, 8).describe(
+    "nvidia.com/gpu per pod; adds the GPU toleration and the stack's GPU node selector (maas:gpuNodeSelector).",
+  ),
 });
 
 const envName = pattern(
@@ -169,13 +186,23 @@ const env = z.record(
 
 /** Keys that every layer (defaults, model, version, overlays) may set. */
 const settingsShape = {
-  port: port.optional().describe("Container port the server listens on."),
-  healthCheck: healthCheck.optional(),
-  resources: resources.optional(),
-  autoscaling: autoscaling.optional(),
-  slo: slo.optional(),
-  gpu: gpu.optional(),
-  env: env.optional().describe("Extra environment variables for the server."),
+  port: port
+    .optional()
+    .describe(
+      "Container port the server listens on; not below 1024, as the server runs as non-root.",
+    ),
+  healthCheck: healthCheck.optional().describe("The server's probes."),
+  resources: resources.optional().describe("What each pod of a version requests."),
+  autoscaling: autoscaling
+    .optional()
+    .describe("The version's HorizontalPodAutoscaler: between minReplicas and maxReplicas pods."),
+  slo: slo.optional().describe("Service level objectives: the thresholds of the version's alarms."),
+  gpu: gpu.optional().describe("GPUs per pod; without it the pods run on any node."),
+  env: env
+    .optional()
+    .describe(
+      `Extra environment variables for the server (values are strings: quote numbers and booleans); ${RESERVED_ENV_VARS.join(", ")} are set by the platform and reserved.`,
+    ),
 };
 const Settings = z.strictObject(settingsShape);
 
@@ -185,17 +212,25 @@ export const SETTINGS_KEYS = Object.keys(settingsShape) as (keyof typeof setting
 const build = z.strictObject({
   context: z
     .string({ error: allowed("must be a directory path relative to the catalogue file") })
-    .min(1, { error: allowed("must be a directory path relative to the catalogue file") }),
+    .min(1, { error: allowed("must be a directory path relative to the catalogue file") })
+    .describe(
+      "The directory to build, relative to the catalogue file; it and its Dockerfile must resolve inside the project directory.",
+    ),
   dockerfile: z
     .string({ error: allowed("must be a file path relative to the context") })
-    .optional(),
+    .optional()
+    .describe("The Dockerfile, relative to the context."),
   args: z
     .record(
       z.string(),
       z.string({ error: allowed('must be a string (quote numbers: "3.10" is not 3.1)') }),
     )
-    .optional(),
-  target: z.string({ error: allowed("must be a build stage name") }).optional(),
+    .optional()
+    .describe('Build arguments; values are strings (quote numbers: "3.10" is not 3.1).'),
+  target: z
+    .string({ error: allowed("must be a build stage name") })
+    .optional()
+    .describe("The build stage to build."),
 });
 
 const image = z
@@ -212,7 +247,11 @@ const image = z
 /** The image source: exactly one of the two per layer; the highest layer that sets one wins whole. */
 const imageSourceShape = {
   build: build.optional().describe("Build this context and push it to the model's ECR repository."),
-  image: image.optional().describe("A prebuilt image, pinned by digest or explicit tag."),
+  image: image
+    .optional()
+    .describe(
+      "A prebuilt image, pinned: registry/repository@sha256:<64 hex> or registry/repository:<tag>; latest and untagged references are refused.",
+    ),
 };
 
 const traffic = integer(0, 100).describe(
@@ -242,8 +281,13 @@ const Model = z.strictObject({
   owner: pattern(
     LABEL_VALUE,
     "must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63)",
+  ).describe(
+    "The team that owns the model: a Kubernetes label value, also a tag and the alarm routing. An overlay cannot change it.",
   ),
-  description: z.string({ error: allowed("must be a string") }).optional(),
+  description: z
+    .string({ error: allowed("must be a string") })
+    .optional()
+    .describe("What the model does, for people."),
   shard: pattern(
     SHARD_NAME,
     "must be a shard name: 1-32 lowercase letters, digits and dashes, starting with a letter",
@@ -258,7 +302,7 @@ const Model = z.strictObject({
       priority: integer(1, 50000)
         .optional()
         .describe(
-          "Listener rule priority on the model's load balancer; by default derived from the model name, stable as models come and go.",
+          "Listener rule priority on the model's load balancer; by default derived from the model name, stable as models come and go. Set it only if validation reports two models on the same priority there.",
         ),
       loadBalancer: pattern(
         LOAD_BALANCER_NAME,
@@ -267,13 +311,18 @@ const Model = z.strictObject({
       )
         .optional()
         .describe(
-          "The load balancer the model is served through (default main). Each name is one Application Load Balancer; a full one (100 rules, 100 target groups) needs its models spread.",
+          `The load balancer the model is served through (default main). Each name is one Application Load Balancer; a full one (${ALB_QUOTAS.rulesPerLoadBalancer} rules, ${ALB_QUOTAS.targetGroupsPerLoadBalancer} target groups) needs its models spread.`,
         ),
     })
-    .optional(),
+    .optional()
+    .describe("Where the model is served."),
   ...settingsShape,
   ...imageSourceShape,
-  versions: z.record(versionKey, Version, { error: allowed("must be a map of version -> spec") }),
+  versions: z
+    .record(versionKey, Version, { error: allowed("must be a map of version -> spec") })
+    .describe(
+      `The model's versions by version key (quoted: "1.10", not 1.10): at least one, at most ${ALB_QUOTAS.targetGroupsPerAction} live or standby.`,
+    ),
 });
 
 const ModelOverlay = z.strictObject({
@@ -281,23 +330,35 @@ const ModelOverlay = z.strictObject({
   ...imageSourceShape,
   versions: z
     .record(versionKey, Version, { error: allowed("must be a map of version -> spec") })
-    .optional(),
+    .optional()
+    .describe("Overlays of versions the base catalogue defines, by version key."),
 });
 
 const Environment = z.strictObject({
-  defaults: Settings.optional(),
+  defaults: Settings.optional().describe(
+    "Settings for every version in this environment, above the model's and version's own.",
+  ),
   models: z
     .record(modelName, ModelOverlay, { error: allowed("must be a map of model name -> overlay") })
-    .optional(),
+    .optional()
+    .describe(
+      "Overlays of models the base catalogue defines: settings, image source and versions, not owner.",
+    ),
 });
 
 export const CatalogueSchema = z
   .strictObject({
-    apiVersion: z.literal(API_VERSION, { error: allowed(`must be ${API_VERSION}`) }),
+    apiVersion: z
+      .literal(API_VERSION, { error: allowed(`must be ${API_VERSION}`) })
+      .describe("The catalogue format's version."),
     defaults: Settings.optional().describe(
       "Applies to every version; a model or a version overrides any key.",
     ),
-    models: z.record(modelName, Model, { error: allowed("must be a map of model name -> model") }),
+    models: z
+      .record(modelName, Model, { error: allowed("must be a map of model name -> model") })
+      .describe(
+        "The models by name: a DNS-1035 label (lowercase letters, digits and dashes, starting with a letter), at most 63 characters; it becomes the namespace, a label value and the prefix of its resources' names.",
+      ),
     environments: z
       .record(
         pattern(

@@ -13,7 +13,7 @@ import { keyAliasName } from "../catalogue/names";
 import { catalogueSnapshot } from "./catalogue-snapshot";
 import { bucketPolicyDocument, keyPolicyDocument } from "./specs/registry-policies";
 
-/** Partition key, sort key and the index of the registry table (README: registry schema). */
+/** Partition key, sort key and the index of the registry table (docs/operations.md, "Registry schema"). */
 export const REGISTRY_TABLE = {
   hashKey: "model",
   rangeKey: "version",

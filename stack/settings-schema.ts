@@ -23,57 +23,98 @@ const BOOLEAN = z
   .enum(["true", "false"], { error: "must be true or false" })
   .transform((value) => value === "true");
 
+/**
+ * Keys read as secrets, outside the schema (their values stay Outputs), with what they mean: the
+ * schema sees only whether one is set (`hasKubeconfig`). docs/operations.md lists them too.
+ */
+export const SECRET_KEYS = {
+  "maas:kubeconfig":
+    "Kubeconfig content, a secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml (instead of maas:kubeContext).",
+} as const;
+
+/**
+ * Every key with what it allows and, in `describe()`, what it means: the stack configuration table
+ * of docs/operations.md is generated from these (`npm run docs`).
+ */
 export const settingsShape = {
   "aws:region": z
     .string({ error: "is required: the AWS region of the stack, e.g. eu-west-1" })
     .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, {
       error: "must be an AWS region such as eu-west-1",
-    }),
+    })
+    .describe("The region of every AWS resource."),
   "maas:environment": z
     .string({
       error: "is required: the overlay under environments: in the catalogue this stack deploys",
     })
-    .min(1),
-  "maas:catalogue": z.string().min(1).default("models.yaml"),
-  "maas:kubeContext": z.string().min(1).optional(),
+    .min(1)
+    .describe("The overlay under environments: in the catalogue this stack deploys."),
+  "maas:catalogue": z
+    .string()
+    .min(1)
+    .default("models.yaml")
+    .describe("The catalogue file, relative to the project directory."),
+  "maas:kubeContext": z
+    .string()
+    .min(1)
+    .optional()
+    .describe("A context of your local kubeconfig, named explicitly (instead of maas:kubeconfig)."),
   hasKubeconfig: z.boolean(),
   "maas:vpcCidr": z
     .string({ error: "is required: the VPC CIDR the load balancer sends from, e.g. 10.0.0.0/16" })
-    .regex(CIDR, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
+    .regex(CIDR, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
+    .describe(
+      "The VPC CIDR the load balancer reaches pods from (NetworkPolicy ingress), such as 10.0.0.0/16.",
+    ),
   "maas:gpuNodeSelector": z
     .record(
       z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key" }),
       z.string({ error: "must be a label value (text)" }),
       { error: shaped("a map of node label -> value") },
     )
-    .default({ "nvidia.com/gpu.present": "true" }),
-  "maas:protect": BOOLEAN.default(false),
+    .default({ "nvidia.com/gpu.present": "true" })
+    .describe("Node labels of the GPU nodes (a map); GPU models' pods are scheduled there."),
+  "maas:protect": BOOLEAN.default(false).describe(
+    "true for production: protect and retain the key, bucket and table, table deletion protection, production checks.",
+  ),
   "maas:identity": z
     .enum(["irsa", "pod-identity"], { error: "must be irsa or pod-identity" })
-    .default("irsa"),
+    .default("irsa")
+    .describe(
+      "How pods get AWS credentials: irsa (IAM roles for service accounts) or pod-identity (EKS Pod Identity).",
+    ),
   "maas:oidcProviderArn": z
     .string()
     .regex(OIDC_PROVIDER_ARN, {
       error:
         "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>)",
     })
-    .optional(),
-  "maas:clusterName": z.string().min(1).max(100).optional(),
+    .optional()
+    .describe("The cluster's IAM OIDC provider ARN (with irsa)."),
+  "maas:clusterName": z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("The EKS cluster name (with pod-identity)."),
   "maas:imageRetention": z.coerce
     .number({ error: "must be a whole number" })
     .int()
     .min(1)
     .max(1000)
-    .default(20),
+    .default(20)
+    .describe("How many image builds each ECR repository keeps."),
   "maas:buildPlatform": z
     .enum(["linux/amd64", "linux/arm64"], { error: "must be linux/amd64 or linux/arm64" })
-    .default("linux/amd64"),
+    .default("linux/amd64")
+    .describe("The platform model images are built for."),
   "maas:vpcId": z
     .string({
       error:
         "is required: the VPC of the load balancer and target groups, e.g. vpc-0abc123def4567890",
     })
-    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC ID such as vpc-0abc123def4567890" }),
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC ID such as vpc-0abc123def4567890" })
+    .describe("The VPC of the load balancer and target groups."),
   "maas:subnetIds": z
     .array(
       z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
@@ -86,45 +127,71 @@ export const settingsShape = {
         ),
       },
     )
-    .min(2, { error: "needs at least two subnets in different availability zones" }),
+    .min(2, { error: "needs at least two subnets in different availability zones" })
+    .describe("At least two subnets in different zones, for the load balancer (a list)."),
   "maas:certificateArn": z
     .string()
     .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/\S+$/, {
       error: "must be an ACM certificate ARN",
     })
-    .optional(),
-  "maas:internetFacing": BOOLEAN.default(false),
+    .optional()
+    .describe(
+      "An ACM certificate: HTTPS on 443 and HTTP redirected; without it, plain HTTP on 80 (dev).",
+    ),
+  "maas:internetFacing": BOOLEAN.default(false).describe(
+    "true for an internet-facing load balancer; false for an internal one.",
+  ),
   "maas:ingressCidrs": z
     .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }), {
       error: shaped("a list of IPv4 CIDRs"),
     })
     .min(1)
-    .optional(),
-  "maas:routing": z.enum(["path", "host"], { error: "must be path or host" }).default("path"),
+    .optional()
+    .describe("Who may reach the load balancer (a list of CIDRs); without it, maas:vpcCidr."),
+  "maas:routing": z
+    .enum(["path", "host"], { error: "must be path or host" })
+    .default("path")
+    .describe("path (/models/<model>/) or host (<model>.<maas:hostDomain>)."),
   "maas:hostDomain": z
     .string()
     .regex(/^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, {
       error: "must be a DNS domain such as models.example.com",
     })
-    .optional(),
+    .optional()
+    .describe("The domain of host routing, such as models.example.com."),
   "maas:accessLogsBucket": z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" })
-    .optional(),
+    .optional()
+    .describe("An existing S3 bucket for the load balancers' access logs."),
   "maas:alarmEmails": z
     .array(z.email({ error: "must be an email address" }), {
       error: shaped("a list of email addresses"),
     })
-    .default([]),
+    .default([])
+    .describe("Addresses the alarm topic mails (a list; each confirms its subscription)."),
   "maas:alarmPeriodSeconds": z.coerce
     .number()
     .int()
     .refine((period) => period === 10 || period === 30 || (period >= 60 && period % 60 === 0), {
       error: "must be 10, 30 or a multiple of 60",
     })
-    .default(60),
-  "maas:alarmEvaluationPeriods": z.coerce.number().int().min(1).max(100).default(5),
-  "maas:alarmDatapoints": z.coerce.number().int().min(1).max(100).default(3),
+    .default(60)
+    .describe("The length of one alarm period in seconds: 10, 30 or a multiple of 60."),
+  "maas:alarmEvaluationPeriods": z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe("N: how many periods an alarm looks at."),
+  "maas:alarmDatapoints": z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .describe("M: how many of those N periods must breach for an alarm."),
   "maas:shards": z
     .array(
       z.string().regex(SHARD_NAME, {
@@ -133,17 +200,24 @@ export const settingsShape = {
       { error: shaped("a list of shard names") },
     )
     .min(1, { error: "needs at least one shard name" })
-    .optional(),
+    .optional()
+    .describe(
+      "Makes the stack the base of a split catalogue: the shards that have a stack (a list); without it or maas:shard, one stack deploys every model.",
+    ),
   "maas:shard": z
     .string()
     .regex(SHARD_NAME, {
       error: "must be a shard name: lowercase letters, digits and dashes, starting with a letter",
     })
-    .optional(),
+    .optional()
+    .describe(
+      "Makes the stack a shard: the shard of the catalogue it deploys (with maas:baseStack).",
+    ),
   "maas:baseStack": z
     .string()
     .regex(STACK_NAME, { error: "must be the name of a stack of this project, such as prod" })
-    .optional(),
+    .optional()
+    .describe("A shard's base stack: the stack of this project that sets maas:shards."),
 };
 
 type Settings = z.output<z.ZodObject<typeof settingsShape>>;
@@ -152,61 +226,63 @@ type Settings = z.output<z.ZodObject<typeof settingsShape>>;
  * Rules between keys. They run even when single keys are wrong (`when`), so one run reports
  * every problem of the stack file.
  */
-const CROSS_KEY_RULES: { path: string; message: string; holds: (settings: Settings) => boolean }[] =
-  [
-    {
-      path: "maas:kubeconfig",
-      message:
-        "set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)",
-      holds: (settings) => settings.hasKubeconfig !== (settings["maas:kubeContext"] !== undefined),
-    },
-    {
-      path: "maas:oidcProviderArn",
-      message: "is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
-      holds: (settings) =>
-        settings["maas:identity"] !== "irsa" || !!settings["maas:oidcProviderArn"],
-    },
-    {
-      path: "maas:clusterName",
-      message: "is required with maas:identity pod-identity: the EKS cluster name",
-      holds: (settings) =>
-        settings["maas:identity"] !== "pod-identity" || !!settings["maas:clusterName"],
-    },
-    {
-      path: "maas:hostDomain",
-      message: "is required with maas:routing host: models are served at <model>.<hostDomain>",
-      holds: (settings) => settings["maas:routing"] !== "host" || !!settings["maas:hostDomain"],
-    },
-    {
-      path: "maas:internetFacing",
-      message:
-        "needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text)",
-      holds: (settings) => !settings["maas:internetFacing"] || !!settings["maas:certificateArn"],
-    },
-    {
-      path: "maas:shard",
-      message:
-        "cannot be set with maas:shards: a stack is either the base of a split catalogue (maas:shards) or one of its shards (maas:shard with maas:baseStack)",
-      holds: (settings) => !(settings["maas:shards"] && settings["maas:shard"]),
-    },
-    {
-      path: "maas:baseStack",
-      message:
-        "is required with maas:shard: the stack of this project whose registry, load balancers and alarm topic the shard uses (it sets maas:shards)",
-      holds: (settings) => !settings["maas:shard"] || !!settings["maas:baseStack"],
-    },
-    {
-      path: "maas:shard",
-      message: "is required with maas:baseStack: which shard of the catalogue this stack deploys",
-      holds: (settings) => !settings["maas:baseStack"] || !!settings["maas:shard"],
-    },
-    {
-      path: "maas:alarmDatapoints",
-      message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
-      holds: (settings) =>
-        !(settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]),
-    },
-  ];
+export const CROSS_KEY_RULES: {
+  path: string;
+  message: string;
+  holds: (settings: Settings) => boolean;
+}[] = [
+  {
+    path: "maas:kubeconfig",
+    message:
+      "set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)",
+    holds: (settings) => settings.hasKubeconfig !== (settings["maas:kubeContext"] !== undefined),
+  },
+  {
+    path: "maas:oidcProviderArn",
+    message: "is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
+    holds: (settings) => settings["maas:identity"] !== "irsa" || !!settings["maas:oidcProviderArn"],
+  },
+  {
+    path: "maas:clusterName",
+    message: "is required with maas:identity pod-identity: the EKS cluster name",
+    holds: (settings) =>
+      settings["maas:identity"] !== "pod-identity" || !!settings["maas:clusterName"],
+  },
+  {
+    path: "maas:hostDomain",
+    message: "is required with maas:routing host: models are served at <model>.<hostDomain>",
+    holds: (settings) => settings["maas:routing"] !== "host" || !!settings["maas:hostDomain"],
+  },
+  {
+    path: "maas:internetFacing",
+    message:
+      "needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text)",
+    holds: (settings) => !settings["maas:internetFacing"] || !!settings["maas:certificateArn"],
+  },
+  {
+    path: "maas:shard",
+    message:
+      "cannot be set with maas:shards: a stack is either the base of a split catalogue (maas:shards) or one of its shards (maas:shard with maas:baseStack)",
+    holds: (settings) => !(settings["maas:shards"] && settings["maas:shard"]),
+  },
+  {
+    path: "maas:baseStack",
+    message:
+      "is required with maas:shard: the stack of this project whose registry, load balancers and alarm topic the shard uses (it sets maas:shards)",
+    holds: (settings) => !settings["maas:shard"] || !!settings["maas:baseStack"],
+  },
+  {
+    path: "maas:shard",
+    message: "is required with maas:baseStack: which shard of the catalogue this stack deploys",
+    holds: (settings) => !settings["maas:baseStack"] || !!settings["maas:shard"],
+  },
+  {
+    path: "maas:alarmDatapoints",
+    message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
+    holds: (settings) =>
+      !(settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]),
+  },
+];
 
 export const SettingsSchema = CROSS_KEY_RULES.reduce(
   (schema, rule) =>

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stackNameProblem } from "../catalogue/names";
 import { closestKey } from "../catalogue/suggest";
-import { SettingsSchema, settingsShape } from "./settings-schema";
+import { SECRET_KEYS, SettingsSchema, settingsShape } from "./settings-schema";
 import type { IdentityBinding } from "../components/model-identity";
 import type { StackLayout } from "./layout";
 
@@ -78,7 +78,7 @@ export interface ConfigSource {
 /** Every `maas:` key the stack understands (the schema's, and the secret kubeconfig). */
 export const KNOWN_KEYS = [
   ...Object.keys(settingsShape).filter((key) => key !== "hasKubeconfig"),
-  "maas:kubeconfig",
+  ...Object.keys(SECRET_KEYS),
 ].sort();
 
 /**

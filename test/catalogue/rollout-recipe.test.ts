@@ -1,7 +1,8 @@
 /**
- * The README's rollout recipe, step by step, on a catalogue shaped like the example (a canary
- * at 90/10 whose dev overlay pins the weights): each step validates in the base catalogue and
- * every environment, and the step written only in the base says which layer each weight is from.
+ * The rollout recipe of docs/catalogue.md ("Recipes"), step by step, on a catalogue shaped like the
+ * example (a canary at 90/10 whose dev overlay pins the weights): each step validates in the base
+ * catalogue and every environment, the step written only in the base says which layer each weight
+ * is from, and the guide shows what the step writes and the problem it reports word for word.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -35,7 +36,10 @@ const shares = (document: Doc, environment: string) =>
       .versions.map((v) => [v.version, v.status === "retired" ? "retired" : v.traffic]),
   );
 
-describe("the README's rollout recipe", () => {
+/** The catalogue guide with its line breaks folded, as a reader sees its prose. */
+const GUIDE = readFileSync("docs/catalogue.md", "utf8").replace(/\s+/g, " ");
+
+describe("the rollout recipe of docs/catalogue.md", () => {
   it("1. roll out: written only in the base, dev's sum names the layers; written in both, it validates", () => {
     const document = start();
     weights(document, MODEL, { "1.4.0": 80, "1.6.0": 10 });
@@ -44,7 +48,12 @@ describe("the README's rollout recipe", () => {
         /environments\.dev\.models\.image-classifier\.versions: in environment dev: traffic of the live and standby versions sums to 110 \(1\.4\.0: 50 from environments\.dev, 1\.5\.0: 50 from environments\.dev, 1\.6\.0: 10 from the base catalogue\); it must be exactly 100$/,
       ),
     ]);
+    const [problem] = problemsOf(String(document));
+    expect(GUIDE).toContain(problem!.slice(problem!.indexOf("environments.dev")));
     weights(document, DEV, { "1.4.0": 45, "1.5.0": 45, "1.6.0": 10 });
+    expect(GUIDE).toContain(
+      'versions: { "1.4.0": { traffic: 45 }, "1.5.0": { traffic: 45 }, "1.6.0": { traffic: 10 } }',
+    );
     expect(problemsOf(String(document))).toEqual([]);
     expect(shares(document, "prod")).toEqual({ "1.4.0": 80, "1.5.0": 10, "1.6.0": 10 });
     expect(shares(document, "dev")).toEqual({ "1.4.0": 45, "1.5.0": 45, "1.6.0": 10 });
