@@ -11,6 +11,7 @@ import {
   reservedNamespaceProblem,
   workloadName,
 } from "./names";
+import { accessRules } from "./access-rules";
 import { isInside, scanContext } from "./build-context";
 import type { Problem } from "./problem";
 import { ALB_QUOTAS, DEFAULT_LOAD_BALANCER, RULES_PER_MODEL } from "./quotas";
@@ -31,6 +32,7 @@ export function documentRules(input: RuleInput): Problem[] {
     ...overlayTargets(input),
     ...listenerPriorities(input),
     ...loadBalancerCount(input),
+    ...accessRules(input),
   ];
 }
 

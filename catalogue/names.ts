@@ -23,6 +23,14 @@ export const NAME_LIMITS = {
   alarm: 255,
   dashboard: 255,
   snsTopic: 256,
+  restApi: 1024,
+  apiKey: 1024,
+  usagePlan: 1024,
+  /** Secrets Manager: 512, of which a name prefix leaves room for the 7-character suffix. */
+  secretNamePrefix: 505,
+  logGroup: 512,
+  /** VPC links v2: 128. */
+  vpcLink: 128,
 } as const;
 
 export function shortHash(text: string, length = 8): string {
@@ -193,4 +201,43 @@ export const MAX_LISTENER_PRIORITY = 50000;
  */
 export function derivedListenerPriority(model: string): number {
   return 1 + (Number.parseInt(shortHash(model), 16) % MAX_LISTENER_PRIORITY);
+}
+
+/** The front door's REST API of one kind of caller: `maas-<stack>_sigv4` or `maas-<stack>_apikey`. */
+export function frontDoorApiName(stack: string, auth: "sigv4" | "apiKey"): string {
+  return fitName(`maas-${stack}_${auth.toLowerCase()}`, NAME_LIMITS.restApi);
+}
+
+/** The VPC link the front door reaches the load balancers through. */
+export function vpcLinkName(stack: string): string {
+  return fitName(`maas-${stack}`, NAME_LIMITS.vpcLink);
+}
+
+/** A consumer's API key and usage plan: `maas-<stack>_<consumer>`. */
+export function consumerName(stack: string, consumer: string): string {
+  return fitName(`maas-${stack}_${consumer}`, Math.min(NAME_LIMITS.apiKey, NAME_LIMITS.usagePlan));
+}
+
+/**
+ * The prefix of a consumer's key secret, `maas/<stack>/consumers/<consumer>/api-key-`: Secrets
+ * Manager appends a suffix, so a secret re-created within the deleted one's recovery window
+ * gets a new name instead of colliding with it.
+ */
+export function consumerSecretPrefix(stack: string, consumer: string): string {
+  return fitName(`maas/${stack}/consumers/${consumer}/api-key-`, NAME_LIMITS.secretNamePrefix);
+}
+
+/** The front door's access log group. */
+export function frontDoorLogGroupName(stack: string): string {
+  return fitName(`/aws/apigateway/maas-${stack}/access`, NAME_LIMITS.logGroup);
+}
+
+/** The WAF log group: WAF requires the `aws-waf-logs-` prefix. */
+export function wafLogGroupName(stack: string): string {
+  return fitName(`aws-waf-logs-maas-${stack}`, NAME_LIMITS.logGroup);
+}
+
+/** The alarm of a consumer being throttled: `maas-<stack>_consumer_<consumer>_throttled`. */
+export function consumerAlarmName(stack: string, consumer: string): string {
+  return fitName(`${alarmNamePrefix(stack)}consumer_${consumer}_throttled`, NAME_LIMITS.alarm);
 }

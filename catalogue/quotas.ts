@@ -26,3 +26,19 @@ export const DEFAULT_LOAD_BALANCER = "main";
 
 /** The stack shard a model belongs to unless it names one (`shard`). */
 export const DEFAULT_SHARD = "main";
+
+/**
+ * API Gateway quotas the front door counts against (API Gateway developer guide, "Amazon API
+ * Gateway quotas", REST API section).
+ */
+export const API_GATEWAY_QUOTAS = {
+  /** "Stages per API": 10 (adjustable). Each consumer is a stage of the API of its kind. */
+  stagesPerApi: 10,
+  /** "Resources per API": 300 (adjustable). A model takes /models/<m> and /models/<m>/{proxy+}. */
+  resourcesPerApi: 300,
+  /** "Usage plans per account per Region": 300 (adjustable). One per consumer. */
+  usagePlansPerRegion: 300,
+} as const;
+
+/** API resources a model takes on each front-door API: `/models/<m>` and `/models/<m>/{proxy+}`. */
+export const API_RESOURCES_PER_MODEL = 2;

@@ -13,13 +13,14 @@ import { quantityText } from "./quantity";
 import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "./quotas";
 import type {
   ResolvedCatalogue,
+  ResolvedConsumer,
   ResolvedImageSource,
   ResolvedModel,
   ResolvedSettings,
   ResolvedVersion,
 } from "./resolved";
 import type { CatalogueDocument } from "./schema";
-import { SETTINGS_KEYS } from "./schema";
+import { ALL_CONSUMERS, SETTINGS_KEYS } from "./schema";
 
 export interface ResolveOptions {
   /** The overlay under `environments:` to apply; undefined resolves the base catalogue. */
@@ -37,9 +38,50 @@ export function resolveCatalogue(
   const models = Object.keys(document.models)
     .sort()
     .map((name) => resolveModel(document, name, options));
-  return options.environment === undefined
-    ? { models }
-    : { environment: options.environment, models };
+  const consumers = document.consumers && resolveConsumers(document.consumers);
+  return {
+    ...(options.environment === undefined ? {} : { environment: options.environment }),
+    models,
+    ...(consumers ? { consumers } : {}),
+  };
+}
+
+function resolveConsumers(
+  consumers: NonNullable<CatalogueDocument["consumers"]>,
+): ResolvedConsumer[] {
+  return Object.keys(consumers)
+    .sort()
+    .map((name) => {
+      const consumer = consumers[name]!;
+      return {
+        name,
+        ...(consumer.description === undefined ? {} : { description: consumer.description }),
+        auth: consumer.auth ?? "sigv4",
+        principals: [...consumer.principals].sort(),
+        rateLimit: consumer.rateLimit,
+        ...(consumer.quota ? { quota: consumer.quota } : {}),
+      };
+    });
+}
+
+/**
+ * Who may call a model: the environment's overlay replaces the model's list whole (a list is
+ * one decision, not layers); none means nobody.
+ */
+function resolveAccess(
+  document: CatalogueDocument,
+  environment: string | undefined,
+  name: string,
+): string[] | undefined {
+  if (!document.consumers) return undefined;
+  const overlay =
+    environment === undefined
+      ? undefined
+      : document.environments?.[environment]?.models?.[name]?.access;
+  const access = overlay ?? document.models[name]!.access ?? [];
+  return access === ALL_CONSUMERS
+    ? Object.keys(document.consumers).sort()
+    : [...new Set(access)].sort();
 }
 
 function resolveModel(
@@ -48,6 +90,7 @@ function resolveModel(
   options: ResolveOptions,
 ): ResolvedModel {
   const model = document.models[name]!;
+  const access = resolveAccess(document, options.environment, name);
   const versions = Object.keys(model.versions)
     .sort(compareVersions)
     .map((version) =>
@@ -68,6 +111,7 @@ function resolveModel(
       loadBalancer: model.routing?.loadBalancer ?? DEFAULT_LOAD_BALANCER,
     },
     versions,
+    ...(access ? { access } : {}),
   };
 }
 

@@ -66,6 +66,20 @@ export interface ResolvedModel {
   };
   /** Every version, retired included, in version order. */
   versions: ResolvedVersion[];
+  /** The consumers allowed to call it, sorted; present only when the catalogue declares consumers. */
+  access?: string[];
+}
+
+/** A caller of the model API (`consumers:`), with the limits its usage plan enforces. */
+export interface ResolvedConsumer {
+  name: string;
+  description?: string;
+  /** sigv4: calls are signed by its principals; apiKey: calls carry its key (its principals read it). */
+  auth: "sigv4" | "apiKey";
+  /** IAM role or user ARNs and account IDs, sorted. */
+  principals: string[];
+  rateLimit: { requestsPerSecond: number; burst: number };
+  quota?: { requests: number; per: "day" | "week" | "month" };
 }
 
 export interface ResolvedCatalogue {
@@ -73,6 +87,8 @@ export interface ResolvedCatalogue {
   environment?: string;
   /** Models sorted by name. */
   models: ResolvedModel[];
+  /** Consumers sorted by name, when the catalogue declares any: models are then served through the front door. */
+  consumers?: ResolvedConsumer[];
 }
 
 /** The versions that run (live and standby): each gets a workload, a target group and alarms. */

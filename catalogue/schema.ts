@@ -26,6 +26,8 @@ export const VERSION_KEY = /^[0-9a-z](?:[0-9a-z.-]*[0-9a-z])?$/;
 export const ENVIRONMENT_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 /** A load balancer's name becomes part of its AWS name (32 characters with the stack's). */
 export const LOAD_BALANCER_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
+/** A consumer's name becomes an API Gateway stage name and part of IAM and secret names. */
+export const CONSUMER_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 /** A stack shard's name (`shard:`), matched by a shard stack's maas:shard. */
 export const SHARD_NAME = LOAD_BALANCER_NAME;
 const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -277,6 +279,22 @@ const modelName = pattern(
   "must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters",
 );
 
+/** Who may call a model: consumer names under `consumers:`, or every consumer the catalogue declares. */
+export const ALL_CONSUMERS = "all-consumers";
+const access = z
+  .union(
+    [
+      z.literal(ALL_CONSUMERS),
+      z.array(pattern(CONSUMER_NAME, "must be a consumer name declared under consumers:", 32), {
+        error: allowed(`must be a list of consumer names or ${ALL_CONSUMERS}`),
+      }),
+    ],
+    { error: allowed(`must be a list of consumer names or ${ALL_CONSUMERS}`) },
+  )
+  .describe(
+    `The consumers (under consumers:) allowed to call the model through the API, or ${ALL_CONSUMERS}. A model that lists none is not callable.`,
+  );
+
 const Model = z.strictObject({
   owner: pattern(
     LABEL_VALUE,
@@ -316,6 +334,7 @@ const Model = z.strictObject({
     })
     .optional()
     .describe("Where the model is served."),
+  access: access.optional(),
   ...settingsShape,
   ...imageSourceShape,
   versions: z
@@ -326,6 +345,7 @@ const Model = z.strictObject({
 });
 
 const ModelOverlay = z.strictObject({
+  access: access.optional(),
   ...settingsShape,
   ...imageSourceShape,
   versions: z
@@ -346,11 +366,84 @@ const Environment = z.strictObject({
     ),
 });
 
+/** An IAM role or user ARN, or a 12-digit account ID: who signs calls (SigV4) or reads a key. */
+export const AWS_PRINCIPAL =
+  /^(?:[0-9]{12}|arn:aws[a-z-]*:iam::[0-9]{12}:(?:role|user)\/[\w+=,.@/-]{1,512})$/;
+
+/**
+ * API Gateway's account-level throttle per region (10,000 requests per second, burst 5,000:
+ * API Gateway quotas, "Throttle quota per account, per Region across HTTP APIs, REST APIs,
+ * WebSocket APIs"): no usage plan can grant more than the account has.
+ */
+export const MAX_REQUESTS_PER_SECOND = 10_000;
+export const MAX_BURST = 5_000;
+
+const Consumer = z.strictObject({
+  description: z
+    .string({ error: allowed("must be a string") })
+    .optional()
+    .describe("What the consumer is, for reviewers."),
+  auth: z
+    .enum(["sigv4", "apiKey"], { error: allowed("must be sigv4 or apiKey") })
+    .optional()
+    .describe(
+      "How the consumer calls: sigv4 (requests signed with its AWS principals' credentials, default) or apiKey (an x-api-key header; its principals may read the key).",
+    ),
+  principals: z
+    .array(
+      pattern(
+        AWS_PRINCIPAL,
+        "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>) or a 12-digit account ID",
+        600,
+      ),
+      { error: allowed("must be a list of IAM role or user ARNs and account IDs") },
+    )
+    .min(1, { error: allowed("must name at least one IAM principal or account") })
+    .describe(
+      "IAM roles or users (ARNs) or account IDs: who signs the consumer's calls (sigv4), and who may read its API key from Secrets Manager.",
+    ),
+  rateLimit: z
+    .strictObject({
+      requestsPerSecond: integer(
+        1,
+        MAX_REQUESTS_PER_SECOND,
+        " (API Gateway's account limit)",
+      ).describe("Steady requests per second (the usage plan's rate limit)."),
+      burst: integer(1, MAX_BURST, " (API Gateway's account burst)").describe(
+        "Requests allowed at once above the steady rate (the usage plan's burst limit).",
+      ),
+    })
+    .describe("Steady requests per second and burst over all the consumer's models (429 above)."),
+  quota: z
+    .strictObject({
+      requests: integer(1, 2_000_000_000).describe("Requests allowed per period."),
+      per: z
+        .enum(["day", "week", "month"], { error: allowed("must be day, week or month") })
+        .describe("The period the quota resets after (UTC)."),
+    })
+    .optional()
+    .describe("Requests allowed per day, week or month (429 once spent); none by default."),
+});
+
 export const CatalogueSchema = z
   .strictObject({
     apiVersion: z
       .literal(API_VERSION, { error: allowed(`must be ${API_VERSION}`) })
       .describe("The catalogue format's version."),
+    consumers: z
+      .record(
+        pattern(
+          CONSUMER_NAME,
+          "must be a consumer name: 1-32 lowercase letters, digits and dashes, starting with a letter",
+          32,
+        ),
+        Consumer,
+        { error: allowed("must be a map of consumer name -> consumer") },
+      )
+      .optional()
+      .describe(
+        "The callers of the model API. When set, every model is served through an authenticating, rate-limiting front door (API Gateway) and only to the consumers its access: lists.",
+      ),
     defaults: Settings.optional().describe(
       "Applies to every version; a model or a version overrides any key.",
     ),

@@ -31,8 +31,13 @@ export interface IngressArgs {
   vpcCidr: string;
   subnetIds: string[];
   internetFacing: boolean;
-  /** Sources allowed to reach the load balancer. */
+  /** Sources allowed to reach the load balancer, when there is no front door. */
   allowedCidrs: string[];
+  /**
+   * The front door's security group (front-door-link.ts): when set, it is the only source the
+   * load balancer admits, on the client port alone, and the CIDRs above are not opened.
+   */
+  frontDoorSecurityGroupId?: pulumi.Input<string>;
   /** HTTPS when set; HTTP otherwise (development). */
   certificateArn?: string;
   /** Existing bucket for access logs, when configured. */
@@ -78,21 +83,51 @@ export class Ingress extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const ports = this.scheme === "https" ? [443, 80] : [80];
-    for (const cidr of args.allowedCidrs) {
-      for (const port of ports) {
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-from-${cidr.replace(/[./]/g, "-")}-${port}`,
-          {
-            securityGroupId: this.securityGroup.id,
-            cidrIpv4: cidr,
-            ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            description: `clients on ${port}`,
-          },
-          { parent: this },
-        );
+    if (args.frontDoorSecurityGroupId !== undefined) {
+      // The front door's integrations call the client listener: 443 with a certificate, else 80.
+      const port = this.scheme === "https" ? 443 : 80;
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-front-door`,
+        {
+          securityGroupId: this.securityGroup.id,
+          referencedSecurityGroupId: args.frontDoorSecurityGroupId,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description: `the front door on ${port}`,
+        },
+        { parent: this },
+      );
+      // The VPC link's group sends only here: the provider removes a new group's default egress.
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-front-door-to-load-balancer`,
+        {
+          securityGroupId: args.frontDoorSecurityGroupId,
+          referencedSecurityGroupId: this.securityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description: `load balancer ${args.name} on ${port}`,
+        },
+        { parent: this },
+      );
+    } else {
+      const ports = this.scheme === "https" ? [443, 80] : [80];
+      for (const cidr of args.allowedCidrs) {
+        for (const port of ports) {
+          new aws.vpc.SecurityGroupIngressRule(
+            `${name}-from-${cidr.replace(/[./]/g, "-")}-${port}`,
+            {
+              securityGroupId: this.securityGroup.id,
+              cidrIpv4: cidr,
+              ipProtocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              description: `clients on ${port}`,
+            },
+            { parent: this },
+          );
+        }
       }
     }
     // To pod IPs in the VPC, on the unprivileged ports model servers listen on (schema: 1024-65535).

@@ -243,6 +243,11 @@ export const SECTIONS: Record<string, () => string> = {
     fieldTable(
       fields(catalogueNodes().version, { exclude: [...SETTINGS_KEYS, ...IMAGE_SOURCE_KEYS] }),
     ),
+  "catalogue-consumer": () =>
+    fieldTable(
+      fields(catalogueNodes().root.properties!.consumers!.additionalProperties as JsonSchema),
+      new Map<string, unknown>([["auth", "sigv4"]]),
+    ),
   "catalogue-environment": () =>
     fieldTable(fields(catalogueNodes().environment, { open: () => false })),
   "stack-config": stackConfigTable,

@@ -41,6 +41,38 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:sns/topicPolicy:TopicPolicy": ["arn"],
   "aws:sns/topicSubscription:TopicSubscription": ["topic", "protocol", "endpoint"],
   "kubernetes:apps/v1:Deployment": ["spec.selector"],
+  // The front door (terraform-provider-aws internal/service/apigateway, apigatewayv2,
+  // secretsmanager, wafv2, logs: the ForceNew arguments, as Pulumi names them).
+  "aws:apigateway/resource:Resource": ["restApi"],
+  "aws:apigateway/method:Method": ["restApi", "resourceId", "httpMethod"],
+  "aws:apigateway/integration:Integration": [
+    "restApi",
+    "resourceId",
+    "httpMethod",
+    "integrationHttpMethod",
+    "type",
+    "credentials",
+    "passthroughBehavior",
+  ],
+  "aws:apigateway/deployment:Deployment": ["restApi", "triggers", "variables"],
+  "aws:apigateway/stage:Stage": ["restApi", "stageName"],
+  "aws:apigateway/methodSettings:MethodSettings": ["restApi", "stageName", "methodPath"],
+  "aws:apigateway/response:Response": ["restApiId", "responseType"],
+  "aws:apigateway/restApiPolicy:RestApiPolicy": ["restApiId"],
+  "aws:apigateway/apiKey:ApiKey": ["value"],
+  "aws:apigateway/usagePlanKey:UsagePlanKey": ["keyId", "keyType", "usagePlanId"],
+  "aws:apigatewayv2/vpcLink:VpcLink": ["subnetIds", "securityGroupIds"],
+  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
+  "aws:secretsmanager/secretVersion:SecretVersion": ["secretId", "secretString"],
+  "aws:secretsmanager/secretPolicy:SecretPolicy": ["secretArn"],
+  "aws:wafv2/webAcl:WebAcl": ["name", "scope"],
+  "aws:wafv2/webAclAssociation:WebAclAssociation": ["resourceArn", "webAclArn"],
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": [
+    "resourceArn",
+    "logDestinationConfigs",
+  ],
+  "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix", "logGroupClass"],
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": ["name", "logGroupName"],
 };
 
 /**

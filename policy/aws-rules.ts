@@ -453,6 +453,63 @@ const internetHttps: AwsRule = {
       ),
 };
 
+const frontDoorAuthenticated: AwsRule = {
+  id: "front-door/authenticated",
+  why: "A route of the front door that needs neither a signature nor a key lets anyone who reaches the API call the model, unmetered and unrecorded.",
+  fix: "Keep every method AWS_IAM or apiKeyRequired (components/front-door-api.ts); callers are granted in models.yaml (consumers:, access:).",
+  description:
+    "Every API Gateway method requires a caller: SigV4 (authorization AWS_IAM) or an API key (apiKeyRequired).",
+  check: (resources) =>
+    ofType(resources, "aws:apigateway/method:Method").flatMap((method) =>
+      report(
+        "front-door/authenticated",
+        method,
+        inputsOf(method).authorization !== "NONE" || inputsOf(method).apiKeyRequired === true
+          ? []
+          : [
+              "accepts calls without a signature or an API key (authorization NONE, no key required)",
+            ],
+      ),
+    ),
+};
+
+const frontDoorOnlyWayIn: AwsRule = {
+  id: "front-door/only-way-in",
+  why: "A load balancer that admits other sources than the front door serves models around its authentication, limits and logs.",
+  fix: "With consumers declared, keep maas:internetFacing false and the load balancers' security groups open to the VPC link's group only (components/ingress.ts).",
+  description:
+    "With a front door (a VPC link), every load balancer is internal and admits only security groups, never address ranges.",
+  check: (resources) => {
+    if (ofType(resources, "aws:apigatewayv2/vpcLink:VpcLink").length === 0) return [];
+    return [
+      ...ofType(resources, "aws:lb/loadBalancer:LoadBalancer").flatMap((lb) =>
+        report(
+          "front-door/only-way-in",
+          lb,
+          inputsOf(lb).internal === true
+            ? []
+            : ["is internet-facing: callers could reach it without the front door"],
+        ),
+      ),
+      ...ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").flatMap(
+        (rule) => {
+          const inputs = inputsOf(rule);
+          const range = inputs.cidrIpv4 ?? inputs.cidrIpv6 ?? inputs.prefixListId;
+          return report(
+            "front-door/only-way-in",
+            rule,
+            range === undefined
+              ? []
+              : [
+                  `admits ${String(range)} directly: only the front door's security group may reach a load balancer`,
+                ],
+          );
+        },
+      ),
+    ];
+  },
+};
+
 export const AWS_RULES: AwsRule[] = [
   s3,
   dynamodb,
@@ -463,6 +520,8 @@ export const AWS_RULES: AwsRule[] = [
   protection,
   alarmsSeeAbsence,
   internetHttps,
+  frontDoorAuthenticated,
+  frontDoorOnlyWayIn,
 ];
 
 export function checkAwsResources(resources: PlannedResource[], context: RuleContext): Violation[] {

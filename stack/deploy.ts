@@ -24,8 +24,12 @@ import { ModelRouting } from "../components/model-routing";
 import { ModelService } from "../components/model-service";
 import { ModelTraffic } from "../components/model-traffic";
 import { ModelRegistry } from "../components/registry";
+import { FrontDoor } from "../components/front-door";
+import type { FrontDoorBackend } from "../components/front-door-api";
+import { FrontDoorLink } from "../components/front-door-link";
+import { deployerPrincipalArns } from "../components/specs/front-door";
 import { endpointPath } from "../components/specs/routing";
-import { deployedCatalogue, loadBalancerNames } from "./layout";
+import { deployedCatalogue, frontDoorModels, loadBalancerNames } from "./layout";
 import type { StackSettings } from "./settings";
 import { modelTags, stackTags, versionTags } from "./tags";
 
@@ -71,8 +75,21 @@ export interface SharedRegistry {
   keyArn: pulumi.Output<string>;
 }
 
+/** A consumer's way in: its URL (the stage), how it authenticates, and where its API key is. */
+export interface DeployedConsumer {
+  auth: string;
+  /** `https://<api>.execute-api.<region>.amazonaws.com/<consumer>`: models are under /models/<m>/. */
+  url: pulumi.Output<string>;
+  /** The Secrets Manager secret holding its API key (only its principals can read it). */
+  apiKeySecretArn: pulumi.Output<string>;
+  /** The models it may call. */
+  models: string[];
+}
+
 export interface DeployedStack {
   registry: SharedRegistry;
+  /** The front door's consumers, by name, when the catalogue declares consumers. */
+  consumers?: Record<string, DeployedConsumer>;
   /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
   loadBalancers: Record<string, SharedLoadBalancer>;
   alarmTopicArn: pulumi.Output<string>;
@@ -88,6 +105,8 @@ interface Shared {
   /** The load balancers, by name: each model is served through the one its routing names. */
   loadBalancers: Record<string, SharedLoadBalancer>;
   alarmTopicArn: pulumi.Output<string>;
+  /** The front door's consumers (a single or base stack that has one). */
+  consumers?: Record<string, DeployedConsumer>;
 }
 
 export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): DeployedStack {
@@ -112,6 +131,7 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
     );
   return {
     registry: shared.registry,
+    ...(shared.consumers ? { consumers: shared.consumers } : {}),
     loadBalancers: shared.loadBalancers,
     alarmTopicArn: shared.alarmTopicArn,
     models: Object.fromEntries(models.map((model) => [model.name, deployModel(model, shared)])),
@@ -234,8 +254,22 @@ function deployShared(
     },
     onAws,
   );
+  // With consumers, the load balancers admit only the front door's VPC link.
+  const link = catalogue.consumers
+    ? new FrontDoorLink(
+        "front-door",
+        {
+          stack: settings.deployment,
+          vpcId: settings.ingress.vpcId,
+          subnetIds: settings.ingress.subnetIds,
+          tags: {},
+        },
+        onAws,
+      )
+    : undefined;
   // One load balancer per name the served models use; `main` keeps the names it always had.
   const loadBalancers: Record<string, SharedLoadBalancer> = {};
+  const loadBalancerArns: Record<string, pulumi.Output<string>> = {};
   for (const name of loadBalancerNames(catalogue.models)) {
     const suffix = name === DEFAULT_LOAD_BALANCER ? "" : `-${name}`;
     const ingress = new Ingress(
@@ -248,6 +282,7 @@ function deployShared(
         subnetIds: settings.ingress.subnetIds,
         internetFacing: settings.ingress.internetFacing,
         allowedCidrs: settings.ingress.allowedCidrs,
+        ...(link ? { frontDoorSecurityGroupId: link.securityGroup.id } : {}),
         ...(settings.ingress.certificateArn
           ? { certificateArn: settings.ingress.certificateArn }
           : {}),
@@ -266,6 +301,7 @@ function deployShared(
       readinessListenerArn: ingress.readinessListener.arn,
       securityGroupId: ingress.securityGroup.id,
     };
+    loadBalancerArns[name] = ingress.loadBalancer.arn;
     new LoadBalancerAlarms(
       `load-balancer${suffix}`,
       {
@@ -278,10 +314,23 @@ function deployShared(
       onAws,
     );
   }
+  const consumers =
+    link && catalogue.consumers
+      ? deployFrontDoor(catalogue, settings, {
+          link,
+          loadBalancers,
+          loadBalancerArns,
+          accountId: account.accountId,
+          deployer: account.arn.apply(deployerPrincipalArns),
+          alarmTopicArn: alarmTopic.topic.arn,
+          onAws,
+        })
+      : undefined;
   return {
     settings,
     onAws,
     onKubernetes: providers.onKubernetes,
+    ...(consumers ? { consumers } : {}),
     registry: {
       bucket: registry.bucketName,
       bucketArn: registry.bucket.arn,
@@ -291,6 +340,73 @@ function deployShared(
     loadBalancers,
     alarmTopicArn: alarmTopic.topic.arn,
   };
+}
+
+/**
+ * The front door of every served model of the catalogue (a base's covers its shards' models):
+ * each integration calls the model's load balancer on its client listener, with the host and
+ * path its listener rule matches (components/specs/routing.ts).
+ */
+function deployFrontDoor(
+  catalogue: ResolvedCatalogue,
+  settings: StackSettings,
+  shared: {
+    link: FrontDoorLink;
+    loadBalancers: Record<string, SharedLoadBalancer>;
+    loadBalancerArns: Record<string, pulumi.Output<string>>;
+    accountId: pulumi.Output<string>;
+    deployer: pulumi.Output<string[]>;
+    alarmTopicArn: pulumi.Output<string>;
+    onAws: pulumi.ComponentResourceOptions;
+  },
+): Record<string, DeployedConsumer> {
+  const https = settings.ingress.certificateArn !== undefined;
+  const port = https ? 443 : 80;
+  const routing = settings.ingress.routing;
+  const models: FrontDoorBackend[] = frontDoorModels(catalogue).map((model) => {
+    const loadBalancer = shared.loadBalancers[model.routing.loadBalancer]!;
+    const endpoint = endpointPath(model.name, routing);
+    return {
+      name: model.name,
+      access: model.access,
+      loadBalancerArn: shared.loadBalancerArns[model.routing.loadBalancer]!,
+      origin: pulumi.interpolate`${https ? "https" : "http"}://${endpoint.host ?? loadBalancer.dnsName}:${port}`,
+      // The listener rule matches /models/<m> and below (path routing) or the host (host routing).
+      basePath: endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : "",
+      skipTlsVerification: https && endpoint.host === undefined,
+    };
+  });
+  const consumers = catalogue.consumers ?? [];
+  const frontDoor = new FrontDoor(
+    "front-door",
+    {
+      stack: settings.deployment,
+      region: settings.region,
+      accountId: shared.accountId,
+      deployer: shared.deployer,
+      consumers,
+      models,
+      vpcLinkId: shared.link.vpcLink.id,
+      alarmTopicArn: shared.alarmTopicArn,
+      protect: settings.protect,
+      tags: {},
+    },
+    shared.onAws,
+  );
+  return Object.fromEntries(
+    consumers.map((consumer) => {
+      const access = frontDoor.consumers[consumer.name]!;
+      return [
+        consumer.name,
+        {
+          auth: consumer.auth,
+          url: access.stage.invokeUrl,
+          apiKeySecretArn: access.secret.arn,
+          models: models.filter((m) => m.access.includes(consumer.name)).map((m) => m.name),
+        },
+      ];
+    }),
+  );
 }
 
 /**

@@ -41,9 +41,12 @@ export function deployedCatalogue(
       : layout.kind === "shard"
         ? catalogue.models.filter((model) => model.shard === layout.shard)
         : catalogue.models;
+  // The consumers come with the stack that owns the front door: a single or base stack.
+  const consumers = layout.kind === "shard" ? undefined : catalogue.consumers;
   return {
     ...(catalogue.environment === undefined ? {} : { environment: catalogue.environment }),
     models,
+    ...(consumers ? { consumers } : {}),
   };
 }
 
@@ -71,12 +74,27 @@ export function loadBalancerNames(models: ResolvedModel[]): string[] {
 }
 
 /**
- * What of the catalogue a stack's resources follow from: a base only needs the names of the load
- * balancers its shards' models use; any other stack, the models it deploys. Two catalogues with
- * the same view plan the stack alike (with the same program and config).
+ * What of the catalogue a stack's resources follow from: a base needs the names of the load
+ * balancers its shards' models use and, with a front door, the consumers and who may call each
+ * served model; any other stack, the models it deploys. Two catalogues with the same view plan
+ * the stack alike (with the same program and config).
  */
 export function catalogueView(catalogue: ResolvedCatalogue, layout: StackLayout): unknown {
-  return layout.kind === "base"
-    ? loadBalancerNames(catalogue.models)
-    : deployedCatalogue(catalogue, layout);
+  if (layout.kind !== "base") return deployedCatalogue(catalogue, layout);
+  const loadBalancers = loadBalancerNames(catalogue.models);
+  if (!catalogue.consumers) return loadBalancers;
+  return {
+    loadBalancers,
+    consumers: catalogue.consumers,
+    access: frontDoorModels(catalogue).map((model) => [model.name, model.access]),
+  };
+}
+
+/** The models the front door routes: every served model, with who may call it. */
+export function frontDoorModels(
+  catalogue: ResolvedCatalogue,
+): (ResolvedModel & { access: string[] })[] {
+  return catalogue.models
+    .filter((model) => servedVersions(model).length > 0)
+    .map((model) => ({ ...model, access: model.access ?? [] }));
 }

@@ -285,11 +285,13 @@ const cases: {
 ];
 
 describe("AWS rules (rules 15-21)", () => {
-  it("has one rule per item, and the ingress rule", () => {
+  it("has one rule per item, the ingress rule and the front door's", () => {
     expect(AWS_RULES.map((rule) => rule.id.split("/")[0])).toEqual([
       ...Array.from({ length: 7 }, (_, i) => `RULES-${i + 15}`),
       "RULES-28",
       "ingress",
+      "front-door",
+      "front-door",
     ]);
   });
 

@@ -1,0 +1,118 @@
+/**
+ * Rules about who may call a model: `access:` names consumers declared under `consumers:`, a
+ * principal belongs to one consumer, and the front door's API Gateway quotas hold.
+ */
+import type { Problem } from "./problem";
+import { API_GATEWAY_QUOTAS, API_RESOURCES_PER_MODEL } from "./quotas";
+import type { RuleInput } from "./rule-input";
+import { ALL_CONSUMERS } from "./schema";
+import type { CatalogueDocument } from "./schema";
+import { problemAt } from "./source";
+import type { DocPath } from "./source";
+import { unknownKeyMessage } from "./suggest";
+
+export function accessRules(input: RuleInput): Problem[] {
+  return [...accessListNames(input), ...sharedPrincipals(input), ...frontDoorQuotas(input)];
+}
+
+/** Every `access:` in the file (models and environment overlays), with its path. */
+function accessListsOf(
+  document: CatalogueDocument,
+): { access: NonNullable<CatalogueDocument["models"][string]["access"]>; path: DocPath }[] {
+  const lists = Object.entries(document.models).flatMap(([model, spec]) =>
+    spec.access === undefined ? [] : [{ access: spec.access, path: ["models", model, "access"] }],
+  );
+  for (const [environment, overlay] of Object.entries(document.environments ?? {}))
+    for (const [model, spec] of Object.entries(overlay.models ?? {}))
+      if (spec.access !== undefined)
+        lists.push({
+          access: spec.access,
+          path: ["environments", environment, "models", model, "access"],
+        });
+  return lists;
+}
+
+function accessListNames({ source, document }: RuleInput): Problem[] {
+  const consumers = Object.keys(document.consumers ?? {});
+  return accessListsOf(document).flatMap(({ access, path }) => {
+    if (document.consumers === undefined)
+      return [
+        problemAt(
+          source,
+          path,
+          "names who may call the model, but the catalogue declares no consumers: declare them under consumers: (the front door serves models only to declared consumers)",
+          { key: true },
+        ),
+      ];
+    if (access === ALL_CONSUMERS) return [];
+    return access.flatMap((name, index) =>
+      consumers.includes(name)
+        ? []
+        : [
+            problemAt(
+              source,
+              [...path, index],
+              `${unknownKeyMessage(name, consumers, "consumer")} (declare it under consumers:, or write ${ALL_CONSUMERS})`,
+            ),
+          ],
+    );
+  });
+}
+
+/**
+ * A principal is one consumer: its grants and its limits follow from which consumer signs, and
+ * two consumers sharing a role would make both ambiguous.
+ */
+function sharedPrincipals({ source, document }: RuleInput): Problem[] {
+  const owner = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const [name, consumer] of Object.entries(document.consumers ?? {}))
+    consumer.principals.forEach((principal, index) => {
+      const holder = owner.get(principal);
+      if (holder === undefined) {
+        owner.set(principal, name);
+        return;
+      }
+      problems.push(
+        problemAt(
+          source,
+          ["consumers", name, "principals", index],
+          holder === name
+            ? `lists ${principal} twice; list each principal once`
+            : `${principal} is also consumer ${holder}'s principal; a principal belongs to one consumer (its grants and limits follow from it)`,
+        ),
+      );
+    });
+  return problems;
+}
+
+/** Consumers are stages of the API of their kind, models are resources of both. */
+function frontDoorQuotas({ source, document }: RuleInput): Problem[] {
+  const consumers = document.consumers;
+  if (consumers === undefined) return [];
+  const problems: Problem[] = [];
+  for (const auth of ["sigv4", "apiKey"] as const) {
+    const count = Object.values(consumers).filter((c) => (c.auth ?? "sigv4") === auth).length;
+    if (count > API_GATEWAY_QUOTAS.stagesPerApi)
+      problems.push(
+        problemAt(
+          source,
+          ["consumers"],
+          `declares ${count} ${auth} consumers; each is a stage of the ${auth} API, and an API holds ${API_GATEWAY_QUOTAS.stagesPerApi} stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers`,
+          { key: true },
+        ),
+      );
+  }
+  const models = Object.keys(document.models).length;
+  const resources = 1 + 1 + models * API_RESOURCES_PER_MODEL;
+  if (resources > API_GATEWAY_QUOTAS.resourcesPerApi)
+    problems.push(
+      problemAt(
+        source,
+        ["models"],
+        `has ${models} models; the front door's API would hold ${resources} resources (/, /models and ${API_RESOURCES_PER_MODEL} per model), over API Gateway's ${API_GATEWAY_QUOTAS.resourcesPerApi} (quota "Resources per API", adjustable)`,
+        { key: true },
+      ),
+    );
+  return problems;
+}

@@ -1,0 +1,205 @@
+/**
+ * One REST API of the front door, for the consumers of one kind (sigv4: every method requires
+ * a SigV4 signature; apiKey: every method requires an API key), each consumer on a stage of its
+ * own (consumer-access.ts). Every served model gets `/models/<m>` and `/models/<m>/{proxy+}`,
+ * proxied over the VPC link to its load balancer; the resource policy decides who may call it.
+ *
+ * Why REST and not HTTP APIs: only REST APIs have resource policies, usage plans and API keys,
+ * and WAF (API Gateway guide, "Choose between REST APIs and HTTP APIs"). Why one stage per
+ * consumer: a resource policy cannot see API keys, but it sees the stage, and a usage plan binds
+ * a key to the stages it lists, so a key opens its consumer's stage and the policy grants that
+ * stage exactly the consumer's models.
+ *
+ * Every configuration change needs a new deployment to take effect ("Updating or saving the
+ * policy alone won't change the runtime behavior of the API"): the Deployment's triggers hash
+ * the routes, the policy and the responses, so a change replaces it; Pulumi creates the new
+ * deployment, points the stages at it, then deletes the old one, and callers never see a stage
+ * without a deployment.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import type { ResolvedConsumer } from "../catalogue";
+import { frontDoorApiName } from "../catalogue/names";
+import { ConsumerAccess } from "./consumer-access";
+import {
+  GATEWAY_RESPONSE_BODY,
+  GATEWAY_RESPONSES,
+  resourcePolicy,
+  usagePlanLimits,
+} from "./specs/front-door";
+import type { CallerAuth, FrontDoorModel } from "./specs/front-door";
+
+/** A served model behind the front door: where its load balancer answers it. */
+export interface FrontDoorBackend extends FrontDoorModel {
+  loadBalancerArn: pulumi.Input<string>;
+  /** `scheme://host:port` the integration sends to (the Host header; the VPC link routes by ARN). */
+  origin: pulumi.Input<string>;
+  /** The model's path on the load balancer: `/models/<m>` (path routing) or `` (host routing). */
+  basePath: string;
+  /**
+   * Path routing over HTTPS: the certificate names the public host, not the load balancer's
+   * internal DNS name, so API Gateway cannot verify it (the hop stays encrypted inside the VPC).
+   */
+  skipTlsVerification: boolean;
+}
+
+export interface FrontDoorApiArgs {
+  stack: string;
+  auth: CallerAuth;
+  consumers: ResolvedConsumer[];
+  models: FrontDoorBackend[];
+  vpcLinkId: pulumi.Input<string>;
+  accessLogGroupArn: pulumi.Input<string>;
+  webAclArn: pulumi.Input<string>;
+  keyArn: pulumi.Input<string>;
+  deployer: pulumi.Input<string[]>;
+  alarmTopicArn: pulumi.Input<string>;
+  metricNamespace: string;
+  tags: Record<string, string>;
+}
+
+export class FrontDoorApi extends pulumi.ComponentResource {
+  public readonly api: aws.apigateway.RestApi;
+  public readonly consumers: Record<string, ConsumerAccess> = {};
+
+  constructor(name: string, args: FrontDoorApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("maas:frontdoor:FrontDoorApi", name, {}, opts);
+    const child = { parent: this };
+    this.api = new aws.apigateway.RestApi(
+      name,
+      {
+        name: frontDoorApiName(args.stack, args.auth),
+        description: `maas ${args.stack}: models for ${args.auth} consumers`,
+        endpointConfiguration: { types: "REGIONAL" },
+        // Keys come in the x-api-key header (usage plans meter by key).
+        apiKeySource: "HEADER",
+        tags: args.tags,
+      },
+      child,
+    );
+    const api = this.api;
+    const models = new aws.apigateway.Resource(
+      `${name}-models`,
+      { restApi: api.id, parentId: api.rootResourceId, pathPart: "models" },
+      child,
+    );
+    const routed: pulumi.Resource[] = [];
+    for (const model of args.models) {
+      const root = new aws.apigateway.Resource(
+        `${name}-${model.name}`,
+        { restApi: api.id, parentId: models.id, pathPart: model.name },
+        child,
+      );
+      const proxy = new aws.apigateway.Resource(
+        `${name}-${model.name}-proxy`,
+        { restApi: api.id, parentId: root.id, pathPart: "{proxy+}" },
+        child,
+      );
+      for (const [suffix, resource, path] of [
+        ["", root, model.basePath === "" ? "/" : model.basePath],
+        ["-proxy", proxy, `${model.basePath}/{proxy}`],
+      ] as const) {
+        const isProxy = suffix === "-proxy";
+        const method = new aws.apigateway.Method(
+          `${name}-${model.name}${suffix}`,
+          {
+            restApi: api.id,
+            resourceId: resource.id,
+            httpMethod: "ANY",
+            // Never NONE without a key: every route requires a caller (policy rule 28).
+            authorization: args.auth === "sigv4" ? "AWS_IAM" : "NONE",
+            // sigv4 consumers send their key too: usage plans meter and limit by key only.
+            apiKeyRequired: true,
+            ...(isProxy ? { requestParameters: { "method.request.path.proxy": true } } : {}),
+          },
+          child,
+        );
+        const integration = new aws.apigateway.Integration(
+          `${name}-${model.name}${suffix}`,
+          {
+            restApi: api.id,
+            resourceId: resource.id,
+            httpMethod: method.httpMethod,
+            type: "HTTP_PROXY",
+            integrationHttpMethod: "ANY",
+            connectionType: "VPC_LINK",
+            connectionId: args.vpcLinkId,
+            // VPC link v2 to an Application Load Balancer: the ARN routes, the URI sets the Host
+            // header (aws.apigateway.Integration, integrationTarget).
+            integrationTarget: model.loadBalancerArn,
+            uri: pulumi.interpolate`${model.origin}${path}`,
+            ...(isProxy
+              ? {
+                  requestParameters: {
+                    "integration.request.path.proxy": "method.request.path.proxy",
+                  },
+                }
+              : {}),
+            ...(model.skipTlsVerification ? { tlsConfig: { insecureSkipVerification: true } } : {}),
+          },
+          child,
+        );
+        routed.push(method, integration);
+      }
+    }
+
+    const policy = JSON.stringify(resourcePolicy(args.auth, args.consumers, args.models));
+    const apiPolicy = new aws.apigateway.RestApiPolicy(name, { restApiId: api.id, policy }, child);
+    const responses = GATEWAY_RESPONSES.map(
+      (response) =>
+        new aws.apigateway.Response(
+          `${name}-${response.type.toLowerCase().replace(/_/g, "-")}`,
+          {
+            restApiId: api.id,
+            responseType: response.type,
+            statusCode: response.status,
+            responseTemplates: { "application/json": GATEWAY_RESPONSE_BODY },
+            ...(response.status === "401" && args.auth === "sigv4"
+              ? {
+                  responseParameters: {
+                    "gatewayresponse.header.WWW-Authenticate": "'AWS4-HMAC-SHA256'",
+                  },
+                }
+              : {}),
+          },
+          child,
+        ),
+    );
+    const configuration = JSON.stringify({
+      routes: args.models.map((m) => [m.name, m.basePath, m.skipTlsVerification]),
+      policy,
+      responses: GATEWAY_RESPONSES,
+      body: GATEWAY_RESPONSE_BODY,
+    });
+    const deployment = new aws.apigateway.Deployment(
+      name,
+      {
+        restApi: api.id,
+        description: `maas ${args.stack}`,
+        triggers: { configuration: createHash("sha256").update(configuration).digest("hex") },
+      },
+      { parent: this, dependsOn: [...routed, apiPolicy, ...responses] },
+    );
+    for (const consumer of args.consumers)
+      this.consumers[consumer.name] = new ConsumerAccess(
+        `${name}-${consumer.name}`,
+        {
+          stack: args.stack,
+          consumer,
+          restApiId: api.id,
+          deploymentId: deployment.id,
+          limits: usagePlanLimits(consumer),
+          accessLogGroupArn: args.accessLogGroupArn,
+          webAclArn: args.webAclArn,
+          keyArn: args.keyArn,
+          deployer: args.deployer,
+          alarmTopicArn: args.alarmTopicArn,
+          metricNamespace: args.metricNamespace,
+          tags: args.tags,
+        },
+        child,
+      );
+    this.registerOutputs({ apiId: api.id });
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * The front door's documents as pure functions of the catalogue: the REST API's resource policy
+ * (who may call which model), the gateway responses (401/403/429), the access log format, the
+ * usage plans' limits and the key policy. components/front-door.ts creates the resources.
+ *
+ * Sources: API Gateway developer guide — "How API Gateway resource policies affect authorization
+ * workflow" (tables A and B), "Resource policy examples" (the `execute-api:/stage/METHOD/path`
+ * shorthand), "Gateway response types", "$context variables for access logging", "Usage plans".
+ */
+import type { ResolvedConsumer } from "../../catalogue";
+
+export type CallerAuth = ResolvedConsumer["auth"];
+
+/** A model as the front door routes it: who may call it. */
+export interface FrontDoorModel {
+  name: string;
+  /** Consumer names, sorted. */
+  access: string[];
+}
+
+interface Statement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Principal: "*" | { AWS: string[] };
+  Action: string;
+  Resource?: string[];
+  NotResource?: string[];
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+const ACCOUNT_ID = /^[0-9]{12}$/;
+
+/** The method ARNs (stage shorthand) of one consumer's grant of one model: the model and below. */
+export function grantResources(consumer: string, model: string): string[] {
+  return [
+    `execute-api:/${consumer}/*/models/${model}`,
+    `execute-api:/${consumer}/*/models/${model}/*`,
+  ];
+}
+
+/** The models each consumer may call, by consumer. */
+export function grantsByConsumer(
+  consumers: ResolvedConsumer[],
+  models: FrontDoorModel[],
+): Map<string, string[]> {
+  return new Map(
+    consumers.map((consumer) => [
+      consumer.name,
+      models.filter((model) => model.access.includes(consumer.name)).map((model) => model.name),
+    ]),
+  );
+}
+
+/**
+ * The resource policy of the API that serves `consumers` (all of one kind), each on its own
+ * stage named after it.
+ *
+ * - Allow: a consumer's principals (sigv4) or anyone holding the stage's key (apiKey: the usage
+ *   plan binds the key to that stage alone) on the consumer's granted models.
+ * - Deny, sigv4: anyone but the consumer's principals on its stage. A same-account role whose
+ *   own IAM policy allows `execute-api:Invoke` on `*` would otherwise get through a policy that
+ *   merely allows others (table A: an IAM allow and a silent resource policy allow the call).
+ * - Deny: every method not granted to the stage's consumer (NotResource: the grants), for the
+ *   same reason; with no grant at all, every method.
+ */
+export function resourcePolicy(
+  auth: CallerAuth,
+  consumers: ResolvedConsumer[],
+  models: FrontDoorModel[],
+): object {
+  const grants = grantsByConsumer(consumers, models);
+  const statements: Statement[] = [];
+  const granted: string[] = [];
+  for (const consumer of consumers) {
+    const resources = (grants.get(consumer.name) ?? []).flatMap((model) =>
+      grantResources(consumer.name, model),
+    );
+    granted.push(...resources);
+    if (resources.length > 0)
+      statements.push({
+        Sid: `Allow-${consumer.name}`,
+        Effect: "Allow",
+        Principal: auth === "sigv4" ? { AWS: consumer.principals } : "*",
+        Action: "execute-api:Invoke",
+        Resource: resources,
+      });
+    if (auth === "sigv4") {
+      const roles = consumer.principals.filter((p) => !ACCOUNT_ID.test(p));
+      const accounts = consumer.principals.filter((p) => ACCOUNT_ID.test(p));
+      statements.push({
+        Sid: `Deny-others-on-${consumer.name}`,
+        Effect: "Deny",
+        Principal: "*",
+        Action: "execute-api:Invoke",
+        Resource: [`execute-api:/${consumer.name}/*`],
+        // Both conditions must hold to deny: neither one of its roles nor of its accounts.
+        Condition: {
+          ...(roles.length > 0 ? { ArnNotLike: { "aws:PrincipalArn": roles } } : {}),
+          ...(accounts.length > 0 ? { StringNotEquals: { "aws:PrincipalAccount": accounts } } : {}),
+        },
+      });
+    }
+  }
+  statements.push(
+    granted.length > 0
+      ? {
+          Sid: "Deny-not-granted",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "execute-api:Invoke",
+          NotResource: granted,
+        }
+      : {
+          Sid: "Deny-not-granted",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "execute-api:Invoke",
+          Resource: ["execute-api:/*"],
+        },
+  );
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** API Gateway's limit on a resource policy's length ("Length of a resource policy", adjustable). */
+export const MAX_RESOURCE_POLICY_LENGTH = 8192;
+
+/**
+ * Gateway responses: API Gateway answers 403 for a missing or invalid credential by default;
+ * the front door says 401 for those, keeps 403 for a caller that is known but not granted, and
+ * 429 for a caller over its rate or quota (the defaults of THROTTLED and QUOTA_EXCEEDED).
+ */
+export const GATEWAY_RESPONSES: { type: string; status: string; meaning: string }[] = [
+  {
+    type: "MISSING_AUTHENTICATION_TOKEN",
+    status: "401",
+    meaning: "no credentials (or no such route)",
+  },
+  { type: "INVALID_SIGNATURE", status: "401", meaning: "a SigV4 signature that does not verify" },
+  { type: "EXPIRED_TOKEN", status: "401", meaning: "expired AWS credentials" },
+  {
+    type: "INVALID_API_KEY",
+    status: "401",
+    meaning: "no API key, or one not issued for this stage",
+  },
+  {
+    type: "ACCESS_DENIED",
+    status: "403",
+    meaning: "a known caller the catalogue does not grant the model",
+  },
+  { type: "THROTTLED", status: "429", meaning: "over the consumer's rate limit or burst" },
+  {
+    type: "QUOTA_EXCEEDED",
+    status: "429",
+    meaning: "the consumer's quota for the period is spent",
+  },
+];
+
+/** The JSON body of every gateway response: the status's reason, never request data. */
+export const GATEWAY_RESPONSE_BODY =
+  '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}';
+
+/**
+ * One JSON line per request. Caller identity (the consumer is the stage; the principal that
+ * signed; the key's id, never the key), model route, status, error type and latencies. The
+ * status is unquoted so metric filters compare it as a number.
+ */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  time: "$context.requestTimeEpoch",
+  consumer: "$context.stage",
+  caller: "$context.identity.caller",
+  userArn: "$context.identity.userArn",
+  accountId: "$context.identity.accountId",
+  apiKeyId: "$context.identity.apiKeyId",
+  sourceIp: "$context.identity.sourceIp",
+  method: "$context.httpMethod",
+  route: "$context.resourcePath",
+  path: "$context.path",
+  status: "$STATUS",
+  error: "$context.error.responseType",
+  responseLatency: "$context.responseLatency",
+  integrationLatency: "$context.integrationLatency",
+  integrationStatus: "$context.integration.status",
+  waf: "$context.wafResponseCode",
+}).replace('"$STATUS"', "$context.status");
+
+/** A usage plan's limits from the catalogue (`quota.per` day/week/month → DAY/WEEK/MONTH). */
+export function usagePlanLimits(consumer: ResolvedConsumer): {
+  throttleSettings: { rateLimit: number; burstLimit: number };
+  quotaSettings?: { limit: number; period: string };
+} {
+  return {
+    throttleSettings: {
+      rateLimit: consumer.rateLimit.requestsPerSecond,
+      burstLimit: consumer.rateLimit.burst,
+    },
+    ...(consumer.quota
+      ? {
+          quotaSettings: {
+            limit: consumer.quota.requests,
+            period: consumer.quota.per.toUpperCase(),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The WAF's per-address rate rule: a flood guard in front of authentication, not the consumers'
+ * limits (WAF counts approximately, per 5-minute window, from 10 up). Twice what every consumer
+ * together may send in the window, so no legitimate caller behind one address is cut off.
+ */
+export function perAddressLimit(consumers: ResolvedConsumer[]): number {
+  const window = 300;
+  const total = consumers.reduce((sum, c) => sum + c.rateLimit.requestsPerSecond, 0);
+  return Math.min(2_000_000_000, Math.max(100, 2 * total * window));
+}
+
+/**
+ * The front door key's policy: the account administers it; CloudWatch Logs encrypts the access
+ * and WAF logs of this account; each consumer's principals decrypt through Secrets Manager
+ * only (a cross-account reader needs a customer managed key: Secrets Manager guide,
+ * "Access AWS Secrets Manager secrets from a different account").
+ */
+export function frontDoorKeyPolicy(args: {
+  accountId: string;
+  region: string;
+  readers: string[];
+}): object {
+  const readers = args.readers.map((p) => (ACCOUNT_ID.test(p) ? `arn:aws:iam::${p}:root` : p));
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Administer",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Principal: { Service: `logs.${args.region}.amazonaws.com` },
+        Action: [
+          "kms:Encrypt*",
+          "kms:Decrypt*",
+          "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+          "kms:Describe*",
+        ],
+        Resource: "*",
+        Condition: {
+          ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${args.accountId}:log-group:*`,
+          },
+        },
+      },
+      ...(readers.length > 0
+        ? [
+            {
+              Sid: "ConsumersReadTheirKeys",
+              Effect: "Allow",
+              Principal: { AWS: readers },
+              Action: "kms:Decrypt",
+              Resource: "*",
+              Condition: {
+                StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
+              },
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * The principal that runs `pulumi up`, as `aws:PrincipalArn` sees it: the provider reads the
+ * secret's value back on every refresh and update (GetSecretValue), so the deny below must not
+ * lock the stack out of its own secret. An assumed role's session ARN names the role without
+ * its path, hence both forms.
+ */
+export function deployerPrincipalArns(callerArn: string): string[] {
+  const assumed = /^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+  if (!assumed) return [callerArn];
+  const [, partition, account, role] = assumed;
+  return [
+    `arn:${partition}:iam::${account}:role/${role}`,
+    `arn:${partition}:iam::${account}:role/*/${role}`,
+  ];
+}
+
+/**
+ * A consumer's key secret: its principals read it, nobody else but the deployer (an explicit
+ * deny for the rest, so a same-account role with broad Secrets Manager rights cannot).
+ */
+export function consumerSecretPolicy(consumer: ResolvedConsumer, deployer: string[]): object {
+  const roles = [...consumer.principals.filter((p) => !ACCOUNT_ID.test(p)), ...deployer];
+  const accounts = consumer.principals.filter((p) => ACCOUNT_ID.test(p));
+  const principals = consumer.principals.map((p) =>
+    ACCOUNT_ID.test(p) ? `arn:aws:iam::${p}:root` : p,
+  );
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ConsumerReads",
+        Effect: "Allow",
+        Principal: { AWS: principals },
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: "*",
+      },
+      {
+        Sid: "NobodyElseReads",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: "*",
+        Condition: {
+          ...(roles.length > 0 ? { ArnNotLike: { "aws:PrincipalArn": roles } } : {}),
+          ...(accounts.length > 0 ? { StringNotEquals: { "aws:PrincipalAccount": accounts } } : {}),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * The front door, planned from a catalogue with consumers: every route requires a caller the
+ * catalogue grants, the limits are the catalogue's, the load balancer admits only the front
+ * door, and no API key appears in any output. Each property is asserted over every resource of
+ * its kind, so one open route or one stray grant fails it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../plan/record";
+import { checkAwsResources } from "../../policy/aws-rules";
+import { planOf } from "../helpers/plan";
+import type { PlanFixture } from "../helpers/plan";
+import { twoModels } from "../helpers/transition";
+
+const CONSUMERS = [
+  "consumers:",
+  "  checkout:",
+  '    principals: [arn:aws:iam::111122223333:role/checkout-api, "444455556666"]',
+  "    rateLimit: { requestsPerSecond: 50, burst: 100 }",
+  "    quota: { requests: 1000000, per: month }",
+  "  reports:",
+  "    principals: [arn:aws:iam::111122223333:role/reports]",
+  "    rateLimit: { requestsPerSecond: 2, burst: 4 }",
+  "  partner:",
+  "    auth: apiKey",
+  "    principals: [arn:aws:iam::777788889999:role/partner-key-reader]",
+  "    rateLimit: { requestsPerSecond: 5, burst: 10 }",
+  "    quota: { requests: 1000, per: day }",
+].join("\n");
+
+/** scorer: checkout and partner; ranker: checkout only; reports: nothing. */
+export function withConsumers(...edits: [string, string][]): string {
+  return twoModels(
+    ["apiVersion: maas/v1\n", `apiVersion: maas/v1\n${CONSUMERS}\n`],
+    ["    owner: team-a\n", "    owner: team-a\n    access: [checkout, partner]\n"],
+    ["    owner: team-b\n", "    owner: team-b\n    access: [checkout]\n"],
+    ...edits,
+  );
+}
+
+const GRANTS: Record<string, string[]> = {
+  checkout: ["ranker", "scorer"],
+  reports: [],
+  partner: ["scorer"],
+};
+
+const inputs = (resource: RecordedResource) => resource.inputs as Record<string, any>;
+
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Principal: unknown;
+  Resource?: string[];
+  NotResource?: string[];
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+describe("the front door", () => {
+  let fixture: PlanFixture;
+  let resources: RecordedResource[];
+  const ofType = (type: string) => resources.filter((r) => r.type === type);
+
+  beforeAll(async () => {
+    fixture = await planOf({ catalogue: withConsumers() });
+    resources = fixture.plan.resources;
+  });
+
+  it("requires a caller on every route: SigV4 and a key, or a key", () => {
+    const methods = ofType("aws:apigateway/method:Method");
+    expect(methods.length).toBeGreaterThan(0);
+    for (const method of methods) {
+      expect(inputs(method).apiKeyRequired, method.name).toBe(true);
+      const api = method.name.startsWith("front-door-sigv4") ? "AWS_IAM" : "NONE";
+      expect(inputs(method).authorization, method.name).toBe(api);
+    }
+    expect(checkAwsResources(resources, { production: false })).toEqual([]);
+  });
+
+  it("routes every served model on both APIs, to its load balancer over the VPC link", () => {
+    const integrations = ofType("aws:apigateway/integration:Integration");
+    const [link] = ofType("aws:apigatewayv2/vpcLink:VpcLink");
+    for (const api of ["sigv4", "apikey"])
+      for (const model of ["scorer", "ranker"])
+        for (const suffix of ["", "-proxy"]) {
+          const integration = integrations.find(
+            (i) => i.name === `front-door-${api}-${model}${suffix}`,
+          );
+          expect(integration, `${api} ${model}${suffix}`).toBeDefined();
+          expect(inputs(integration!)).toMatchObject({
+            type: "HTTP_PROXY",
+            connectionType: "VPC_LINK",
+            integrationTarget: expect.stringContaining(":loadbalancer/app/"),
+          });
+          expect(integration!.dependencies).toContain(link!.urn);
+          expect(inputs(integration!).uri).toMatch(
+            suffix ? `/models/${model}/{proxy}` : new RegExp(`/models/${model}$`),
+          );
+        }
+  });
+
+  it("grants each consumer exactly the models its access lists, on its own stage, and denies the rest", () => {
+    for (const policy of ofType("aws:apigateway/restApiPolicy:RestApiPolicy")) {
+      const statements = JSON.parse(inputs(policy).policy).Statement as Statement[];
+      const allowed = statements.filter((s) => s.Effect === "Allow");
+      const granted = allowed.flatMap((s) => s.Resource ?? []);
+      for (const statement of allowed) {
+        const consumer = statement.Sid.replace("Allow-", "");
+        const models = new Set(
+          statement.Resource!.map((arn) => {
+            const [, stage, , , model] = /^execute-api:\/([^/]+)\/(\*)\/(models)\/([^/]+)/.exec(
+              arn,
+            )!;
+            expect(stage).toBe(consumer);
+            return model;
+          }),
+        );
+        expect([...models].sort()).toEqual(GRANTS[consumer]);
+      }
+      // Every consumer granted something has its Allow; nothing else is allowed.
+      const consumers = allowed.map((s) => s.Sid.replace("Allow-", "")).sort();
+      const expected = policy.name === "front-door-sigv4" ? ["checkout"] : ["partner"];
+      expect(consumers).toEqual(expected);
+      const deny = statements.find((s) => s.Sid === "Deny-not-granted")!;
+      expect(deny).toMatchObject({ Effect: "Deny", Principal: "*", NotResource: granted });
+    }
+  });
+
+  it("lets only a SigV4 consumer's own principals use its stage", () => {
+    const policy = ofType("aws:apigateway/restApiPolicy:RestApiPolicy").find(
+      (p) => p.name === "front-door-sigv4",
+    )!;
+    const statements = JSON.parse(inputs(policy).policy).Statement as Statement[];
+    expect(statements.find((s) => s.Sid === "Allow-checkout")!.Principal).toEqual({
+      AWS: ["444455556666", "arn:aws:iam::111122223333:role/checkout-api"],
+    });
+    expect(statements.find((s) => s.Sid === "Deny-others-on-checkout")).toMatchObject({
+      Effect: "Deny",
+      Resource: ["execute-api:/checkout/*"],
+      Condition: {
+        ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/checkout-api"] },
+        StringNotEquals: { "aws:PrincipalAccount": ["444455556666"] },
+      },
+    });
+    expect(statements.find((s) => s.Sid === "Deny-others-on-reports")).toBeDefined();
+  });
+
+  it("limits each consumer as the catalogue says, on its stage alone", () => {
+    const plans = ofType("aws:apigateway/usagePlan:UsagePlan");
+    expect(plans.map((p) => p.name).sort()).toEqual([
+      "front-door-apikey-partner",
+      "front-door-sigv4-checkout",
+      "front-door-sigv4-reports",
+    ]);
+    const limits = Object.fromEntries(
+      plans.map((p) => [p.name.replace(/^front-door-[a-z0-9]+-/, ""), inputs(p)]),
+    );
+    expect(limits.checkout).toMatchObject({
+      throttleSettings: { rateLimit: 50, burstLimit: 100 },
+      quotaSettings: { limit: 1000000, period: "MONTH" },
+    });
+    expect(limits.reports).toMatchObject({ throttleSettings: { rateLimit: 2, burstLimit: 4 } });
+    expect(limits.reports!.quotaSettings).toBeUndefined();
+    expect(limits.partner).toMatchObject({
+      throttleSettings: { rateLimit: 5, burstLimit: 10 },
+      quotaSettings: { limit: 1000, period: "DAY" },
+    });
+    for (const [consumer, plan] of Object.entries(limits))
+      expect(plan.apiStages).toEqual([{ apiId: expect.any(String), stage: consumer }]);
+    for (const stage of ofType("aws:apigateway/stage:Stage"))
+      expect(inputs(stage).accessLogSettings.format).toContain('"consumer":"$context.stage"');
+  });
+
+  it("answers 401 without credentials, 403 when not granted, 429 over a limit", () => {
+    const statuses = Object.fromEntries(
+      ofType("aws:apigateway/response:Response")
+        .filter((r) => r.name.startsWith("front-door-sigv4"))
+        .map((r) => [inputs(r).responseType, inputs(r).statusCode]),
+    );
+    expect(statuses).toMatchObject({
+      MISSING_AUTHENTICATION_TOKEN: "401",
+      INVALID_SIGNATURE: "401",
+      INVALID_API_KEY: "401",
+      ACCESS_DENIED: "403",
+      THROTTLED: "429",
+      QUOTA_EXCEEDED: "429",
+    });
+  });
+
+  it("lets the load balancer admit only the front door", () => {
+    const [group] = ofType("aws:ec2/securityGroup:SecurityGroup").filter(
+      (g) => g.name === "front-door",
+    );
+    const rules = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(inputs(rule).cidrIpv4).toBeUndefined();
+      expect(rule.dependencies).toContain(group!.urn);
+    }
+    for (const lb of ofType("aws:lb/loadBalancer:LoadBalancer"))
+      expect(inputs(lb).internal).toBe(true);
+  });
+
+  it("keeps every API key out of the plan, its outputs and manifests", () => {
+    const text = JSON.stringify({ plan: fixture.plan, manifests: fixture.manifests });
+    expect(text).not.toContain("placeholder-api-key");
+    for (const version of ofType("aws:secretsmanager/secretVersion:SecretVersion"))
+      expect(inputs(version).secretString).toBe("[secret]");
+    const consumers = fixture.plan.outputs.consumers as Record<string, Record<string, unknown>>;
+    expect(Object.keys(consumers).sort()).toEqual(["checkout", "partner", "reports"]);
+    expect(consumers.partner).toMatchObject({ auth: "apiKey", models: ["scorer"] });
+    expect(consumers.reports!.models).toEqual([]);
+  });
+
+  it("lets only the consumer's principals (and the deployer) read its key", () => {
+    for (const policy of ofType("aws:secretsmanager/secretPolicy:SecretPolicy")) {
+      const [allow, deny] = JSON.parse(inputs(policy).policy).Statement as Statement[];
+      expect(inputs(policy).blockPublicPolicy).toBe(true);
+      const readers = (allow!.Principal as { AWS: string[] }).AWS;
+      expect(deny!.Condition!.ArnNotLike!["aws:PrincipalArn"]).toEqual(
+        expect.arrayContaining(readers.filter((r) => r.includes(":role/"))),
+      );
+    }
+  });
+});
+
+describe("the front door's rules", () => {
+  it("refuse a route that takes no caller, and a load balancer reachable around the front door", async () => {
+    const { plan } = await planOf({ catalogue: withConsumers() });
+    const opened = plan.resources.map((r) =>
+      r.type === "aws:apigateway/method:Method" && r.name === "front-door-apikey-scorer"
+        ? { ...r, inputs: { ...r.inputs, apiKeyRequired: false } }
+        : r.type === "aws:lb/loadBalancer:LoadBalancer"
+          ? { ...r, inputs: { ...r.inputs, internal: false } }
+          : r,
+    );
+    const rules = checkAwsResources(opened, { production: false }).map((v) => v.rule);
+    expect(rules).toContain("front-door/authenticated");
+    expect(rules).toContain("front-door/only-way-in");
+  });
+
+  it("without consumers there is no front door, and the load balancer admits its CIDRs", async () => {
+    const { plan } = await planOf({ catalogue: twoModels() });
+    expect(plan.resources.some((r) => r.type.startsWith("aws:apigateway"))).toBe(false);
+    const rules = plan.resources.filter(
+      (r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    );
+    expect(rules.every((r) => typeof inputs(r).cidrIpv4 === "string")).toBe(true);
+  });
+});
