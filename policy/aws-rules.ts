@@ -494,14 +494,16 @@ const frontDoorOnlyWayIn: AwsRule = {
       ...ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").flatMap(
         (rule) => {
           const inputs = inputsOf(rule);
-          const range = inputs.cidrIpv4 ?? inputs.cidrIpv6 ?? inputs.prefixListId;
+          const range = [inputs.cidrIpv4, inputs.cidrIpv6, inputs.prefixListId].find(
+            (value): value is string => typeof value === "string",
+          );
           return report(
             "front-door/only-way-in",
             rule,
             range === undefined
               ? []
               : [
-                  `admits ${String(range)} directly: only the front door's security group may reach a load balancer`,
+                  `admits ${range} directly: only the front door's security group may reach a load balancer`,
                 ],
           );
         },
