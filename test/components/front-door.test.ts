@@ -9,33 +9,8 @@ import type { RecordedResource } from "../../plan/record";
 import { checkAwsResources } from "../../policy/aws-rules";
 import { planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
+import { withConsumers } from "../helpers/front-door";
 import { twoModels } from "../helpers/transition";
-
-const CONSUMERS = [
-  "consumers:",
-  "  checkout:",
-  '    principals: [arn:aws:iam::111122223333:role/checkout-api, "444455556666"]',
-  "    rateLimit: { requestsPerSecond: 50, burst: 100 }",
-  "    quota: { requests: 1000000, per: month }",
-  "  reports:",
-  "    principals: [arn:aws:iam::111122223333:role/reports]",
-  "    rateLimit: { requestsPerSecond: 2, burst: 4 }",
-  "  partner:",
-  "    auth: apiKey",
-  "    principals: [arn:aws:iam::777788889999:role/partner-key-reader]",
-  "    rateLimit: { requestsPerSecond: 5, burst: 10 }",
-  "    quota: { requests: 1000, per: day }",
-].join("\n");
-
-/** scorer: checkout and partner; ranker: checkout only; reports: nothing. */
-export function withConsumers(...edits: [string, string][]): string {
-  return twoModels(
-    ["apiVersion: maas/v1\n", `apiVersion: maas/v1\n${CONSUMERS}\n`],
-    ["    owner: team-a\n", "    owner: team-a\n    access: [checkout, partner]\n"],
-    ["    owner: team-b\n", "    owner: team-b\n    access: [checkout]\n"],
-    ...edits,
-  );
-}
 
 const GRANTS: Record<string, string[]> = {
   checkout: ["ranker", "scorer"],

@@ -1,0 +1,128 @@
+/**
+ * consumers: and access: — who may call a model. Each rule with its ok case and one mutation,
+ * positions and messages asserted exactly; resolution of access per environment.
+ */
+import { describe, expect, it } from "vitest";
+import { problemsOf, resolvedOf, yaml } from "../helpers/catalogue";
+
+const ROLE = "arn:aws:iam::111122223333:role/checkout-api";
+
+/** A valid catalogue with two consumers; `lines` replace lines by number (1-based). */
+function catalogue(lines: Record<number, string> = {}): string {
+  const base = [
+    "apiVersion: maas/v1", //                                              1
+    "consumers:", //                                                       2
+    "  checkout:", //                                                      3
+    `    principals: [${ROLE}]`, //                                        4
+    "    rateLimit: { requestsPerSecond: 50, burst: 100 }", //             5
+    "  partner:", //                                                       6
+    "    auth: apiKey", //                                                 7
+    '    principals: ["444455556666"]', //                                 8
+    "    rateLimit: { requestsPerSecond: 5, burst: 10 }", //               9
+    "models:", //                                                         10
+    "  scorer:", //                                                       11
+    "    owner: team-a", //                                               12
+    "    access: [checkout]", //                                          13
+    "    image: registry.example.com/scorer:1.0", //                      14
+    '    versions: { "1.0.0": { traffic: 100 } }', //                     15
+    "environments:", //                                                   16
+    "  dev:", //                                                          17
+    "    models:", //                                                     18
+    "      scorer: { access: all-consumers }", //                         19
+    "  prod: {}", //                                                      20
+  ];
+  return yaml(...base.map((line, index) => lines[index + 1] ?? line));
+}
+
+describe("access rules", () => {
+  it("accepts consumers and their grants", () => {
+    expect(problemsOf(catalogue())).toEqual([]);
+  });
+
+  it("names an unknown consumer, with the closest declared one", () => {
+    expect(problemsOf(catalogue({ 13: "    access: [chekout]" }))).toEqual([
+      '13:14: models.scorer.access.0: unknown consumer "chekout"; did you mean "checkout"? (declare it under consumers:, or write all-consumers)',
+    ]);
+  });
+
+  it("names an unknown consumer in an environment's overlay", () => {
+    expect(problemsOf(catalogue({ 19: "      scorer: { access: [nobody] }" }))).toEqual([
+      '19:26: environments.dev.models.scorer.access.0: unknown consumer "nobody"; allowed: checkout, partner (declare it under consumers:, or write all-consumers)',
+    ]);
+  });
+
+  it("refuses access: in a catalogue that declares no consumers", () => {
+    const text = yaml(
+      "apiVersion: maas/v1",
+      "models:",
+      "  scorer:",
+      "    owner: team-a",
+      "    access: [checkout]",
+      "    image: registry.example.com/scorer:1.0",
+      '    versions: { "1.0.0": { traffic: 100 } }',
+    );
+    expect(problemsOf(text)).toEqual([
+      "5:5: models.scorer.access: names who may call the model, but the catalogue declares no consumers: declare them under consumers: (the front door serves models only to declared consumers)",
+    ]);
+  });
+
+  it("refuses a principal that two consumers list", () => {
+    expect(problemsOf(catalogue({ 8: `    principals: ["444455556666", ${ROLE}]` }))).toEqual([
+      `8:34: consumers.partner.principals.1: ${ROLE} is also consumer checkout's principal; a principal belongs to one consumer (its grants and limits follow from it)`,
+    ]);
+  });
+
+  it("refuses limits beyond API Gateway's account limits, and principals that are not IAM", () => {
+    expect(
+      problemsOf(catalogue({ 5: "    rateLimit: { requestsPerSecond: 20000, burst: 100 }" })),
+    ).toEqual([
+      "5:37: consumers.checkout.rateLimit.requestsPerSecond: must be an integer from 1 to 10000 (API Gateway's account limit); got 20000",
+    ]);
+    expect(problemsOf(catalogue({ 4: "    principals: [root]" }))[0]).toMatch(
+      /^4:18: consumers\.checkout\.principals\.0: must be an IAM role or user ARN/,
+    );
+  });
+
+  it("refuses more consumers of one kind than an API has stages", () => {
+    const many = Array.from({ length: 11 }, (_, i) => [
+      `  c${i}:`,
+      `    principals: [arn:aws:iam::111122223333:role/c${i}]`,
+      "    rateLimit: { requestsPerSecond: 1, burst: 1 }",
+    ]).flat();
+    const text = catalogue({ 3: many.join("\n"), 4: "#", 5: "#", 13: "    access: [c0]" });
+    expect(problemsOf(text)).toEqual([
+      '2:1: consumers: declares 11 sigv4 consumers; each is a stage of the sigv4 API, and an API holds 10 stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers',
+    ]);
+  });
+});
+
+describe("access resolution", () => {
+  it("gives each model its consumers, sorted; none when it lists none", () => {
+    const resolved = resolvedOf(catalogue({ 13: "    access: [partner, checkout]" }), "prod");
+    expect(resolved.models[0]!.access).toEqual(["checkout", "partner"]);
+    expect(resolvedOf(catalogue({ 13: "#" }), "prod").models[0]!.access).toEqual([]);
+    expect(resolved.consumers!.map((c) => [c.name, c.auth])).toEqual([
+      ["checkout", "sigv4"],
+      ["partner", "apiKey"],
+    ]);
+  });
+
+  it("lets an environment's overlay replace the list whole; all-consumers names every consumer", () => {
+    expect(resolvedOf(catalogue(), "dev").models[0]!.access).toEqual(["checkout", "partner"]);
+    expect(resolvedOf(catalogue(), "prod").models[0]!.access).toEqual(["checkout"]);
+  });
+
+  it("leaves access out when the catalogue declares no consumers (no front door)", () => {
+    const text = yaml(
+      "apiVersion: maas/v1",
+      "models:",
+      "  scorer:",
+      "    owner: team-a",
+      "    image: registry.example.com/scorer:1.0",
+      '    versions: { "1.0.0": { traffic: 100 } }',
+    );
+    const resolved = resolvedOf(text);
+    expect(resolved.consumers).toBeUndefined();
+    expect(resolved.models[0]!.access).toBeUndefined();
+  });
+});

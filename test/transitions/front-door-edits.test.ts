@@ -1,0 +1,67 @@
+/**
+ * Changes of who may call a model, as `pulumi up` applies them: each plans the base and the
+ * head, derives the engine's steps and asserts what happens between them, and that no transition
+ * rule objects. A grant or revocation takes effect through a new API deployment, which Pulumi
+ * creates before the stages move to it and deletes the old one last (deployments are replaced on
+ * a change of triggers: terraform-provider-aws, internal/service/apigateway/deployment.go).
+ */
+import { describe, expect, it } from "vitest";
+import { withConsumers } from "../helpers/front-door";
+import { transitionBetween, twoModels } from "../helpers/transition";
+
+const base = { catalogue: withConsumers() };
+
+describe("front door edits, from deployed to next", () => {
+  it("grant a consumer a model: the policy changes and a new deployment serves it; nothing else is replaced", async () => {
+    const t = await transitionBetween(base, {
+      catalogue: withConsumers(["    access: [checkout]\n", "    access: [checkout, reports]\n"]),
+    });
+    expect(t.findings).toEqual([]);
+    expect(t.step("RestApiPolicy", "front-door-sigv4").op).toBe("update");
+    expect(t.step("Deployment", "front-door-sigv4").op).toBe("replace");
+    // The stages move to the new deployment before the old one goes.
+    expect(t.step("Deployment", "front-door-sigv4")).toMatchObject({
+      deleteFirst: false,
+      causes: ["triggers.configuration"],
+    });
+    expect(t.at("Stage", "front-door-sigv4-reports")).toBeGreaterThan(
+      t.at("Deployment", "front-door-sigv4"),
+    );
+    // The other API, keys, usage plans and secrets stay as they are.
+    expect(t.steps.filter((s) => /front-door-apikey|ApiKey|UsagePlan|Secret/.test(s))).toEqual([]);
+    expect(t.steps.filter((s) => s.startsWith("delete"))).toEqual([]);
+  });
+
+  it("add consumers to a running stack: the load balancer stays, only the front door opens it", async () => {
+    const t = await transitionBetween({ catalogue: twoModels() }, base);
+    expect(t.findings).toEqual([]);
+    expect(t.steps.filter((s) => s.includes("LoadBalancer::") && !s.startsWith("create"))).toEqual(
+      [],
+    );
+    expect(t.steps).toContain("create SecurityGroupIngressRule::ingress-from-front-door");
+    // The CIDR rules go last: the front door's rule exists before they are removed.
+    const removed = t.steps.filter((s) =>
+      s.startsWith("delete SecurityGroupIngressRule::ingress-from-"),
+    );
+    expect(removed.length).toBeGreaterThan(0);
+    for (const step of removed)
+      expect(t.steps.indexOf(step)).toBeGreaterThan(
+        t.steps.indexOf("create SecurityGroupIngressRule::ingress-from-front-door"),
+      );
+  });
+
+  it("remove a consumer: its stage, key, plan and secret go; the others' stay", async () => {
+    const t = await transitionBetween(base, {
+      catalogue: withConsumers([
+        "  reports:\n    principals: [arn:aws:iam::111122223333:role/reports]\n    rateLimit: { requestsPerSecond: 2, burst: 4 }\n",
+        "",
+      ]),
+    });
+    expect(t.findings).toEqual([]);
+    const deleted = t.steps.filter((s) => s.startsWith("delete")).map((s) => s.split("::")[1]);
+    expect(new Set(deleted)).toEqual(new Set(["front-door-sigv4-reports"]));
+    expect(t.steps).toContain("delete Secret::front-door-sigv4-reports");
+    // Only the front door's key changes besides: one reader fewer may decrypt.
+    expect(t.steps.filter((s) => s.startsWith("update"))).toContain("update Key::front-door");
+  });
+});
