@@ -5,6 +5,7 @@
  * from retirement, a new version running its sibling's image) and the head's rule violations.
  */
 import type { ResolvedCatalogue } from "../catalogue";
+import { accessRisks } from "./access-risk";
 import type { Violation } from "../policy";
 import { imageSource } from "./catalogue-diff";
 import { code } from "./markdown";
@@ -54,6 +55,8 @@ export function risks(input: RiskInput): Risk[] {
       .filter((f) => f.severity === "warn")
       .map((f) => ({ level: "warn" as const, text: `${anchor(f.rule)} ${f.message}` })),
   ];
+
+  out.push(...accessRisks(transition));
 
   // Replacements, by type: what is created anew, and when the old one goes.
   const replaced = new Map<string, string[]>();

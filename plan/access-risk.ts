@@ -1,0 +1,169 @@
+/**
+ * Who may call what, before and after: the risks of an access change, read from the planned
+ * front door itself (its resource policies and usage plans), so a single stack and a base that
+ * serves its shards' models are judged alike, by what AWS would enforce.
+ */
+import { code } from "./markdown";
+import type { RecordedResource } from "./record";
+import type { Risk } from "./risk";
+import type { Transition } from "./transition";
+
+const POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
+const USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan";
+const VPC_LINK = "aws:apigatewayv2/vpcLink:VpcLink";
+const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
+
+interface Limits {
+  rate?: number;
+  burst?: number;
+  quota?: string;
+  quotaLimit?: number;
+}
+
+interface Access {
+  frontDoor: boolean;
+  /** `consumer model` pairs the resource policies allow. */
+  grants: Set<string>;
+  /** Limits by consumer (its stage). */
+  consumers: Map<string, Limits>;
+  /** Principals by consumer. */
+  principals: Map<string, string>;
+}
+
+function accessOf(resources: RecordedResource[]): Access {
+  const access: Access = {
+    frontDoor: resources.some((r) => r.type === VPC_LINK),
+    grants: new Set(),
+    consumers: new Map(),
+    principals: new Map(),
+  };
+  for (const resource of resources) {
+    if (resource.type === POLICY && typeof resource.inputs.policy === "string") {
+      const statements = (
+        JSON.parse(resource.inputs.policy) as {
+          Statement: { Sid?: string; Effect: string; Principal?: unknown; Resource?: string[] }[];
+        }
+      ).Statement;
+      for (const statement of statements.filter((s) => s.Effect === "Allow")) {
+        for (const arn of statement.Resource ?? []) {
+          const match = /^execute-api:\/([^/]+)\/\*\/models\/([^/]+)$/.exec(arn);
+          if (match) access.grants.add(`${match[1]} ${match[2]}`);
+        }
+      }
+    }
+    // Every consumer's secret policy names its principals (components/consumer-access.ts).
+    const secretOf = /^front-door-(?:sigv4|apikey)-(.+)$/.exec(resource.name);
+    if (resource.type === SECRET_POLICY && secretOf && typeof resource.inputs.policy === "string") {
+      const [allow] = (
+        JSON.parse(resource.inputs.policy) as { Statement: { Principal?: unknown }[] }
+      ).Statement;
+      access.principals.set(secretOf[1]!, JSON.stringify(allow?.Principal));
+    }
+    if (resource.type === USAGE_PLAN) {
+      const inputs = resource.inputs as {
+        apiStages?: { stage?: string }[];
+        throttleSettings?: { rateLimit?: number; burstLimit?: number };
+        quotaSettings?: { limit?: number; period?: string };
+      };
+      const stage = inputs.apiStages?.[0]?.stage;
+      if (stage === undefined) continue;
+      access.consumers.set(stage, {
+        ...(inputs.throttleSettings?.rateLimit === undefined
+          ? {}
+          : { rate: inputs.throttleSettings.rateLimit }),
+        ...(inputs.throttleSettings?.burstLimit === undefined
+          ? {}
+          : { burst: inputs.throttleSettings.burstLimit }),
+        ...(inputs.quotaSettings?.limit === undefined
+          ? {}
+          : {
+              quotaLimit: inputs.quotaSettings.limit,
+              quota: `${inputs.quotaSettings.limit} per ${String(inputs.quotaSettings.period).toLowerCase()}`,
+            }),
+      });
+    }
+  }
+  return access;
+}
+
+const pair = (grant: string) => {
+  const [consumer, model] = grant.split(" ");
+  return { consumer: consumer!, model: model! };
+};
+
+export function accessRisks(transition: Transition): Risk[] {
+  const before = accessOf(transition.base);
+  const after = accessOf(transition.head);
+  const out: Risk[] = [];
+  if (!before.frontDoor && after.frontDoor)
+    out.push({
+      level: "warn",
+      text: "the front door opens: models are called through API Gateway by the consumers their access: lists, and the load balancers stop admitting anything else. Callers of the load balancers' addresses must move to their consumer's URL (outputs: consumers) before this applies",
+    });
+  if (before.frontDoor && !after.frontDoor)
+    out.push({
+      level: "warn",
+      text: "the front door goes: models lose authentication, per-consumer limits and access logs, and the load balancers admit maas:ingressCidrs again",
+    });
+  for (const [consumer, limits] of after.consumers) {
+    const old = before.consumers.get(consumer);
+    if (!old) {
+      const models = [...after.grants]
+        .map(pair)
+        .filter((g) => g.consumer === consumer)
+        .map((g) => code(g.model));
+      out.push({
+        level: models.length > 0 ? "warn" : "note",
+        text: `consumer ${code(consumer)} is added (${limits.rate}/s, burst ${limits.burst}${limits.quota ? `, ${limits.quota}` : ""}) and may call ${models.length > 0 ? models.join(", ") : "no model yet"}: a key, a stage and a secret its principals can read`,
+      });
+      continue;
+    }
+    const raised = [
+      (limits.rate ?? 0) > (old.rate ?? 0) ? `rate ${old.rate} → ${limits.rate}/s` : undefined,
+      (limits.burst ?? 0) > (old.burst ?? 0) ? `burst ${old.burst} → ${limits.burst}` : undefined,
+      old.quota !== undefined && (limits.quotaLimit ?? Infinity) > (old.quotaLimit ?? 0)
+        ? `quota ${old.quota} → ${limits.quota ?? "none"}`
+        : undefined,
+    ].filter((text): text is string => text !== undefined);
+    if (raised.length > 0)
+      out.push({
+        level: "warn",
+        text: `consumer ${code(consumer)} may call more: ${raised.join(", ")}. The models' capacity (autoscaling.maxReplicas) must carry it`,
+      });
+    const principals = after.principals.get(consumer);
+    if (before.principals.has(consumer) && principals !== before.principals.get(consumer))
+      out.push({
+        level: "warn",
+        text: `consumer ${code(consumer)} is signed for by other principals: ${principals}. Whoever joins gets its grants and limits`,
+      });
+  }
+  for (const consumer of before.consumers.keys())
+    if (!after.consumers.has(consumer))
+      out.push({
+        level: "warn",
+        text: `consumer ${code(consumer)} is removed: its key and URL stop working at once (401); its secret is scheduled for deletion`,
+      });
+  const granted = [...after.grants].filter((g) => !before.grants.has(g)).map(pair);
+  const revoked = [...before.grants]
+    .filter((g) => !after.grants.has(g))
+    .map(pair)
+    .filter(({ consumer }) => after.consumers.has(consumer));
+  for (const { consumer, model } of granted.filter((g) => before.consumers.has(g.consumer)))
+    out.push({
+      level: "warn",
+      text: `consumer ${code(consumer)} may now call ${code(model)}`,
+    });
+  const everyone = [...new Set(granted.map((g) => g.model))].filter(
+    (model) =>
+      after.consumers.size > 1 &&
+      [...after.consumers.keys()].every((consumer) => after.grants.has(`${consumer} ${model}`)),
+  );
+  for (const model of everyone)
+    out.push({ level: "warn", text: `${code(model)} is now callable by every consumer` });
+  for (const { consumer, model } of revoked)
+    out.push({
+      level: "warn",
+      text: `consumer ${code(consumer)} can no longer call ${code(model)}: its calls get 403 once pulumi up deploys the API`,
+    });
+  return out;
+}

@@ -1,0 +1,68 @@
+/** Access changes in the review's risk section, read from the planned front door. */
+import { describe, expect, it } from "vitest";
+import { accessRisks } from "../../plan/access-risk";
+import { withConsumers } from "../helpers/front-door";
+import { transitionBetween, twoModels } from "../helpers/transition";
+
+const base = { catalogue: withConsumers() };
+const textsOf = async (head: string, from = base) =>
+  accessRisks((await transitionBetween(from, { catalogue: head })).transition).map(
+    (risk) => `${risk.level}: ${risk.text}`,
+  );
+
+describe("access risks", () => {
+  it("say nothing when access is unchanged", async () => {
+    expect(await textsOf(withConsumers())).toEqual([]);
+  });
+
+  it("name a grant, a revocation and a model every consumer may now call", async () => {
+    const texts = await textsOf(
+      withConsumers(
+        ["    access: [checkout]\n", "    access: all-consumers\n"],
+        ["    access: [checkout, partner]\n", "    access: [checkout]\n"],
+      ),
+    );
+    expect(texts).toEqual([
+      "warn: consumer `partner` may now call `ranker`",
+      "warn: consumer `reports` may now call `ranker`",
+      "warn: `ranker` is now callable by every consumer",
+      "warn: consumer `partner` can no longer call `scorer`: its calls get 403 once pulumi up deploys the API",
+    ]);
+  });
+
+  it("name raised limits, other principals, added and removed consumers", async () => {
+    const texts = await textsOf(
+      withConsumers(
+        [
+          "    rateLimit: { requestsPerSecond: 50, burst: 100 }",
+          "    rateLimit: { requestsPerSecond: 500, burst: 100 }",
+        ],
+        ["role/reports]", "role/reports, arn:aws:iam::999999999999:role/other]"],
+        [
+          "  partner:\n    auth: apiKey\n    principals: [arn:aws:iam::777788889999:role/partner-key-reader]\n    rateLimit: { requestsPerSecond: 5, burst: 10 }\n    quota: { requests: 1000, per: day }\n",
+          "  batch:\n    auth: apiKey\n    principals: [arn:aws:iam::777788889999:role/batch]\n    rateLimit: { requestsPerSecond: 1, burst: 1 }\n",
+        ],
+        ["    access: [checkout, partner]\n", "    access: [checkout, batch]\n"],
+      ),
+    );
+    expect(texts).toContain(
+      "warn: consumer `checkout` may call more: rate 50 → 500/s. The models' capacity (autoscaling.maxReplicas) must carry it",
+    );
+    expect(
+      texts.some((t) => t.startsWith("warn: consumer `reports` is signed for by other principals")),
+    ).toBe(true);
+    expect(texts).toContain(
+      "warn: consumer `batch` is added (1/s, burst 1) and may call `scorer`: a key, a stage and a secret its principals can read",
+    );
+    expect(texts).toContain(
+      "warn: consumer `partner` is removed: its key and URL stop working at once (401); its secret is scheduled for deletion",
+    );
+  });
+
+  it("say when the front door opens or goes", async () => {
+    expect((await textsOf(withConsumers(), { catalogue: twoModels() }))[0]).toMatch(
+      /^warn: the front door opens/,
+    );
+    expect((await textsOf(twoModels()))[0]).toMatch(/^warn: the front door goes/);
+  });
+});
