@@ -37,6 +37,14 @@ function versionRows(model: ResolvedModel): string[][] {
   );
 }
 
+/** Who may call the model through the front door, when there is one. */
+function callers(model: ResolvedModel): string {
+  if (model.access === undefined) return "";
+  return model.access.length > 0
+    ? `, callers ${model.access.join(", ")}`
+    : ", no callers: not callable";
+}
+
 /** One line per model (`--summary`), or its versions one per row. */
 export function catalogueSummary(
   catalogue: ResolvedCatalogue,
@@ -54,7 +62,7 @@ export function catalogueSummary(
     }
     const shards = new Set(catalogue.models.map((m) => m.routing.loadBalancer)).size > 1;
     lines.push(
-      `  ${out.paint("bold", model.name)} (owner ${model.owner}${shards ? `, load balancer ${model.routing.loadBalancer}` : ""})`,
+      `  ${out.paint("bold", model.name)} (owner ${model.owner}${shards ? `, load balancer ${model.routing.loadBalancer}` : ""}${callers(model)})`,
     );
     const rows = versionRows(model);
     const widths = rows.reduce<number[]>(
@@ -88,4 +96,14 @@ export function resourceCounts(resources: RecordedResource[]): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, count]) => `${key} ${count}`);
   return `${resources.length} resources: ${parts.join(", ")}`;
+}
+
+/** The front door's consumers, one line: who may call, how, and how much. */
+export function consumersSummary(catalogue: ResolvedCatalogue): string[] {
+  if (!catalogue.consumers) return [];
+  const consumers = catalogue.consumers.map(
+    (c) =>
+      `${c.name} (${c.auth}, ${c.rateLimit.requestsPerSecond}/s${c.quota ? `, ${c.quota.requests}/${c.quota.per}` : ""})`,
+  );
+  return [`front door: ${consumers.join(", ") || "no consumers"}`];
 }

@@ -6,7 +6,7 @@ import { layoutDescription } from "../stack/layout";
 import { KUBERNETES_RULES, ruleFix } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
 import { cleanUpOnSignals, OutputError, writeOutputs } from "./outputs";
-import { catalogueSummary, resourceCounts } from "./plan-summary";
+import { catalogueSummary, consumersSummary, resourceCounts } from "./plan-summary";
 import { progress, terminal, wrap } from "./terminal";
 
 export interface PlanCommandOptions {
@@ -112,6 +112,7 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
         ? []
         : [wrap(layoutDescription(plan.stack, result.settings.layout))]),
       ...catalogueSummary(result.catalogue, out, options.summary),
+      ...consumersSummary(result.catalogue).map((line) => wrap(line, 2)),
       wrap(resourceCounts(plan.resources)),
       ...checks,
       wrap(`wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`),
