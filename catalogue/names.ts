@@ -241,3 +241,8 @@ export function wafLogGroupName(stack: string): string {
 export function consumerAlarmName(stack: string, consumer: string): string {
   return fitName(`${alarmNamePrefix(stack)}consumer_${consumer}_throttled`, NAME_LIMITS.alarm);
 }
+
+/** The namespace of the front door's own metrics (its consumers' 429s, from the access logs). */
+export function frontDoorMetricNamespace(stack: string): string {
+  return `maas/${stack}/front-door`;
+}

@@ -13,7 +13,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedConsumer } from "../catalogue";
-import { frontDoorLogGroupName, wafLogGroupName } from "../catalogue/names";
+import {
+  frontDoorLogGroupName,
+  frontDoorMetricNamespace,
+  wafLogGroupName,
+} from "../catalogue/names";
 import { THROTTLE_METRIC } from "./consumer-access";
 import type { ConsumerAccess } from "./consumer-access";
 import { FrontDoorApi } from "./front-door-api";
@@ -45,7 +49,7 @@ export class FrontDoor extends pulumi.ComponentResource {
   constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:frontdoor:FrontDoor", name, {}, opts);
     const child = { parent: this };
-    this.metricNamespace = `maas/${args.stack}/front-door`;
+    this.metricNamespace = frontDoorMetricNamespace(args.stack);
     // Its own key: consumers decrypt their secret with it, and with nothing else of the stack.
     const key = new aws.kms.Key(
       name,

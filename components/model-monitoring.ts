@@ -24,6 +24,10 @@ export interface ModelMonitoringArgs {
   alarmTopicArn: pulumi.Input<string>;
   timing: AlarmTiming;
   versionTags: (version: string) => Record<string, string>;
+  /** With a front door: who may call the model, each with its API's name (dashboard rows). */
+  callers?: { consumer: string; api: string }[];
+  /** The front door's metric namespace (names.ts frontDoorMetricNamespace). */
+  frontDoorNamespace?: string;
 }
 
 export class ModelMonitoring extends pulumi.ComponentResource {
@@ -86,6 +90,8 @@ export class ModelMonitoring extends pulumi.ComponentResource {
                   targetGroup: targetGroups[version.version]!,
                 })),
                 alarmArns,
+                ...(args.callers ? { callers: args.callers } : {}),
+                ...(args.frontDoorNamespace ? { frontDoorNamespace: args.frontDoorNamespace } : {}),
               }),
             ),
           ),

@@ -11,7 +11,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
-import { modelNamespace, repositoryName, roleName } from "../catalogue/names";
+import {
+  frontDoorApiName,
+  frontDoorMetricNamespace,
+  modelNamespace,
+  repositoryName,
+  roleName,
+} from "../catalogue/names";
 import { AlarmTopic } from "../components/alarm-topic";
 import { catalogueSnapshot } from "../components/catalogue-snapshot";
 import { Ingress } from "../components/ingress";
@@ -107,16 +113,22 @@ interface Shared {
   alarmTopicArn: pulumi.Output<string>;
   /** The front door's consumers (a single or base stack that has one). */
   consumers?: Record<string, DeployedConsumer>;
+  /** How each consumer of the catalogue calls (every stack: the models' dashboards). */
+  consumerAuth?: Map<string, "sigv4" | "apiKey">;
 }
 
 export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): DeployedStack {
   const providers = stackProviders(settings);
   const deployed = deployedCatalogue(catalogue, settings.layout);
   const { models } = deployed;
-  const shared =
-    settings.layout.kind === "shard"
+  const shared: Shared = {
+    ...(settings.layout.kind === "shard"
       ? readShared(settings, settings.layout.baseStack, loadBalancerNames(models), providers)
-      : deployShared(catalogue, deployed, settings, providers);
+      : deployShared(catalogue, deployed, settings, providers)),
+    ...(catalogue.consumers
+      ? { consumerAuth: new Map(catalogue.consumers.map((c) => [c.name, c.auth])) }
+      : {}),
+  };
   // A single or base stack's registry writes its snapshot; a shard writes its own beside it.
   if (settings.layout.kind === "shard")
     catalogueSnapshot(
@@ -409,6 +421,22 @@ function deployFrontDoor(
   );
 }
 
+/** Who may call the model through the front door, with the API each calls (its dashboard rows). */
+function frontDoorCallers(
+  model: ResolvedModel,
+  consumerAuth: Map<string, "sigv4" | "apiKey"> | undefined,
+  deployment: string,
+): { callers?: { consumer: string; api: string }[]; frontDoorNamespace?: string } {
+  if (!consumerAuth || !model.access) return {};
+  return {
+    callers: model.access.map((consumer) => ({
+      consumer,
+      api: frontDoorApiName(deployment, consumerAuth.get(consumer) ?? "sigv4"),
+    })),
+    frontDoorNamespace: frontDoorMetricNamespace(deployment),
+  };
+}
+
 /**
  * Everything one model gets. A model whose versions are all retired keeps its images and its
  * registry items (history) and nothing else: no workloads, routing, alarms or dashboard.
@@ -537,6 +565,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
       alarmTopicArn: shared.alarmTopicArn,
       timing: settings.alarms,
       versionTags: (version) => versionTags(model, version),
+      ...frontDoorCallers(model, shared.consumerAuth, settings.deployment),
     },
     onAws,
   );

@@ -41,8 +41,8 @@ export function deployedCatalogue(
       : layout.kind === "shard"
         ? catalogue.models.filter((model) => model.shard === layout.shard)
         : catalogue.models;
-  // The consumers come with the stack that owns the front door: a single or base stack.
-  const consumers = layout.kind === "shard" ? undefined : catalogue.consumers;
+  // The consumers: the front door of a single or base stack, the dashboards of every stack.
+  const { consumers } = catalogue;
   return {
     ...(catalogue.environment === undefined ? {} : { environment: catalogue.environment }),
     models,

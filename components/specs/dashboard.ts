@@ -19,6 +19,10 @@ export interface DashboardInputs {
   loadBalancer: string;
   versions: DashboardVersion[];
   alarmArns: string[];
+  /** With a front door: the consumers that may call the model, each with its API's name. */
+  callers?: { consumer: string; api: string }[];
+  /** The front door's metric namespace (its consumers' 429s). */
+  frontDoorNamespace?: string;
 }
 
 const NAMESPACE = "AWS/ApplicationELB";
@@ -65,7 +69,67 @@ function metricWidget(
   };
 }
 
+/**
+ * API Gateway's per-route metrics of the model's routes (detailed metrics are on for every
+ * stage: components/consumer-access.ts), one series per consumer: the stage is the consumer.
+ */
+function frontDoorSeries(inputs: DashboardInputs, metricName: string): Metric[] {
+  return (inputs.callers ?? []).flatMap(({ consumer, api }) =>
+    [`/models/${inputs.model}`, `/models/${inputs.model}/{proxy+}`].map((resource) => [
+      "AWS/ApiGateway",
+      metricName,
+      "ApiName",
+      api,
+      "Method",
+      "ANY",
+      "Resource",
+      resource,
+      "Stage",
+      consumer,
+      { stat: "Sum", label: `${consumer}${resource.endsWith("}") ? "" : " (root)"}` },
+    ]),
+  );
+}
+
+function frontDoorWidgets(inputs: DashboardInputs, y: number): object[] {
+  if (!inputs.callers || inputs.callers.length === 0) return [];
+  return [
+    metricWidget(
+      inputs,
+      { x: 0, y },
+      "Front door: requests by consumer",
+      frontDoorSeries(inputs, "Count"),
+    ),
+    metricWidget(
+      inputs,
+      { x: WIDTH, y },
+      "Front door: 4xx by consumer (401, 403, 429)",
+      frontDoorSeries(inputs, "4XXError"),
+    ),
+    metricWidget(
+      inputs,
+      { x: 0, y: y + HEIGHT },
+      "Front door: 5xx by consumer",
+      frontDoorSeries(inputs, "5XXError"),
+    ),
+    metricWidget(
+      inputs,
+      { x: WIDTH, y: y + HEIGHT },
+      "Front door: throttled requests (429) by consumer, all its models",
+      inputs.callers.map(({ consumer }) => [
+        inputs.frontDoorNamespace ?? "",
+        "ThrottledRequests",
+        "Consumer",
+        consumer,
+        { stat: "Sum", label: consumer },
+      ]),
+    ),
+  ];
+}
+
 export function dashboardBody(inputs: DashboardInputs): object {
+  const frontDoor = frontDoorWidgets(inputs, 2 + 3 * HEIGHT);
+  const alarmsAt = 2 + 3 * HEIGHT + (frontDoor.length > 0 ? 2 * HEIGHT : 0);
   return {
     widgets: [
       {
@@ -121,10 +185,11 @@ export function dashboardBody(inputs: DashboardInputs): object {
           { stat: "Sum", label: "rejected" },
         ],
       ]),
+      ...frontDoor,
       {
         type: "alarm",
         x: 0,
-        y: 2 + 3 * HEIGHT,
+        y: alarmsAt,
         width: 24,
         height: 4,
         properties: { title: "Alarms", alarms: inputs.alarmArns, sortBy: "stateUpdatedTimestamp" },

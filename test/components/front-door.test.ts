@@ -185,6 +185,36 @@ describe("the front door", () => {
     expect(consumers.reports!.models).toEqual([]);
   });
 
+  it("shows each model's callers on its dashboard: requests, 4xx, 5xx per consumer, and their 429s", () => {
+    for (const [model, consumers] of [
+      ["scorer", ["checkout", "partner"]],
+      ["ranker", ["checkout"]],
+    ] as const) {
+      const dashboard = ofType("aws:cloudwatch/dashboard:Dashboard").find((d) => d.name === model)!;
+      const widgets = JSON.parse(inputs(dashboard).dashboardBody).widgets as {
+        properties: { title?: string; metrics?: unknown[][] };
+      }[];
+      const requests = widgets.find(
+        (w) => w.properties.title === "Front door: requests by consumer",
+      )!;
+      const series = requests.properties.metrics!.map((m) => [m[3], m[7], m[9]]);
+      const api = (consumer: string) =>
+        consumer === "partner" ? "maas-dev_apikey" : "maas-dev_sigv4";
+      expect(series).toEqual(
+        consumers.flatMap((consumer) => [
+          [api(consumer), `/models/${model}`, consumer],
+          [api(consumer), `/models/${model}/{proxy+}`, consumer],
+        ]),
+      );
+      const throttled = widgets.find((w) =>
+        w.properties.title?.startsWith("Front door: throttled"),
+      )!;
+      expect(throttled.properties.metrics!.map((m) => [m[0], m[3]])).toEqual(
+        consumers.map((consumer) => ["maas/dev/front-door", consumer]),
+      );
+    }
+  });
+
   it("lets only the consumer's principals (and the deployer) read its key", () => {
     for (const policy of ofType("aws:secretsmanager/secretPolicy:SecretPolicy")) {
       const [allow, deny] = JSON.parse(inputs(policy).policy).Statement as Statement[];
