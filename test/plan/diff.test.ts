@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
 import { catalogueChanges } from "../../plan/catalogue-diff";
 import { replacementCauses } from "../../plan/replacements";
-import { maas } from "../helpers/cli";
+import { maasProcess as maas } from "../helpers/cli";
 import { editFile, projectRepository } from "../helpers/repository";
 import { resolvedVersion } from "../helpers/resolved";
 

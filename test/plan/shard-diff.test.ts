@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { untouchedStacks } from "../../cli/diff-scope";
 import { checkoutAt } from "../../plan/base-checkout";
-import { maas, PROJECT_ROOT } from "../helpers/cli";
+import { maasProcess as maas, PROJECT_ROOT } from "../helpers/cli";
 import { editFile, projectRepository } from "../helpers/repository";
 
 const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
