@@ -6,12 +6,7 @@ import { defineConfig } from "vitest/config";
  * git refs, index.ts under the language host's ts-node: most of the suite's minute,
  * `npm run test:e2e`). `npm test` runs both in one pool (as two vitest projects it took 3 s more).
  */
-const E2E = [
-  "test/cli/**/*.test.ts",
-  "test/plan/diff.test.ts",
-  "test/plan/shard-diff.test.ts",
-  "test/stack/language-host.test.ts",
-];
+const E2E = ["test/cli/**/*.test.ts", "test/stack/language-host.test.ts"];
 
 export default defineConfig(({ mode }: { mode: string }) => ({
   test: {

@@ -1,0 +1,125 @@
+/**
+ * `maas diff` through the CLI's main(), against a git ref (the base planned by its own program,
+ * in a process of its own) and against a catalogue file.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { maas } from "../helpers/cli";
+import { editFile, projectRepository } from "../helpers/repository";
+
+const editCatalogue = (dir: string, from: string, to: string) =>
+  editFile(dir, "models.yaml", from, to);
+
+describe("maas diff", () => {
+  it("shows a traffic shift against a git ref: the model's weights, its rule and its registry items", async () => {
+    const dir = projectRepository();
+    editCatalogue(
+      dir,
+      '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',
+      '"1.4.0": { traffic: 20 }, "1.5.0": { traffic: 80 }',
+    );
+    const result = await maas(["diff", "--base", "HEAD"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "Base: `HEAD` (its own program, stack files and catalogue; dependencies: the working tree's (same package-lock.json)) · Head: working tree",
+    );
+    expect(result.stdout).toContain(
+      "### Risk\n\nNo risk found: `pulumi up` can go from base to head safely.",
+    );
+    expect(result.stdout).toContain(
+      "**`image-classifier`**\n\n- 1.4.0: traffic 50% → 20%\n- 1.5.0: traffic 50% → 80%\n",
+    );
+    expect(result.stdout).toContain('  model -->|"50% → 20%"| v0["1.4.0"]');
+    expect(result.stdout).toContain(
+      "<summary>0 to add, 4 to update, 0 to replace, 0 to delete</summary>",
+    );
+    expect(result.stdout).toMatch(
+      /\| ~ update \| `ListenerRule` `image-classifier` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/image-classifier-1-4-0-[0-9a-f]{6}\]\.weight` `50` → `20`<br>/,
+    );
+    // Values inside JSON documents (a registry item) are compared inside.
+    expect(result.stdout).toContain(
+      "| ~ update | `TableItem` `image-classifier-v1-4-0` | `item.traffic.N` `50` → `20` |",
+    );
+  });
+
+  it("shows a port change as a rolling update of the pods, replacing nothing", async () => {
+    const dir = projectRepository();
+    const older = join(dir, "older.yaml");
+    cpSync(join(dir, "models.yaml"), older);
+    editCatalogue(
+      dir,
+      '    env: { SCORE_THRESHOLD: "0.85" }',
+      '    env: { SCORE_THRESHOLD: "0.85" }\n    port: 9090',
+    );
+    const result = await maas(["diff", "--base", older], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Base: catalogue `" + older + "`");
+    expect(result.stdout).toContain("**`fraud-scorer`**\n\n- 3.2.1: port `8080` → `9090`\n");
+    // The target group's port is a constant and the policies name the port: only the pods change.
+    expect(result.stdout).toContain(
+      "<summary>0 to add, 2 to update, 0 to replace, 0 to delete</summary>",
+    );
+    expect(result.stdout).toContain(
+      "| ~ update | `Deployment` `fraud-scorer-v3-2-1` | `spec.template.spec.containers[name=server].env[name=PORT].value` `8080` → `9090`<br>`spec.template.spec.containers[name=server].ports[name=http].containerPort` `8080` → `9090` |",
+    );
+  });
+
+  it("plans the base with the base's own program: a change to components/ shows (here: protection dropped)", async () => {
+    const dir = projectRepository();
+    editFile(
+      dir,
+      "components/registry.ts",
+      "      protect: args.protect,\n      retainOnDelete: args.protect,",
+      "      protect: false,\n      retainOnDelete: args.protect,",
+    );
+    const result = await maas(["diff", "--base", "HEAD", "--stack", "prod"], { cwd: dir });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      '- ⛔ **refused** `RULES-21/protection` the head breaks a rule: `Key registry-key`: is not protected in production. Fix: Set maas:protect: "true" on production stacks.',
+    );
+    expect(result.stdout).toContain(
+      "- ⚠️ **check** protection turned off: `Table registry-versions`, `Key registry-key`, `Bucket registry-artifacts`: pulumi up and destroy can now delete them.",
+    );
+    expect(result.stdout).toContain(
+      "| ~ update | `Key` `registry-key` | `options.protect` `true` → (none) |",
+    );
+  });
+
+  it("refuses a base that names both a file and a commit, and a catalogue outside the project against a ref", async () => {
+    const dir = projectRepository();
+    spawnSync("git", ["tag", "release"], { cwd: dir });
+    writeFileSync(join(dir, "release"), "apiVersion: maas/v1\n");
+    const ambiguous = await maas(["diff", "--base", "release"], { cwd: dir });
+    expect(ambiguous.status).toBe(2);
+    expect(ambiguous.stderr).toBe(
+      "maas diff: --base release names both a file and a git commit: write ./release for the file, or the commit id (or refs/…) for the ref\n",
+    );
+    const outside = join(mkdtempSync(join(tmpdir(), "maas-outside-")), "models.yaml");
+    cpSync(join(dir, "models.yaml"), outside);
+    const same = await maas(["diff", "--base", "HEAD", "--catalogue", outside], { cwd: dir });
+    expect(same.status).toBe(2);
+    expect(same.stderr).toContain("is outside the project: both sides would read the same file");
+  });
+
+  it("says plainly that a catalogue file as base compares no stack config", async () => {
+    const dir = projectRepository();
+    const older = join(dir, "older.yaml");
+    cpSync(join(dir, "models.yaml"), older);
+    const result = await maas(["diff", "--base", older], { cwd: dir });
+    expect(result.stdout).toContain(
+      "(stack config and program: the working tree's on both sides, not compared)",
+    );
+  });
+
+  it("refuses a base that is neither a file nor a commit, with a usage error", async () => {
+    const result = await maas(["diff", "--base", "no-such-ref-or-file"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "maas diff: --base no-such-ref-or-file: neither a catalogue file nor a git commit\n",
+    );
+  });
+});
