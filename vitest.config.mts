@@ -2,14 +2,15 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Two tiers, chosen with `--mode`: `unit` (the catalogue, specs, components under Pulumi's mocks,
- * rules, transitions: seconds, `npm run test:unit`) and `e2e` (the CLI as a process, diffs against
- * git refs, index.ts under the language host's ts-node: most of the suite's minute,
- * `npm run test:e2e`). `npm test` runs both in one pool (as two vitest projects it took 3 s more).
+ * rules, transitions, the CLI run in-process through main(): seconds, `npm run test:unit`) and
+ * `e2e` (what needs processes: `maas` as a process, diffs that plan their base in a process of its
+ * own, index.ts under the language host's ts-node: most of the suite's time, `npm run test:e2e`).
+ * `npm test` runs both in one pool (as two vitest projects it took 3 s more).
  */
 const E2E = [
-  "test/cli/**/*.test.ts",
-  "test/plan/diff.test.ts",
-  "test/plan/shard-diff.test.ts",
+  "test/cli/process.test.ts",
+  "test/cli/diff.test.ts",
+  "test/cli/diff-shards.test.ts",
   "test/stack/language-host.test.ts",
 ];
 

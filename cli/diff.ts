@@ -26,7 +26,9 @@ import type { Plan, PlanOptions } from "../plan/run";
 import { transition } from "../plan/transition";
 import { judgeTransition } from "../plan/transition-rules";
 import { ruleFix } from "../policy";
-import { cleanUpOnSignals, removeIfInterrupted } from "./outputs";
+import { processIo } from "./io";
+import type { Io } from "./io";
+import { removeIfInterrupted } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
 import type { Terminal } from "./terminal";
@@ -112,6 +114,7 @@ function planInOwnProcess(
   projectDir: string,
   stack: string,
   options: Pick<DiffCommandOptions, "catalogue" | "config">,
+  env: Io["env"],
 ): { plan: Plan; catalogue: ResolvedCatalogue } | string {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
   const forget = removeIfInterrupted(out);
@@ -129,7 +132,11 @@ function planInOwnProcess(
       ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
       ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
     ];
-    const result = spawnSync(process.execPath, args, { cwd: projectDir, encoding: "utf8" });
+    const result = spawnSync(process.execPath, args, {
+      cwd: projectDir,
+      encoding: "utf8",
+      env,
+    });
     if (!existsSync(json))
       return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
     const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
@@ -173,8 +180,9 @@ async function diffStack(
   options: DiffCommandOptions,
   common: Omit<PlanOptions, "stack">,
   separate: boolean,
+  env: Io["env"],
 ): Promise<Omit<StackDiff, "findings"> | string[]> {
-  const head = await planHead(stack, options, common, separate);
+  const head = await planHead(stack, options, common, separate, env);
   if (typeof head === "string") return head.split("\n").map((line) => `${stack}: head: ${line}`);
   let base: Side | string;
   if (kind === "file") {
@@ -197,6 +205,7 @@ async function diffStack(
         ...options,
         ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
       },
+      env,
     );
     base =
       typeof planned === "string"
@@ -225,6 +234,7 @@ async function planHead(
   options: DiffCommandOptions,
   common: Omit<PlanOptions, "stack">,
   separate: boolean,
+  env: Io["env"],
 ): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; violations: Violation[] } | string> {
   if (!separate) {
     const head = await runPlan({ ...common, stack });
@@ -238,6 +248,7 @@ async function planHead(
       ...options,
       ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
     },
+    env,
   );
   if (typeof planned === "string") return planned;
   const read = readStack({ ...common, stack });
@@ -254,26 +265,25 @@ async function planHead(
 }
 
 /** Every stack's plan and scope in one run check the same catalogue: once (catalogue/load.ts). */
-export function runDiffCommand(options: DiffCommandOptions): Promise<number> {
-  return withCatalogueMemo(() => diffCommand(options));
+export function runDiffCommand(options: DiffCommandOptions, io: Io = processIo()): Promise<number> {
+  return withCatalogueMemo(() => diffCommand(options, io));
 }
 
-async function diffCommand(options: DiffCommandOptions): Promise<number> {
-  cleanUpOnSignals();
+async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number> {
   const config = parseConfigPairs(options.config ?? []);
   if (typeof config === "string") {
-    process.stderr.write(`maas diff: ${config}\n`);
+    io.stderr.write(`maas diff: ${config}\n`);
     return 2;
   }
   const which = baseKind(options.base);
   if ("problem" in which) {
-    process.stderr.write(`maas diff: ${which.problem}\n`);
+    io.stderr.write(`maas diff: ${which.problem}\n`);
     return 2;
   }
   const { kind } = which;
   const catalogue = kind === "ref" ? projectCatalogue(options.catalogue) : options.catalogue;
   if (typeof catalogue === "object") {
-    process.stderr.write(`maas diff: ${catalogue.problem}\n`);
+    io.stderr.write(`maas diff: ${catalogue.problem}\n`);
     return 2;
   }
   const common = { config, ...(catalogue === undefined ? {} : { catalogue }) };
@@ -281,11 +291,11 @@ async function diffCommand(options: DiffCommandOptions): Promise<number> {
     kind === "ref"
       ? checkoutAt(options.base, process.cwd(), {
           cacheRoot: join(process.cwd(), "node_modules", ".cache", "maas", "base-dependencies"),
-          log: (line) => process.stderr.write(`${line}\n`),
+          log: (line) => io.stderr.write(`${line}\n`),
         })
       : undefined;
   if (typeof checkout === "string") {
-    process.stderr.write(`maas diff: ${checkout}\n`);
+    io.stderr.write(`maas diff: ${checkout}\n`);
     return 2;
   }
   // Ctrl-C while the base is planned must not leave its extraction behind.
@@ -299,7 +309,15 @@ async function diffCommand(options: DiffCommandOptions): Promise<number> {
   try {
     const planned = stacks.filter((name) => !untouched.has(name));
     for (const stack of planned) {
-      const diff = await diffStack(stack, kind, checkout, options, common, planned.length > 1);
+      const diff = await diffStack(
+        stack,
+        kind,
+        checkout,
+        options,
+        common,
+        planned.length > 1,
+        io.env,
+      );
       if (Array.isArray(diff)) problems.push(...diff);
       else sides.push(diff);
     }
@@ -308,8 +326,8 @@ async function diffCommand(options: DiffCommandOptions): Promise<number> {
     forget();
   }
   if (problems.length > 0) {
-    process.stdout.write(`${problems.join("\n")}\n`);
-    process.stderr.write("maas diff: a side does not plan; fix its problems first\n");
+    io.stdout.write(`${problems.join("\n")}\n`);
+    io.stderr.write("maas diff: a side does not plan; fix its problems first\n");
     return 1;
   }
   // Models moving between the stacks diffed: judged as they go once their state has moved.
@@ -324,15 +342,13 @@ async function diffCommand(options: DiffCommandOptions): Promise<number> {
     untouched,
     base: options.base,
   });
-  process.stdout.write(forTerminal(comment, terminal(process.stdout)));
+  io.stdout.write(forTerminal(comment, terminal(io.stdout, io.env)));
   if (options.full !== undefined) writeFileSync(options.full, full);
   const refused =
     diffs.flatMap((d) => d.findings.filter((f) => f.severity === "refuse")).length +
     diffs.flatMap((d) => d.violations).length;
   if (refused > 0) {
-    process.stderr.write(
-      `maas diff: ${refused} risk(s) refuse this change (⛔ in the Risk section)\n`,
-    );
+    io.stderr.write(`maas diff: ${refused} risk(s) refuse this change (⛔ in the Risk section)\n`);
     return 1;
   }
   return 0;

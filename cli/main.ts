@@ -1,18 +1,24 @@
 /**
  * The `maas` command line. Exit codes: 0 success, 1 the input is invalid (problems printed),
- * 2 the command line itself is wrong (usage printed).
+ * 2 the command line itself is wrong (usage printed), 70 an internal error (a bug).
  */
 import { Command, CommanderError, Option } from "commander";
 import { catalogueJsonSchema } from "../catalogue";
 import type * as DiffCommand from "./diff";
+import { processIo } from "./io";
+import type { Io, Writer } from "./io";
+import { onDemand } from "./on-demand";
+import { cleanUpOnSignals } from "./outputs";
 import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
 import { runPlanAllCommand } from "./plan-all";
 import type * as RulesCommand from "./rules";
 import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
+import { terminal } from "./terminal";
 
 const USAGE_ERROR = 2;
+const INTERNAL_ERROR = 70;
 
 /** The options every command that plans a stack takes: which stack, which catalogue, config over it. */
 function withStackOptions(
@@ -40,12 +46,22 @@ function withStackOptions(
     );
 }
 
-function buildProgram(): Command {
+/** Builds the command line; each action hands its exit code to `exit`. */
+function buildProgram(io: Io, exit: (code: number) => void): Command {
   const program = new Command("maas")
     .description(
       "Model-as-a-Service from models.yaml: validate the catalogue, plan the stack offline, diff plans.",
     )
     .showHelpAfterError("(run with --help for usage)")
+    // Usage and help where this run writes; inherited by the commands added below.
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
+      getOutHasColors: () => terminal(io.stdout, io.env).color,
+      getErrHasColors: () => terminal(io.stderr, io.env).color,
+    })
     .exitOverride();
 
   program
@@ -61,7 +77,7 @@ function buildProgram(): Command {
       ),
     )
     .action((file: string, options: { environment?: string }) => {
-      process.exitCode = runValidate(file, options);
+      exit(runValidate(file, options, io));
     });
 
   withStackOptions(
@@ -90,14 +106,15 @@ function buildProgram(): Command {
     )
     .action(async (options: PlanCommandOptions & { allStacks?: boolean }) => {
       if (options.allStacks) {
-        process.exitCode = runPlanAllCommand(options);
+        exit(runPlanAllCommand(options, io));
         return;
       }
-      // Loaded on demand: the stack and its providers take a second to import; validate and
-      // schema need none of it. require, not import(): the CLI runs as CommonJS under tsx.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runPlanCommand } = require("./plan") as typeof PlanCommand;
-      process.exitCode = await runPlanCommand(options);
+      const { runPlanCommand } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("./plan") as typeof PlanCommand,
+        () => import("./plan"),
+      );
+      exit(await runPlanCommand(options, io));
     });
 
   withStackOptions(
@@ -129,10 +146,12 @@ function buildProgram(): Command {
       ),
     )
     .action(async (options: DiffCommandOptions) => {
-      // Loaded on demand, like plan.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runDiffCommand } = require("./diff") as typeof DiffCommand;
-      process.exitCode = await runDiffCommand(options);
+      const { runDiffCommand } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("./diff") as typeof DiffCommand,
+        () => import("./diff"),
+      );
+      exit(await runDiffCommand(options, io));
     });
 
   program
@@ -140,49 +159,74 @@ function buildProgram(): Command {
     .description(
       "Print the rule reference (docs/rules.md): every rule's id, what it requires, why, and how to comply.",
     )
-    .action(() => {
-      // Loaded on demand, like plan.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { rulesReference } = require("./rules") as typeof RulesCommand;
-      process.stdout.write(rulesReference());
+    .action(async () => {
+      const { rulesReference } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("./rules") as typeof RulesCommand,
+        () => import("./rules"),
+      );
+      io.stdout.write(rulesReference());
     });
 
   program
     .command("schema")
     .description("Print the JSON Schema of models.yaml (generated from the validation schema).")
     .action(() => {
-      process.stdout.write(`${JSON.stringify(catalogueJsonSchema(), null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(catalogueJsonSchema(), null, 2)}\n`);
     });
 
   for (const command of program.commands) command.exitOverride();
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** A terminal's width, as commander would take it; 80 columns elsewhere (commander's default). */
+function helpWidth(stream: Writer): number {
+  return (stream.isTTY ? stream.columns : undefined) ?? 80;
+}
+
+export interface MainOptions extends Partial<Io> {
+  /** The working directory of the run (default: the process's); restored when the run ends. */
+  cwd?: string;
+}
+
+/**
+ * Runs `maas` with `argv` (the arguments after `maas`) and returns its exit code; the process's
+ * own exit code, working directory and streams are left as they were (only its working directory
+ * changes, for the run, when `cwd` is given). One run at a time: the working directory is the
+ * process's. Ctrl-C handling is the process's, installed by run().
+ */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const io: Io = { ...processIo(), ...options };
+  let code = 0;
+  const program = buildProgram(io, (exitCode) => {
+    code = exitCode;
+  });
+  const previous = process.cwd();
+  if (options.cwd !== undefined) process.chdir(options.cwd);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
-    throw error;
+    // A bug, not bad input (bad input is reported as problems): say so, keep the stack for MAAS_DEBUG.
+    io.stderr.write(
+      `maas: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    if (io.env.MAAS_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return INTERNAL_ERROR;
+  } finally {
+    if (options.cwd !== undefined) process.chdir(previous);
   }
 }
 
-/** Entry point of bin/maas.js. */
+/**
+ * Entry point of bin/maas.js: the process's arguments, streams and working directory; the exit
+ * code becomes the process's. A Ctrl-C (or SIGTERM) removes what a run has half written and exits
+ * 130 (143).
+ */
 export function run(): void {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // A bug, not bad input (bad input is reported as problems): say so, keep the stack for MAAS_DEBUG.
-      process.stderr.write(
-        `maas: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      if (process.env.MAAS_DEBUG && error instanceof Error)
-        process.stderr.write(`${error.stack}\n`);
-      process.exitCode = 70;
-    },
-  );
+  cleanUpOnSignals();
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -5,7 +5,10 @@ import type * as Run from "../plan/run";
 import { layoutDescription } from "../stack/layout";
 import { KUBERNETES_RULES, ruleFix } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
-import { cleanUpOnSignals, OutputError, writeOutputs } from "./outputs";
+import { processIo } from "./io";
+import { onDemand } from "./on-demand";
+import type { Io } from "./io";
+import { OutputError, writeOutputs } from "./outputs";
 import { catalogueSummary, consumersSummary, resourceCounts } from "./plan-summary";
 import { progress, terminal, wrap } from "./terminal";
 
@@ -35,17 +38,22 @@ export function parseConfigPairs(pairs: string[]): Record<string, string> | stri
 /** Manifest files this command writes; only these are cleared before writing new ones. */
 const MANIFEST_FILE = /^[0-9]{2}-[a-z]+-[a-z0-9.-]+\.yaml$/;
 
-export async function runPlanCommand(options: PlanCommandOptions): Promise<number> {
-  cleanUpOnSignals();
+export async function runPlanCommand(
+  options: PlanCommandOptions,
+  io: Io = processIo(),
+): Promise<number> {
   const config = parseConfigPairs(options.config ?? []);
   if (typeof config === "string") {
-    process.stderr.write(`maas plan: ${config}\n`);
+    io.stderr.write(`maas plan: ${config}\n`);
     return 2;
   }
   // Loaded once the arguments are known good: Pulumi's SDK takes a second to import.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runPlan } = require("../plan/run") as typeof Run;
-  const status = progress(process.stderr, `maas plan: planning stack ${options.stack}`);
+  const { runPlan } = await onDemand(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require("../plan/run") as typeof Run,
+    () => import("../plan/run"),
+  );
+  const status = progress(io.stderr, `maas plan: planning stack ${options.stack}`);
   const result = await runPlan({
     stack: options.stack,
     config,
@@ -54,8 +62,8 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
   });
   status.done();
   if (!result.ok) {
-    for (const problem of result.problems) process.stdout.write(`${problem}\n`);
-    process.stderr.write(`maas plan: stack ${options.stack} not planned; nothing was written\n`);
+    for (const problem of result.problems) io.stdout.write(`${problem}\n`);
+    io.stderr.write(`maas plan: stack ${options.stack} not planned; nothing was written\n`);
     return 1;
   }
   // Planning runs in promise callbacks, which a signal handler cannot interrupt: let a Ctrl-C
@@ -77,12 +85,12 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
     });
   } catch (error) {
     if (!(error instanceof OutputError)) throw error;
-    process.stderr.write(`maas plan: ${error.message}; nothing was written\n`);
+    io.stderr.write(`maas plan: ${error.message}; nothing was written\n`);
     return 1;
   }
 
   const { plan } = result;
-  const out = terminal(process.stdout);
+  const out = terminal(io.stdout, io.env);
   const checks =
     result.violations.length === 0
       ? [
@@ -103,7 +111,7 @@ export async function runPlanCommand(options: PlanCommandOptions): Promise<numbe
             wrap(`    fix: ${ruleFix(v.rule) ?? "see docs/rules.md"}`, 6),
           ]),
         ];
-  process.stdout.write(
+  io.stdout.write(
     [
       wrap(
         `maas plan: stack ${plan.stack}, environment ${plan.environment}, catalogue ${plan.catalogue}`,

@@ -1,19 +1,21 @@
 /** `maas validate`: every problem in the catalogue, one line each, or a one-line summary. */
 import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
+import { processIo } from "./io";
+import type { Io } from "./io";
 
 export interface ValidateOptions {
   environment?: string;
 }
 
-export function runValidate(file: string, options: ValidateOptions): number {
+export function runValidate(file: string, options: ValidateOptions, io: Io = processIo()): number {
   const checked = checkCatalogueFile(
     file,
     options.environment === undefined ? {} : { environment: options.environment },
   );
   if (!checked.ok) {
-    for (const problem of checked.problems) process.stdout.write(`${formatProblem(problem)}\n`);
-    process.stderr.write(
+    for (const problem of checked.problems) io.stdout.write(`${formatProblem(problem)}\n`);
+    io.stderr.write(
       `${file}: ${checked.problems.length} problem${checked.problems.length === 1 ? "" : "s"}\n`,
     );
     return 1;
@@ -24,7 +26,7 @@ export function runValidate(file: string, options: ValidateOptions): number {
     options.environment !== undefined
       ? `environment ${options.environment}`
       : `base catalogue${environments.length > 0 ? ` and environments ${environments.join(", ")}` : ""}`;
-  process.stdout.write(`${file}: valid (${scope}): ${summarise(resolved)}\n`);
+  io.stdout.write(`${file}: valid (${scope}): ${summarise(resolved)}\n`);
   return 0;
 }
 

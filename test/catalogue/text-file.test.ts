@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCatalogueFile, formatProblem } from "../../catalogue";
 import { decode, firstInvalidUtf8, MAX_TEXT_BYTES } from "../../catalogue/text-file";
-import { maas } from "../helpers/cli";
+import { maasProcess as maas } from "../helpers/cli";
 
 const problems = (file: string) => {
   const checked = checkCatalogueFile(file);

@@ -1,9 +1,9 @@
-/** `maas validate` and `maas schema` as a user runs them: exit codes and output format. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+/** `maas validate` and `maas schema` through the CLI's main(): exit codes and output format. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { maas } from "../helpers/cli";
+import { maas, PROJECT_ROOT } from "../helpers/cli";
 import { TEST_PROJECT } from "../helpers/plan";
 
 function catalogueFile(text: string): string {
@@ -13,8 +13,8 @@ function catalogueFile(text: string): string {
 }
 
 describe("maas validate", () => {
-  it("exits 0 with a one-line summary on a valid catalogue", () => {
-    const result = maas(["validate"], { cwd: TEST_PROJECT });
+  it("exits 0 with a one-line summary on a valid catalogue", async () => {
+    const result = await maas(["validate"], { cwd: TEST_PROJECT });
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(
       "models.yaml: valid (base catalogue and environments dev, prod): 3 models, 6 versions (4 live, 1 standby, 1 retired)\n",
@@ -22,8 +22,8 @@ describe("maas validate", () => {
     expect(result.status).toBe(0);
   });
 
-  it("checks one environment with --environment", () => {
-    const result = maas(["validate", "models.yaml", "--environment", "prod"], {
+  it("checks one environment with --environment", async () => {
+    const result = await maas(["validate", "models.yaml", "--environment", "prod"], {
       cwd: TEST_PROJECT,
     });
     expect(result.stdout).toBe(
@@ -32,7 +32,7 @@ describe("maas validate", () => {
     expect(result.status).toBe(0);
   });
 
-  it("exits 1 with one file:line:col: path: message line per problem, all of them", () => {
+  it("exits 1 with one file:line:col: path: message line per problem, all of them", async () => {
     const file = catalogueFile(
       [
         "apiVersion: maas/v1",
@@ -45,7 +45,7 @@ describe("maas validate", () => {
         "",
       ].join("\n"),
     );
-    const result = maas(["validate", file]);
+    const result = await maas(["validate", file]);
     expect(result.stdout.trimEnd().split("\n")).toEqual([
       `${file}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag`,
       `${file}:7:29: models.a.versions.1.0.replica: unknown key "replica"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, slo, traffic`,
@@ -55,9 +55,9 @@ describe("maas validate", () => {
     expect(result.status).toBe(1);
   });
 
-  it("exits 1 without a stack trace on a file that is not YAML at all", () => {
+  it("exits 1 without a stack trace on a file that is not YAML at all", async () => {
     const file = catalogueFile("\u0000\u0001 {[ not yaml");
-    const result = maas(["validate", file]);
+    const result = await maas(["validate", file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(
       `${file}:1:1: (document): the catalogue must be a map with apiVersion and models, not a single value\n`,
@@ -65,29 +65,36 @@ describe("maas validate", () => {
     expect(result.stderr).toBe(`${file}: 1 problem\n`);
   });
 
-  it("exits 1 naming the file when it does not exist", () => {
-    const result = maas(["validate", "no-such.yaml"]);
+  it("exits 1 naming the file when it does not exist", async () => {
+    const result = await maas(["validate", "no-such.yaml"]);
     expect(result.stdout).toBe("no-such.yaml:1:1: (file): cannot be read: no such file\n");
     expect(result.status).toBe(1);
   });
 
-  it("exits 1 for an environment the catalogue does not declare", () => {
-    const result = maas(["validate", "--environment", "staging"]);
+  it("exits 1 for an environment the catalogue does not declare", async () => {
+    const result = await maas(["validate", "--environment", "staging"]);
     expect(result.stdout).toMatch(
       /^models\.yaml:\d+:1: environments: unknown environment "staging"; allowed: dev, prod/,
     );
     expect(result.status).toBe(1);
   });
 
-  it("exits 2 on usage errors", () => {
-    expect(maas(["validate", "--frobnicate"]).status).toBe(2);
-    expect(maas(["frobnicate"]).status).toBe(2);
-    expect(maas(["validate", "a.yaml", "b.yaml"]).status).toBe(2);
+  it("exits 2 on usage errors, saying what is wrong and where the usage is", async () => {
+    for (const args of [
+      ["validate", "--frobnicate"],
+      ["frobnicate"],
+      ["validate", "a.yaml", "b.yaml"],
+    ]) {
+      const result = await maas(args);
+      expect(result.status, args.join(" ")).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^error: .*\n[^]*\(run with --help for usage\)\n$/);
+    }
   });
 
-  it("has --help on every command, exit 0", () => {
+  it("has --help on every command, exit 0", async () => {
     for (const args of [["--help"], ["validate", "--help"], ["schema", "--help"]]) {
-      const result = maas(args);
+      const result = await maas(args);
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/^Usage: maas/);
     }
@@ -96,9 +103,8 @@ describe("maas validate", () => {
 
 describe("maas schema", () => {
   it("prints the JSON Schema, identical to the committed models.schema.json", async () => {
-    const { readFileSync } = await import("node:fs");
-    const result = maas(["schema"]);
+    const result = await maas(["schema"]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(readFileSync("models.schema.json", "utf8"));
+    expect(result.stdout).toBe(readFileSync(join(PROJECT_ROOT, "models.schema.json"), "utf8"));
   });
 });

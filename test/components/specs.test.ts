@@ -6,6 +6,7 @@ import { deploymentSpec, progressDeadlineSeconds } from "../../components/specs/
 import { repositoryName } from "../../catalogue/names";
 import { imageTag, lifecyclePolicy } from "../../components/specs/ecr";
 import { oidcIssuer } from "../../components/specs/model-policies";
+import { CONTAINER_NAME, MODEL_CACHE_PATH, PORT_NAME, RUN_AS_ID } from "../../components/specs/pod";
 import { allowModelTrafficSpec } from "../../components/specs/network-policy";
 import { registryItem } from "../../components/specs/registry-item";
 import {
@@ -48,8 +49,84 @@ const pod = (overrides: Partial<ResolvedVersion> = {}) =>
   }).template as any;
 
 describe("deployment spec", () => {
-  it("renders the hardened Deployment of a version", () => {
-    expect(pod()).toMatchSnapshot();
+  it("renders the hardened pod of a version: non-root, read-only, no capabilities, no token", () => {
+    const { metadata, spec } = pod();
+    const [server, ...others] = spec.containers;
+    expect(others).toEqual([]);
+    expect(spec).toMatchObject({
+      serviceAccountName: "scorer",
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: RUN_AS_ID,
+        runAsGroup: RUN_AS_ID,
+        fsGroup: RUN_AS_ID,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+    });
+    expect(server.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: RUN_AS_ID,
+      runAsGroup: RUN_AS_ID,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(server).toMatchObject({
+      name: CONTAINER_NAME,
+      image: `registry.example.com/scorer@sha256:${"a".repeat(64)}`,
+      readinessProbe: { httpGet: { path: "/ready", port: PORT_NAME } },
+      lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+    });
+    // The model's identity, artifacts, cache and port, then the version's own env.
+    expect(server.env).toEqual([
+      { name: "MODEL_NAME", value: "scorer" },
+      { name: "MODEL_VERSION", value: "1.5.0" },
+      { name: "MODEL_URI", value: "s3://bucket/scorer/1.5.0/" },
+      { name: "MODEL_CACHE_DIR", value: MODEL_CACHE_PATH },
+      { name: "PORT", value: "9000" },
+      { name: "THREADS", value: "2" },
+    ]);
+    // Memory limited at its request, CPU requested only; the model cache as ephemeral storage.
+    expect(server.resources).toEqual({
+      requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "1Gi" },
+      limits: { memory: "512Mi" },
+    });
+    // Writable only where it must be: /tmp and the model cache, each a size-limited emptyDir.
+    const volumes = Object.fromEntries(spec.volumes.map((v: any) => [v.name, v]));
+    expect(server.volumeMounts.map((m: any) => m.mountPath).sort()).toEqual(
+      ["/tmp", MODEL_CACHE_PATH].sort(),
+    );
+    for (const mount of server.volumeMounts)
+      expect(volumes[mount.name].emptyDir.sizeLimit, mount.name).toMatch(/^\d+(Mi|Gi)$/);
+    const cache = server.volumeMounts.find((m: any) => m.mountPath === MODEL_CACHE_PATH);
+    expect(volumes[cache.name].emptyDir.sizeLimit).toBe("1Gi");
+    // Spread over zones and nodes, pod by pod of this version.
+    expect(
+      spec.topologySpreadConstraints.map((c: any) => [c.topologyKey, c.labelSelector.matchLabels]),
+    ).toEqual([
+      [
+        "topology.kubernetes.io/zone",
+        { "app.kubernetes.io/name": "scorer", "maas/version": "1.5.0" },
+      ],
+      ["kubernetes.io/hostname", { "app.kubernetes.io/name": "scorer", "maas/version": "1.5.0" }],
+    ]);
+    // Counted within the rollout's own ReplicaSet, so old pods don't skew a new one's spread.
+    for (const constraint of spec.topologySpreadConstraints)
+      expect(constraint.matchLabelKeys).toContain("pod-template-hash");
+    expect(metadata.labels).toMatchObject({
+      "app.kubernetes.io/name": "scorer",
+      "app.kubernetes.io/instance": "scorer-v1-5-0",
+      "app.kubernetes.io/version": "1.5.0",
+      "app.kubernetes.io/part-of": "maas",
+      "maas/owner": "team-a",
+      "maas/version": "1.5.0",
+    });
+    expect(metadata.annotations).toEqual({ "maas/target-group-binding": "scorer-v1-5-0-abc123" });
   });
 
   it("checks liveness by TCP unless a liveness path is given, so it never equals readiness", () => {

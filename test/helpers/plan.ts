@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPlan } from "../../plan/run";
+import type { ResolvedCatalogue } from "../../catalogue";
 import type { Plan } from "../../plan/run";
 import type { Manifest } from "../../plan/manifests";
 import type { RecordedResource } from "../../plan/record";
@@ -23,6 +24,8 @@ export const TEST_PROJECT = join(PROJECT_ROOT, "test", "fixtures", "project");
 export interface PlanFixture {
   plan: Plan;
   manifests: Manifest[];
+  /** The resolved catalogue the stack deploys, as the catalogue code resolves it (not the program). */
+  catalogue: ResolvedCatalogue;
   /**
    * Resources of one type token, e.g. `kubernetes:apps/v1:Deployment`; with `parent`, only those
    * whose parent component has that type (`maas:routing:ModelTraffic`).
@@ -57,7 +60,7 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
     ...(request.config ? { config: request.config } : {}),
   });
   if (!result.ok) throw new Error(`plan failed:\n${result.problems.join("\n")}`);
-  const { plan, manifests } = result;
+  const { plan, manifests, catalogue: resolved } = result;
   const ofType = (type: string, parent?: string) =>
     plan.resources.filter(
       (resource) =>
@@ -79,10 +82,22 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
   return {
     plan,
     manifests,
+    catalogue: resolved,
     ofType,
     one,
     inputs: (type, name, parent) => one(type, name, parent).inputs,
   };
+}
+
+/**
+ * The workload names of the versions a plan's catalogue serves (live and standby; with `model`,
+ * that model's only), sorted: each is owed a Deployment, a target group and alarms.
+ */
+export function servedWorkloads(fixture: PlanFixture, model?: string): string[] {
+  return fixture.catalogue.models
+    .filter((m) => model === undefined || m.name === model)
+    .flatMap((m) => m.versions.filter((v) => v.status !== "retired").map((v) => v.workloadName))
+    .sort();
 }
 
 /** The plans of the test project's dev and prod stacks. */

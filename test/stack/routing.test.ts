@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "../../components/specs/shutdown";
-import { projectPlans } from "../helpers/plan";
+import { projectPlans, servedWorkloads } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
@@ -13,13 +13,6 @@ let prod: PlanFixture;
 
 beforeAll(async () => ({ dev, prod } = await projectPlans()));
 
-const SERVED = [
-  "fraud-scorer-v3-2-1",
-  "image-classifier-v1-4-0",
-  "image-classifier-v1-5-0",
-  "text-embedder-v1-9-2",
-  "text-embedder-v2-0-0",
-];
 const TG = "aws:lb/targetGroup:TargetGroup";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -103,20 +96,31 @@ describe("load balancer", () => {
 
 describe("per served version", () => {
   it("creates one target group, one TargetGroupBinding and four alarms per served version, none for the retired", () => {
-    expect(dev.ofType(TG).map((r) => r.name)).toEqual(SERVED);
-    expect(dev.ofType(TGB).map((r) => r.name)).toEqual(SERVED);
-    expect(dev.ofType(ALARM, "maas:monitoring:ModelMonitoring").map((r) => r.name)).toEqual(
-      SERVED.flatMap((v) => [
-        `${v}-error-rate`,
-        `${v}-no-healthy-hosts`,
-        `${v}-p99-latency`,
-        `${v}-unhealthy-hosts`,
-      ]).sort(),
+    // Served and retired as the catalogue resolves them; the fixture has both.
+    const served = servedWorkloads(dev);
+    const retired = dev.catalogue.models.flatMap((m) =>
+      m.versions.filter((v) => v.status === "retired").map((v) => v.workloadName),
     );
-    // The retired version keeps only its registry item.
-    expect(dev.plan.resources.filter((r) => r.name.includes("v1-8-0")).map((r) => r.type)).toEqual([
-      "aws:dynamodb/tableItem:TableItem",
-    ]);
+    expect(served.length).toBeGreaterThan(1);
+    expect(retired.length).toBeGreaterThan(0);
+    expect(dev.ofType(TG).map((r) => r.name)).toEqual(served);
+    expect(dev.ofType(TGB).map((r) => r.name)).toEqual(served);
+    expect(dev.ofType(ALARM, "maas:monitoring:ModelMonitoring").map((r) => r.name)).toEqual(
+      served
+        .flatMap((v) => [
+          `${v}-error-rate`,
+          `${v}-no-healthy-hosts`,
+          `${v}-p99-latency`,
+          `${v}-unhealthy-hosts`,
+        ])
+        .sort(),
+    );
+    // A retired version keeps only its registry item.
+    for (const workload of retired)
+      expect(
+        dev.plan.resources.filter((r) => r.name.startsWith(workload)).map((r) => r.type),
+        workload,
+      ).toEqual(["aws:dynamodb/tableItem:TableItem"]);
   });
 
   it("targets pod IPs (each on its own port), health-checks the version's path, and drains within the pod's shutdown", () => {
@@ -261,7 +265,7 @@ describe("alarms", () => {
 
   it("name the load balancer and the version's own target group in their dimensions", () => {
     const loadBalancer = /^app\/maas-dev-[0-9a-f]{6}\/[0-9a-f]{16}$/;
-    for (const version of SERVED) {
+    for (const version of servedWorkloads(dev)) {
       const expected = arnOf(dev, version).suffix;
       const latency = alarm(dev, `${version}-p99-latency`);
       expect(latency.dimensions.TargetGroup, version).toBe(expected);
@@ -376,8 +380,21 @@ describe("dashboards", () => {
       "1.5.0 p99",
     ]);
     expect(latency.properties.metrics[3][5]).toBe(arnOf(dev, "image-classifier-v1-5-0").suffix);
+    // The alarm widget: every alarm of the model's served versions, and no other model's.
     const alarms = body.widgets.find((w: any) => w.type === "alarm");
-    expect(alarms.properties.alarms).toHaveLength(8);
+    const own = dev
+      .ofType(ALARM, "maas:monitoring:ModelMonitoring")
+      .map((r) => r.name)
+      .filter((name) =>
+        servedWorkloads(dev, "image-classifier").some((v) => name.startsWith(`${v}-`)),
+      );
+    expect(own.length).toBeGreaterThan(0);
+    expect(alarms.properties.alarms).toHaveLength(own.length);
+    for (const name of own)
+      expect(
+        alarms.properties.alarms.filter((arn: string) => arn.includes(`:${name}-`)),
+        name,
+      ).toHaveLength(1);
     expect((dev.plan.outputs as any).models["image-classifier"].dashboardUrl).toBe(
       "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=maas-dev_image-classifier",
     );

@@ -12,7 +12,7 @@ import { runPlan } from "../../plan/run";
 import { transition } from "../../plan/transition";
 import { afterStateMoves, findShardMoves, modelRoots, subtree } from "../../plan/shard-moves";
 import { PROJECT_ROOT } from "../helpers/cli";
-import { planOf } from "../helpers/plan";
+import { planOf, servedWorkloads } from "../helpers/plan";
 import type { PlanFixture, PlanRequest } from "../helpers/plan";
 
 const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
@@ -236,7 +236,11 @@ describe("splitting a single stack", () => {
       readFileSync(stackFile, "utf8").replace(/^ {2}maas:shards: .*\n/m, ""),
     );
     const single = await planOf({ stack: "platform", projectDir: project });
-    expect(deploymentsOf(single)).toHaveLength(4);
+    // Every version the catalogue serves, each now deployed by the shard its model is in.
+    expect(deploymentsOf(single)).toEqual(servedWorkloads(single));
+    expect(deploymentsOf(single)).toEqual(
+      [...deploymentsOf(vision), ...deploymentsOf(risk)].sort(),
+    );
 
     const nothing = (fixture: PlanFixture) => ({
       plan: { ...fixture.plan, resources: [] },

@@ -1,0 +1,70 @@
+/** The pull-request diff's catalogue changes, in models.yaml's terms. */
+import { describe, expect, it } from "vitest";
+import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
+import { catalogueChanges } from "../../plan/catalogue-diff";
+import { resolvedVersion } from "../helpers/resolved";
+
+const version = resolvedVersion;
+const catalogue = (...versions: ResolvedVersion[]): ResolvedCatalogue => ({
+  models: [
+    {
+      name: "m",
+      owner: "team-a",
+      shard: "main",
+      routing: { priority: 7, loadBalancer: "main" },
+      versions,
+    },
+  ],
+});
+
+describe("catalogue changes", () => {
+  it("says what happened to each version in models.yaml's terms", () => {
+    const before = catalogue(
+      version({ version: "1.0.0", traffic: 90 }),
+      version({ version: "0.9.0", traffic: 10 }),
+      version({ version: "0.8.0", traffic: 0, status: "standby" }),
+    );
+    const after = catalogue(
+      version({
+        version: "1.0.0",
+        traffic: 100,
+        resources: { cpu: "1", memory: "1Gi", modelCache: "2Gi" },
+        slo: { latencyP99Ms: 250, errorRatePercent: 1 },
+      }),
+      version({ version: "0.9.0", traffic: 0, status: "retired" }),
+      version({
+        version: "1.1.0",
+        traffic: 0,
+        status: "standby",
+        autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilization: 70 },
+      }),
+    );
+    expect(catalogueChanges(before, after)).toEqual([
+      {
+        model: "m",
+        lines: [
+          "1.1.0: added (standby, 0%), image `registry.example.com/model@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`",
+          "0.8.0: removed from the catalogue (was standby, 0%); its registry item stays, saying standby",
+          "1.0.0: traffic 90% → 100%",
+          "1.0.0: resources `cpu 500m, memory 1Gi` → `cpu 1, memory 1Gi`",
+          "1.0.0: SLO (alarm thresholds) `p99 300 ms, 5xx 1%` → `p99 250 ms, 5xx 1%`",
+          "0.9.0: live, 10% → retired",
+        ],
+      },
+    ]);
+  });
+
+  it("reports added and removed models", () => {
+    expect(catalogueChanges(catalogue(version({})), { models: [] })).toEqual([
+      {
+        model: "m",
+        lines: [
+          "model removed: its workloads, routing and alarms are deleted; its registry items, images and repository stay in AWS",
+        ],
+      },
+    ]);
+    expect(catalogueChanges({ models: [] }, catalogue(version({})))[0]!.lines).toEqual([
+      "model added (owner `team-a`): 1.0.0 live, 100%, image `registry.example.com/model@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`",
+    ]);
+  });
+});
