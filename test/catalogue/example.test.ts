@@ -19,10 +19,13 @@ describe("example catalogue models.yaml", () => {
     expect(checked.ok ? [] : checked.problems).toEqual([]);
   });
 
-  it("plans for the example stacks (the language-host test runs index.ts on it)", async () => {
+  it("plans for the example stacks, breaking no rule (the language-host test runs index.ts on it)", async () => {
+    // The rules include the front door's: with consumers in the catalogue, every route requires
+    // a caller and the load balancers admit only the front door (policy/aws-rules.ts).
     for (const stack of ["dev", "prod"]) {
       const result = await runPlan({ stack, projectDir: PROJECT_ROOT });
       expect(result.ok ? [] : result.problems, stack).toEqual([]);
+      expect(result.ok ? result.violations : [], stack).toEqual([]);
     }
   });
 });
