@@ -36,8 +36,6 @@ export const API_GATEWAY_QUOTAS = {
   stagesPerApi: 10,
   /** "Resources per API": 300 (adjustable). A model takes /models/<m> and /models/<m>/{proxy+}. */
   resourcesPerApi: 300,
-  /** "Usage plans per account per Region": 300 (adjustable). One per consumer. */
-  usagePlansPerRegion: 300,
 } as const;
 
 /** API resources a model takes on each front-door API: `/models/<m>` and `/models/<m>/{proxy+}`. */

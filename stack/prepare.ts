@@ -10,7 +10,8 @@
  */
 import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
-import { catalogueCheckOptions } from "./layout";
+import { frontDoorProblems } from "../components/specs/front-door";
+import { catalogueCheckOptions, frontDoorModels } from "./layout";
 import { readSettings, SettingsError } from "./settings";
 import type { ConfigSource, StackSettings } from "./settings";
 
@@ -37,5 +38,17 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
       settings,
       problems: checked.problems.map(formatProblem),
     };
-  return { ok: true, settings, catalogue: resolveChecked(checked, settings.environment) };
+  const catalogue = resolveChecked(checked, settings.environment);
+  // What only the whole resolved catalogue shows: the front door's resource policy size.
+  const frontDoor = catalogue.consumers
+    ? frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue))
+    : [];
+  if (frontDoor.length > 0)
+    return {
+      ok: false,
+      invalid: "catalogue",
+      settings,
+      problems: frontDoor.map((problem) => `${settings.catalogue}: ${problem}`),
+    };
+  return { ok: true, settings, catalogue };
 }

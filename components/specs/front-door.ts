@@ -125,6 +125,26 @@ export function resourcePolicy(
 export const MAX_RESOURCE_POLICY_LENGTH = 8192;
 
 /**
+ * What the front door of these consumers and models cannot be: a resource policy over API
+ * Gateway's length quota (every grant takes two method ARNs in the allow and two in the deny).
+ */
+export function frontDoorProblems(
+  consumers: ResolvedConsumer[],
+  models: FrontDoorModel[],
+): string[] {
+  return (["sigv4", "apiKey"] as const).flatMap((auth) => {
+    const of = consumers.filter((consumer) => consumer.auth === auth);
+    if (of.length === 0) return [];
+    const length = JSON.stringify(resourcePolicy(auth, of, models)).length;
+    return length > MAX_RESOURCE_POLICY_LENGTH
+      ? [
+          `consumers: the ${auth} API's resource policy would be ${length} characters, over API Gateway's ${MAX_RESOURCE_POLICY_LENGTH} (quota "Length of a resource policy", adjustable): grant fewer models per ${auth} consumer, or raise the quota and MAX_RESOURCE_POLICY_LENGTH in components/specs/front-door.ts`,
+        ]
+      : [];
+  });
+}
+
+/**
  * Gateway responses: API Gateway answers 403 for a missing or invalid credential by default;
  * the front door says 401 for those, keeps 403 for a caller that is known but not granted, and
  * 429 for a caller over its rate or quota (the defaults of THROTTLED and QUOTA_EXCEEDED).

@@ -251,3 +251,19 @@ describe("the front door's rules", () => {
     expect(rules.every((r) => typeof inputs(r).cidrIpv4 === "string")).toBe(true);
   });
 });
+
+describe("the front door's limits", () => {
+  it("refuses a resource policy longer than API Gateway's quota, saying what to do", async () => {
+    const models = Array.from({ length: 40 }, (_, i) => [
+      `  model-with-a-long-name-${i}:`,
+      "    owner: team-c",
+      "    access: all-consumers",
+      `    image: registry.example.com/m@sha256:${"c".repeat(64)}`,
+      '    versions: { "1.0.0": { traffic: 100 } }',
+    ]).flat();
+    const catalogue = withConsumers(["  ranker:\n", `${models.join("\n")}\n  ranker:\n`]);
+    await expect(planOf({ catalogue })).rejects.toThrow(
+      /models\.yaml: consumers: the sigv4 API's resource policy would be \d+ characters, over API Gateway's 8192/,
+    );
+  });
+});
