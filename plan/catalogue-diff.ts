@@ -2,7 +2,12 @@
  * What a catalogue edit means, per model and version, in the words of models.yaml: versions
  * added, retired, removed; traffic, replicas, resources and SLO before and after.
  */
-import type { ResolvedCatalogue, ResolvedModel, ResolvedVersion } from "../catalogue";
+import type {
+  ResolvedCatalogue,
+  ResolvedConsumer,
+  ResolvedModel,
+  ResolvedVersion,
+} from "../catalogue";
 import { code } from "./markdown";
 
 export interface ModelChanges {
@@ -56,6 +61,10 @@ function versionChanges(before: ResolvedVersion, after: ResolvedVersion): string
   return lines;
 }
 
+/** Who may call a model through the front door (`none`: nobody; `-`: no front door). */
+const callers = (model: ResolvedModel) =>
+  model.access === undefined ? "-" : model.access.join(", ") || "none";
+
 function modelChanges(
   before: ResolvedModel | undefined,
   after: ResolvedModel | undefined,
@@ -87,6 +96,9 @@ function modelChanges(
       old.has(v.version) ? versionChanges(old.get(v.version)!, v) : [],
     ),
     ...(before.owner === after.owner ? [] : [`owner ${code(before.owner)} → ${code(after.owner)}`]),
+    ...(callers(before) === callers(after)
+      ? []
+      : [`callers ${code(callers(before))} → ${code(callers(after))}`]),
     ...(before.routing.priority === after.routing.priority
       ? []
       : [`listener rule priority ${before.routing.priority} → ${after.routing.priority}`]),
@@ -100,6 +112,28 @@ function modelChanges(
       : [
           `load balancer ${code(before.routing.loadBalancer)} → ${code(after.routing.loadBalancer)}: the model's endpoint moves to that load balancer's address`,
         ]),
+  ];
+}
+
+const limits = (consumer: ResolvedConsumer) =>
+  `${consumer.auth}, ${consumer.rateLimit.requestsPerSecond}/s, burst ${consumer.rateLimit.burst}${consumer.quota ? `, ${consumer.quota.requests} per ${consumer.quota.per}` : ""}; principals ${consumer.principals.join(", ")}`;
+
+/** Consumers added, removed or changed (`consumer checkout: 50/s → 100/s`), one line each. */
+export function consumerChanges(before: ResolvedCatalogue, after: ResolvedCatalogue): string[] {
+  const old = new Map((before.consumers ?? []).map((c) => [c.name, c]));
+  const current = new Map((after.consumers ?? []).map((c) => [c.name, c]));
+  return [
+    ...[...current.values()]
+      .filter((c) => !old.has(c.name))
+      .map((c) => `consumer ${code(c.name)} added: ${code(limits(c))}`),
+    ...[...old.values()]
+      .filter((c) => !current.has(c.name))
+      .map((c) => `consumer ${code(c.name)} removed`),
+    ...[...current.values()]
+      .filter((c) => old.has(c.name) && limits(old.get(c.name)!) !== limits(c))
+      .map(
+        (c) => `consumer ${code(c.name)}: ${code(limits(old.get(c.name)!))} → ${code(limits(c))}`,
+      ),
   ];
 }
 

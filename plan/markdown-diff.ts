@@ -7,7 +7,7 @@
  */
 import type { ResolvedCatalogue } from "../catalogue";
 import type { Violation } from "../policy";
-import { catalogueChanges } from "./catalogue-diff";
+import { catalogueChanges, consumerChanges } from "./catalogue-diff";
 import { comparePlans } from "./compare";
 import type { ValueChange } from "./compare";
 import { beforeAfter, cell, code, details } from "./markdown";
@@ -153,17 +153,25 @@ function riskLines(diff: StackDiff): string[] {
 /** What the catalogue edit means for one stack, per model (with its traffic chart). */
 function catalogueLines(diff: StackDiff, detail: Detail): string[] {
   const models = catalogueChanges(diff.base.catalogue, diff.head.catalogue);
-  if (models.length === 0) return ["No change to what the catalogue resolves to."];
-  return models.flatMap(({ model, lines }) => {
-    const chart =
-      detail === "summary"
-        ? undefined
-        : trafficChart(
-            diff.base.catalogue.models.find((m) => m.name === model),
-            diff.head.catalogue.models.find((m) => m.name === model),
-          );
-    return [`**${code(model)}**`, "", ...lines.map((line) => `- ${line}`), "", ...(chart ?? [])];
-  });
+  const consumers = consumerChanges(diff.base.catalogue, diff.head.catalogue);
+  if (models.length === 0 && consumers.length === 0)
+    return ["No change to what the catalogue resolves to."];
+  const consumerLines =
+    consumers.length === 0
+      ? []
+      : ["**consumers**", "", ...consumers.map((line) => `- ${line}`), ""];
+  return consumerLines.concat(
+    models.flatMap(({ model, lines }) => {
+      const chart =
+        detail === "summary"
+          ? undefined
+          : trafficChart(
+              diff.base.catalogue.models.find((m) => m.name === model),
+              diff.head.catalogue.models.find((m) => m.name === model),
+            );
+      return [`**${code(model)}**`, "", ...lines.map((line) => `- ${line}`), "", ...(chart ?? [])];
+    }),
+  );
 }
 
 /** One stack's resource changes: a count, and the table (collapsed) when there is room. */

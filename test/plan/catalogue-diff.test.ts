@@ -1,7 +1,7 @@
 /** The pull-request diff's catalogue changes, in models.yaml's terms. */
 import { describe, expect, it } from "vitest";
 import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
-import { catalogueChanges } from "../../plan/catalogue-diff";
+import { catalogueChanges, consumerChanges } from "../../plan/catalogue-diff";
 import { resolvedVersion } from "../helpers/resolved";
 
 const version = resolvedVersion;
@@ -65,6 +65,43 @@ describe("catalogue changes", () => {
     ]);
     expect(catalogueChanges({ models: [] }, catalogue(version({})))[0]!.lines).toEqual([
       "model added (owner `team-a`): 1.0.0 live, 100%, image `registry.example.com/model@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`",
+    ]);
+  });
+});
+
+describe("access changes", () => {
+  const consumer = (name: string, requestsPerSecond: number) => ({
+    name,
+    auth: "sigv4" as const,
+    principals: [`arn:aws:iam::111122223333:role/${name}`],
+    rateLimit: { requestsPerSecond, burst: 10 },
+  });
+  const withAccess = (access: string[], ...consumers: ReturnType<typeof consumer>[]) => {
+    const base = catalogue(version({ version: "1.0.0", traffic: 100 }));
+    return { ...base, consumers, models: base.models.map((m) => ({ ...m, access })) };
+  };
+
+  it("name who may call a model, before and after", () => {
+    const before = withAccess(["a"], consumer("a", 5), consumer("b", 5));
+    const after = withAccess(["a", "b"], consumer("a", 5), consumer("b", 5));
+    expect(catalogueChanges(before, after)).toEqual([
+      { model: "m", lines: ["callers `a` → `a, b`"] },
+    ]);
+    expect(catalogueChanges(after, withAccess([], consumer("a", 5), consumer("b", 5)))).toEqual([
+      { model: "m", lines: ["callers `a, b` → `none`"] },
+    ]);
+  });
+
+  it("name consumers added, removed and changed, with their limits", () => {
+    expect(
+      consumerChanges(
+        withAccess([], consumer("a", 5), consumer("b", 5)),
+        withAccess([], consumer("a", 50), consumer("c", 1)),
+      ),
+    ).toEqual([
+      "consumer `c` added: `sigv4, 1/s, burst 10; principals arn:aws:iam::111122223333:role/c`",
+      "consumer `b` removed",
+      "consumer `a`: `sigv4, 5/s, burst 10; principals arn:aws:iam::111122223333:role/a` → `sigv4, 50/s, burst 10; principals arn:aws:iam::111122223333:role/a`",
     ]);
   });
 });
