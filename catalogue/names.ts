@@ -227,14 +227,14 @@ export function consumerSecretPrefix(stack: string, consumer: string): string {
   return fitName(`maas/${stack}/consumers/${consumer}/api-key-`, NAME_LIMITS.secretNamePrefix);
 }
 
-/** The front door's access log group. */
+/** The prefix of the front door's access log group (CloudWatch Logs appends a suffix). */
 export function frontDoorLogGroupName(stack: string): string {
-  return fitName(`/aws/apigateway/maas-${stack}/access`, NAME_LIMITS.logGroup);
+  return fitName(`/aws/apigateway/maas-${stack}/access-`, NAME_LIMITS.logGroup - 26);
 }
 
-/** The WAF log group: WAF requires the `aws-waf-logs-` prefix. */
+/** The prefix of the WAF log group: WAF requires the `aws-waf-logs-` prefix. */
 export function wafLogGroupName(stack: string): string {
-  return fitName(`aws-waf-logs-maas-${stack}`, NAME_LIMITS.logGroup);
+  return fitName(`aws-waf-logs-maas-${stack}-`, NAME_LIMITS.logGroup - 26);
 }
 
 /** The alarm of a consumer being throttled: `maas-<stack>_consumer_<consumer>_throttled`. */

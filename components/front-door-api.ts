@@ -23,6 +23,7 @@ import type { ResolvedConsumer } from "../catalogue";
 import { frontDoorApiName } from "../catalogue/names";
 import { ConsumerAccess } from "./consumer-access";
 import {
+  FRONT_DOOR_METHODS,
   GATEWAY_RESPONSE_BODY,
   GATEWAY_RESPONSES,
   resourcePolicy,
@@ -37,11 +38,6 @@ export interface FrontDoorBackend extends FrontDoorModel {
   origin: pulumi.Input<string>;
   /** The model's path on the load balancer: `/models/<m>` (path routing) or `` (host routing). */
   basePath: string;
-  /**
-   * Path routing over HTTPS: the certificate names the public host, not the load balancer's
-   * internal DNS name, so API Gateway cannot verify it (the hop stays encrypted inside the VPC).
-   */
-  skipTlsVerification: boolean;
 }
 
 export interface FrontDoorApiArgs {
@@ -54,8 +50,6 @@ export interface FrontDoorApiArgs {
   webAclArn: pulumi.Input<string>;
   keyArn: pulumi.Input<string>;
   deployer: pulumi.Input<string[]>;
-  alarmTopicArn: pulumi.Input<string>;
-  metricNamespace: string;
   tags: Record<string, string>;
 }
 
@@ -85,7 +79,9 @@ export class FrontDoorApi extends pulumi.ComponentResource {
       child,
     );
     const routed: pulumi.Resource[] = [];
+    const integrations: aws.apigateway.Integration[] = [];
     for (const model of args.models) {
+      // `/models/<m>` only holds the proxy resource: every route is under `/models/<m>/`.
       const root = new aws.apigateway.Resource(
         `${name}-${model.name}`,
         { restApi: api.id, parentId: models.id, pathPart: model.name },
@@ -96,51 +92,41 @@ export class FrontDoorApi extends pulumi.ComponentResource {
         { restApi: api.id, parentId: root.id, pathPart: "{proxy+}" },
         child,
       );
-      for (const [suffix, resource, path] of [
-        ["", root, model.basePath === "" ? "/" : model.basePath],
-        ["-proxy", proxy, `${model.basePath}/{proxy}`],
-      ] as const) {
-        const isProxy = suffix === "-proxy";
+      for (const httpMethod of FRONT_DOOR_METHODS) {
         const method = new aws.apigateway.Method(
-          `${name}-${model.name}${suffix}`,
+          `${name}-${model.name}-${httpMethod.toLowerCase()}`,
           {
             restApi: api.id,
-            resourceId: resource.id,
-            httpMethod: "ANY",
-            // Never NONE without a key: every route requires a caller (policy rule 28).
+            resourceId: proxy.id,
+            httpMethod,
+            // Never NONE without a key: every route requires a caller (rule front-door/authenticated).
             authorization: args.auth === "sigv4" ? "AWS_IAM" : "NONE",
             // sigv4 consumers send their key too: usage plans meter and limit by key only.
             apiKeyRequired: true,
-            ...(isProxy ? { requestParameters: { "method.request.path.proxy": true } } : {}),
+            requestParameters: { "method.request.path.proxy": true },
           },
           child,
         );
         const integration = new aws.apigateway.Integration(
-          `${name}-${model.name}${suffix}`,
+          `${name}-${model.name}-${httpMethod.toLowerCase()}`,
           {
             restApi: api.id,
-            resourceId: resource.id,
+            resourceId: proxy.id,
             httpMethod: method.httpMethod,
             type: "HTTP_PROXY",
-            integrationHttpMethod: "ANY",
+            integrationHttpMethod: httpMethod,
             connectionType: "VPC_LINK",
             connectionId: args.vpcLinkId,
             // VPC link v2 to an Application Load Balancer: the ARN routes, the URI sets the Host
-            // header (aws.apigateway.Integration, integrationTarget).
+            // header and the name TLS verifies (aws.apigateway.Integration, integrationTarget).
             integrationTarget: model.loadBalancerArn,
-            uri: pulumi.interpolate`${model.origin}${path}`,
-            ...(isProxy
-              ? {
-                  requestParameters: {
-                    "integration.request.path.proxy": "method.request.path.proxy",
-                  },
-                }
-              : {}),
-            ...(model.skipTlsVerification ? { tlsConfig: { insecureSkipVerification: true } } : {}),
+            uri: pulumi.interpolate`${model.origin}${model.basePath}/{proxy}`,
+            requestParameters: { "integration.request.path.proxy": "method.request.path.proxy" },
           },
           child,
         );
         routed.push(method, integration);
+        integrations.push(integration);
       }
     }
 
@@ -166,18 +152,33 @@ export class FrontDoorApi extends pulumi.ComponentResource {
           child,
         ),
     );
-    const configuration = JSON.stringify({
-      routes: args.models.map((m) => [m.name, m.basePath, m.skipTlsVerification]),
-      policy,
-      responses: GATEWAY_RESPONSES,
-      body: GATEWAY_RESPONSE_BODY,
-    });
+    // A stage serves its deployment's snapshot: whatever an integration calls (its URI, load
+    // balancer and VPC link) is part of the configuration a change must redeploy.
+    const configuration = pulumi
+      .all(
+        integrations.map((integration) =>
+          pulumi.all([integration.uri, integration.integrationTarget, integration.connectionId]),
+        ),
+      )
+      .apply((backends) =>
+        createHash("sha256")
+          .update(
+            JSON.stringify({
+              routes: args.models.map((m) => m.name),
+              backends,
+              policy,
+              responses: GATEWAY_RESPONSES,
+              body: GATEWAY_RESPONSE_BODY,
+            }),
+          )
+          .digest("hex"),
+      );
     const deployment = new aws.apigateway.Deployment(
       name,
       {
         restApi: api.id,
         description: `maas ${args.stack}`,
-        triggers: { configuration: createHash("sha256").update(configuration).digest("hex") },
+        triggers: { configuration },
       },
       { parent: this, dependsOn: [...routed, apiPolicy, ...responses] },
     );
@@ -194,8 +195,6 @@ export class FrontDoorApi extends pulumi.ComponentResource {
           webAclArn: args.webAclArn,
           keyArn: args.keyArn,
           deployer: args.deployer,
-          alarmTopicArn: args.alarmTopicArn,
-          metricNamespace: args.metricNamespace,
           tags: args.tags,
         },
         child,

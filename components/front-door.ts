@@ -14,15 +14,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedConsumer } from "../catalogue";
 import {
+  consumerAlarmName,
   frontDoorLogGroupName,
   frontDoorMetricNamespace,
   wafLogGroupName,
 } from "../catalogue/names";
-import { THROTTLE_METRIC } from "./consumer-access";
 import type { ConsumerAccess } from "./consumer-access";
 import { FrontDoorApi } from "./front-door-api";
 import type { FrontDoorBackend } from "./front-door-api";
 import { frontDoorKeyPolicy, perAddressLimit } from "./specs/front-door";
+
+/** The metric the access logs' filter counts a consumer's 429s in. */
+export const THROTTLE_METRIC = { name: "ThrottledRequests", dimension: "Consumer" } as const;
 
 /** How long access and WAF logs are kept: a year of who called what. */
 export const FRONT_DOOR_LOG_RETENTION_DAYS = 365;
@@ -73,7 +76,9 @@ export class FrontDoor extends pulumi.ComponentResource {
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-access`,
       {
-        name: frontDoorLogGroupName(args.stack),
+        // A prefix, not a name: a production log group outlives the stack's resource
+        // (retainOnDelete), and a later front door must not collide with it.
+        namePrefix: frontDoorLogGroupName(args.stack),
         kmsKeyId: key.arn,
         retentionInDays: FRONT_DOOR_LOG_RETENTION_DAYS,
         tags: args.tags,
@@ -118,14 +123,15 @@ export class FrontDoor extends pulumi.ComponentResource {
             visibilityConfig: {
               cloudwatchMetricsEnabled: true,
               metricName: "per-address-rate",
-              sampledRequestsEnabled: true,
+              // Sampled requests show headers unredacted (x-api-key, authorization).
+              sampledRequestsEnabled: false,
             },
           },
         ],
         visibilityConfig: {
           cloudwatchMetricsEnabled: true,
           metricName: `maas-${args.stack}-front-door`,
-          sampledRequestsEnabled: true,
+          sampledRequestsEnabled: false,
         },
         tags: args.tags,
       },
@@ -134,13 +140,14 @@ export class FrontDoor extends pulumi.ComponentResource {
     const wafLogs = new aws.cloudwatch.LogGroup(
       `${name}-waf`,
       {
-        name: wafLogGroupName(args.stack),
+        namePrefix: wafLogGroupName(args.stack),
         kmsKeyId: key.arn,
         retentionInDays: FRONT_DOOR_LOG_RETENTION_DAYS,
         tags: args.tags,
       },
       { parent: this, protect: args.protect, retainOnDelete: args.protect },
     );
+    // Deleted before its replacement: it is known by the web ACL's ARN (see the associations).
     new aws.wafv2.WebAclLoggingConfiguration(
       name,
       {
@@ -152,10 +159,11 @@ export class FrontDoor extends pulumi.ComponentResource {
           { singleHeader: { name: "authorization" } },
         ],
       },
-      child,
+      { parent: this, deleteBeforeReplace: true },
     );
 
-    for (const auth of ["sigv4", "apiKey"] as const) {
+    // An API with no method cannot be deployed: none while no model is served.
+    for (const auth of args.models.length > 0 ? (["sigv4", "apiKey"] as const) : []) {
       const consumers = args.consumers.filter((consumer) => consumer.auth === auth);
       if (consumers.length === 0) continue;
       const api = new FrontDoorApi(
@@ -170,8 +178,6 @@ export class FrontDoor extends pulumi.ComponentResource {
           webAclArn: webAcl.arn,
           keyArn: key.arn,
           deployer: args.deployer,
-          alarmTopicArn: args.alarmTopicArn,
-          metricNamespace: this.metricNamespace,
           tags: args.tags,
         },
         child,
@@ -179,6 +185,31 @@ export class FrontDoor extends pulumi.ComponentResource {
       this.apis[auth] = api;
       Object.assign(this.consumers, api.consumers);
     }
+    // Throttled in 5 of the last 6 minutes: a limit too low, or a runaway client. Named after
+    // the consumer alone: an alarm is known by its name, so one that followed the consumer's
+    // API would be deleted by name when the consumer changes its auth.
+    for (const consumer of args.consumers)
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${consumer.name}-throttled`,
+        {
+          name: consumerAlarmName(args.stack, consumer.name),
+          alarmDescription: `Consumer ${consumer.name} is being throttled (429) persistently: raise its rateLimit or quota in models.yaml, or ask its owners why it calls more.`,
+          namespace: this.metricNamespace,
+          metricName: THROTTLE_METRIC.name,
+          dimensions: { [THROTTLE_METRIC.dimension]: consumer.name },
+          statistic: "Sum",
+          period: 60,
+          evaluationPeriods: 6,
+          datapointsToAlarm: 5,
+          threshold: 0,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: [args.alarmTopicArn],
+          okActions: [args.alarmTopicArn],
+          tags: args.tags,
+        },
+        child,
+      );
     this.registerOutputs({});
   }
 }

@@ -17,8 +17,11 @@ interface Limits {
   rate?: number;
   burst?: number;
   quota?: string;
-  quotaLimit?: number;
+  /** The quota as requests per day, to compare quotas of different periods. */
+  quotaPerDay?: number;
 }
+
+const DAYS = { DAY: 1, WEEK: 7, MONTH: 30 } as Record<string, number>;
 
 interface Access {
   frontDoor: boolean;
@@ -46,7 +49,7 @@ function accessOf(resources: RecordedResource[]): Access {
       ).Statement;
       for (const statement of statements.filter((s) => s.Effect === "Allow")) {
         for (const arn of statement.Resource ?? []) {
-          const match = /^execute-api:\/([^/]+)\/\*\/models\/([^/]+)$/.exec(arn);
+          const match = /^execute-api:\/([^/]+)\/[A-Z]+\/models\/([^/]+)\/\*$/.exec(arn);
           if (match) access.grants.add(`${match[1]} ${match[2]}`);
         }
       }
@@ -77,7 +80,8 @@ function accessOf(resources: RecordedResource[]): Access {
         ...(inputs.quotaSettings?.limit === undefined
           ? {}
           : {
-              quotaLimit: inputs.quotaSettings.limit,
+              quotaPerDay:
+                inputs.quotaSettings.limit / (DAYS[String(inputs.quotaSettings.period)] ?? 1),
               quota: `${inputs.quotaSettings.limit} per ${String(inputs.quotaSettings.period).toLowerCase()}`,
             }),
       });
@@ -121,7 +125,7 @@ export function accessRisks(transition: Transition): Risk[] {
     const raised = [
       (limits.rate ?? 0) > (old.rate ?? 0) ? `rate ${old.rate} → ${limits.rate}/s` : undefined,
       (limits.burst ?? 0) > (old.burst ?? 0) ? `burst ${old.burst} → ${limits.burst}` : undefined,
-      old.quota !== undefined && (limits.quotaLimit ?? Infinity) > (old.quotaLimit ?? 0)
+      old.quota !== undefined && (limits.quotaPerDay ?? Infinity) > (old.quotaPerDay ?? 0)
         ? `quota ${old.quota} → ${limits.quota ?? "none"}`
         : undefined,
     ].filter((text): text is string => text !== undefined);

@@ -385,7 +385,6 @@ function deployFrontDoor(
       origin: pulumi.interpolate`${https ? "https" : "http"}://${endpoint.host ?? loadBalancer.dnsName}:${port}`,
       // The listener rule matches /models/<m> and below (path routing) or the host (host routing).
       basePath: endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : "",
-      skipTlsVerification: https && endpoint.host === undefined,
     };
   });
   const consumers = catalogue.consumers ?? [];

@@ -41,7 +41,17 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
   const catalogue = resolveChecked(checked, settings.environment);
   // What only the whole resolved catalogue shows: the front door's resource policy size.
   const frontDoor = catalogue.consumers
-    ? frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue))
+    ? [
+        ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)),
+        ...(settings.ingress.certificateArn && settings.ingress.routing.mode === "path"
+          ? [
+              // API Gateway checks the name of the certificate even when told to skip its
+              // verification (TlsConfig.insecureSkipVerification: "still performs basic
+              // certificate validation, which includes checking ... hostname").
+              "consumers: the front door calls the load balancers over HTTPS (maas:certificateArn) and API Gateway checks the certificate's name; with maas:routing: path it can only call the load balancer's own DNS name, which the certificate does not name. Set maas:routing: host (models at <model>.<maas:hostDomain>, names the certificate covers)",
+            ]
+          : []),
+      ]
     : [];
   if (frontDoor.length > 0)
     return {

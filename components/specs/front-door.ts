@@ -30,12 +30,17 @@ interface Statement {
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
 
-/** The method ARNs (stage shorthand) of one consumer's grant of one model: the model and below. */
+/**
+ * The HTTP methods the front door passes to models: GET (health, metadata) and POST
+ * (inference). Named, never `*`: in an ARN pattern `*` also matches `/`, so a grant written
+ * `/<c>/<any method>/models/b/*` with `*` for the method would match
+ * `/<c>/POST/models/a/models/b/x`, a call routed to model a.
+ */
+export const FRONT_DOOR_METHODS = ["GET", "POST"] as const;
+
+/** The method ARNs (stage shorthand) of one consumer's grant of one model: everything under it. */
 export function grantResources(consumer: string, model: string): string[] {
-  return [
-    `execute-api:/${consumer}/*/models/${model}`,
-    `execute-api:/${consumer}/*/models/${model}/*`,
-  ];
+  return FRONT_DOOR_METHODS.map((method) => `execute-api:/${consumer}/${method}/models/${model}/*`);
 }
 
 /** The models each consumer may call, by consumer. */

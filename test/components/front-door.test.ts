@@ -50,26 +50,26 @@ describe("the front door", () => {
     expect(checkAwsResources(resources, { production: false })).toEqual([]);
   });
 
-  it("routes every served model on both APIs, to its load balancer over the VPC link", () => {
+  it("routes every served model on both APIs, GET and POST under it, to its load balancer over the VPC link", () => {
     const integrations = ofType("aws:apigateway/integration:Integration");
     const [link] = ofType("aws:apigatewayv2/vpcLink:VpcLink");
     for (const api of ["sigv4", "apikey"])
       for (const model of ["scorer", "ranker"])
-        for (const suffix of ["", "-proxy"]) {
+        for (const method of ["GET", "POST"]) {
           const integration = integrations.find(
-            (i) => i.name === `front-door-${api}-${model}${suffix}`,
+            (i) => i.name === `front-door-${api}-${model}-${method.toLowerCase()}`,
           );
-          expect(integration, `${api} ${model}${suffix}`).toBeDefined();
+          expect(integration, `${api} ${model} ${method}`).toBeDefined();
           expect(inputs(integration!)).toMatchObject({
             type: "HTTP_PROXY",
+            httpMethod: method,
             connectionType: "VPC_LINK",
             integrationTarget: expect.stringContaining(":loadbalancer/app/"),
           });
           expect(integration!.dependencies).toContain(link!.urn);
-          expect(inputs(integration!).uri).toMatch(
-            suffix ? `/models/${model}/{proxy}` : new RegExp(`/models/${model}$`),
-          );
+          expect(inputs(integration!).uri).toMatch(new RegExp(`/models/${model}/\\{proxy\\}$`));
         }
+    expect(integrations).toHaveLength(2 * 2 * 2);
   });
 
   it("grants each consumer exactly the models its access lists, on its own stage, and denies the rest", () => {
@@ -81,9 +81,8 @@ describe("the front door", () => {
         const consumer = statement.Sid.replace("Allow-", "");
         const models = new Set(
           statement.Resource!.map((arn) => {
-            const [, stage, , , model] = /^execute-api:\/([^/]+)\/(\*)\/(models)\/([^/]+)/.exec(
-              arn,
-            )!;
+            const [, stage, , model] =
+              /^execute-api:\/([^/]+)\/(GET|POST)\/models\/([^/*]+)\/\*$/.exec(arn)!;
             expect(stage).toBe(consumer);
             return model;
           }),
@@ -96,6 +95,41 @@ describe("the front door", () => {
       expect(consumers).toEqual(expected);
       const deny = statements.find((s) => s.Sid === "Deny-not-granted")!;
       expect(deny).toMatchObject({ Effect: "Deny", Principal: "*", NotResource: granted });
+    }
+  });
+
+  it("evaluated as IAM matches ARNs (`*` spans `/`), lets no consumer reach a model through another's path", () => {
+    // An ARN pattern as IAM reads it: `*` any characters, `/` included; `?` one character.
+    const matches = (pattern: string, arn: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+      ).test(arn);
+    const allows = (statements: Statement[], arn: string) =>
+      statements.some((s) => s.Effect === "Allow" && s.Resource!.some((p) => matches(p, arn))) &&
+      !statements.some(
+        (s) =>
+          s.Effect === "Deny" &&
+          s.Condition === undefined &&
+          (s.Resource?.some((p) => matches(p, arn)) ??
+            !s.NotResource!.some((p) => matches(p, arn))),
+      );
+    for (const policy of ofType("aws:apigateway/restApiPolicy:RestApiPolicy")) {
+      const statements = JSON.parse(inputs(policy).policy).Statement as Statement[];
+      for (const [consumer, models] of Object.entries(GRANTS))
+        for (const model of ["scorer", "ranker"])
+          for (const other of ["scorer", "ranker"])
+            for (const method of ["GET", "POST", "PUT", "DELETE"]) {
+              const direct = `execute-api:/${consumer}/${method}/models/${model}/predict`;
+              const smuggled = `execute-api:/${consumer}/${method}/models/${model}/models/${other}/predict`;
+              const ownApi = (consumer === "partner") === (policy.name === "front-door-apikey");
+              const granted = ownApi && models.includes(model) && ["GET", "POST"].includes(method);
+              expect(allows(statements, direct), direct).toBe(granted);
+              // A path under a model is that model's: another grant never reaches it.
+              expect(allows(statements, smuggled), smuggled).toBe(granted);
+            }
     }
   });
 
@@ -231,7 +265,7 @@ describe("the front door's rules", () => {
   it("refuse a route that takes no caller, and a load balancer reachable around the front door", async () => {
     const { plan } = await planOf({ catalogue: withConsumers() });
     const opened = plan.resources.map((r) =>
-      r.type === "aws:apigateway/method:Method" && r.name === "front-door-apikey-scorer"
+      r.type === "aws:apigateway/method:Method" && r.name === "front-door-apikey-scorer-post"
         ? { ...r, inputs: { ...r.inputs, apiKeyRequired: false } }
         : r.type === "aws:lb/loadBalancer:LoadBalancer"
           ? { ...r, inputs: { ...r.inputs, internal: false } }

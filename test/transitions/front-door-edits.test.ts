@@ -7,7 +7,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { withConsumers } from "../helpers/front-door";
+import { planOf } from "../helpers/plan";
 import { transitionBetween, twoModels } from "../helpers/transition";
+
+const HOST = { "maas:routing": "host", "maas:hostDomain": "models.example.com" };
+const CERTIFICATE = {
+  "maas:certificateArn":
+    "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678",
+};
 
 const base = { catalogue: withConsumers() };
 
@@ -59,9 +66,31 @@ describe("front door edits, from deployed to next", () => {
     });
     expect(t.findings).toEqual([]);
     const deleted = t.steps.filter((s) => s.startsWith("delete")).map((s) => s.split("::")[1]);
-    expect(new Set(deleted)).toEqual(new Set(["front-door-sigv4-reports"]));
+    expect(new Set(deleted)).toEqual(
+      new Set(["front-door-sigv4-reports", "front-door-reports-throttled"]),
+    );
     expect(t.steps).toContain("delete Secret::front-door-sigv4-reports");
     // Only the front door's key changes besides: one reader fewer may decrypt.
     expect(t.steps.filter((s) => s.startsWith("update"))).toContain("update Key::front-door");
+  });
+
+  it("add a certificate: the integrations call HTTPS and a new deployment makes it live", async () => {
+    const t = await transitionBetween(
+      { catalogue: withConsumers(), config: HOST },
+      { catalogue: withConsumers(), config: { ...HOST, ...CERTIFICATE } },
+    );
+    expect(t.step("Integration", "front-door-sigv4-scorer-post").op).toBe("update");
+    // Without a new deployment the stages would go on calling port 80, which is then closed.
+    for (const api of ["front-door-sigv4", "front-door-apikey"])
+      expect(t.step("Deployment", api).op).toBe("replace");
+    expect(t.at("Deployment", "front-door-sigv4")).toBeGreaterThan(
+      t.at("Integration", "front-door-sigv4-scorer-post"),
+    );
+  });
+
+  it("refuses a certificate with path routing: API Gateway could not verify the load balancer's name", async () => {
+    await expect(planOf({ catalogue: withConsumers(), config: CERTIFICATE })).rejects.toThrow(
+      /consumers: the front door calls the load balancers over HTTPS .* Set maas:routing: host/,
+    );
   });
 });
