@@ -55,11 +55,48 @@ const NAMERS: Record<string, Namer> = {
     joined(
       "security group rule",
       i.securityGroupId,
-      i.cidrIpv4,
+      i.cidrIpv4 ?? i.referencedSecurityGroupId,
       i.ipProtocol,
       i.fromPort,
       i.toPort,
     ),
+  ],
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (i) => [
+    joined(
+      "security group egress rule",
+      i.securityGroupId,
+      i.cidrIpv4 ?? i.referencedSecurityGroupId,
+      i.ipProtocol,
+      i.fromPort,
+      i.toPort,
+    ),
+  ],
+  // The front door: API Gateway knows these by their place in the API, WAF by the resource.
+  "aws:apigateway/resource:Resource": (i) => [
+    joined("API resource", i.restApi, i.parentId, i.pathPart),
+  ],
+  "aws:apigateway/method:Method": (i) => [
+    joined("API method", i.restApi, i.resourceId, i.httpMethod),
+  ],
+  "aws:apigateway/integration:Integration": (i) => [
+    joined("API integration", i.restApi, i.resourceId, i.httpMethod),
+  ],
+  "aws:apigateway/stage:Stage": (i) => [joined("API stage", i.restApi, i.stageName)],
+  "aws:apigateway/methodSettings:MethodSettings": (i) => [
+    joined("API method settings", i.restApi, i.stageName, i.methodPath),
+  ],
+  "aws:apigateway/response:Response": (i) => [
+    joined("API gateway response", i.restApiId, i.responseType),
+  ],
+  "aws:apigateway/restApiPolicy:RestApiPolicy": (i) => [joined("API policy", i.restApiId)],
+  "aws:apigateway/usagePlanKey:UsagePlanKey": (i) => [
+    joined("usage plan key", i.usagePlanId, i.keyId),
+  ],
+  "aws:wafv2/webAclAssociation:WebAclAssociation": (i) => [
+    joined("WAF association of", i.resourceArn),
+  ],
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (i) => [
+    joined("WAF logging of", i.resourceArn),
   ],
   "docker-build:index:Image": (i) =>
     Array.isArray(i.tags) ? i.tags.map((tag) => joined("image tag", tag)) : [],

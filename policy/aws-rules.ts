@@ -455,22 +455,47 @@ const internetHttps: AwsRule = {
 
 const frontDoorAuthenticated: AwsRule = {
   id: "front-door/authenticated",
-  why: "A route of the front door that needs neither a signature nor a key lets anyone who reaches the API call the model, unmetered and unrecorded.",
-  fix: "Keep every method AWS_IAM or apiKeyRequired (components/front-door-api.ts); callers are granted in models.yaml (consumers:, access:).",
+  why: "A route of the front door that needs neither a signature nor a key lets anyone who reaches the API call the model, unmetered and unrecorded; a SigV4 API whose policy allows every principal lets any AWS account in.",
+  fix: "Keep every method AWS_IAM or apiKeyRequired, and the SigV4 API's grants to the consumers' principals (components/front-door-api.ts, components/specs/front-door.ts); callers are granted in models.yaml (consumers:, access:).",
   description:
-    "Every API Gateway method requires a caller: SigV4 (authorization AWS_IAM) or an API key (apiKeyRequired).",
-  check: (resources) =>
-    ofType(resources, "aws:apigateway/method:Method").flatMap((method) =>
-      report(
-        "front-door/authenticated",
-        method,
-        inputsOf(method).authorization !== "NONE" || inputsOf(method).apiKeyRequired === true
-          ? []
-          : [
-              "accepts calls without a signature or an API key (authorization NONE, no key required)",
-            ],
+    "Every API Gateway method requires a caller: SigV4 (authorization AWS_IAM) or an API key (apiKeyRequired); the SigV4 API's resource policy allows named principals only.",
+  check: (resources) => {
+    const sigv4Apis = ofType(resources, "aws:apigateway/restApi:RestApi")
+      .filter((api) => String(inputsOf(api).name).endsWith("_sigv4"))
+      .map((api) => api.urn);
+    return [
+      ...ofType(resources, "aws:apigateway/method:Method").flatMap((method) =>
+        report(
+          "front-door/authenticated",
+          method,
+          inputsOf(method).authorization !== "NONE" || inputsOf(method).apiKeyRequired === true
+            ? []
+            : [
+                "accepts calls without a signature or an API key (authorization NONE, no key required)",
+              ],
+        ),
       ),
-    ),
+      ...ofType(resources, "aws:apigateway/restApiPolicy:RestApiPolicy")
+        .filter((policy) => policy.dependencies.some((urn) => sigv4Apis.includes(urn)))
+        .flatMap((policy) => {
+          const statements = (
+            JSON.parse(String(inputsOf(policy).policy)) as {
+              Statement: { Effect: string; Principal?: unknown }[];
+            }
+          ).Statement;
+          const open = statements.some(
+            (s) =>
+              s.Effect === "Allow" &&
+              (s.Principal === "*" || JSON.stringify(s.Principal).includes('"*"')),
+          );
+          return report(
+            "front-door/authenticated",
+            policy,
+            open ? ["allows every principal on the SigV4 API: any AWS account could call"] : [],
+          );
+        }),
+    ];
+  },
 };
 
 const frontDoorOnlyWayIn: AwsRule = {

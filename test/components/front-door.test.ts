@@ -274,6 +274,27 @@ describe("the front door's rules", () => {
     const rules = checkAwsResources(opened, { production: false }).map((v) => v.rule);
     expect(rules).toContain("front-door/authenticated");
     expect(rules).toContain("front-door/only-way-in");
+    // The SigV4 API's policy opened to every principal.
+    const everyone = plan.resources.map((r) =>
+      r.type === "aws:apigateway/restApiPolicy:RestApiPolicy" && r.name === "front-door-sigv4"
+        ? {
+            ...r,
+            inputs: {
+              ...r.inputs,
+              policy: String(r.inputs.policy).replace(
+                /"Principal":\{"AWS":\[[^\]]*\]\}/,
+                '"Principal":"*"',
+              ),
+            },
+          }
+        : r,
+    );
+    expect(checkAwsResources(everyone, { production: false })).toEqual([
+      expect.objectContaining({
+        rule: "front-door/authenticated",
+        message: "allows every principal on the SigV4 API: any AWS account could call",
+      }),
+    ]);
   });
 
   it("without consumers there is no front door, and the load balancer admits its CIDRs", async () => {

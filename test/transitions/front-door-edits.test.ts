@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { withConsumers } from "../helpers/front-door";
+import { transition } from "../../plan/transition";
+import { judgeTransition } from "../../plan/transition-rules";
 import { planOf } from "../helpers/plan";
 import { transitionBetween, twoModels } from "../helpers/transition";
 
@@ -92,5 +94,32 @@ describe("front door edits, from deployed to next", () => {
     await expect(planOf({ catalogue: withConsumers(), config: CERTIFICATE })).rejects.toThrow(
       /consumers: the front door calls the load balancers over HTTPS .* Set maas:routing: host/,
     );
+  });
+
+  it("switch a consumer to API keys: its resources move to the other API, its alarm stays", async () => {
+    const t = await transitionBetween(base, {
+      catalogue: withConsumers([
+        "  reports:\n    principals:",
+        "  reports:\n    auth: apiKey\n    principals:",
+      ]),
+    });
+    expect(t.findings).toEqual([]);
+    expect(t.steps).toContain("create Stage::front-door-apikey-reports");
+    expect(t.steps).toContain("delete Stage::front-door-sigv4-reports");
+    expect(t.steps.filter((s) => s.includes("front-door-reports-throttled"))).toEqual([]);
+  });
+
+  it("a WAF association replaced after its new one is created would remove it: refused, and not what the stack does", async () => {
+    const { plan } = await planOf({ catalogue: withConsumers() });
+    const head = structuredClone(plan.resources);
+    const association = head.find(
+      (r) => r.type.endsWith(":WebAclAssociation") && r.name === "front-door-sigv4-checkout",
+    )!;
+    association.inputs.webAclArn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/other/1";
+    const judged = (after: typeof head) =>
+      judgeTransition(transition(plan.resources, after)).map((f) => f.rule);
+    expect(judged(head)).toEqual([]);
+    delete association.options!.deleteBeforeReplace;
+    expect(judged(head)).toEqual(["RULES-22/create-before-delete"]);
   });
 });
