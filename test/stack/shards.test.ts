@@ -336,3 +336,38 @@ describe("refused layouts", () => {
     ]);
   });
 });
+
+describe("the front door of a split catalogue", () => {
+  const withConsumers = CATALOGUE.replace(
+    "models:\n",
+    [
+      "consumers:",
+      "  checkout:",
+      "    principals: [arn:aws:iam::111122223333:role/checkout-api]",
+      "    rateLimit: { requestsPerSecond: 10, burst: 20 }",
+      "models:",
+      "",
+    ].join("\n"),
+  ).replace("    shard: vision\n", "    shard: vision\n    access: [checkout]\n");
+
+  it("is the base's, with routes for every shard's served models; shards show its callers", async () => {
+    // One at a time: a plan holds the process's Pulumi runtime.
+    const basePlan = await plan("platform", { catalogue: withConsumers });
+    const visionPlan = await plan("platform-vision", { catalogue: withConsumers });
+    const riskPlan = await plan("platform-risk", { catalogue: withConsumers });
+    const served = [...visionPlan.catalogue.models, ...riskPlan.catalogue.models].filter((m) =>
+      m.versions.some((v) => v.status !== "retired"),
+    );
+    const routes = basePlan.plan.resources
+      .filter((r) => r.type === "aws:apigateway/integration:Integration")
+      .map((r) => r.name.replace(/^front-door-sigv4-|-(get|post)$/g, ""));
+    expect([...new Set(routes)].sort()).toEqual(served.map((m) => m.name).sort());
+    expect(visionPlan.plan.resources.filter((r) => r.type.startsWith("aws:apigateway"))).toEqual(
+      [],
+    );
+    const dashboard = visionPlan.plan.resources.find(
+      (r) => r.type === "aws:cloudwatch/dashboard:Dashboard" && r.name === "image-classifier",
+    )!;
+    expect(String(dashboard.inputs.dashboardBody)).toContain('"Stage","checkout"');
+  });
+});
