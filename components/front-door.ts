@@ -73,18 +73,20 @@ export class FrontDoor extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect, retainOnDelete: args.protect },
     );
-    const accessLogs = new aws.cloudwatch.LogGroup(
-      `${name}-access`,
-      {
-        // A prefix, not a name: a production log group outlives the stack's resource
-        // (retainOnDelete), and a later front door must not collide with it.
-        namePrefix: frontDoorLogGroupName(args.stack),
-        kmsKeyId: key.arn,
-        retentionInDays: FRONT_DOOR_LOG_RETENTION_DAYS,
-        tags: args.tags,
-      },
-      { parent: this, protect: args.protect, retainOnDelete: args.protect },
-    );
+    // By prefix, not name: a production log group outlives the stack's resource (retainOnDelete),
+    // and a later front door must not collide with it.
+    const logGroup = (suffix: string, namePrefix: string) =>
+      new aws.cloudwatch.LogGroup(
+        `${name}-${suffix}`,
+        {
+          namePrefix,
+          kmsKeyId: key.arn,
+          retentionInDays: FRONT_DOOR_LOG_RETENTION_DAYS,
+          tags: args.tags,
+        },
+        { parent: this, protect: args.protect, retainOnDelete: args.protect },
+      );
+    const accessLogs = logGroup("access", frontDoorLogGroupName(args.stack));
     new aws.cloudwatch.LogMetricFilter(
       `${name}-throttled`,
       {
@@ -137,16 +139,7 @@ export class FrontDoor extends pulumi.ComponentResource {
       },
       child,
     );
-    const wafLogs = new aws.cloudwatch.LogGroup(
-      `${name}-waf`,
-      {
-        namePrefix: wafLogGroupName(args.stack),
-        kmsKeyId: key.arn,
-        retentionInDays: FRONT_DOOR_LOG_RETENTION_DAYS,
-        tags: args.tags,
-      },
-      { parent: this, protect: args.protect, retainOnDelete: args.protect },
-    );
+    const wafLogs = logGroup("waf", wafLogGroupName(args.stack));
     // Deleted before its replacement: it is known by the web ACL's ARN (see the associations).
     new aws.wafv2.WebAclLoggingConfiguration(
       name,

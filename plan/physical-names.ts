@@ -32,6 +32,20 @@ function itemKey(inputs: Inputs): string | undefined {
   }
 }
 
+/** A security group rule is known by its group, peer, protocol and ports. */
+const securityGroupRule =
+  (direction: "ingress" | "egress"): Namer =>
+  (i) => [
+    joined(
+      `security group ${direction} rule`,
+      i.securityGroupId,
+      i.cidrIpv4 ?? i.referencedSecurityGroupId,
+      i.ipProtocol,
+      i.fromPort,
+      i.toPort,
+    ),
+  ];
+
 const NAMERS: Record<string, Namer> = {
   "aws:lb/loadBalancer:LoadBalancer": (i) => [joined("load balancer", i.name)],
   "aws:lb/targetGroup:TargetGroup": (i) => [joined("target group", i.name)],
@@ -51,26 +65,8 @@ const NAMERS: Record<string, Namer> = {
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": (i) => [
     joined("Pod Identity association", i.clusterName, i.namespace, i.serviceAccount),
   ],
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (i) => [
-    joined(
-      "security group rule",
-      i.securityGroupId,
-      i.cidrIpv4 ?? i.referencedSecurityGroupId,
-      i.ipProtocol,
-      i.fromPort,
-      i.toPort,
-    ),
-  ],
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (i) => [
-    joined(
-      "security group egress rule",
-      i.securityGroupId,
-      i.cidrIpv4 ?? i.referencedSecurityGroupId,
-      i.ipProtocol,
-      i.fromPort,
-      i.toPort,
-    ),
-  ],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule("ingress"),
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule("egress"),
   // The front door: API Gateway knows these by their place in the API, WAF by the resource.
   "aws:apigateway/resource:Resource": (i) => [
     joined("API resource", i.restApi, i.parentId, i.pathPart),

@@ -1,21 +1,12 @@
 /** prepare(): settings and the resolved catalogue, or the problems, before anything is registered. */
-import * as pulumi from "@pulumi/pulumi";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../plan/stack-config";
 import { prepare } from "../../stack/prepare";
-import type { ConfigSource } from "../../stack/settings";
+import { configSource } from "../helpers/config-source";
 import { TEST_PROJECT } from "../helpers/plan";
-
-function source(config: Record<string, string>): ConfigSource {
-  return {
-    get: (key) => config[key],
-    getSecret: (key) => (config[key] === undefined ? undefined : pulumi.secret(config[key])),
-    keys: () => Object.keys(config),
-  };
-}
 
 const dev = readStackConfig(TEST_PROJECT, "dev").config;
 const previous = process.cwd();
@@ -24,7 +15,7 @@ afterEach(() => process.chdir(previous));
 describe("prepare", () => {
   it("gives the settings and the catalogue resolved for the stack's environment", () => {
     process.chdir(TEST_PROJECT);
-    const prepared = prepare(source(dev), "maas", "dev");
+    const prepared = prepare(configSource(dev), "maas", "dev");
     if (!prepared.ok) throw new Error(prepared.problems.join("\n"));
     expect(prepared.settings.environment).toBe("dev");
     expect(prepared.catalogue.models.length).toBeGreaterThan(0);
@@ -33,7 +24,7 @@ describe("prepare", () => {
   it("names the settings' problems and reads no catalogue", () => {
     process.chdir(TEST_PROJECT);
     const prepared = prepare(
-      source({ ...dev, "maas:protect": "maybe", "maas:catalogue": "missing.yaml" }),
+      configSource({ ...dev, "maas:protect": "maybe", "maas:catalogue": "missing.yaml" }),
       "maas",
       "dev",
     );
@@ -47,7 +38,7 @@ describe("prepare", () => {
     const dir = mkdtempSync(join(tmpdir(), "maas-prepare-"));
     writeFileSync(join(dir, "models.yaml"), "models:\n  - name: Bad Name\n");
     process.chdir(dir);
-    const prepared = prepare(source(dev), "maas", "dev");
+    const prepared = prepare(configSource(dev), "maas", "dev");
     expect(prepared).toMatchObject({ ok: false, invalid: "catalogue" });
     if (prepared.ok || prepared.invalid !== "catalogue") return;
     expect(prepared.settings.environment).toBe("dev");

@@ -1,18 +1,9 @@
 /** Stack settings: the stack files parse to typed settings; every config mistake is named with its key. */
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { readStackConfig } from "../../plan/stack-config";
 import { readSettings, SettingsError } from "../../stack/settings";
-import type { ConfigSource } from "../../stack/settings";
+import { configSource } from "../helpers/config-source";
 import { TEST_PROJECT } from "../helpers/plan";
-
-function source(config: Record<string, string>): ConfigSource {
-  return {
-    get: (key) => config[key],
-    getSecret: (key) => (config[key] === undefined ? undefined : pulumi.secret(config[key])),
-    keys: () => Object.keys(config),
-  };
-}
 
 const dev = readStackConfig(TEST_PROJECT, "dev").config;
 
@@ -21,7 +12,7 @@ function problems(config: Record<string, string | undefined>, stack = "dev"): st
     Object.entries({ ...dev, ...config }).filter(([, v]) => v !== undefined),
   ) as Record<string, string>;
   try {
-    readSettings(source(merged), "maas", stack);
+    readSettings(configSource(merged), "maas", stack);
     return [];
   } catch (error) {
     if (error instanceof SettingsError) return error.problems;
@@ -31,7 +22,7 @@ function problems(config: Record<string, string | undefined>, stack = "dev"): st
 
 describe("stack settings", () => {
   it("reads the dev stack file, with defaults for what it leaves out", () => {
-    const settings = readSettings(source(dev), "maas", "dev");
+    const settings = readSettings(configSource(dev), "maas", "dev");
     expect(settings).toMatchObject({
       region: "eu-west-1",
       environment: "dev",
