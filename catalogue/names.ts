@@ -83,9 +83,19 @@ export function reservedNamespaceProblem(model: string): string | undefined {
   return undefined;
 }
 
-/** `maas/<stack>/<model>`: one ECR repository per model and stack. */
+/**
+ * `maas/<stack>/<model>`: one ECR repository per model and stack. ECR allows one separator
+ * between letters and digits (CreateRepository's repositoryName pattern:
+ * `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`), so runs of dashes, which
+ * model and stack names may have, become one, and a hash of the name as written keeps it apart
+ * from the name with a single dash.
+ */
 export function repositoryName(stack: string, model: string): string {
-  return fitName(`maas/${stack}/${model}`, NAME_LIMITS.ecrRepository);
+  const written = `maas/${stack}/${model}`;
+  const name = /--/.test(written)
+    ? `${written.replace(/-{2,}/g, "-")}-${shortHash(written)}`
+    : written;
+  return fitName(name, NAME_LIMITS.ecrRepository);
 }
 
 /** The IAM role of a model's pods. */

@@ -1,7 +1,25 @@
 /** Derived names always fit their targets' limits, are stable and keep distinct inputs distinct. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fitName, NAME_LIMITS, workloadName } from "../../catalogue/names";
+import {
+  consumerAlarmName,
+  consumerName,
+  consumerSecretPrefix,
+  dashboardName,
+  fitName,
+  frontDoorApiName,
+  frontDoorLogGroupName,
+  loadBalancerName,
+  NAME_LIMITS,
+  repositoryName,
+  roleName,
+  STACK_NAME,
+  targetGroupName,
+  versionAlarmName,
+  vpcLinkName,
+  wafLogGroupName,
+  workloadName,
+} from "../../catalogue/names";
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const modelName = fc.stringMatching(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
@@ -44,6 +62,64 @@ describe("derived names", () => {
           if (a !== b) expect(fitName(a, limit)).not.toBe(fitName(b, limit));
         },
       ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+/** Every physical name derived from user input, with its target's limit and characters. */
+describe("physical names, for any valid stack, model, version and consumer", () => {
+  const stack = fc.stringMatching(STACK_NAME);
+  const consumer = fc.stringMatching(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/);
+  const identity = fc.record({
+    name: fc.stringMatching(/^[a-z]([-a-z0-9]{0,14}[a-z0-9])?$/),
+    internal: fc.boolean(),
+    vpcId: fc.constant("vpc-0a1b2c3d4e5f60718"),
+  });
+  const ECR = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+  const IAM = /^[\w+=,.@-]+$/;
+  const ELB = /^[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?$/;
+  const SECRET = /^[A-Za-z0-9/_+=.@-]+$/;
+  const LOG_GROUP = /^[._\-/#A-Za-z0-9]+$/;
+  const DASHBOARD = /^[A-Za-z0-9_-]+$/;
+
+  it("fit their limits and characters", () => {
+    fc.assert(
+      fc.property(stack, modelName, versionKey, consumer, identity, (s, m, v, c, lb) => {
+        const fits = (name: string, limit: number, chars: RegExp) => {
+          expect(name.length, name).toBeLessThanOrEqual(limit);
+          expect(name).toMatch(chars);
+        };
+        fits(repositoryName(s, m), NAME_LIMITS.ecrRepository, ECR);
+        fits(roleName(s, m), NAME_LIMITS.iamRole, IAM);
+        fits(dashboardName(s, m), NAME_LIMITS.dashboard, DASHBOARD);
+        fits(versionAlarmName(s, m, v, "p99-latency"), NAME_LIMITS.alarm, /^\S+$/);
+        const loadBalancer = loadBalancerName(s, lb);
+        fits(loadBalancer, NAME_LIMITS.loadBalancer, ELB);
+        expect(loadBalancer.startsWith("internal-")).toBe(false);
+        fits(targetGroupName(s, m, v, lb), NAME_LIMITS.targetGroup, ELB);
+        fits(frontDoorApiName(s, "apiKey"), NAME_LIMITS.restApi, /^\S+$/);
+        fits(vpcLinkName(s), NAME_LIMITS.vpcLink, /^\S+$/);
+        fits(consumerName(s, c), NAME_LIMITS.apiKey, /^\S+$/);
+        fits(consumerSecretPrefix(s, c), NAME_LIMITS.secretNamePrefix, SECRET);
+        fits(consumerAlarmName(s, c), NAME_LIMITS.alarm, /^\S+$/);
+        fits(frontDoorLogGroupName(s), NAME_LIMITS.logGroup - 26, LOG_GROUP);
+        fits(wafLogGroupName(s), NAME_LIMITS.logGroup - 26, LOG_GROUP);
+        expect(wafLogGroupName(s).startsWith("aws-waf-logs-")).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("differ whenever the stack or the model (or consumer) differs", () => {
+    fc.assert(
+      fc.property(stack, modelName, stack, modelName, (s1, m1, s2, m2) => {
+        fc.pre(s1 !== s2 || m1 !== m2);
+        for (const name of [repositoryName, roleName, dashboardName])
+          expect(name(s1, m1)).not.toBe(name(s2, m2));
+        for (const name of [consumerName, consumerSecretPrefix, consumerAlarmName])
+          expect(name(s1, m1)).not.toBe(name(s2, m2));
+      }),
       { numRuns: 500 },
     );
   });
