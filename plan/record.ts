@@ -130,6 +130,11 @@ function optionsOf(request: RegisterResourceRequest): RecordedResource["options"
   return Object.keys(options).length > 0 ? options : undefined;
 }
 
+/** An error's stack without its frames: `Error: message`, what V8 writes above them. */
+export function firstLineOnly(error: Error): string {
+  return Error.prototype.toString.call(error);
+}
+
 /**
  * Runs `program` as the stack's root (as the Pulumi CLI does) and returns what it registered.
  * Only one program can run at a time in a process: the Pulumi runtime is process-wide state.
@@ -187,10 +192,20 @@ export async function recordProgram(
   // models), and even unmapped ones cost a further 28% (100 models: 9.6 s with 3 frames, 6.9 s with
   // none). No traces while recording: every error the plan reports is told by its message, and
   // MAAS_DEBUG keeps the whole mapped trace for debugging the program itself.
-  const restore = { limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled };
+  // Every resource's constructor also takes a whole trace, whatever the limit (Resource.callsites
+  // lifts it), formats it and parses it back into source positions for the engine, which the mock
+  // monitor drops: frames are not formatted at all (an error's stack is its first line), so the
+  // SDK finds no positions, and a resource deep in components costs no more than one at the top.
+  const restore = {
+    limit: Error.stackTraceLimit,
+    sourceMaps: process.sourceMapsEnabled,
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- V8's hook, put back as it was
+    prepare: Error.prepareStackTrace,
+  };
   if (!process.env.MAAS_DEBUG) {
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
+    Error.prepareStackTrace = firstLineOnly;
   }
   try {
     const outputs = ((await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()))) ??
@@ -205,5 +220,6 @@ export async function recordProgram(
     pulumi.runtime.disconnectSync();
     Error.stackTraceLimit = restore.limit;
     process.setSourceMapsEnabled(restore.sourceMaps);
+    Error.prepareStackTrace = restore.prepare;
   }
 }
