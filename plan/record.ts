@@ -8,9 +8,11 @@ import type {
   RegisterResourceRequest,
   RegisterResourceResponse,
 } from "@pulumi/pulumi/proto/resource_pb";
+import { canonical } from "./canonical";
 import { placeholderCall, placeholderResource } from "./placeholders";
 import type { PlaceholderContext } from "./placeholders";
 
+/** A registration as recorded: canonical already (keys sorted at every level, plan/canonical.ts). */
 export interface RecordedResource {
   urn: string;
   type: string;
@@ -104,6 +106,50 @@ export function plainProperty(value: unknown): unknown {
   }
 }
 
+type ProtoStruct = NonNullable<ReturnType<RegisterResourceRequest["getObject"]>>;
+type ProtoValue = NonNullable<ReturnType<ReturnType<ProtoStruct["getFieldsMap"]>["get"]>>;
+
+/**
+ * plainProperty(struct.toJavaScript()) in one pass over the protobuf, keys sorted as canonical()
+ * sorts them (a protobuf map visits its keys sorted, with the same comparison): the recorded
+ * inputs need no further copy to be canonical.
+ */
+function plainStruct(struct: ProtoStruct): unknown {
+  const fields = struct.getFieldsMap();
+  const signature = fields.get(pulumi.runtime.specialSigKey);
+  if (signature !== undefined) {
+    switch (plainValue(signature)) {
+      case pulumi.runtime.specialSecretSig:
+        return "[secret]";
+      case pulumi.runtime.specialResourceSig: {
+        const urn = fields.get("urn");
+        return urn === undefined ? undefined : plainValue(urn, false);
+      }
+      default:
+        return "[asset]";
+    }
+  }
+  const entries: [string, unknown][] = [];
+  fields.forEach((value, key) => entries.push([key, plainValue(value)]));
+  return Object.fromEntries(entries);
+}
+
+function plainValue(value: ProtoValue, unknownIsMarked = true): unknown {
+  if (value.hasStructValue()) return plainStruct(value.getStructValue()!);
+  if (value.hasListValue())
+    return value
+      .getListValue()!
+      .getValuesList()
+      .map((item) => plainValue(item));
+  if (value.hasStringValue()) {
+    const text = value.getStringValue();
+    return unknownIsMarked && text === pulumi.runtime.unknownValue ? "[unknown]" : text;
+  }
+  if (value.hasNumberValue()) return value.getNumberValue();
+  if (value.hasBoolValue()) return value.getBoolValue();
+  return null;
+}
+
 function optionsOf(request: RegisterResourceRequest): RecordedResource["options"] {
   const timeouts = request.getCustomtimeouts();
   const customTimeouts = timeouts
@@ -166,21 +212,23 @@ export async function recordProgram(
   monitor.registerResource = (request, callback) =>
     register(request, (error, response) => {
       if (!error && response) {
+        // Canonical as recorded (keys sorted at every level), as plan.json has it: no copy.
+        const object = request.getObject();
+        const resourceOptions = optionsOf(request);
         resources.push({
-          urn: response.getUrn(),
-          type: request.getType(),
-          name: request.getName(),
-          ...(request.getParent() ? { parent: request.getParent() } : {}),
           custom: request.getCustom(),
+          dependencies: [...new Set(request.getDependenciesList())].sort(),
+          inputs: ((object && plainStruct(object)) ?? {}) as Record<string, unknown>,
+          name: request.getName(),
+          ...(resourceOptions
+            ? { options: canonical(resourceOptions) as RecordedResource["options"] }
+            : {}),
+          ...(request.getParent() ? { parent: request.getParent() } : {}),
           ...(request.getProvider()
             ? { provider: request.getProvider().split("::").slice(0, 4).join("::") }
             : {}),
-          inputs: (plainProperty(request.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<
-            string,
-            unknown
-          >,
-          dependencies: [...new Set(request.getDependenciesList())].sort(),
-          ...(optionsOf(request) ? { options: optionsOf(request) } : {}),
+          type: request.getType(),
+          urn: response.getUrn(),
         });
         options.onResource?.(resources.length);
       }
