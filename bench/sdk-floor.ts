@@ -45,9 +45,11 @@ function replay(plan: Plan): number {
 
 async function main(): Promise<void> {
   const plan = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as Plan;
-  // As the plan records (plan/record.ts): no stack traces, no source maps.
+  // As the plan records (plan/record.ts): no stack traces, no source maps, no frames formatted
+  // for the SDK's source positions.
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
+  Error.prepareStackTrace = (error: Error) => Error.prototype.toString.call(error);
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as object }),

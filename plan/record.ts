@@ -8,9 +8,11 @@ import type {
   RegisterResourceRequest,
   RegisterResourceResponse,
 } from "@pulumi/pulumi/proto/resource_pb";
+import { canonical } from "./canonical";
 import { placeholderCall, placeholderResource } from "./placeholders";
 import type { PlaceholderContext } from "./placeholders";
 
+/** A registration as recorded: canonical already (keys sorted at every level, plan/canonical.ts). */
 export interface RecordedResource {
   urn: string;
   type: string;
@@ -104,6 +106,50 @@ export function plainProperty(value: unknown): unknown {
   }
 }
 
+type ProtoStruct = NonNullable<ReturnType<RegisterResourceRequest["getObject"]>>;
+type ProtoValue = NonNullable<ReturnType<ReturnType<ProtoStruct["getFieldsMap"]>["get"]>>;
+
+/**
+ * plainProperty(struct.toJavaScript()) in one pass over the protobuf, keys sorted as canonical()
+ * sorts them (a protobuf map visits its keys sorted, with the same comparison): the recorded
+ * inputs need no further copy to be canonical.
+ */
+function plainStruct(struct: ProtoStruct): unknown {
+  const fields = struct.getFieldsMap();
+  const signature = fields.get(pulumi.runtime.specialSigKey);
+  if (signature !== undefined) {
+    switch (plainValue(signature)) {
+      case pulumi.runtime.specialSecretSig:
+        return "[secret]";
+      case pulumi.runtime.specialResourceSig: {
+        const urn = fields.get("urn");
+        return urn === undefined ? undefined : plainValue(urn, false);
+      }
+      default:
+        return "[asset]";
+    }
+  }
+  const entries: [string, unknown][] = [];
+  fields.forEach((value, key) => entries.push([key, plainValue(value)]));
+  return Object.fromEntries(entries);
+}
+
+function plainValue(value: ProtoValue, unknownIsMarked = true): unknown {
+  if (value.hasStructValue()) return plainStruct(value.getStructValue()!);
+  if (value.hasListValue())
+    return value
+      .getListValue()!
+      .getValuesList()
+      .map((item) => plainValue(item));
+  if (value.hasStringValue()) {
+    const text = value.getStringValue();
+    return unknownIsMarked && text === pulumi.runtime.unknownValue ? "[unknown]" : text;
+  }
+  if (value.hasNumberValue()) return value.getNumberValue();
+  if (value.hasBoolValue()) return value.getBoolValue();
+  return null;
+}
+
 function optionsOf(request: RegisterResourceRequest): RecordedResource["options"] {
   const timeouts = request.getCustomtimeouts();
   const customTimeouts = timeouts
@@ -128,6 +174,11 @@ function optionsOf(request: RegisterResourceRequest): RecordedResource["options"
     ...(Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
   };
   return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** An error's stack without its frames: `Error: message`, what V8 writes above them. */
+export function firstLineOnly(error: Error): string {
+  return Error.prototype.toString.call(error);
 }
 
 /**
@@ -161,21 +212,23 @@ export async function recordProgram(
   monitor.registerResource = (request, callback) =>
     register(request, (error, response) => {
       if (!error && response) {
+        // Canonical as recorded (keys sorted at every level), as plan.json has it: no copy.
+        const object = request.getObject();
+        const resourceOptions = optionsOf(request);
         resources.push({
-          urn: response.getUrn(),
-          type: request.getType(),
-          name: request.getName(),
-          ...(request.getParent() ? { parent: request.getParent() } : {}),
           custom: request.getCustom(),
+          dependencies: [...new Set(request.getDependenciesList())].sort(),
+          inputs: ((object && plainStruct(object)) ?? {}) as Record<string, unknown>,
+          name: request.getName(),
+          ...(resourceOptions
+            ? { options: canonical(resourceOptions) as RecordedResource["options"] }
+            : {}),
+          ...(request.getParent() ? { parent: request.getParent() } : {}),
           ...(request.getProvider()
             ? { provider: request.getProvider().split("::").slice(0, 4).join("::") }
             : {}),
-          inputs: (plainProperty(request.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<
-            string,
-            unknown
-          >,
-          dependencies: [...new Set(request.getDependenciesList())].sort(),
-          ...(optionsOf(request) ? { options: optionsOf(request) } : {}),
+          type: request.getType(),
+          urn: response.getUrn(),
         });
         options.onResource?.(resources.length);
       }
@@ -187,10 +240,20 @@ export async function recordProgram(
   // models), and even unmapped ones cost a further 28% (100 models: 9.6 s with 3 frames, 6.9 s with
   // none). No traces while recording: every error the plan reports is told by its message, and
   // MAAS_DEBUG keeps the whole mapped trace for debugging the program itself.
-  const restore = { limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled };
+  // Every resource's constructor also takes a whole trace, whatever the limit (Resource.callsites
+  // lifts it), formats it and parses it back into source positions for the engine, which the mock
+  // monitor drops: frames are not formatted at all (an error's stack is its first line), so the
+  // SDK finds no positions, and a resource deep in components costs no more than one at the top.
+  const restore = {
+    limit: Error.stackTraceLimit,
+    sourceMaps: process.sourceMapsEnabled,
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- V8's hook, put back as it was
+    prepare: Error.prepareStackTrace,
+  };
   if (!process.env.MAAS_DEBUG) {
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
+    Error.prepareStackTrace = firstLineOnly;
   }
   try {
     const outputs = ((await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()))) ??
@@ -205,5 +268,6 @@ export async function recordProgram(
     pulumi.runtime.disconnectSync();
     Error.stackTraceLimit = restore.limit;
     process.setSourceMapsEnabled(restore.sourceMaps);
+    Error.prepareStackTrace = restore.prepare;
   }
 }

@@ -214,7 +214,8 @@ async function planInWorkingDirectory(
     environment: settings.environment,
     catalogue: settings.catalogue,
     note: PLACEHOLDER_NOTE,
-    resources: resources.map((resource) => canonical(resource) as RecordedResource),
+    // Recorded canonical (record.ts).
+    resources,
     outputs: canonical(recording.outputs) as Record<string, unknown>,
   };
   const manifests = kubernetesManifests(resources, settings.region);
