@@ -186,8 +186,9 @@ export const GATEWAY_RESPONSE_BODY =
 
 /**
  * One JSON line per request. Caller identity (the consumer is the stage; the principal that
- * signed; the key's id, never the key), model route, status, error type and latencies. The
- * status is unquoted so metric filters compare it as a number.
+ * signed; the key's id, never the key), model route, status, error type, latencies and the
+ * trace id that joins it to the load balancer's access log (the version served). The status is
+ * unquoted so metric filters compare it as a number.
  */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
@@ -207,6 +208,9 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   integrationLatency: "$context.integrationLatency",
   integrationStatus: "$context.integration.status",
   waf: "$context.wafResponseCode",
+  // The stage traces with X-Ray and sends the trace header on; the load balancer's access log
+  // records it (trace_id) beside the target group, which names the version that answered.
+  traceId: "$context.xrayTraceId",
 }).replace('"$STATUS"', "$context.status");
 
 /** A usage plan's limits from the catalogue (`quota.per` day/week/month → DAY/WEEK/MONTH). */

@@ -174,8 +174,22 @@ describe("the front door", () => {
     });
     for (const [consumer, plan] of Object.entries(limits))
       expect(plan.apiStages).toEqual([{ apiId: expect.any(String), stage: consumer }]);
-    for (const stage of ofType("aws:apigateway/stage:Stage"))
-      expect(inputs(stage).accessLogSettings.format).toContain('"consumer":"$context.stage"');
+    for (const stage of ofType("aws:apigateway/stage:Stage")) {
+      const format = JSON.parse(
+        String(inputs(stage).accessLogSettings.format).replace("$context.status", "0"),
+      ) as Record<string, string>;
+      // Who called (consumer, principal, key id), what (route), the answer, and the trace id
+      // that joins the load balancer's log (the version served); never the key itself.
+      expect(format).toMatchObject({
+        consumer: "$context.stage",
+        caller: "$context.identity.caller",
+        apiKeyId: "$context.identity.apiKeyId",
+        route: "$context.resourcePath",
+        traceId: "$context.xrayTraceId",
+      });
+      expect(Object.values(format)).not.toContain("$context.identity.apiKey");
+      expect(inputs(stage).xrayTracingEnabled).toBe(true);
+    }
   });
 
   it("answers 401 without credentials, 403 when not granted, 429 over a limit", () => {
