@@ -46,6 +46,9 @@ export function resolveCatalogue(
   };
 }
 
+/** The label of a consumer's key unless it names its keys (`apiKeys:`). */
+export const FIRST_API_KEY = "1";
+
 function resolveConsumers(
   consumers: NonNullable<CatalogueDocument["consumers"]>,
 ): ResolvedConsumer[] {
@@ -60,6 +63,7 @@ function resolveConsumers(
         principals: [...consumer.principals].sort(),
         rateLimit: consumer.rateLimit,
         ...(consumer.quota ? { quota: consumer.quota } : {}),
+        apiKeys: consumer.apiKeys ?? [FIRST_API_KEY],
       };
     });
 }

@@ -80,6 +80,8 @@ export interface ResolvedConsumer {
   principals: string[];
   rateLimit: { requestsPerSecond: number; burst: number };
   quota?: { requests: number; per: "day" | "week" | "month" };
+  /** Labels of its API keys, oldest first; the last is the one its secret holds. */
+  apiKeys: string[];
 }
 
 export interface ResolvedCatalogue {

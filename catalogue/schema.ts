@@ -402,6 +402,24 @@ const Consumer = z.strictObject({
     .describe(
       "IAM roles or users (ARNs) or account IDs: who signs the consumer's calls (sigv4), and who may read its API key from Secrets Manager.",
     ),
+  apiKeys: z
+    .array(
+      pattern(
+        /^[a-z0-9](?:[-a-z0-9]{0,14}[a-z0-9])?$/,
+        'must be a key label: 1-16 lowercase letters, digits and dashes (quote numbers: "2")',
+        16,
+      ),
+      { error: allowed("must be a list of one or two key labels") },
+    )
+    .min(1, { error: allowed("must name one or two keys") })
+    .max(2, { error: allowed("must name one or two keys (the current one and the next)") })
+    .refine((labels) => new Set(labels).size === labels.length, {
+      error: "names a key twice; each label is one key",
+    })
+    .optional()
+    .describe(
+      'Labels of the consumer\'s API keys, oldest first (default ["1"]). To rotate, add a second label: both keys work and the secret holds the new one; remove the old label once callers use the new key.',
+    ),
   rateLimit: z
     .strictObject({
       requestsPerSecond: integer(

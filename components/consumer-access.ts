@@ -11,6 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedConsumer } from "../catalogue";
 import { consumerName, consumerSecretPrefix } from "../catalogue/names";
+import { FIRST_API_KEY } from "../catalogue/resolve";
 import { ACCESS_LOG_FORMAT, consumerSecretPolicy } from "./specs/front-door";
 import type { usagePlanLimits } from "./specs/front-door";
 
@@ -31,6 +32,7 @@ export interface ConsumerAccessArgs {
 export class ConsumerAccess extends pulumi.ComponentResource {
   public readonly stage: aws.apigateway.Stage;
   public readonly secret: aws.secretsmanager.Secret;
+  /** Its newest API key (the last of `apiKeys:`), the one its secret holds. */
   public readonly apiKey: aws.apigateway.ApiKey;
 
   constructor(name: string, args: ConsumerAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -78,16 +80,6 @@ export class ConsumerAccess extends pulumi.ComponentResource {
       { parent: this, deleteBeforeReplace: true },
     );
 
-    this.apiKey = new aws.apigateway.ApiKey(
-      name,
-      {
-        name: consumerName(args.stack, consumer.name),
-        description: `maas ${args.stack}: consumer ${consumer.name}`,
-        enabled: true,
-        tags: args.tags,
-      },
-      child,
-    );
     const plan = new aws.apigateway.UsagePlan(
       name,
       {
@@ -99,11 +91,29 @@ export class ConsumerAccess extends pulumi.ComponentResource {
       },
       child,
     );
-    new aws.apigateway.UsagePlanKey(
-      name,
-      { keyId: this.apiKey.id, keyType: "API_KEY", usagePlanId: plan.id },
-      child,
-    );
+    // One key per label, all on the consumer's usage plan (they share its limits): during a
+    // rotation both work. The first label keeps the names a single key always had.
+    const keys = consumer.apiKeys.map((label) => {
+      const keyName = label === FIRST_API_KEY ? name : `${name}-key-${label}`;
+      const key = new aws.apigateway.ApiKey(
+        keyName,
+        {
+          name: `${consumerName(args.stack, consumer.name)}${label === FIRST_API_KEY ? "" : `_${label}`}`,
+          description: `maas ${args.stack}: consumer ${consumer.name}${label === FIRST_API_KEY ? "" : `, key ${label}`}`,
+          enabled: true,
+          tags: args.tags,
+        },
+        child,
+      );
+      new aws.apigateway.UsagePlanKey(
+        keyName,
+        { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id },
+        child,
+      );
+      return key;
+    });
+    /** The newest key: the one the secret holds. */
+    this.apiKey = keys[keys.length - 1]!;
 
     this.secret = new aws.secretsmanager.Secret(
       name,

@@ -8,6 +8,7 @@ import type {
   ResolvedModel,
   ResolvedVersion,
 } from "../catalogue";
+import { FIRST_API_KEY } from "../catalogue/resolve";
 import { code } from "./markdown";
 
 export interface ModelChanges {
@@ -116,7 +117,7 @@ function modelChanges(
 }
 
 const limits = (consumer: ResolvedConsumer) =>
-  `${consumer.auth}, ${consumer.rateLimit.requestsPerSecond}/s, burst ${consumer.rateLimit.burst}${consumer.quota ? `, ${consumer.quota.requests} per ${consumer.quota.per}` : ""}; principals ${consumer.principals.join(", ")}`;
+  `${consumer.auth}, ${consumer.rateLimit.requestsPerSecond}/s, burst ${consumer.rateLimit.burst}${consumer.quota ? `, ${consumer.quota.requests} per ${consumer.quota.per}` : ""}; principals ${consumer.principals.join(", ")}${consumer.apiKeys.length > 1 || consumer.apiKeys[0] !== FIRST_API_KEY ? `; keys ${consumer.apiKeys.join(", ")}` : ""}`;
 
 /** Consumers added, removed or changed (`consumer checkout: 50/s → 100/s`), one line each. */
 export function consumerChanges(before: ResolvedCatalogue, after: ResolvedCatalogue): string[] {

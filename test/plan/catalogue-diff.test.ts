@@ -75,6 +75,7 @@ describe("access changes", () => {
     auth: "sigv4" as const,
     principals: [`arn:aws:iam::111122223333:role/${name}`],
     rateLimit: { requestsPerSecond, burst: 10 },
+    apiKeys: ["1"],
   });
   const withAccess = (access: string[], ...consumers: ReturnType<typeof consumer>[]) => {
     const base = catalogue(version({ version: "1.0.0", traffic: 100 }));

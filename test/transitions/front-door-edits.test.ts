@@ -123,3 +123,42 @@ describe("front door edits, from deployed to next", () => {
     expect(judged(head)).toEqual(["RULES-22/create-before-delete"]);
   });
 });
+
+describe("rotating a consumer's key", () => {
+  const rotating = (labels: string) =>
+    withConsumers([
+      "    principals: [arn:aws:iam::777788889999:role/partner-key-reader]\n",
+      `    principals: [arn:aws:iam::777788889999:role/partner-key-reader]\n    apiKeys: [${labels}]\n`,
+    ]);
+
+  it("adds a second key beside the first, and the secret takes the new one; then the old one goes alone", async () => {
+    const adding = await transitionBetween(base, { catalogue: rotating('"1", "2"') });
+    expect(adding.findings).toEqual([]);
+    expect(adding.steps).toContain("create ApiKey::front-door-apikey-partner-key-2");
+    expect(adding.steps).toContain("create UsagePlanKey::front-door-apikey-partner-key-2");
+    expect(adding.steps.filter((s) => s.startsWith("delete"))).toEqual([]);
+    // The secret now holds the new key: its version takes the new key's value. (Secret values
+    // are masked in plans, so the transition sees the dependency, not the value.)
+    const head = adding.transition.head;
+    const newKey = head.find(
+      (r) => r.name === "front-door-apikey-partner-key-2" && r.type.endsWith(":ApiKey"),
+    )!;
+    const version = head.find(
+      (r) => r.name === "front-door-apikey-partner" && r.type.endsWith(":SecretVersion"),
+    )!;
+    expect(version.dependencies).toContain(newKey.urn);
+    // The first key stays as it was: callers not yet switched keep working.
+    expect(adding.steps.filter((s) => s.endsWith("ApiKey::front-door-apikey-partner"))).toEqual([]);
+
+    const retiring = await transitionBetween(
+      { catalogue: rotating('"1", "2"') },
+      { catalogue: rotating('"2"') },
+    );
+    expect(retiring.findings).toEqual([]);
+    expect(retiring.steps.filter((s) => s.startsWith("delete")).sort()).toEqual([
+      "delete ApiKey::front-door-apikey-partner",
+      "delete UsagePlanKey::front-door-apikey-partner",
+    ]);
+    expect(retiring.steps.filter((s) => s.includes("SecretVersion"))).toEqual([]);
+  });
+});
