@@ -14,6 +14,7 @@
  * the file with the project's prettier settings; test/docs/generated.test.ts fails while a
  * committed guide differs from what this produces.
  */
+import { FIRST_API_KEY } from "../catalogue/resolve";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as prettier from "prettier";
 import { z } from "zod";
@@ -246,7 +247,10 @@ export const SECTIONS: Record<string, () => string> = {
   "catalogue-consumer": () =>
     fieldTable(
       fields(catalogueNodes().root.properties!.consumers!.additionalProperties as JsonSchema),
-      new Map<string, unknown>([["auth", "sigv4"]]),
+      new Map<string, unknown>([
+        ["auth", "sigv4"],
+        ["apiKeys", [FIRST_API_KEY]],
+      ]),
     ),
   "catalogue-environment": () =>
     fieldTable(fields(catalogueNodes().environment, { open: () => false })),
