@@ -2,6 +2,7 @@
  * Rules about who may call a model: `access:` names consumers declared under `consumers:`, a
  * principal belongs to one consumer, and the front door's API Gateway quotas hold.
  */
+import { isMap } from "yaml";
 import type { Problem } from "./problem";
 import { API_GATEWAY_QUOTAS, API_RESOURCES_PER_MODEL } from "./quotas";
 import type { RuleInput } from "./rule-input";
@@ -10,6 +11,8 @@ import type { CatalogueDocument } from "./schema";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
 import { unknownKeyMessage } from "./suggest";
+
+const ACCOUNT_ID = /^[0-9]{12}$/;
 
 export function accessRules(input: RuleInput): Problem[] {
   return [...accessListNames(input), ...sharedPrincipals(input), ...frontDoorQuotas(input)];
@@ -34,6 +37,11 @@ function accessListsOf(
 
 function accessListNames({ source, document }: RuleInput): Problem[] {
   const consumers = Object.keys(document.consumers ?? {});
+  // A consumer with a problem of its own is left out of the checked document; it is still
+  // declared, and its own problem is the one to report.
+  const written = source.document.getIn(["consumers"]);
+  const declared = (name: string) =>
+    consumers.includes(name) || (isMap(written) && written.has(name));
   return accessListsOf(document).flatMap(({ access, path }) => {
     if (document.consumers === undefined)
       return [
@@ -46,7 +54,7 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
       ];
     if (access === ALL_CONSUMERS) return [];
     return access.flatMap((name, index) =>
-      consumers.includes(name)
+      declared(name)
         ? []
         : [
             problemAt(
@@ -66,10 +74,20 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
 function sharedPrincipals({ source, document }: RuleInput): Problem[] {
   const owner = new Map<string, string>();
   const problems: Problem[] = [];
-  for (const [name, consumer] of Object.entries(document.consumers ?? {}))
+  const consumers = Object.entries(document.consumers ?? {});
+  // An account ID stands for every principal of the account: a role of it is that consumer's too.
+  const accounts = new Map<string, string>();
+  for (const [name, consumer] of consumers)
+    for (const principal of consumer.principals)
+      if (ACCOUNT_ID.test(principal) && !accounts.has(principal)) accounts.set(principal, name);
+  for (const [name, consumer] of consumers)
     consumer.principals.forEach((principal, index) => {
       const holder = owner.get(principal);
-      if (holder === undefined) {
+      const account = ACCOUNT_ID.test(principal)
+        ? undefined
+        : /::([0-9]{12}):/.exec(principal)?.[1];
+      const accountHolder = account === undefined ? undefined : accounts.get(account);
+      if (holder === undefined && (accountHolder === undefined || accountHolder === name)) {
         owner.set(principal, name);
         return;
       }
@@ -79,7 +97,9 @@ function sharedPrincipals({ source, document }: RuleInput): Problem[] {
           ["consumers", name, "principals", index],
           holder === name
             ? `lists ${principal} twice; list each principal once`
-            : `${principal} is also consumer ${holder}'s principal; a principal belongs to one consumer (its grants and limits follow from it)`,
+            : holder !== undefined
+              ? `${principal} is also consumer ${holder}'s principal; a principal belongs to one consumer (its grants and limits follow from it)`
+              : `${principal} is in account ${account}, which consumer ${accountHolder} lists whole: the role could act as ${accountHolder} too; list ${accountHolder}'s roles instead of its account, or use another account`,
         ),
       );
     });

@@ -126,3 +126,22 @@ describe("access resolution", () => {
     expect(resolved.models[0]!.access).toBeUndefined();
   });
 });
+
+describe("access rules, continued", () => {
+  it("refuses a role in an account another consumer lists whole", () => {
+    expect(problemsOf(catalogue({ 8: '    principals: ["111122223333"]' }))).toEqual([
+      `4:18: consumers.checkout.principals.0: ${ROLE} is in account 111122223333, which consumer partner lists whole: the role could act as partner too; list partner's roles instead of its account, or use another account`,
+    ]);
+  });
+
+  it("does not call a consumer with a problem of its own undeclared", () => {
+    expect(
+      problemsOf(catalogue({ 5: "    ratelimit: { requestsPerSecond: 50, burst: 100 }" })),
+    ).toEqual([
+      expect.stringMatching(/^3:3: consumers\.checkout\.rateLimit: is required/),
+      expect.stringMatching(
+        /^5:5: consumers\.checkout\.ratelimit: unknown key "ratelimit"; did you mean "rateLimit"\?/,
+      ),
+    ]);
+  });
+});
