@@ -3,6 +3,7 @@
  * front door itself (its resource policies and usage plans), so a single stack and a base that
  * serves its shards' models are judged alike, by what AWS would enforce.
  */
+import { FIRST_API_KEY } from "../catalogue/resolve";
 import { code } from "./markdown";
 import type { RecordedResource } from "./record";
 import type { Risk } from "./risk";
@@ -12,6 +13,7 @@ const POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
 const USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan";
 const VPC_LINK = "aws:apigatewayv2/vpcLink:VpcLink";
 const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
+const API_KEY = "aws:apigateway/apiKey:ApiKey";
 
 interface Limits {
   rate?: number;
@@ -31,6 +33,10 @@ interface Access {
   consumers: Map<string, Limits>;
   /** Principals by consumer. */
   principals: Map<string, string>;
+  /** Key labels by consumer (components/consumer-access.ts: `consumer c` or `consumer c, key k`). */
+  keys: Map<string, Set<string>>;
+  /** The API (kind of caller) of each consumer, from its usage plan's logical name. */
+  kinds: Map<string, string>;
 }
 
 function accessOf(resources: RecordedResource[]): Access {
@@ -39,6 +45,8 @@ function accessOf(resources: RecordedResource[]): Access {
     grants: new Set(),
     consumers: new Map(),
     principals: new Map(),
+    keys: new Map(),
+    kinds: new Map(),
   };
   for (const resource of resources) {
     if (resource.type === POLICY && typeof resource.inputs.policy === "string") {
@@ -62,6 +70,17 @@ function accessOf(resources: RecordedResource[]): Access {
       ).Statement;
       access.principals.set(secretOf[1]!, JSON.stringify(allow?.Principal));
     }
+    if (resource.type === API_KEY && typeof resource.inputs.description === "string") {
+      const key = /: consumer (\S+?)(?:, key (\S+))?$/.exec(resource.inputs.description);
+      if (key) {
+        const labels = access.keys.get(key[1]!) ?? new Set<string>();
+        labels.add(key[2] ?? FIRST_API_KEY);
+        access.keys.set(key[1]!, labels);
+      }
+    }
+    const kind = /^front-door-(sigv4|apikey)-/.exec(resource.name)?.[1];
+    if (resource.type === USAGE_PLAN && kind)
+      access.kinds.set(resource.name.slice(`front-door-${kind}-`.length), kind);
     if (resource.type === USAGE_PLAN) {
       const inputs = resource.inputs as {
         apiStages?: { stage?: string }[];
@@ -134,6 +153,27 @@ export function accessRisks(transition: Transition): Risk[] {
         level: "warn",
         text: `consumer ${code(consumer)} may call more: ${raised.join(", ")}. The models' capacity (autoscaling.maxReplicas) must carry it`,
       });
+    const [oldKind, newKind] = [before.kinds.get(consumer), after.kinds.get(consumer)];
+    if (oldKind && newKind && oldKind !== newKind)
+      out.push({
+        level: "warn",
+        text: `consumer ${code(consumer)} changes how it calls (${oldKind === "apikey" ? "API key" : "SigV4"} → ${newKind === "apikey" ? "API key" : "SigV4"}): it gets a new URL, key and secret on the other API, and its old ones stop working at once; its callers must switch in the same release`,
+      });
+    else {
+      const [oldKeys, newKeys] = [before.keys.get(consumer), after.keys.get(consumer)];
+      const added = [...(newKeys ?? [])].filter((k) => !oldKeys?.has(k));
+      const removed = [...(oldKeys ?? [])].filter((k) => !newKeys?.has(k));
+      if (added.length > 0)
+        out.push({
+          level: "note",
+          text: `consumer ${code(consumer)} gets key ${added.map(code).join(", ")}; its secret now holds it (the value is masked here)${removed.length === 0 ? "; the other key keeps working until its label is removed" : ""}`,
+        });
+      if (removed.length > 0)
+        out.push({
+          level: "warn",
+          text: `consumer ${code(consumer)}'s key ${removed.map(code).join(", ")} is deleted: callers still sending it get 401${added.length > 0 ? "; the new key is created in the same update, so nobody could switch beforehand: rotate in two steps (add a label, then remove the old one)" : ""}`,
+        });
+    }
     const principals = after.principals.get(consumer);
     if (before.principals.has(consumer) && principals !== before.principals.get(consumer))
       out.push({

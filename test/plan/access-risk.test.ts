@@ -66,3 +66,36 @@ describe("access risks", () => {
     expect((await textsOf(twoModels()))[0]).toMatch(/^warn: the front door goes/);
   });
 });
+
+describe("access risks of keys and auth", () => {
+  const keys = (labels: string) =>
+    withConsumers([
+      "    principals: [arn:aws:iam::777788889999:role/partner-key-reader]\n",
+      `    principals: [arn:aws:iam::777788889999:role/partner-key-reader]\n    apiKeys: [${labels}]\n`,
+    ]);
+
+  it("note a second key, warn when a key goes, and say when a swap in one step leaves no overlap", async () => {
+    expect(await textsOf(keys('"1", "2"'))).toEqual([
+      "note: consumer `partner` gets key `2`; its secret now holds it (the value is masked here); the other key keeps working until its label is removed",
+    ]);
+    expect(await textsOf(keys('"2"'), { catalogue: keys('"1", "2"') })).toEqual([
+      "warn: consumer `partner`'s key `1` is deleted: callers still sending it get 401",
+    ]);
+    expect(await textsOf(keys('"2"'))).toEqual([
+      "note: consumer `partner` gets key `2`; its secret now holds it (the value is masked here)",
+      "warn: consumer `partner`'s key `1` is deleted: callers still sending it get 401; the new key is created in the same update, so nobody could switch beforehand: rotate in two steps (add a label, then remove the old one)",
+    ]);
+  });
+
+  it("warn when a consumer changes how it calls", async () => {
+    const texts = await textsOf(
+      withConsumers([
+        "  reports:\n    principals:",
+        "  reports:\n    auth: apiKey\n    principals:",
+      ]),
+    );
+    expect(texts).toContain(
+      "warn: consumer `reports` changes how it calls (SigV4 → API key): it gets a new URL, key and secret on the other API, and its old ones stop working at once; its callers must switch in the same release",
+    );
+  });
+});
