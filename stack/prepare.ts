@@ -40,25 +40,24 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
     };
   const catalogue = resolveChecked(checked, settings.environment);
   // What only the whole resolved catalogue shows: the front door's resource policy size.
+  // What only the whole resolved catalogue shows, with the stack's config: the front door.
+  const where = (key: string) => source.where?.(key) ?? `Pulumi.${stack}.yaml`;
   const frontDoor = catalogue.consumers
     ? [
-        ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)),
+        ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)).map(
+          (problem) => `${settings.catalogue}: ${problem}`,
+        ),
         ...(settings.ingress.certificateArn && settings.ingress.routing.mode === "path"
           ? [
               // API Gateway checks the name of the certificate even when told to skip its
               // verification (TlsConfig.insecureSkipVerification: "still performs basic
               // certificate validation, which includes checking ... hostname").
-              "consumers: the front door calls the load balancers over HTTPS (maas:certificateArn) and API Gateway checks the certificate's name; with maas:routing: path it can only call the load balancer's own DNS name, which the certificate does not name. Set maas:routing: host (models at <model>.<maas:hostDomain>, names the certificate covers)",
+              `${where("maas:certificateArn")}: maas:certificateArn: with consumers in ${settings.catalogue}, the front door calls the load balancers over HTTPS and API Gateway checks the certificate's name; with maas:routing: path it can only call the load balancer's own DNS name, which the certificate does not name. Set maas:routing: host (models at <model>.<maas:hostDomain>, names the certificate covers)`,
             ]
           : []),
       ]
     : [];
   if (frontDoor.length > 0)
-    return {
-      ok: false,
-      invalid: "catalogue",
-      settings,
-      problems: frontDoor.map((problem) => `${settings.catalogue}: ${problem}`),
-    };
+    return { ok: false, invalid: "catalogue", settings, problems: frontDoor };
   return { ok: true, settings, catalogue };
 }

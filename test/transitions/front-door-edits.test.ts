@@ -92,7 +92,7 @@ describe("front door edits, from deployed to next", () => {
 
   it("refuses a certificate with path routing: API Gateway could not verify the load balancer's name", async () => {
     await expect(planOf({ catalogue: withConsumers(), config: CERTIFICATE })).rejects.toThrow(
-      /consumers: the front door calls the load balancers over HTTPS .* Set maas:routing: host/,
+      /\n--config: maas:certificateArn: with consumers in .*models\.yaml, the front door calls the load balancers over HTTPS .* Set maas:routing: host/,
     );
   });
 
