@@ -10,7 +10,7 @@ const deployed = program();
 export const registry = deployed.registry;
 /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
 export const loadBalancers = deployed.loadBalancers;
-/** Per consumer of the front door (when the catalogue declares consumers): its URL, how it authenticates, the secret holding its API key, the models it may call. */
+/** Per consumer of the front door (when the catalogue declares consumers): its URL, how it authenticates, the secret holding its API key and that secret's KMS key, the models it may call. */
 export const consumers = deployed.consumers ?? {};
 /** The SNS topic all alarms notify. */
 export const alarmTopicArn = deployed.alarmTopicArn;

@@ -48,13 +48,15 @@ export class FrontDoor extends pulumi.ComponentResource {
   public readonly apis: Partial<Record<ResolvedConsumer["auth"], FrontDoorApi>> = {};
   public readonly consumers: Record<string, ConsumerAccess> = {};
   public readonly metricNamespace: string;
+  /** Encrypts the logs and the consumers' key secrets; a reader in another account needs kms:Decrypt on it. */
+  public readonly key: aws.kms.Key;
 
   constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:frontdoor:FrontDoor", name, {}, opts);
     const child = { parent: this };
     this.metricNamespace = frontDoorMetricNamespace(args.stack);
     // Its own key: consumers decrypt their secret with it, and with nothing else of the stack.
-    const key = new aws.kms.Key(
+    this.key = new aws.kms.Key(
       name,
       {
         description: `maas ${args.stack}: front door logs and consumers' API keys`,
@@ -73,6 +75,7 @@ export class FrontDoor extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect, retainOnDelete: args.protect },
     );
+    const key = this.key;
     // By prefix, not name: a production log group outlives the stack's resource (retainOnDelete),
     // and a later front door must not collide with it.
     const logGroup = (suffix: string, namePrefix: string) =>

@@ -52,7 +52,10 @@ export interface DeployedVersion {
 }
 
 export interface DeployedModel {
-  /** Where clients send requests: the load balancer's address and the model's path or host. */
+  /**
+   * The load balancer's address and the model's path or host. Without a front door, where
+   * clients send requests; with one, reachable only from it (callers use consumers.<c>.url).
+   */
   endpoint?: pulumi.Output<string>;
   dashboardUrl?: string;
   namespace?: pulumi.Output<string>;
@@ -88,6 +91,8 @@ export interface DeployedConsumer {
   url: pulumi.Output<string>;
   /** The Secrets Manager secret holding its API key (only its principals can read it). */
   apiKeySecretArn: pulumi.Output<string>;
+  /** The KMS key of that secret: a reader in another account needs kms:Decrypt on it. */
+  apiKeySecretKeyArn: pulumi.Output<string>;
   /** The models it may call. */
   models: string[];
 }
@@ -413,6 +418,7 @@ function deployFrontDoor(
           auth: consumer.auth,
           url: access.stage.invokeUrl,
           apiKeySecretArn: access.secret.arn,
+          apiKeySecretKeyArn: frontDoor.key.arn,
           models: models.filter((m) => m.access.includes(consumer.name)).map((m) => m.name),
         },
       ];
