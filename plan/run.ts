@@ -108,7 +108,7 @@ export type PlanResult =
       manifests: Manifest[];
       catalogue: ResolvedCatalogue;
       settings: StackSettings;
-      /** the rules (docs/rules.md) on the Kubernetes objects (1-14) and AWS resources (15-21); production rules when the stack is protected. */
+      /** the rules (docs/rules.md) on the Kubernetes objects (1-14) and AWS resources (15-21, 28, ingress/, front-door/); production rules when the stack is protected. */
       violations: Violation[];
     }
   | { ok: false; problems: string[] };

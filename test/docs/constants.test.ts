@@ -49,6 +49,11 @@ describe("constants in the docs", () => {
       rules.flatMap((rule) => /^RULES-(\d+)\//.exec(rule.id)?.[1] ?? []).map(Number);
     expect(numbers(KUBERNETES_RULES)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
     expect(numbers(AWS_RULES)).toEqual(expect.arrayContaining([15, 16, 17, 18, 19, 20, 21]));
+    // Every AWS rule that is not numbered 15-21 is named in the guide.
+    for (const rule of AWS_RULES.filter((r) => !/^RULES-(1[5-9]|2[01])\//.test(r.id)))
+      expect(operations).toContain(
+        `\`${rule.id.startsWith("RULES-") ? rule.id.split("/")[0] : rule.id}\``,
+      );
     expect(operations).toContain("rules 1-14");
     expect(operations).toContain("items 15-21 on the AWS resources");
   });
