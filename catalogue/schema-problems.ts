@@ -7,16 +7,30 @@ import { knownKeysAt } from "./json-schema";
 import type { Problem } from "./problem";
 import { problemAt } from "./source";
 import type { CatalogueSource } from "./source";
-import { unknownKeyMessage } from "./suggest";
+import { closestKey, unknownKeyMessage } from "./suggest";
+
+const pathOf = (issue: z.core.$ZodIssue) =>
+  issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
 
 export function schemaProblems(
   source: CatalogueSource,
   issues: readonly z.core.$ZodIssue[],
 ): Problem[] {
+  // A key missing because it was misspelt (`ratelimit:` for `rateLimit:`) follows from the typo:
+  // the "did you mean" says it, and "is required" would only send the reader elsewhere.
+  const misspelt = new Set(
+    issues.flatMap((issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.flatMap((key) => {
+            const meant = closestKey(key, knownKeysAt(pathOf(issue)));
+            return meant ? [JSON.stringify([...pathOf(issue), meant])] : [];
+          })
+        : [],
+    ),
+  );
   return issues.flatMap((issue): Problem[] => {
-    const path = issue.path.map((segment) =>
-      typeof segment === "number" ? segment : String(segment),
-    );
+    const path = pathOf(issue);
+    if (issue.message.startsWith("is required") && misspelt.has(JSON.stringify(path))) return [];
     switch (issue.code) {
       case "unrecognized_keys":
         return issue.keys.map((key) =>

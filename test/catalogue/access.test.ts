@@ -134,14 +134,11 @@ describe("access rules, continued", () => {
     ]);
   });
 
-  it("does not call a consumer with a problem of its own undeclared", () => {
+  it("does not call a consumer with a problem of its own undeclared, nor its misspelt key missing", () => {
     expect(
       problemsOf(catalogue({ 5: "    ratelimit: { requestsPerSecond: 50, burst: 100 }" })),
     ).toEqual([
-      expect.stringMatching(/^3:3: consumers\.checkout\.rateLimit: is required/),
-      expect.stringMatching(
-        /^5:5: consumers\.checkout\.ratelimit: unknown key "ratelimit"; did you mean "rateLimit"\?/,
-      ),
+      '5:5: consumers.checkout.ratelimit: unknown key "ratelimit"; did you mean "rateLimit"?',
     ]);
   });
 });
