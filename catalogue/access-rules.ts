@@ -15,7 +15,26 @@ import { unknownKeyMessage } from "./suggest";
 const ACCOUNT_ID = /^[0-9]{12}$/;
 
 export function accessRules(input: RuleInput): Problem[] {
-  return [...accessListNames(input), ...sharedPrincipals(input), ...frontDoorQuotas(input)];
+  return [
+    ...reservedConsumerName(input),
+    ...accessListNames(input),
+    ...sharedPrincipals(input),
+    ...frontDoorQuotas(input),
+  ];
+}
+
+/** `all-consumers` means every consumer in `access:`; no consumer may be called that. */
+function reservedConsumerName({ source, document }: RuleInput): Problem[] {
+  return ALL_CONSUMERS in (document.consumers ?? {})
+    ? [
+        problemAt(
+          source,
+          ["consumers", ALL_CONSUMERS],
+          `is reserved: access: ${ALL_CONSUMERS} means every consumer; choose another name`,
+          { key: true },
+        ),
+      ]
+    : [];
 }
 
 /** Every `access:` in the file (models and environment overlays), with its path. */
@@ -54,15 +73,23 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
       ];
     if (access === ALL_CONSUMERS) return [];
     return access.flatMap((name, index) =>
-      declared(name)
-        ? []
-        : [
+      name === ALL_CONSUMERS
+        ? [
             problemAt(
               source,
               [...path, index],
-              `${unknownKeyMessage(name, consumers, "consumer")} (declare it under consumers:, or write ${ALL_CONSUMERS})`,
+              `${ALL_CONSUMERS} stands alone, not in a list: write access: ${ALL_CONSUMERS}`,
             ),
-          ],
+          ]
+        : declared(name)
+          ? []
+          : [
+              problemAt(
+                source,
+                [...path, index],
+                `${unknownKeyMessage(name, consumers, "consumer")} (declare it under consumers:, or write ${ALL_CONSUMERS})`,
+              ),
+            ],
     );
   });
 }

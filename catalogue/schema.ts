@@ -393,7 +393,7 @@ const Consumer = z.strictObject({
     .array(
       pattern(
         AWS_PRINCIPAL,
-        "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>) or a 12-digit account ID",
+        'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>) or a 12-digit account ID, quoted ("111122223333")',
         600,
       ),
       { error: allowed("must be a list of IAM role or user ARNs and account IDs") },

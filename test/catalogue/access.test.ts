@@ -142,3 +142,16 @@ describe("access rules, continued", () => {
     ]);
   });
 });
+
+describe("access rules, names", () => {
+  it("keeps all-consumers for what it means", () => {
+    expect(problemsOf(catalogue({ 13: "    access: [all-consumers]" }))).toEqual([
+      "13:14: models.scorer.access.0: all-consumers stands alone, not in a list: write access: all-consumers",
+    ]);
+    expect(problemsOf(catalogue({ 6: "  all-consumers:" }))).toEqual(
+      expect.arrayContaining([
+        "6:3: consumers.all-consumers: is reserved: access: all-consumers means every consumer; choose another name",
+      ]),
+    );
+  });
+});
