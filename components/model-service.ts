@@ -22,8 +22,8 @@ export interface ModelServiceArgs {
   artifactBucket: pulumi.Input<string>;
   /** Annotations binding the ServiceAccount to the model's IAM role (IRSA), if any. */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
-  /** VPC CIDR the load balancer reaches pods from. */
-  vpcCidr: string;
+  /** Who may reach the model port on its pods (settings.network.podIngressCidrs). */
+  podIngressSources: string[];
   /** Extra egress for the model's pods (e.g. the EKS Pod Identity agent). */
   extraEgress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
   gpu: GpuScheduling;
@@ -85,7 +85,7 @@ export class ModelService extends pulumi.ComponentResource {
         metadata: { name: "model-traffic", namespace: this.namespace, labels },
         spec: allowModelTrafficSpec({
           model: model.name,
-          vpcCidr: args.vpcCidr,
+          sources: args.podIngressSources,
           ...(args.extraEgress ? { extraEgress: args.extraEgress } : {}),
         }),
       },

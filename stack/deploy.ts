@@ -520,7 +520,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
       ...(identity.serviceAccountAnnotations
         ? { serviceAccountAnnotations: identity.serviceAccountAnnotations }
         : {}),
-      vpcCidr: settings.network.vpcCidr,
+      podIngressSources: settings.network.podIngressCidrs,
       ...(settings.identity.mode === "pod-identity"
         ? {
             extraEgress: [

@@ -66,6 +66,15 @@ export const settingsShape = {
     .describe(
       "The VPC CIDR the load balancer reaches pods from (NetworkPolicy ingress), such as 10.0.0.0/16.",
     ),
+  "maas:podIngressCidrs": z
+    .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }), {
+      error: shaped("a list of IPv4 CIDRs"),
+    })
+    .min(1)
+    .optional()
+    .describe(
+      "Who may reach the model servers' port on the pods (NetworkPolicy ingress); without it, maas:vpcCidr. With a front door, the load balancers' subnets (and the nodes', if your network policy engine applies to kubelet probes), so nothing else in the VPC calls pods around it.",
+    ),
   "maas:gpuNodeSelector": z
     .record(
       z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key" }),

@@ -4,6 +4,7 @@
  * Components never read config themselves.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { stackNameProblem } from "../catalogue/names";
 import { closestKey } from "../catalogue/suggest";
 import { SECRET_KEYS, SettingsSchema, settingsShape } from "./settings-schema";
@@ -36,6 +37,8 @@ export interface StackSettings {
   network: {
     /** VPC CIDR: the load balancer reaches pods from there. */
     vpcCidr: string;
+    /** Who may reach the model port on pods (NetworkPolicy): maas:podIngressCidrs, else the VPC. */
+    podIngressCidrs: string[];
   };
   gpu: { nodeSelector: Record<string, string> };
   images: { keep: number; platform: "linux/amd64" | "linux/arm64" };
@@ -111,9 +114,22 @@ function structure(text: string): "a map" | "a list" | undefined {
   }
 }
 
-/** Keys whose values are YAML maps or lists in the stack file (JSON strings in Pulumi's config). */
-const LIST_KEYS = ["maas:subnetIds", "maas:ingressCidrs", "maas:alarmEmails", "maas:shards"];
-const OBJECT_KEYS = ["maas:gpuNodeSelector", ...LIST_KEYS];
+/** The schema's own type of a key, under optional and default. */
+function baseType(schema: z.ZodType): string {
+  let def = schema.def as { type: string; innerType?: z.ZodType };
+  while (def.innerType) def = def.innerType.def;
+  return def.type;
+}
+
+/**
+ * Keys whose values are YAML maps or lists in the stack file (JSON strings in Pulumi's config),
+ * read off the schema: a new list or map key cannot be left out.
+ */
+const SHAPES = Object.entries(settingsShape as Record<string, z.ZodType>);
+const LIST_KEYS = SHAPES.filter(([, schema]) => baseType(schema) === "array").map(([key]) => key);
+const OBJECT_KEYS = SHAPES.filter(([, schema]) =>
+  ["array", "record", "object"].includes(baseType(schema)),
+).map(([key]) => key);
 
 export function readSettings(source: ConfigSource, project: string, stack: string): StackSettings {
   const file = `Pulumi.${stack}.yaml`;
@@ -185,7 +201,10 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       s["maas:identity"] === "irsa"
         ? { mode: "irsa", oidcProviderArn: s["maas:oidcProviderArn"]! }
         : { mode: "pod-identity", clusterName: s["maas:clusterName"]! },
-    network: { vpcCidr: s["maas:vpcCidr"] },
+    network: {
+      vpcCidr: s["maas:vpcCidr"],
+      podIngressCidrs: s["maas:podIngressCidrs"] ?? [s["maas:vpcCidr"]],
+    },
     gpu: { nodeSelector: s["maas:gpuNodeSelector"] },
     images: { keep: s["maas:imageRetention"], platform: s["maas:buildPlatform"] },
     ingress: {

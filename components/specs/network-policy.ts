@@ -15,8 +15,8 @@ export function denyAllSpec(): Spec {
 
 export interface ModelTrafficInputs {
   model: string;
-  /** CIDR the load balancer's nodes live in (stack config maas:vpcCidr). */
-  vpcCidr: string;
+  /** Who may reach the model port: the load balancers' addresses (maas:podIngressCidrs, else maas:vpcCidr). */
+  sources: string[];
   /** Extra egress, e.g. the EKS Pod Identity agent. */
   extraEgress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
 }
@@ -27,7 +27,7 @@ export function allowModelTrafficSpec(inputs: ModelTrafficInputs): Spec {
     policyTypes: ["Ingress", "Egress"],
     ingress: [
       {
-        from: [{ ipBlock: { cidr: inputs.vpcCidr } }],
+        from: inputs.sources.map((cidr) => ({ ipBlock: { cidr } })),
         // The named container port, not its number: a model's port change then never edits this
         // policy, which would cut the old pods off while the rollout still needs them. The VPC
         // CNI's network policy controller resolves named ingress ports against the selected pods

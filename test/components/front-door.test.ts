@@ -336,3 +336,21 @@ describe("the front door's limits", () => {
     );
   });
 });
+
+describe("pods behind the front door", () => {
+  it("admit the model port only from maas:podIngressCidrs when set (the load balancers' subnets), else the VPC", async () => {
+    const sources = async (config: Record<string, string> = {}) =>
+      (await planOf({ catalogue: withConsumers(), config })).manifests
+        .map((m) => m.object as { kind: string; metadata: { name: string }; spec: any })
+        .filter((o) => o.kind === "NetworkPolicy" && o.metadata.name === "model-traffic")
+        .map((o) =>
+          o.spec.ingress.flatMap((rule: any) => rule.from.map((p: any) => p.ipBlock.cidr)),
+        );
+    expect(new Set((await sources()).map((s) => JSON.stringify(s)))).toEqual(
+      new Set([JSON.stringify(["10.20.0.0/16"])]),
+    );
+    const narrowed = await sources({ "maas:podIngressCidrs": '["10.20.1.0/24","10.20.2.0/24"]' });
+    expect(narrowed.length).toBeGreaterThan(0);
+    for (const cidrs of narrowed) expect(cidrs).toEqual(["10.20.1.0/24", "10.20.2.0/24"]);
+  });
+});

@@ -192,7 +192,7 @@ describe("autoscaling and disruption budget", () => {
 
 describe("network policy", () => {
   it("admits the VPC on the named server port, whatever number a version listens on", () => {
-    const spec = allowModelTrafficSpec({ model: "scorer", vpcCidr: "10.0.0.0/16" }) as any;
+    const spec = allowModelTrafficSpec({ model: "scorer", sources: ["10.0.0.0/16"] }) as any;
     expect(spec.ingress).toEqual([
       { from: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: "http" }] },
     ]);
