@@ -1,5 +1,5 @@
 /**
- * The layers a version's settings come from, lowest precedence first (CATALOGUE.md):
+ * The layers a version's settings come from, lowest precedence first (docs/catalogue.md, "Precedence"):
  * defaults < model < version < environment defaults < environment model < its version.
  * Each layer keeps its path in the file so a problem can point at the layer to blame.
  */

@@ -1,5 +1,5 @@
 /**
- * Resolution: precedence (CATALOGUE.md), merge rules, version states, image sources,
+ * Resolution: precedence (docs/catalogue.md, "Precedence"), merge rules, version states, image sources,
  * ordering; property tests for precedence and for "valid => traffic sums to 100".
  */
 import fc from "fast-check";
@@ -100,7 +100,7 @@ describe("resolve", () => {
   });
 });
 
-/** The six layers of CATALOGUE.md, lowest first, holding `value` for `key` where given. */
+/** The six layers of docs/catalogue.md, "Precedence", lowest first, holding `value` for `key` where given. */
 function layered(values: (number | undefined)[], key: (v: number) => Record<string, unknown>) {
   const set = (index: number) => (values[index] === undefined ? {} : key(values[index]));
   return {

@@ -1,4 +1,4 @@
-/** Pure spec builders, tested directly without the mock runtime (STYLE.md: thin constructors). */
+/** Pure spec builders, tested directly without the mock runtime (docs/maintainers.md: components stay thin, specs are pure functions). */
 import { describe, expect, it } from "vitest";
 import type { ResolvedModel, ResolvedVersion } from "../../catalogue";
 import { autoscalerSpec, disruptionBudgetSpec } from "../../components/specs/autoscaling";

@@ -1,5 +1,5 @@
 /**
- * The shared mock-runtime helper (STYLE.md): runs the stack's own program under
+ * The shared mock-runtime helper (docs/maintainers.md, "Tests"): runs the stack's own program under
  * pulumi.runtime.setMocks through the offline plan, which records every registration and
  * throws on any provider function it has no placeholder for. Each call awaits the whole
  * program, so every resource has registered before a test asserts.
