@@ -106,4 +106,30 @@ describe("docs cited outside the docs", () => {
     }
     expect(broken).toEqual([]);
   });
+
+  it("cite no document the repository does not ship (code, tests, benchmarks)", () => {
+    const everywhere = [
+      ...files,
+      ...["test", "bench", "index.ts"].flatMap((entry) =>
+        statSync(entry).isDirectory()
+          ? readdirSync(entry, { recursive: true, encoding: "utf8" })
+              .map((file) => join(entry, file))
+              .filter((file) => statSync(file).isFile() && /\.(ts|mts|js|yaml|yml)$/.test(file))
+          : [entry],
+      ),
+    ];
+    // Citations live in comments (`*`, `//`, `#` lines); names in code are data (a file a test writes).
+    const comments = (file: string) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => /^\s*(\/\*\*?|\*|\/\/|#)/.test(line))
+        .join("\n");
+    const missing = everywhere.flatMap((file) =>
+      [...comments(file).matchAll(/(?<![\w/.-])([A-Z][A-Z_-]+\.md)\b/g)]
+        .map(([, doc]) => doc!)
+        .filter((doc) => !existsSync(doc))
+        .map((doc) => `${file}: ${doc} is not in the repository`),
+    );
+    expect(missing).toEqual([]);
+  });
 });
