@@ -3,7 +3,8 @@
  * per shard stack and 33 per load balancer (quotas.ts), on one base stack. Every stack is
  * planned by `maas plan` in its own process, as CI and `pulumi preview` run them, and measured:
  * wall time, peak memory, resources, ms per served version, and the SDK's own floor for the
- * same resources (bench/sdk-floor.ts) with the ratio, and the dependency graph's critical path.
+ * same resources (bench/sdk-floor.ts: bare @pulumi/pulumi, and through the provider packages'
+ * classes) with the ratios, and the dependency graph's critical path.
  * Run with `npm run bench`; MAAS_BENCH_SHARDED_SIZES=100,300,1000 picks the sizes.
  */
 import { spawnSync } from "node:child_process";
@@ -128,6 +129,8 @@ function main(): void {
       "ms per version",
       "SDK floor (s)",
       "plan / floor",
+      "provider floor (s)",
+      "plan / provider floor",
       "critical path",
     ]),
   );
@@ -153,16 +156,20 @@ function main(): void {
         dir,
       );
       const plan = JSON.parse(readFileSync(join(out, "plan.json"), "utf8")) as Plan;
-      const floor = measured(
-        [
-          join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
-          join(ROOT, "bench", "sdk-floor.ts"),
-          join(out, "plan.json"),
-        ],
-        dir,
-      );
+      const floor = (through: "sdk" | "providers") =>
+        measured(
+          [
+            join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+            join(ROOT, "bench", "sdk-floor.ts"),
+            join(out, "plan.json"),
+            "--through",
+            through,
+          ],
+          dir,
+        ).ms;
       // Both as whole processes: start-up (tsx, the SDK) counts on both sides.
-      const floorMs = floor.ms;
+      const floorMs = floor("sdk");
+      const providerFloorMs = floor("providers");
       const versions =
         stack === "base"
           ? 0
@@ -180,6 +187,8 @@ function main(): void {
           versions ? (planned.ms / versions).toFixed(1) : "-",
           (floorMs / 1000).toFixed(2),
           (planned.ms / floorMs).toFixed(2),
+          (providerFloorMs / 1000).toFixed(2),
+          (planned.ms / providerFloorMs).toFixed(2),
           criticalPath(plan.resources),
         ]),
       );

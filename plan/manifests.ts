@@ -2,7 +2,9 @@
  * The Kubernetes objects of a plan as manifests, one file per object, numbered so that
  * `kubectl apply -f <dir>` creates namespaces before what lives in them.
  */
-import { stringify } from "yaml";
+import { DEFAULT_SCALAR_STYLE_RULES, dump, SCALAR_STYLE } from "js-yaml";
+import type { ScalarLayout } from "js-yaml";
+import { Schema } from "yaml";
 import { placeholderResource } from "./placeholders";
 import type { RecordedResource } from "./record";
 
@@ -59,6 +61,44 @@ export function kubernetesManifests(resources: RecordedResource[], region: strin
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
+/**
+ * The plain forms the yaml library reads as something other than a string, in YAML 1.1 and in
+ * 1.2's core schema (`on`, `1_000`, `.5`, `2026-11-27`, `4e336`, …), from its own schemas.
+ */
+const NON_STRING_PLAIN = [new Schema({ schema: "yaml-1.1" }), new Schema({ schema: "core" })]
+  .flatMap((schema) => schema.tags)
+  .filter((tag) => tag.default === true && tag.tag !== "tag:yaml.org,2002:str")
+  .flatMap((tag) => (tag.test ? [tag.test] : []));
+
+/**
+ * A plain key at the start of a line that begins with `---` or `...` ends the document: js-yaml
+ * 5.5 writes such a top-level key plain (the manifests property test found it).
+ */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)/;
+
+/** A string any of those forms would misread is double-quoted (keys too). */
+function quoteWhatYamlReadsOtherwise(layout: ScalarLayout): void {
+  if (layout.style !== SCALAR_STYLE.PLAIN) return;
+  if (layout.node.tag !== layout.presenterOptions.schema.defaultScalarTag.tagName) return;
+  const text = layout.node.value;
+  if (DOCUMENT_MARKER.test(text) || NON_STRING_PLAIN.some((form) => form.test(text)))
+    layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
+}
+
+/**
+ * A manifest as YAML that every reader takes the same way. kubectl reads YAML 1.1
+ * (sigs.k8s.io/yaml), where a plain `on`, `no`, `1_000` or `2024-01-01` is not a string, so an
+ * env value `on` written plain fails `kubectl apply` ("cannot unmarshal bool into ... string").
+ * js-yaml's default dump schema quotes every string that YAML 1.1 or 1.2 would read as anything
+ * else, and the rule above adds the few forms the yaml library reads otherwise still (a lone
+ * `.`, `e4`, `4e336`). js-yaml is also about three times faster than yaml's Document API on a
+ * shard's 1,900 objects (docs/operations.md, "Performance").
+ */
 export function manifestText(manifest: Manifest): string {
-  return stringify(manifest.object, { lineWidth: 0 });
+  return dump(manifest.object, {
+    lineWidth: -1,
+    noRefs: true,
+    quoteStyle: "double",
+    scalarStyleRules: [quoteWhatYamlReadsOtherwise, ...Object.values(DEFAULT_SCALAR_STYLE_RULES)],
+  });
 }
