@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { manifestText } from "../../plan/manifests";
 
-/** Strings that YAML 1.1 (kubectl's sigs.k8s.io/yaml) or 1.2 read as something else when plain. */
+/**
+ * Strings that YAML 1.1 (kubectl's go-yaml v2 under sigs.k8s.io/yaml, PyYAML) or 1.2 read as
+ * something else when plain.
+ */
 const AMBIGUOUS = [
   "on",
   "off",
@@ -36,6 +39,17 @@ const AMBIGUOUS = [
   "- item",
   "key: value",
   "8080",
+  "0X1F",
+  "0O17",
+  "0B101",
+  "-0o17",
+  "+0o72",
+  "0o_17",
+  "+_3",
+  "1e1_0",
+  "-1E3_",
+  "0b-1_",
+  "2026-8-7",
   "--- x",
   "... .",
   "4e336",
@@ -81,6 +95,10 @@ describe("manifest text", () => {
     expect(yaml).toContain('maas/version: "2026-11-27"');
     expect(yaml).toContain('k0: "on"');
     expect(readBack(yaml)).toEqual({ yaml11: object, yaml12: object });
+    // kubectl's go-yaml v2 is not among the readers above: every one of these is quoted (or a
+    // block), none left for it to resolve.
+    for (const [index, text] of AMBIGUOUS.entries())
+      expect(yaml, JSON.stringify(text)).toMatch(new RegExp(`\\n  k${String(index)}: ["|]`));
   });
 
   it("writes plain what needs no quotes, so manifests read as kubectl prints them", () => {
