@@ -64,13 +64,14 @@ function providerClass(packages: Packages, type: string): ResourceClass | undefi
   const root = packages[pkg];
   if (pkg === "kubernetes") {
     const [group = "", version = ""] = module.split("/");
-    const known = member(
-      member(root, group === "core" ? "core" : group.replace(/\.k8s\.io$/, "").split(".")[0]!),
-      version,
-    );
-    const kind = member(known, name) as { __pulumiType?: string } | undefined;
-    if (kind?.__pulumiType === type) return kind as unknown as ResourceClass;
-    return member(member(root, "apiextensions"), "CustomResource") as ResourceClass;
+    // Kubernetes' own API groups (`core`, `apps`, `networking.k8s.io`) have a class per kind;
+    // any other group is a CRD's, registered through CustomResource.
+    const builtIn = group === "core" || !group.includes(".") || group.endsWith(".k8s.io");
+    if (!builtIn) return member(member(root, "apiextensions"), "CustomResource") as ResourceClass;
+    const groupName = group.replace(/\.k8s\.io$/, "").split(".")[0]!;
+    const kind = member(member(member(root, groupName), version), name) as
+      { __pulumiType?: string } | undefined;
+    return kind?.__pulumiType === type ? (kind as unknown as ResourceClass) : undefined;
   }
   const namespace = module.split("/")[0]!;
   const path = namespace === "index" ? [name] : [namespace, name];

@@ -156,8 +156,8 @@ function main(): void {
         dir,
       );
       const plan = JSON.parse(readFileSync(join(out, "plan.json"), "utf8")) as Plan;
-      const floor = (through: "sdk" | "providers") =>
-        measured(
+      const floor = (through: "sdk" | "providers") => {
+        const replayed = measured(
           [
             join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
             join(ROOT, "bench", "sdk-floor.ts"),
@@ -166,7 +166,16 @@ function main(): void {
             through,
           ],
           dir,
-        ).ms;
+        );
+        // The provider floor is only honest if every custom resource went through its class.
+        const typed = Number(replayed.stdout.trim().split(" ")[2]);
+        const custom = plan.resources.filter((r) => r.custom).length;
+        if (through === "providers" && typed !== custom)
+          throw new Error(
+            `${stack}: ${String(typed)} of ${String(custom)} custom resources replayed through a provider class`,
+          );
+        return replayed.ms;
+      };
       // Both as whole processes: start-up (tsx, the SDK) counts on both sides.
       const floorMs = floor("sdk");
       const providerFloorMs = floor("providers");

@@ -224,10 +224,16 @@ export function placeholderResource(
     return kubernetesObject(seed, inputs);
   const id = `${args.name}-${hex(seed, 8)}`;
   if (args.type.startsWith("aws:")) {
-    // Every other AWS resource: an ARN from its module and id.
+    // Every other AWS resource: an ARN from its module and id; a name given as a prefix gets
+    // the provider's 26-character unique suffix, so what reads the name (a metric filter's log
+    // group) is planned with it.
     const [, module = "aws"] = args.type.split(":");
     const service = module.split("/")[0] ?? module;
-    return { id, state: { ...inputs, arn: arn(context, service, id) } };
+    const named =
+      typeof inputs.namePrefix === "string" && inputs.name === undefined
+        ? { name: `${inputs.namePrefix}${hex(seed, 26)}` }
+        : {};
+    return { id, state: { ...inputs, ...named, arn: arn(context, service, id) } };
   }
   return { id, state: inputs };
 }

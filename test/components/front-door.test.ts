@@ -72,6 +72,19 @@ describe("the front door", () => {
     expect(integrations).toHaveLength(2 * 2 * 2);
   });
 
+  it("counts throttles from the access log group it creates, named by prefix as AWS names it", () => {
+    const [filter] = ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    const accessLog = ofType("aws:cloudwatch/logGroup:LogGroup").find((g) =>
+      String(inputs(g).namePrefix).includes("/access-"),
+    );
+    expect(accessLog).toBeDefined();
+    // The plan gives a prefixed name the provider's 26-character suffix, so the filter shows its log group.
+    expect(inputs(filter!).logGroupName).toMatch(
+      new RegExp(`^${String(inputs(accessLog!).namePrefix)}[0-9a-f]{26}$`),
+    );
+    expect(filter!.dependencies).toContain(accessLog!.urn);
+  });
+
   it("grants each consumer exactly the models its access lists, on its own stage, and denies the rest", () => {
     for (const policy of ofType("aws:apigateway/restApiPolicy:RestApiPolicy")) {
       const statements = JSON.parse(inputs(policy).policy).Statement as Statement[];
