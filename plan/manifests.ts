@@ -88,6 +88,13 @@ const GO_YAML_NUMBER = [
  */
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)/;
 
+/**
+ * A multi-line string with a line that starts with a space needs a block's indentation
+ * indicator (`|2-`), and the yaml library misreads such a block ending in a line of spaces: these
+ * are double-quoted instead.
+ */
+const INDENTED_LINE = /(?:^|\n)[ \t]/;
+
 /** A string any of those readers would misread is double-quoted (keys too). */
 function quoteWhatYamlReadsOtherwise(layout: ScalarLayout): void {
   if (layout.style !== SCALAR_STYLE.PLAIN) return;
@@ -96,6 +103,7 @@ function quoteWhatYamlReadsOtherwise(layout: ScalarLayout): void {
   const withoutUnderscores = text.replaceAll("_", "");
   if (
     DOCUMENT_MARKER.test(text) ||
+    (text.includes("\n") && INDENTED_LINE.test(text)) ||
     NON_STRING_PLAIN.some((form) => form.test(text)) ||
     GO_YAML_NUMBER.some((form) => form.test(withoutUnderscores))
   )

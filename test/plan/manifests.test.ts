@@ -58,6 +58,7 @@ const AMBIGUOUS = [
   "1.0",
   " padded ",
   "line\nbreak",
+  " :\n ",
   "tab\tinside",
 ];
 
