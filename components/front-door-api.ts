@@ -38,6 +38,12 @@ export interface FrontDoorBackend extends FrontDoorModel {
   origin: pulumi.Input<string>;
   /** The model's path on the load balancer: `/models/<m>` (path routing) or `` (host routing). */
   basePath: string;
+  /**
+   * What routes the model on its load balancer (its listener rule), when this stack deploys it:
+   * an integration moved to another load balancer waits for the model's rule there, or calls
+   * would reach a listener that answers them 404.
+   */
+  routedBy: pulumi.Input<pulumi.Resource[]>;
 }
 
 export interface FrontDoorApiArgs {
@@ -123,7 +129,7 @@ export class FrontDoorApi extends pulumi.ComponentResource {
             uri: pulumi.interpolate`${model.origin}${model.basePath}/{proxy}`,
             requestParameters: { "integration.request.path.proxy": "method.request.path.proxy" },
           },
-          child,
+          { ...child, dependsOn: model.routedBy },
         );
         routed.push(method, integration);
         integrations.push(integration);

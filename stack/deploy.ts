@@ -120,6 +120,39 @@ interface Shared {
   consumers?: Record<string, DeployedConsumer>;
   /** How each consumer of the catalogue calls (every stack: the models' dashboards). */
   consumerAuth?: Map<string, "sigv4" | "apiKey">;
+  /**
+   * Tells the front door what routes a model once deployModel() has made it (the front door is
+   * made first: the models' dashboards and outputs read it); settle() ends the wait for models
+   * this stack does not route.
+   */
+  frontDoorRouting?: FrontDoorRouting;
+}
+
+/** Per model, a promise of what routes it, resolved when its traffic rule exists. */
+class FrontDoorRouting {
+  private readonly waiting = new Map<string, (resources: pulumi.Resource[]) => void>();
+  private readonly promises = new Map<string, Promise<pulumi.Resource[]>>();
+
+  routedBy(model: string): Promise<pulumi.Resource[]> {
+    let promise = this.promises.get(model);
+    if (!promise) {
+      promise = new Promise((resolve) => this.waiting.set(model, resolve));
+      this.promises.set(model, promise);
+    }
+    return promise;
+  }
+
+  routed(model: string, resources: pulumi.Resource[]): void {
+    // The promise the front door holds, made here when the front door does not route the model.
+    void this.routedBy(model);
+    this.waiting.get(model)?.(resources);
+    this.waiting.delete(model);
+  }
+
+  /** Models this stack does not route (a base's shards route theirs): nothing to wait for. */
+  settle(): void {
+    for (const model of [...this.waiting.keys()]) this.routed(model, []);
+  }
 }
 
 export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): DeployedStack {
@@ -146,12 +179,16 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
       },
       { provider: providers.aws },
     );
+  const deployedModels = Object.fromEntries(
+    models.map((model) => [model.name, deployModel(model, shared)]),
+  );
+  shared.frontDoorRouting?.settle();
   return {
     registry: shared.registry,
     ...(shared.consumers ? { consumers: shared.consumers } : {}),
     loadBalancers: shared.loadBalancers,
     alarmTopicArn: shared.alarmTopicArn,
-    models: Object.fromEntries(models.map((model) => [model.name, deployModel(model, shared)])),
+    models: deployedModels,
   };
 }
 
@@ -331,9 +368,10 @@ function deployShared(
       onAws,
     );
   }
+  const frontDoorRouting = link && catalogue.consumers ? new FrontDoorRouting() : undefined;
   const consumers =
-    link && catalogue.consumers
-      ? deployFrontDoor(catalogue, settings, {
+    link && catalogue.consumers && frontDoorRouting
+      ? deployFrontDoor(catalogue, settings, frontDoorRouting, {
           link,
           loadBalancers,
           loadBalancerArns,
@@ -356,6 +394,7 @@ function deployShared(
     },
     loadBalancers,
     alarmTopicArn: alarmTopic.topic.arn,
+    ...(frontDoorRouting ? { frontDoorRouting } : {}),
   };
 }
 
@@ -367,6 +406,7 @@ function deployShared(
 function deployFrontDoor(
   catalogue: ResolvedCatalogue,
   settings: StackSettings,
+  routedBy: FrontDoorRouting,
   shared: {
     link: FrontDoorLink;
     loadBalancers: Record<string, SharedLoadBalancer>;
@@ -390,6 +430,7 @@ function deployFrontDoor(
       origin: pulumi.interpolate`${https ? "https" : "http"}://${endpoint.host ?? loadBalancer.dnsName}:${port}`,
       // The listener rule matches /models/<m> and below (path routing) or the host (host routing).
       basePath: endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : "",
+      routedBy: routedBy.routedBy(model.name),
     };
   });
   const consumers = catalogue.consumers ?? [];
@@ -545,7 +586,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
     },
     shared.onKubernetes(),
   );
-  new ModelTraffic(
+  const traffic = new ModelTraffic(
     model.name,
     {
       model,
@@ -557,6 +598,7 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
     },
     onAws,
   );
+  shared.frontDoorRouting?.routed(model.name, [traffic]);
   const monitoring = new ModelMonitoring(
     model.name,
     {

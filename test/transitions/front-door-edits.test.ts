@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { withConsumers } from "../helpers/front-door";
-import { transition } from "../../plan/transition";
+import { dependencyClosure, transition } from "../../plan/transition";
 import { judgeTransition } from "../../plan/transition-rules";
 import { planOf } from "../helpers/plan";
 import { transitionBetween, twoModels } from "../helpers/transition";
@@ -57,6 +57,34 @@ describe("front door edits, from deployed to next", () => {
       expect(t.steps.indexOf(step)).toBeGreaterThan(
         t.steps.indexOf("create SecurityGroupIngressRule::ingress-from-front-door"),
       );
+  });
+
+  it("move a model to another load balancer: the front door calls the new one only once the model's rule is there", async () => {
+    const t = await transitionBetween(base, {
+      catalogue: withConsumers([
+        "    owner: team-b\n",
+        "    owner: team-b\n    routing: { loadBalancer: search }\n",
+      ]),
+    });
+    expect(t.findings).toEqual([]);
+    const after = dependencyClosure(t.transition.head);
+    // The model's rule on the new listener waits for its pods there (RULES-25)…
+    const rule = t.transition.head.find(
+      (r) =>
+        r.type.endsWith(":ListenerRule") && r.name === "ranker" && r.urn.includes("ModelTraffic"),
+    )!;
+    expect(after(rule.urn).has(t.step("Deployment", "ranker-v2-0-0").urn)).toBe(true);
+    // …and each integration moved to the new load balancer waits for that rule, so no call
+    // reaches a listener without it (which answers 404); the stages move after the integrations.
+    for (const api of ["sigv4", "apikey"])
+      for (const method of ["get", "post"]) {
+        const integration = t.step("Integration", `front-door-${api}-ranker-${method}`);
+        expect(integration.paths).toEqual(expect.arrayContaining(["integrationTarget", "uri"]));
+        expect(after(integration.urn).has(rule.urn), integration.urn).toBe(true);
+      }
+    expect(t.at("Stage", "front-door-sigv4-checkout")).toBeGreaterThan(
+      t.at("Integration", "front-door-sigv4-ranker-get"),
+    );
   });
 
   it("remove a consumer: its stage, key, plan and secret go; the others' stay", async () => {
