@@ -19,15 +19,41 @@ function read(dir, file) {
   }
 }
 
-/** The comment body: the diff, or a note that the run produced none. */
-function body(dir, runUrl) {
-  const text = read(dir, "comment.md");
-  if (!text.startsWith(MARKER))
-    return `${MARKER}\n## maas diff\n\nThe \`maas\` run produced no diff for this commit: see ${runUrl || "its workflow run"}.\n`;
+/** Text as a fenced block no backtick run inside it can close. */
+function fenced(text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) || []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}\n${text.trimEnd()}\n${fence}\n`;
+}
+
+/** Cut to GitHub's limit, saying where the rest is. */
+function withinLimit(text) {
   if (text.length <= LIMIT) return text;
   const note =
     "\n\n**Cut at GitHub's comment limit.** The whole diff is the run's `maas-diff` artifact.\n";
   return `${text.slice(0, LIMIT - note.length)}${note}`;
+}
+
+/**
+ * The comment body: the diff; or, when the run made none, why (the catalogue's validation
+ * errors, or what maas diff printed instead of a diff) for the commit that ran, so an earlier
+ * "no risk" never stands for a change that does not plan.
+ */
+function body(dir, runUrl, headSha) {
+  const text = read(dir, "comment.md");
+  if (text.startsWith(MARKER)) return withinLimit(text);
+  const commit = headSha ? ` at ${headSha.slice(0, 12)}` : "";
+  const validation = read(dir, "validate.txt");
+  const see = `The run: ${runUrl || "its workflow run"}.`;
+  if (validation.trim() !== "")
+    return withinLimit(
+      `${MARKER}\n## maas diff\n\n**The catalogue does not validate${commit}**, so nothing was planned. \`maas validate\` says:\n\n${fenced(validation)}\n${see}\n`,
+    );
+  if (text.trim() !== "")
+    return withinLimit(
+      `${MARKER}\n## maas diff\n\n**No diff${commit}**: \`maas diff\` stopped with:\n\n${fenced(text)}\n${see}\n`,
+    );
+  return `${MARKER}\n## maas diff\n\nThe \`maas\` run produced no diff${commit}: see ${runUrl || "its workflow run"}.\n`;
 }
 
 module.exports = async function postDiffComment({ github, context, core, dir, headSha, runUrl }) {
@@ -62,7 +88,7 @@ module.exports = async function postDiffComment({ github, context, core, dir, he
     (comment) =>
       comment.user && comment.user.login === BOT && (comment.body || "").startsWith(MARKER),
   );
-  const text = body(dir, runUrl);
+  const text = body(dir, runUrl, headSha);
   if (previous) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body: text });
     core.info(`updated comment ${previous.id} on #${number}`);

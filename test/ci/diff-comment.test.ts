@@ -115,4 +115,38 @@ describe("diff comment script", () => {
     });
     expect(big.calls[1]).toBe("update 3: 65536");
   });
+
+  it("posts an invalid catalogue's errors, and maas diff's own words when it made no diff, for the commit that ran", async () => {
+    const bodies: string[] = [];
+    const capture = (gh: ReturnType<typeof fakeGitHub>) => {
+      gh.github.rest.issues.createComment = (p: { issue_number: number; body: string }) =>
+        Promise.resolve(bodies.push(p.body));
+      return gh;
+    };
+    const invalid = capture(fakeGitHub([], "0123456789abcdef"));
+    await post({
+      ...invalid,
+      dir: artifact({
+        "pr-number": "7",
+        "validate.txt": "models.yaml:40:5: models.scorer.versions: traffic sums to 90\n",
+      }),
+      headSha: "0123456789abcdef",
+      runUrl: "https://x/run",
+    });
+    expect(bodies[0]).toBe(
+      `${MARKER}\n## maas diff\n\n**The catalogue does not validate at 0123456789ab**, so nothing was planned. \`maas validate\` says:\n\n\`\`\`\nmodels.yaml:40:5: models.scorer.versions: traffic sums to 90\n\`\`\`\n\nThe run: https://x/run.\n`,
+    );
+    // Text from the pull request cannot close its block and write markdown of its own.
+    const stopped = capture(fakeGitHub([], "abc"));
+    await post({
+      ...stopped,
+      dir: artifact({
+        "pr-number": "7",
+        "comment.md": "maas diff: stack prod does not plan\n```\n# injected\n",
+      }),
+      headSha: "abc",
+    });
+    expect(bodies[1]).toContain("**No diff at abc**: `maas diff` stopped with:\n\n````\n");
+    expect(bodies[1]).toContain("# injected\n````\n");
+  });
 });
