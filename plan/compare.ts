@@ -1,8 +1,9 @@
 /**
  * What changes between two plans of the same stack: resources added, removed, and changed
  * (with the input values that differ, old and new). Resources are matched by URN, as the engine
- * does; items of a list are matched by identity (`name`, `arn`, `key`) where they have one, so
- * a version leaving a rule's target groups does not make the next one look changed.
+ * does; items of a list are matched by identity (`name`, `arn`, `key`) where they have one, and
+ * a list of distinct strings by the strings themselves, so a version leaving a rule's target
+ * groups, or a grant added to a policy, does not make the next one look changed.
  */
 import type { RecordedResource } from "./record";
 
@@ -69,6 +70,15 @@ function identityKey(before: unknown[], after: unknown[]): string | undefined {
 
 const join = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
 
+/** A list of strings, each once: compared as a set of items. */
+function uniqueStrings(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.every((item) => typeof item === "string") &&
+    new Set(value).size === value.length
+  );
+}
+
 /**
  * The values that differ between `before` and `after`, leaf by leaf; JSON documents held in
  * strings are compared inside, so a policy or a registry item shows what changed in it.
@@ -89,6 +99,29 @@ export function differences(before: unknown, after: unknown, prefix = ""): Value
         differences(old.get(id), current.get(id), `${prefix}[${key}=${shortIdentity(id)}]`),
       );
     }
+  }
+  if (uniqueStrings(before) && uniqueStrings(after)) {
+    // A set of names or ARNs (a policy's resources, subnets, actions): what left and what came,
+    // not index by index, where one item added in front makes every later one look replaced.
+    const removed = before.filter((item) => !after.includes(item));
+    const added = after.filter((item) => !before.includes(item));
+    if (removed.length + added.length > 0)
+      return [
+        ...removed.map((item) => ({
+          path: `${prefix}[=${shortIdentity(item)}]`,
+          before: item,
+          after: undefined,
+        })),
+        ...added.map((item) => ({
+          path: `${prefix}[=${shortIdentity(item)}]`,
+          before: undefined,
+          after: item,
+        })),
+      ];
+    // The same items in another order: still a change the provider applies.
+    return before.every((item, index) => item === after[index])
+      ? []
+      : [{ path: prefix || "(value)", before, after }];
   }
   if (isObject(before) && isObject(after) && Array.isArray(before) === Array.isArray(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();

@@ -10,7 +10,7 @@ import type { Violation } from "../policy";
 import { catalogueChanges, consumerChanges } from "./catalogue-diff";
 import { comparePlans } from "./compare";
 import type { ValueChange } from "./compare";
-import { beforeAfter, cell, code, details } from "./markdown";
+import { beforeAfter, cell, code, details, displayType } from "./markdown";
 import type { RecordedResource } from "./record";
 import { replacementCauses } from "./replacements";
 import { risks } from "./risk";
@@ -53,7 +53,6 @@ const ICON: Record<Risk["level"], string> = {
 
 type Row = { order: number; change: string; type: string; names: string[]; detail: string };
 
-const shortType = (type: string) => type.split(":").pop()!;
 const displayPath = (path: string) => path.replace(/^inputs\./, "");
 
 function changeList(changes: ValueChange[]): string {
@@ -129,8 +128,8 @@ function names(row: Row): string {
   const shown = row.names.slice(0, MAX_NAMES).map(code).join(", ");
   const more = row.names.length > MAX_NAMES ? ` +${row.names.length - MAX_NAMES} more` : "";
   return row.names.length > 1
-    ? `${row.names.length} × ${code(shortType(row.type))}: ${shown}${more}`
-    : `${code(shortType(row.type))} ${shown}`;
+    ? `${row.names.length} × ${code(displayType(row.type))}: ${shown}${more}`
+    : `${code(displayType(row.type))} ${shown}`;
 }
 
 /** How much of each stack's diff to show. */

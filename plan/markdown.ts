@@ -40,3 +40,28 @@ export function beforeAfter(before: unknown, after: unknown): string {
 export function details(summary: string, body: string[]): string[] {
   return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>", ""];
 }
+
+/** AWS services as their consoles name them, for the few a stack uses. */
+const AWS_SERVICES: Record<string, string> = {
+  apigateway: "API Gateway",
+  cloudwatch: "CloudWatch",
+  dynamodb: "DynamoDB",
+  ec2: "EC2",
+  ecr: "ECR",
+  iam: "IAM",
+  kms: "KMS",
+  lb: "ELB",
+  s3: "S3",
+  secretsmanager: "Secrets Manager",
+  sns: "SNS",
+  wafv2: "WAF",
+};
+
+/** `aws:apigateway/deployment:Deployment` -> `API Gateway Deployment`: which Deployment it is. */
+export const displayType = (type: string) => {
+  const [pkg = "", module = "", name = ""] = type.split(":");
+  const service = module.split("/")[0] ?? "";
+  if (pkg === "aws") return `${AWS_SERVICES[service] ?? service} ${name}`;
+  if (pkg === "kubernetes") return `Kubernetes ${name}`;
+  return name;
+};

@@ -110,7 +110,12 @@ export function pathsTouching(fields: string[], changedPaths: string[]): string[
   return changedPaths.filter((path) => {
     const input = path.replace(/^inputs\./, "");
     return fields.some(
-      (field) => input === field || input.startsWith(`${field}.`) || field.startsWith(`${input}.`),
+      (field) =>
+        input === field ||
+        input.startsWith(`${field}.`) ||
+        // An item of a list matched by identity (`subnets[=subnet-1]`, `containers[name=server]`).
+        input.startsWith(`${field}[`) ||
+        field.startsWith(`${input}.`),
     );
   });
 }

@@ -8,7 +8,7 @@ import type { ResolvedCatalogue } from "../catalogue";
 import { accessRisks } from "./access-risk";
 import type { Violation } from "../policy";
 import { imageSource } from "./catalogue-diff";
-import { code } from "./markdown";
+import { code, displayType } from "./markdown";
 import type { Transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
 
@@ -23,7 +23,8 @@ const HISTORY = [
   "aws:ecr/repository:Repository",
   "docker-build:index:Image",
 ];
-const shortType = (type: string) => type.split(":").pop()!;
+/** Replaced on every change of what the front door routes: the API's routine redeployment. */
+const API_DEPLOYMENT = "aws:apigateway/deployment:Deployment";
 /** A rule id (explained in docs/rules.md, which the comment's footnote names). */
 const anchor = (rule: string) => `\`${rule}\``;
 
@@ -60,8 +61,21 @@ export function risks(input: RiskInput): Risk[] {
 
   // Replacements, by type: what is created anew, and when the old one goes.
   const replaced = new Map<string, string[]>();
-  for (const step of transition.steps.filter((s) => s.op === "replace")) {
-    const key = `${shortType(step.type)} (${step.causes.join(", ")} changed${step.deleteFirst ? "; the old one is deleted first" : ""})`;
+  const redeployed = transition.steps.filter(
+    (s) => s.op === "replace" && s.type === API_DEPLOYMENT,
+  );
+  if (redeployed.length > 0)
+    out.push({
+      level: "note",
+      text: `${grouped(
+        `the front door's API is redeployed`,
+        redeployed.map((s) => s.name),
+      )}: a new API Gateway deployment takes what changed live, the consumers' stages move to it and the old one is deleted at the end (no interruption)`,
+    });
+  for (const step of transition.steps.filter(
+    (s) => s.op === "replace" && s.type !== API_DEPLOYMENT,
+  )) {
+    const key = `${displayType(step.type)} (${step.causes.join(", ")} changed${step.deleteFirst ? "; the old one is deleted first" : ""})`;
     replaced.set(key, [...(replaced.get(key) ?? []), step.name]);
   }
   for (const [what, names] of replaced)
@@ -76,7 +90,7 @@ export function risks(input: RiskInput): Risk[] {
     .filter(
       (r) => r.options?.protect && headByUrn.has(r.urn) && !headByUrn.get(r.urn)!.options?.protect,
     )
-    .map((r) => `${shortType(r.type)} ${r.name}`);
+    .map((r) => `${displayType(r.type)} ${r.name}`);
   if (unprotected.length > 0)
     out.push({
       level: "warn",
@@ -88,7 +102,7 @@ export function risks(input: RiskInput): Risk[] {
     .filter(
       (s) => s.op === "delete" && HISTORY.includes(s.type) && s.previous?.options?.retainOnDelete,
     )
-    .map((s) => `${shortType(s.type)} ${s.name}`);
+    .map((s) => `${displayType(s.type)} ${s.name}`);
   if (leaving.length > 0)
     out.push({
       level: "note",
@@ -111,7 +125,10 @@ export function risks(input: RiskInput): Risk[] {
     if (before && before.routing.loadBalancer !== model.routing.loadBalancer)
       out.push({
         level: "warn",
-        text: `model ${code(model.name)} moves from load balancer ${code(before.routing.loadBalancer)} to ${code(model.routing.loadBalancer)}: its endpoint gets that load balancer's address (path routing: another DNS name; host routing: point its DNS there). pulumi up serves it on the new one before it leaves the old`,
+        text:
+          (input.head.consumers ?? []).length > 0
+            ? `model ${code(model.name)} moves from load balancer ${code(before.routing.loadBalancer)} to ${code(model.routing.loadBalancer)}: its callers keep their front-door URLs; pulumi up serves it on the new load balancer, then points the front door there, before it leaves the old (in a sharded layout, apply the base and the model's shard back to back)`
+            : `model ${code(model.name)} moves from load balancer ${code(before.routing.loadBalancer)} to ${code(model.routing.loadBalancer)}: its endpoint gets that load balancer's address (path routing: another DNS name; host routing: point its DNS there). pulumi up serves it on the new one before it leaves the old`,
       });
     for (const version of model.versions.filter((v) => v.traffic > 0)) {
       const old = before?.versions.find((v) => v.version === version.version);

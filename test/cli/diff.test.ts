@@ -38,11 +38,11 @@ describe("maas diff", () => {
       "<summary>0 to add, 4 to update, 0 to replace, 0 to delete</summary>",
     );
     expect(result.stdout).toMatch(
-      /\| ~ update \| `ListenerRule` `image-classifier` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/image-classifier-1-4-0-[0-9a-f]{6}\]\.weight` `50` → `20`<br>/,
+      /\| ~ update \| `ELB ListenerRule` `image-classifier` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/image-classifier-1-4-0-[0-9a-f]{6}\]\.weight` `50` → `20`<br>/,
     );
     // Values inside JSON documents (a registry item) are compared inside.
     expect(result.stdout).toContain(
-      "| ~ update | `TableItem` `image-classifier-v1-4-0` | `item.traffic.N` `50` → `20` |",
+      "| ~ update | `DynamoDB TableItem` `image-classifier-v1-4-0` | `item.traffic.N` `50` → `20` |",
     );
   });
 
@@ -64,7 +64,7 @@ describe("maas diff", () => {
       "<summary>0 to add, 2 to update, 0 to replace, 0 to delete</summary>",
     );
     expect(result.stdout).toContain(
-      "| ~ update | `Deployment` `fraud-scorer-v3-2-1` | `spec.template.spec.containers[name=server].env[name=PORT].value` `8080` → `9090`<br>`spec.template.spec.containers[name=server].ports[name=http].containerPort` `8080` → `9090` |",
+      "| ~ update | `Kubernetes Deployment` `fraud-scorer-v3-2-1` | `spec.template.spec.containers[name=server].env[name=PORT].value` `8080` → `9090`<br>`spec.template.spec.containers[name=server].ports[name=http].containerPort` `8080` → `9090` |",
     );
   });
 
@@ -82,10 +82,10 @@ describe("maas diff", () => {
       '- ⛔ **refused** `RULES-21/protection` the head breaks a rule: `Key registry-key`: is not protected in production. Fix: Set maas:protect: "true" on production stacks.',
     );
     expect(result.stdout).toContain(
-      "- ⚠️ **check** protection turned off: `Table registry-versions`, `Key registry-key`, `Bucket registry-artifacts`: pulumi up and destroy can now delete them.",
+      "- ⚠️ **check** protection turned off: `DynamoDB Table registry-versions`, `KMS Key registry-key`, `S3 Bucket registry-artifacts`: pulumi up and destroy can now delete them.",
     );
     expect(result.stdout).toContain(
-      "| ~ update | `Key` `registry-key` | `options.protect` `true` → (none) |",
+      "| ~ update | `KMS Key` `registry-key` | `options.protect` `true` → (none) |",
     );
   });
 

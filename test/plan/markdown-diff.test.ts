@@ -10,6 +10,7 @@ import { transition } from "../../plan/transition";
 import { judgeTransition } from "../../plan/transition-rules";
 import { planOf } from "../helpers/plan";
 import type { PlanRequest } from "../helpers/plan";
+import { withConsumers } from "../helpers/front-door";
 import { twoModels } from "../helpers/transition";
 
 const CERTIFICATE =
@@ -82,13 +83,13 @@ describe("pull-request Markdown", () => {
     );
     const { comment } = markdownDiff([diff]);
     expect(comment).toMatch(
-      /- ⚠️ \*\*check\*\* replaced: 1 LoadBalancer \(internal, name changed\): `ingress`\. A new one is created, the old one deleted at the end of pulumi up/,
+      /- ⚠️ \*\*check\*\* replaced: 1 ELB LoadBalancer \(internal, name changed\): `ingress`\. A new one is created, the old one deleted at the end of pulumi up/,
     );
     expect(comment).toMatch(
-      /- ⚠️ \*\*check\*\* replaced: 4 TargetGroup \(name changed\): `ranker-v2-0-0`, `scorer-v0-9-0`, `scorer-v1-0-0`, `scorer-v1-1-0`/,
+      /- ⚠️ \*\*check\*\* replaced: 4 ELB TargetGroup \(name changed\): `ranker-v2-0-0`, `scorer-v0-9-0`, `scorer-v1-0-0`, `scorer-v1-1-0`/,
     );
     expect(comment).toMatch(
-      /\| \*\*± replace\*\* \| `LoadBalancer` `ingress` \| `internal` `true` → `false`<br>`name` `maas-dev-[0-9a-f]{6}` → `maas-dev-[0-9a-f]{6}`<br>force replacement/,
+      /\| \*\*± replace\*\* \| `ELB LoadBalancer` `ingress` \| `internal` `true` → `false`<br>`name` `maas-dev-[0-9a-f]{6}` → `maas-dev-[0-9a-f]{6}`<br>force replacement/,
     );
   });
 
@@ -150,7 +151,7 @@ describe("pull-request Markdown", () => {
       risk: [
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
-        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
         "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
       ],
       catalogue:
@@ -162,7 +163,7 @@ describe("pull-request Markdown", () => {
       risk: [
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
-        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
         "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
         "- ℹ️ **note** `reranker 2.0.0` (new) gets 100% once its rollout is healthy: pulumi up deploys it first and moves the traffic after; if it never becomes healthy, pulumi up fails and no request reaches it",
       ],
@@ -175,9 +176,9 @@ describe("pull-request Markdown", () => {
         "    owner: team-b\n    routing: { loadBalancer: search }",
       ]),
       risk: [
-        "- ⚠️ **check** replaced: 1 TargetGroup (name changed): `ranker-v2-0-0`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
-        "- ⚠️ **check** replaced: 1 TargetGroupBinding (metadata.name, spec.targetGroupARN changed): `ranker-v2-0-0`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
-        "- ⚠️ **check** replaced: 2 ListenerRule (listenerArn changed): `ranker-readiness`, `ranker`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
+        "- ⚠️ **check** replaced: 1 ELB TargetGroup (name changed): `ranker-v2-0-0`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
+        "- ⚠️ **check** replaced: 1 Kubernetes TargetGroupBinding (metadata.name, spec.targetGroupARN changed): `ranker-v2-0-0`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
+        "- ⚠️ **check** replaced: 2 ELB ListenerRule (listenerArn changed): `ranker-readiness`, `ranker`. A new one is created, the old one deleted at the end of pulumi up; what refers to it changes with it",
         "- ⚠️ **check** model `ranker` moves from load balancer `main` to `search`: its endpoint gets that load balancer's address (path routing: another DNS name; host routing: point its DNS there). pulumi up serves it on the new one before it leaves the old",
       ],
       catalogue:
@@ -195,14 +196,48 @@ describe("pull-request Markdown", () => {
     expect(comment.slice(comment.indexOf("### Catalogue"))).toContain(catalogue);
   });
 
+  it("behind a front door: a grant is the routine API redeployment, and a moved model keeps its callers' URLs", async () => {
+    const granted = markdownDiff([
+      await stackDiff(
+        { catalogue: withConsumers() },
+        {
+          catalogue: withConsumers([
+            "    access: [checkout]\n",
+            "    access: [checkout, reports]\n",
+          ]),
+        },
+      ),
+    ]).comment;
+    expect(granted).toContain(
+      "- ℹ️ **note** the front door's API is redeployed: `front-door-sigv4`: a new API Gateway deployment",
+    );
+    expect(granted).not.toMatch(/replaced: \d+ (API Gateway )?Deployment/);
+    // The grant alone, not the policy's other resources shifted by one.
+    expect(granted).toMatch(/Resource\[=[^\]]*\/models\/\w+\/\*\]` \(none\) → /);
+    const moved = markdownDiff([
+      await stackDiff(
+        { catalogue: withConsumers() },
+        {
+          catalogue: withConsumers([
+            "    owner: team-b\n",
+            "    owner: team-b\n    routing: { loadBalancer: search }\n",
+          ]),
+        },
+      ),
+    ]).comment;
+    expect(moved).toContain(
+      "moves from load balancer `main` to `search`: its callers keep their front-door URLs",
+    );
+  });
+
   it("shows values before → after, list items by identity, and identical changes as one row", () => {
     const { comment } = markdownDiff([shift]);
     expect(comment).toContain("- 1.0.0: traffic 90% → 50%\n- 1.1.0: traffic 10% → 50%");
     expect(comment).toMatch(
-      /\| ~ update \| `ListenerRule` `scorer` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/scorer-1-0-0-[0-9a-f]{6}\]\.weight` `90` → `50`<br>/,
+      /\| ~ update \| `ELB ListenerRule` `scorer` \| `actions\.0\.forward\.targetGroups\[arn=targetgroup\/scorer-1-0-0-[0-9a-f]{6}\]\.weight` `90` → `50`<br>/,
     );
     expect(comment).toContain(
-      "| ~ update | `TableItem` `scorer-v1-0-0` | `item.traffic.N` `90` → `50` |",
+      "| ~ update | `DynamoDB TableItem` `scorer-v1-0-0` | `item.traffic.N` `90` → `50` |",
     );
   });
 

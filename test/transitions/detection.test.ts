@@ -161,7 +161,7 @@ describe("transition rules catch what they exist for", () => {
     image.inputs.platforms = ["linux/arm64"];
     expect(judged(base, head)).toContainEqual(
       expect.stringMatching(
-        /^RULES-26\/history-kept: Image scorer-ctx-[0-9a-f]{16} changes \(platforms\.0\) under the same tags: docker-build rebuilds and pushes them again/,
+        /^RULES-26\/history-kept: Image scorer-ctx-[0-9a-f]{16} changes \(platforms\[=linux\/amd64\], platforms\[=linux\/arm64\]\) under the same tags: docker-build rebuilds and pushes them again/,
       ),
     );
   });
