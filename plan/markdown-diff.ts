@@ -103,13 +103,12 @@ function resourceRows(base: Plan, head: Plan): Row[] {
             detail: `${changeList(forcing)}<br>${forcing.length === 1 ? "forces" : "force"} replacement${others.length > 0 ? `; also:<br>${changeList(others)}` : ""}`,
           };
     }),
-    ...comparison.removed.map((r) => ({
-      order: 3,
-      change: "- delete",
-      type: r.type,
-      names: [r.name],
-      detail: "",
-    })),
+    // A resource kept on delete leaves the stack's state only: it stays in AWS.
+    ...comparison.removed.map((r) =>
+      r.options?.retainOnDelete
+        ? { order: 4, change: "- forget", type: r.type, names: [r.name], detail: "kept in AWS" }
+        : { order: 3, change: "- delete", type: r.type, names: [r.name], detail: "" },
+    ),
   ];
   // Identical changes to many resources are one row ("cpu 500m → 750m on 600 Deployments").
   const merged = new Map<string, Row>();
@@ -179,7 +178,8 @@ function resourceLines(diff: StackDiff, detail: Detail, label: string): string[]
   if (rows.length === 0) return [`${label}no resource changes.`, ""];
   const count = (order: number) =>
     rows.filter((row) => row.order === order).reduce((n, row) => n + row.names.length, 0);
-  const summary = `${label}${count(0)} to add, ${count(2)} to update, ${count(1)} to replace, ${count(3)} to delete`;
+  const kept = count(4) > 0 ? `, ${count(4)} to forget (kept in AWS)` : "";
+  const summary = `${label}${count(0)} to add, ${count(2)} to update, ${count(1)} to replace, ${count(3)} to delete${kept}`;
   return detail === "full"
     ? details(summary, [
         "| change | resource | what changes (before → after) |",

@@ -230,6 +230,18 @@ describe("pull-request Markdown", () => {
     );
   });
 
+  it("lists what leaves the stack but stays in AWS as forgotten, not deleted", async () => {
+    const { comment } = markdownDiff([
+      await stackDiff(
+        { catalogue: twoModels() },
+        { catalogue: twoModels(["  ranker:", "  reranker:"]) },
+      ),
+    ]);
+    expect(comment).toContain("| - forget | `DynamoDB TableItem` `ranker-v2-0-0` | kept in AWS |");
+    expect(comment).not.toMatch(/\| - delete \| `DynamoDB TableItem`/);
+    expect(comment).toMatch(/to delete, 1 to forget \(kept in AWS\)/);
+  });
+
   it("shows values before → after, list items by identity, and identical changes as one row", () => {
     const { comment } = markdownDiff([shift]);
     expect(comment).toContain("- 1.0.0: traffic 90% → 50%\n- 1.1.0: traffic 10% → 50%");
