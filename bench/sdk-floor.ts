@@ -40,6 +40,7 @@ async function providerPackages(): Promise<Packages> {
     docker: await import("@pulumi/docker"),
     "docker-build": await import("@pulumi/docker-build"),
     kubernetes: await import("@pulumi/kubernetes"),
+    random: await import("@pulumi/random"),
   };
 }
 

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { ResolvedImageSource, ResolvedModel } from "../catalogue";
 import { parseImageReference } from "../catalogue/image-reference";
 import { BUILD_CACHE_TAG, imageTag, lifecyclePolicy } from "./specs/ecr";
@@ -56,12 +57,20 @@ export class ModelImages extends pulumi.ComponentResource {
       const cache = pulumi.interpolate`${repository.repositoryUrl}:${BUILD_CACHE_TAG}`;
       for (const [digest, source] of [...builds].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const tag = imageTag({ contentDigest: digest, platform: args.platform });
-        // Named by its tag: whatever makes docker-build build again is a new resource with a new
-        // tag, never an update that would push an existing tag again.
+        // Named by its content: whatever makes docker-build build again is a new resource, never
+        // an update. The pushed tag adds a generation drawn when the resource is created and kept
+        // in the state: a build that comes back (a revert, a version back from retirement) is a
+        // new resource that pushes a new tag, while the earlier one, kept as history, still
+        // holds its own; ECR refuses to push a tag it already holds, even of the same image.
+        const generation = new random.RandomId(
+          `${name}-${tag}`,
+          { byteLength: 4, keepers: { tag } },
+          { parent: this },
+        );
         const image = new dockerBuild.Image(
           `${name}-${tag}`,
           {
-            tags: [pulumi.interpolate`${repository.repositoryUrl}:${tag}`],
+            tags: [pulumi.interpolate`${repository.repositoryUrl}:${tag}-${generation.hex}`],
             context: { location: source.context },
             dockerfile: { location: `${source.context}/${source.dockerfile}` },
             buildArgs: source.args,

@@ -93,6 +93,21 @@ const COMPUTED: Record<string, Computed> = {
       },
     };
   },
+  // A build's generation: drawn once by the random provider; here from the name, like every id.
+  "random:index/randomId:RandomId": (name, inputs) => {
+    const bytes = typeof inputs.byteLength === "number" ? inputs.byteLength : 8;
+    const value = hex(`random:${name}`, bytes * 2);
+    return {
+      id: Buffer.from(value, "hex").toString("base64url"),
+      state: {
+        ...inputs,
+        hex: value,
+        dec: BigInt(`0x${value}`).toString(),
+        b64Std: Buffer.from(value, "hex").toString("base64"),
+        b64Url: Buffer.from(value, "hex").toString("base64url"),
+      },
+    };
+  },
   "docker-build:index:Image": (name, inputs) => {
     const digest = `sha256:${hex(`${name}\n${JSON.stringify(inputs.tags)}`, 64)}`;
     const tag =

@@ -54,7 +54,7 @@ const TRANSITION_RULES: RuleDoc[] = [
     description:
       "Registry items, images and repositories are never deleted by pulumi up, records that leave say retired, and no build pushes a tag that already exists.",
     why: "The registry is the history of what ran; a rollback needs the old image; ECR refuses to push an existing immutable tag (ImageTagAlreadyExistsException).",
-    fix: "retainOnDelete on history; retire a version before removing it; image tags that hash every build input (components/specs/ecr.ts).",
+    fix: "retainOnDelete on history; retire a version before removing it; image tags that hash every build input and add a generation drawn when the build is created (components/specs/ecr.ts, components/model-images.ts).",
   },
   {
     id: "RULES-27/unique-names",
@@ -482,7 +482,12 @@ function historyKept(steps: Step[]): TransitionFinding[] {
           message: `${label(old)} leaves the catalogue while its record says ${status}: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it`,
         });
     }
-    if (step.type === IMAGE && step.op === "update")
+    // An update that pushes new tags (a build's generation added) is no second push of a tag.
+    if (
+      step.type === IMAGE &&
+      step.op === "update" &&
+      !step.paths.some((p) => p.startsWith("tags"))
+    )
       findings.push({
         rule: "RULES-26/history-kept",
         severity: "refuse",

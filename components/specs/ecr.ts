@@ -5,9 +5,10 @@ import { createHash } from "node:crypto";
 export const BUILD_CACHE_TAG = "buildcache";
 
 /**
- * The tag of a build: a hash of everything that makes @pulumi/docker-build build again — the
- * content digest (context files and modes, Dockerfile, args, target) and the platform — so a
- * rebuild always pushes a new tag, never one the immutable repository already holds.
+ * The content part of a build's tag: a hash of everything that makes @pulumi/docker-build build
+ * again — the content digest (context files and modes, Dockerfile, args, target) and the
+ * platform. The pushed tag adds the build's generation (components/model-images.ts), so a
+ * rebuild, or a build that comes back, never pushes a tag the immutable repository holds.
  */
 export function imageTag(build: { contentDigest: string; platform: string }): string {
   const digest = createHash("sha256")

@@ -52,7 +52,8 @@ describe("maas plan", () => {
     // The counts printed are those of what was written: resources by provider package, every
     // Kubernetes resource a manifest, every rule checked.
     const manifests = readdirSync(join(PROJECT, "out/dev/manifests"));
-    const counts = /^(\d+) resources: (.*)$/m.exec(result.stdout);
+    // The summary wraps long lines: read it unwrapped.
+    const counts = /^(\d+) resources: (.*)$/m.exec(result.stdout.replace(/\n {2}(?=\S)/g, " "));
     expect(Number(counts?.[1])).toBe(plan.resources.length);
     const byPackage: Record<string, number> = Object.fromEntries(
       counts![2]!.split(", ").map((part) => [part.split(" ")[0], Number(part.split(" ")[1])]),
@@ -63,6 +64,7 @@ describe("maas plan", () => {
       aws: custom("aws:"),
       kubernetes: manifests.length,
       "docker-build": custom("docker-build:"),
+      random: custom("random:"),
       providers: plan.resources.filter((r) => r.type.startsWith("pulumi:providers:")).length,
     });
     expect(Object.values(byPackage).reduce((a, b) => a + b, 0)).toBe(plan.resources.length);

@@ -83,8 +83,23 @@ describe("built image", () => {
     const args = built!.inputs as Record<string, any>;
     const repository = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/maas/dev/image-classifier";
     expect(built!.name).toMatch(/^image-classifier-ctx-[0-9a-f]{16}$/);
+    // The content tag, and the generation drawn when this build's resources were created: a
+    // build that comes back later pushes a tag of its own, never the one its first push holds.
+    const [generation] = dev.ofType("random:index/randomId:RandomId");
+    expect(generation).toMatchObject({
+      name: built!.name,
+      inputs: { byteLength: 4, keepers: { tag: built!.name.slice("image-classifier-".length) } },
+    });
+    expect(generation!.options?.retainOnDelete).toBeUndefined();
+    expect(built!.dependencies).toContain(generation!.urn);
     expect(args).toMatchObject({
-      tags: [`${repository}:${built!.name.slice("image-classifier-".length)}`],
+      tags: [
+        expect.stringMatching(
+          new RegExp(
+            `^${repository}:${built!.name.slice("image-classifier-".length)}-[0-9a-f]{8}$`,
+          ),
+        ),
+      ],
       context: { location: "server" },
       dockerfile: { location: "server/Dockerfile" },
       buildArgs: { PYTHON_IMAGE: "python:3.12-slim" },
@@ -173,8 +188,14 @@ describe("build content", () => {
     writeFileSync(join(alpha, "app.py"), 'print("a new model server")\n');
     const after = await planOf({ projectDir: project, catalogue: twoBuiltModels(alpha, beta) });
     const { added, removed, changed } = comparePlans(before.plan.resources, after.plan.resources);
-    expect(added.map((r) => r.type)).toEqual(["docker-build:index:Image"]);
-    expect(removed.map((r) => r.type)).toEqual(["docker-build:index:Image"]);
+    expect(added.map((r) => r.type).sort()).toEqual([
+      "docker-build:index:Image",
+      "random:index/randomId:RandomId",
+    ]);
+    expect(removed.map((r) => r.type).sort()).toEqual([
+      "docker-build:index:Image",
+      "random:index/randomId:RandomId",
+    ]);
     expect(added[0]!.name).toMatch(/^alpha-ctx-/);
     expect(removed[0]!.name).toMatch(/^alpha-ctx-/);
     expect(

@@ -216,4 +216,32 @@ describe("catalogue edits, from deployed to next", () => {
     });
     expect(t.findings).toEqual([]);
   });
+
+  it("revert a change of the build (A, B, then A again): the build that comes back pushes a tag of its own", async () => {
+    const argsOn = twoModels([
+      "    build: { context: ",
+      '    build: { args: { FEATURE: "on" }, context: ',
+    ]);
+    const forward = await transitionBetween(base, { catalogue: argsOn });
+    const back = await transitionBetween({ catalogue: argsOn }, base);
+    const images = (t: TransitionFixture, op: string) =>
+      t.transition.steps.filter((s) => s.type === "docker-build:index:Image" && s.op === op);
+    const generations = (t: TransitionFixture, op: string) =>
+      t.transition.steps.filter((s) => s.type === "random:index/randomId:RandomId" && s.op === op);
+    // Forward: build A leaves the stack but its image stays in ECR under its tag (history);
+    // its generation is deleted with it.
+    const [kept] = images(forward, "delete");
+    expect(kept!.previous!.options?.retainOnDelete).toBe(true);
+    expect(generations(forward, "delete").map((s) => s.name)).toEqual([kept!.name]);
+    expect(generations(forward, "delete")[0]!.previous!.options?.retainOnDelete).toBeUndefined();
+    // Back: build A is created again with a generation created with it, a new random value in
+    // the state, so its tag is not the one ECR still holds (ImageTagAlreadyExistsException).
+    const [returning] = images(back, "create");
+    expect(returning!.name).toBe(kept!.name);
+    const [generation] = generations(back, "create");
+    expect(generation!.name).toBe(returning!.name);
+    expect(returning!.resource.dependencies).toContain(generation!.urn);
+    expect(refusals(back)).toEqual([]);
+    expect(refusals(forward)).toEqual([]);
+  });
 });

@@ -166,6 +166,13 @@ describe("transition rules catch what they exist for", () => {
     );
   });
 
+  it("RULES-26: an image pushed under new tags is no second push (the generation added on upgrade)", () => {
+    const head = copy(base);
+    const image = head.find((r) => r.type === "docker-build:index:Image")!;
+    image.inputs.tags = (image.inputs.tags as string[]).map((tag) => `${tag}-0a1b2c3d`);
+    expect(judged(base, head).filter((f) => f.startsWith("RULES-26"))).toEqual([]);
+  });
+
   it("RULES-27: two resources under one physical name (an alarm silently replaced)", () => {
     const head = copy(base);
     const alarms = head.filter((r) => r.type.endsWith(":MetricAlarm"));
