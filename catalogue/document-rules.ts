@@ -253,7 +253,7 @@ function listenerPriorities({ source, document }: RuleInput): Problem[] {
       problemAt(
         source,
         explicit === undefined ? ["models", model] : ["models", model, "routing", "priority"],
-        `listener rule priority ${priority} (${how}) is also model ${holder}'s on load balancer ${loadBalancerOf(document, model)}; set routing.priority to a free value from 1 to ${MAX_LISTENER_PRIORITY}`,
+        `listener rule priority ${priority} (${how}) is also model ${holder}'s on load balancer ${loadBalancerOf(document, model)}; set routing.priority to a free value from 1 to ${MAX_LISTENER_PRIORITY} on the model you are adding (moving a deployed model's priority takes two applies: first to a free value)`,
         { key: explicit === undefined },
       ),
     );

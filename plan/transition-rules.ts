@@ -260,6 +260,40 @@ function nameCollisions(t: Transition, steps: Step[]): TransitionFinding[] {
       });
     }
   }
+  findings.push(...namesMovedByUpdates(t, steps));
+  return findings;
+}
+
+/**
+ * RULES 22 for names an update gives up (a listener rule's priority changed in place): it holds
+ * the old one until its own step, which nothing orders before another resource's step that
+ * takes that name, so AWS may refuse the taker (PriorityInUse); two rules swapping priorities
+ * always fail (the provider sets each rule's priority in its own call).
+ */
+function namesMovedByUpdates(t: Transition, steps: Step[]): TransitionFinding[] {
+  const released = new Map<string, Step>();
+  for (const step of steps.filter((s) => s.op === "update")) {
+    const kept = new Set(physicalNames(step.resource));
+    for (const name of physicalNames(step.previous!)) if (!kept.has(name)) released.set(name, step);
+  }
+  if (released.size === 0) return [];
+  const before = dependencyClosure(t.head);
+  const findings: TransitionFinding[] = [];
+  for (const step of steps) {
+    if (step.op !== "create" && step.op !== "update" && step.op !== "replace") continue;
+    const held = new Set(step.previous ? physicalNames(step.previous) : []);
+    for (const name of physicalNames(step.resource)) {
+      const holder = released.get(name);
+      if (!holder || holder.urn === step.urn || held.has(name)) continue;
+      if (before(step.urn).has(holder.urn)) continue;
+      findings.push({
+        rule: "RULES-22/create-before-delete",
+        severity: "refuse",
+        urn: step.urn,
+        message: `${label(step.resource)} takes ${name}, which ${label(holder.resource)} gives up only in its own update, and nothing orders that update first: AWS may refuse it (PriorityInUse). Move ${label(holder.resource)} to a free value first, apply, then give this one the value`,
+      });
+    }
+  }
   return findings;
 }
 

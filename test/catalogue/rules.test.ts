@@ -674,7 +674,7 @@ const cases: Case[] = [
       [
         3,
         "scorer",
-        "models.scorer: listener rule priority 34881 (derived from its name) is also model ranker's on load balancer main; set routing.priority to a free value from 1 to 50000",
+        "models.scorer: listener rule priority 34881 (derived from its name) is also model ranker's on load balancer main; set routing.priority to a free value from 1 to 50000 on the model you are adding (moving a deployed model's priority takes two applies: first to a free value)",
       ],
     ],
   },

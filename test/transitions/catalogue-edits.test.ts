@@ -244,4 +244,36 @@ describe("catalogue edits, from deployed to next", () => {
     expect(refusals(back)).toEqual([]);
     expect(refusals(forward)).toEqual([]);
   });
+
+  it("priorities change in place only where nothing else takes them meanwhile: a swap, or a value freed for a new model, is refused", async () => {
+    const priorities = (a: number, b: number) =>
+      twoModels(
+        ["    owner: team-a\n", `    owner: team-a\n    routing: { priority: ${String(a)} }\n`],
+        ["    owner: team-b\n", `    owner: team-b\n    routing: { priority: ${String(b)} }\n`],
+      );
+    // Swapping two rules' priorities: each update needs the value the other gives up.
+    const swap = await transitionBetween(
+      { catalogue: priorities(100, 200) },
+      { catalogue: priorities(200, 100) },
+    );
+    expect(swap.step("ListenerRule", "scorer").paths).toContain("priority");
+    expect(refusals(swap).map((f) => [f.rule, f.urn.split("::").pop()])).toEqual(
+      expect.arrayContaining([
+        ["RULES-22/create-before-delete", "scorer"],
+        ["RULES-22/create-before-delete", "ranker"],
+      ]),
+    );
+    expect(refusals(swap)[0]!.message).toMatch(/gives up only in its own update.*PriorityInUse/);
+    // Moving one to a free value first, then giving its old value to the other: both apply.
+    const first = await transitionBetween(
+      { catalogue: priorities(100, 200) },
+      { catalogue: priorities(300, 200) },
+    );
+    expect(refusals(first)).toEqual([]);
+    const then = await transitionBetween(
+      { catalogue: priorities(300, 200) },
+      { catalogue: priorities(300, 100) },
+    );
+    expect(refusals(then)).toEqual([]);
+  });
 });
