@@ -117,6 +117,20 @@ export function risks(input: RiskInput): Risk[] {
       text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
     });
 
+  // The front door switching scheme (a certificate added or removed): its integrations change
+  // with the new API deployment, but the load balancer's listeners and the security group rule
+  // change in place at their own steps, so for the seconds between them calls fail.
+  const scheme = (uri: unknown) => String(uri ?? "").split(":")[0] ?? "";
+  const schemes = transition.steps
+    .filter((s) => s.type === "aws:apigateway/integration:Integration" && s.op === "update")
+    .map((s) => ({ from: scheme(s.previous?.inputs.uri), to: scheme(s.resource.inputs.uri) }))
+    .filter(({ from, to }) => from !== to);
+  if (schemes.length > 0)
+    out.push({
+      level: "warn",
+      text: `the front door moves from ${code(schemes[0]!.from)} to ${code(schemes[0]!.to)} on the load balancers: the listeners and the security group rule change in place before the new API deployment is live, so calls through the front door fail for the seconds between (504 or a redirect); apply it when callers can retry`,
+    });
+
   // Traffic reaching versions that are new or back from retirement; images shared by mistake;
   // models moving to another load balancer (another address).
   const baseModels = new Map(input.base.models.map((m) => [m.name, m]));

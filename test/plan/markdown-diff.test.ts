@@ -230,6 +230,19 @@ describe("pull-request Markdown", () => {
     );
   });
 
+  it("warns that adding a certificate behind a front door interrupts its calls for a moment", async () => {
+    const host = { "maas:routing": "host", "maas:hostDomain": "models.example.com" };
+    const { comment } = markdownDiff([
+      await stackDiff(
+        { catalogue: withConsumers(), config: host },
+        { catalogue: withConsumers(), config: { ...host, "maas:certificateArn": CERTIFICATE } },
+      ),
+    ]);
+    expect(comment).toContain(
+      "- ⚠️ **check** the front door moves from `http` to `https` on the load balancers: the listeners and the security group rule change in place before the new API deployment is live",
+    );
+  });
+
   it("lists what leaves the stack but stays in AWS as forgotten, not deleted", async () => {
     const { comment } = markdownDiff([
       await stackDiff(
