@@ -120,7 +120,7 @@ export function risks(input: RiskInput): Risk[] {
   // The front door switching scheme (a certificate added or removed): its integrations change
   // with the new API deployment, but the load balancer's listeners and the security group rule
   // change in place at their own steps, so for the seconds between them calls fail.
-  const scheme = (uri: unknown) => String(uri ?? "").split(":")[0] ?? "";
+  const scheme = (uri: unknown) => (typeof uri === "string" ? (uri.split(":")[0] ?? "") : "");
   const schemes = transition.steps
     .filter((s) => s.type === "aws:apigateway/integration:Integration" && s.op === "update")
     .map((s) => ({ from: scheme(s.previous?.inputs.uri), to: scheme(s.resource.inputs.uri) }))
