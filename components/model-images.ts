@@ -92,6 +92,10 @@ export class ModelImages extends pulumi.ComponentResource {
                   imageManifest: true,
                   ociMediaTypes: true,
                   mode: dockerBuild.CacheMode.Max,
+                  // BuildKit exports the cache after the push: a failed export must not fail a
+                  // build whose tag is already in ECR (its generation is drawn; a retry would
+                  // push that tag again and be refused).
+                  ignoreError: true,
                 },
               },
             ],

@@ -117,6 +117,24 @@ export function risks(input: RiskInput): Risk[] {
       text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
     });
 
+  // Who may call changes through a new API deployment, which waits for the integrations, which
+  // wait for their models' rules and so for this apply's rollouts (components/front-door-api.ts).
+  const accessChanges = transition.steps.some(
+    (s) =>
+      (s.type === "aws:apigateway/restApiPolicy:RestApiPolicy" && s.op === "update") ||
+      (/^aws:apigateway\/(apiKey|usagePlan|usagePlanKey):/.test(s.type) && s.op === "delete"),
+  );
+  const rollouts = transition.steps
+    .filter(
+      (s) => s.type === "kubernetes:apps/v1:Deployment" && (s.op === "create" || s.op === "update"),
+    )
+    .map((s) => s.name);
+  if (accessChanges && rollouts.length > 0)
+    out.push({
+      level: "warn",
+      text: `${grouped("access changes ride with rollouts", rollouts)}: the front door's new API deployment, which makes them live, comes after these rollouts (a revocation takes effect only then, and not at all if a rollout fails). To revoke at once, apply the access change alone`,
+    });
+
   // The front door switching scheme (a certificate added or removed): its integrations change
   // with the new API deployment, but the load balancer's listeners and the security group rule
   // change in place at their own steps, so for the seconds between them calls fail.
@@ -128,7 +146,7 @@ export function risks(input: RiskInput): Risk[] {
   if (schemes.length > 0)
     out.push({
       level: "warn",
-      text: `the front door moves from ${code(schemes[0]!.from)} to ${code(schemes[0]!.to)} on the load balancers: the listeners and the security group rule change in place before the new API deployment is live, so calls through the front door fail for the seconds between (504 or a redirect); apply it when callers can retry`,
+      text: `the front door moves from ${code(schemes[0]!.from)} to ${code(schemes[0]!.to)} on the load balancers: the listeners and the security group rule change in place before the new API deployment is live, so calls through the front door fail until it is (504 or a redirect: seconds, or as long as this apply's rollouts); apply it alone, when callers can retry`,
     });
 
   // Traffic reaching versions that are new or back from retirement; images shared by mistake;

@@ -245,10 +245,14 @@ function nameCollisions(t: Transition, steps: Step[]): TransitionFinding[] {
     if (step.op === "delete" || (step.op === "replace" && !step.deleteFirst))
       for (const name of physicalNames(step.previous!)) leaving.set(name, step);
   for (const step of steps) {
-    if (step.op !== "create" && !(step.op === "replace" && !step.deleteFirst)) continue;
+    const takes =
+      step.op === "create" || (step.op === "replace" && !step.deleteFirst) || step.op === "update";
+    if (!takes) continue;
+    // An update takes only the names its previous self did not hold (a priority moved in place).
+    const held = new Set(step.op === "update" ? physicalNames(step.previous!) : []);
     for (const name of physicalNames(step.resource)) {
       const old = leaving.get(name);
-      if (!old) continue;
+      if (!old || held.has(name)) continue;
       findings.push({
         rule: "RULES-22/create-before-delete",
         severity: "refuse",

@@ -49,9 +49,10 @@ function body(dir, runUrl, headSha) {
     return withinLimit(
       `${MARKER}\n## maas diff\n\n**The catalogue does not validate${commit}**, so nothing was planned. \`maas validate\` says:\n\n${fenced(validation)}\n${see}\n`,
     );
-  if (text.trim() !== "")
+  const said = [text, read(dir, "diff-stderr.txt")].filter((part) => part.trim() !== "").join("\n");
+  if (said !== "")
     return withinLimit(
-      `${MARKER}\n## maas diff\n\n**No diff${commit}**: \`maas diff\` stopped with:\n\n${fenced(text)}\n${see}\n`,
+      `${MARKER}\n## maas diff\n\n**No diff${commit}**: \`maas diff\` stopped with:\n\n${fenced(said)}\n${see}\n`,
     );
   return `${MARKER}\n## maas diff\n\nThe \`maas\` run produced no diff${commit}: see ${runUrl || "its workflow run"}.\n`;
 }

@@ -143,10 +143,13 @@ describe("diff comment script", () => {
       dir: artifact({
         "pr-number": "7",
         "comment.md": "maas diff: stack prod does not plan\n```\n# injected\n",
+        "diff-stderr.txt": "maas diff: cannot check out the base commit\n",
       }),
       headSha: "abc",
     });
     expect(bodies[1]).toContain("**No diff at abc**: `maas diff` stopped with:\n\n````\n");
-    expect(bodies[1]).toContain("# injected\n````\n");
+    expect(bodies[1]).toContain(
+      "# injected\n\nmaas diff: cannot check out the base commit\n````\n",
+    );
   });
 });

@@ -230,6 +230,36 @@ describe("pull-request Markdown", () => {
     );
   });
 
+  it("warns when a revocation rides with rollouts: it goes live only after them", async () => {
+    const { comment } = markdownDiff([
+      await stackDiff(
+        { catalogue: withConsumers() },
+        {
+          catalogue: withConsumers(
+            ["    access: [checkout, partner]\n", "    access: [partner]\n"],
+            ["    owner: team-b\n", '    owner: team-b\n    env: { MODE: "fast" }\n'],
+          ),
+        },
+      ),
+    ]);
+    expect(comment).toContain(
+      "- ⚠️ **check** access changes ride with rollouts: `ranker-v2-0-0`: the front door's new API deployment, which makes them live, comes after these rollouts",
+    );
+    // Alone, a revocation says nothing of rollouts.
+    const alone = markdownDiff([
+      await stackDiff(
+        { catalogue: withConsumers() },
+        {
+          catalogue: withConsumers([
+            "    access: [checkout, partner]\n",
+            "    access: [partner]\n",
+          ]),
+        },
+      ),
+    ]).comment;
+    expect(alone).not.toContain("ride with rollouts");
+  });
+
   it("warns that adding a certificate behind a front door interrupts its calls for a moment", async () => {
     const host = { "maas:routing": "host", "maas:hostDomain": "models.example.com" };
     const { comment } = markdownDiff([

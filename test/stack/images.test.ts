@@ -113,6 +113,7 @@ describe("built image", () => {
             imageManifest: true,
             ociMediaTypes: true,
             mode: "max",
+            ignoreError: true,
           },
         },
       ],

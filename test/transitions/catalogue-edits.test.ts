@@ -275,5 +275,16 @@ describe("catalogue edits, from deployed to next", () => {
       { catalogue: priorities(300, 100) },
     );
     expect(refusals(then)).toEqual([]);
+    // A priority freed by a model that goes in the same apply: its rule is deleted only at the
+    // end, after the update that takes the value.
+    const removed = twoModels(
+      ["    owner: team-a\n", "    owner: team-a\n    routing: { priority: 200 }\n"],
+      ["  ranker:\n    owner: team-b\n", "  gone:\n    owner: team-b\n"],
+    );
+    const freed = await transitionBetween(
+      { catalogue: priorities(100, 200) },
+      { catalogue: removed },
+    );
+    expect(refusals(freed).map((f) => f.urn.split("::").pop())).toContain("scorer");
   });
 });
