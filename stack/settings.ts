@@ -209,7 +209,9 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     images: { keep: s["maas:imageRetention"], platform: s["maas:buildPlatform"] },
     ingress: {
       vpcId: s["maas:vpcId"],
-      subnetIds: s["maas:subnetIds"],
+      // A set to AWS (the load balancer's and the VPC link's subnets): in one order, so listing
+      // them in another changes no input, as it changes nothing in AWS.
+      subnetIds: [...s["maas:subnetIds"]].sort(),
       ...(s["maas:certificateArn"] ? { certificateArn: s["maas:certificateArn"] } : {}),
       internetFacing: s["maas:internetFacing"],
       allowedCidrs: s["maas:ingressCidrs"] ?? [s["maas:vpcCidr"]],

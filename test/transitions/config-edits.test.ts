@@ -118,4 +118,13 @@ describe("stack config edits, from deployed to next", () => {
     expect(t.findings).toEqual([]);
     expect(t.transition.steps.filter((s) => s.op === "replace" || s.op === "delete")).toEqual([]);
   });
+
+  it("list maas:subnetIds in another order: nothing changes, as nothing changes in AWS (a set there)", async () => {
+    const subnets = (ids: string[]) => ({ "maas:subnetIds": JSON.stringify(ids) });
+    const t = await transitionBetween(
+      { catalogue, config: subnets(["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"]) },
+      { catalogue, config: subnets(["subnet-0123456789abcdef2", "subnet-0123456789abcdef1"]) },
+    );
+    expect(t.steps).toEqual([]);
+  });
 });
