@@ -8,7 +8,7 @@
  * would; inside one plan the catalogue's check and resolution are remembered
  * (catalogue/load.ts: withCatalogueMemo), so the program's own prepare() does not repeat them.
  */
-import { checkCatalogueFile, formatProblem, resolveChecked } from "../catalogue";
+import { checkCatalogueFile, formatProblem, resolveChecked, servedVersions } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
 import { frontDoorProblems } from "../components/specs/front-door";
 import { catalogueCheckOptions, frontDoorModels } from "./layout";
@@ -57,7 +57,31 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
           : []),
       ]
     : [];
-  if (frontDoor.length > 0)
-    return { ok: false, invalid: "catalogue", settings, problems: frontDoor };
+  const problems = [...frontDoor, ...retentionProblems(catalogue, settings, where)];
+  if (problems.length > 0) return { ok: false, invalid: "catalogue", settings, problems };
   return { ok: true, settings, catalogue };
+}
+
+/**
+ * ECR's lifecycle policy keeps the newest maas:imageRetention builds of a model by push date,
+ * whatever runs (components/specs/ecr.ts): fewer than the builds a model serves at once would
+ * expire an image a served version runs, and its next pod could not pull it.
+ */
+function retentionProblems(
+  catalogue: ResolvedCatalogue,
+  settings: StackSettings,
+  where: (key: string) => string,
+): string[] {
+  return catalogue.models.flatMap((model) => {
+    const builds = new Set(
+      servedVersions(model).flatMap((version) =>
+        version.image?.kind === "build" ? [version.image.contentDigest] : [],
+      ),
+    );
+    return builds.size > settings.images.keep
+      ? [
+          `${where("maas:imageRetention")}: maas:imageRetention: ${String(settings.images.keep)} keeps fewer builds than model ${model.name} serves at once (${String(builds.size)}): ECR's lifecycle policy expires the oldest by push date, even one a served version runs. Set it to at least ${String(builds.size)}, with room for the builds pushed between promotions`,
+        ]
+      : [];
+  });
 }

@@ -291,6 +291,16 @@ export const CROSS_KEY_RULES: {
     holds: (settings) =>
       !(settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]),
   },
+  {
+    // CloudWatch's PutMetricAlarm: Period x EvaluationPeriods at most 86,400 s (a day) for periods
+    // under an hour, 604,800 s (a week) otherwise; beyond, every alarm's create or update fails.
+    path: "maas:alarmEvaluationPeriods",
+    message:
+      "times maas:alarmPeriodSeconds must not exceed CloudWatch's limit: 86,400 seconds (a day) for periods under an hour, 604,800 (a week) for longer ones",
+    holds: (settings) =>
+      settings["maas:alarmPeriodSeconds"] * settings["maas:alarmEvaluationPeriods"] <=
+      (settings["maas:alarmPeriodSeconds"] < 3600 ? 86_400 : 604_800),
+  },
 ];
 
 export const SettingsSchema = CROSS_KEY_RULES.reduce(

@@ -208,3 +208,26 @@ describe("build content", () => {
     ]);
   });
 });
+
+describe("image retention", () => {
+  it("refuses to keep fewer builds than a model serves at once: ECR would expire one that runs", async () => {
+    const catalogue = [
+      "apiVersion: maas/v1",
+      "models:",
+      "  scorer:",
+      "    owner: team-a",
+      `    build: { context: ${FIXTURE_CONTEXT} }`,
+      "    versions:",
+      '      "1.0.0": { traffic: 90 }',
+      `      "1.1.0": { traffic: 10, build: { context: ${FIXTURE_CONTEXT}, args: { MODE: "canary" } } }`,
+      "environments: { dev: {} }",
+      "",
+    ].join("\n");
+    await expect(planOf({ catalogue, config: { "maas:imageRetention": "1" } })).rejects.toThrow(
+      "maas:imageRetention: 1 keeps fewer builds than model scorer serves at once (2)",
+    );
+    await expect(
+      planOf({ catalogue, config: { "maas:imageRetention": "2" } }),
+    ).resolves.toBeDefined();
+  });
+});

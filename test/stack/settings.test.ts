@@ -88,6 +88,15 @@ describe("stack settings", () => {
     expect(problems({ "maas:alarmDatapoints": "6" })).toEqual([
       'Pulumi.dev.yaml: maas:alarmDatapoints: must not exceed maas:alarmEvaluationPeriods (M out of N datapoints); got "6"',
     ]);
+    // CloudWatch refuses alarms that look back more than a day (a week for hour-long periods).
+    expect(
+      problems({ "maas:alarmPeriodSeconds": "900", "maas:alarmEvaluationPeriods": "100" }),
+    ).toEqual([
+      'Pulumi.dev.yaml: maas:alarmEvaluationPeriods: times maas:alarmPeriodSeconds must not exceed CloudWatch\'s limit: 86,400 seconds (a day) for periods under an hour, 604,800 (a week) for longer ones; got "100"',
+    ]);
+    expect(
+      problems({ "maas:alarmPeriodSeconds": "3600", "maas:alarmEvaluationPeriods": "100" }),
+    ).toEqual([]);
   });
 
   it("names malformed values and list entries", () => {
