@@ -70,7 +70,7 @@ export function risks(input: RiskInput): Risk[] {
       text: `${grouped(
         `the front door's API is redeployed`,
         redeployed.map((s) => s.name),
-      )}: a new API Gateway deployment takes what changed live, the consumers' stages move to it and the old one is deleted at the end (no interruption)`,
+      )}: a new API Gateway deployment takes what changed live, the consumers' stages move to it and the old one is deleted at the end`,
     });
   for (const step of transition.steps.filter(
     (s) => s.op === "replace" && s.type !== API_DEPLOYMENT,
@@ -139,14 +139,32 @@ export function risks(input: RiskInput): Risk[] {
   // with the new API deployment, but the load balancer's listeners and the security group rule
   // change in place at their own steps, so for the seconds between them calls fail.
   const scheme = (uri: unknown) => (typeof uri === "string" ? (uri.split(":")[0] ?? "") : "");
-  const schemes = transition.steps
+  const uris = transition.steps
     .filter((s) => s.type === "aws:apigateway/integration:Integration" && s.op === "update")
-    .map((s) => ({ from: scheme(s.previous?.inputs.uri), to: scheme(s.resource.inputs.uri) }))
+    .map((s) => ({ from: s.previous?.inputs.uri, to: s.resource.inputs.uri }))
     .filter(({ from, to }) => from !== to);
+  const schemes = uris.filter(({ from, to }) => scheme(from) !== scheme(to));
   if (schemes.length > 0)
     out.push({
       level: "warn",
-      text: `the front door moves from ${code(schemes[0]!.from)} to ${code(schemes[0]!.to)} on the load balancers: the listeners and the security group rule change in place before the new API deployment is live, so calls through the front door fail until it is (504 or a redirect: seconds, or as long as this apply's rollouts); apply it alone, when callers can retry`,
+      text: `the front door moves from ${code(scheme(schemes[0]!.from))} to ${code(scheme(schemes[0]!.to))} on the load balancers: the listeners and the security group rule change in place before the new API deployment is live, so calls through the front door fail until it is (504 or a redirect: seconds, or as long as this apply's rollouts); apply it alone, when callers can retry`,
+    });
+  // What the load balancers' rules match (maas:routing, maas:hostDomain) changes in place, at
+  // once: clients of the old host or path get the listener's 404 from that step on, and the
+  // front door too until its new deployment is live.
+  const matching = transition.steps.filter(
+    (s) =>
+      s.type === "aws:lb/listenerRule:ListenerRule" &&
+      s.op === "update" &&
+      s.paths.some((path) => path.startsWith("conditions")),
+  );
+  if (matching.length > 0)
+    out.push({
+      level: "warn",
+      text: `${grouped(
+        "listener rules match another host or path",
+        matching.map((s) => s.name),
+      )}: they change in place, so from that step on a request to the old address gets the load balancer's 404${uris.length > 0 ? ", and calls through the front door too until its new API deployment is live (as long as this apply's rollouts)" : ""}. Move clients with the change, or apply it alone when a short cut is acceptable`,
     });
 
   // Traffic reaching versions that are new or back from retirement; images shared by mistake;

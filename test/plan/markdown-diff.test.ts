@@ -230,6 +230,17 @@ describe("pull-request Markdown", () => {
     );
   });
 
+  it("warns that a change of what the rules match cuts the old address at once, front door included", async () => {
+    const host = { "maas:routing": "host", "maas:hostDomain": "models.example.com" };
+    const { comment } = markdownDiff([
+      await stackDiff({ catalogue: withConsumers() }, { catalogue: withConsumers(), config: host }),
+    ]);
+    expect(comment).toMatch(
+      /- ⚠️ \*\*check\*\* listener rules match another host or path: `\S+`.*a request to the old address gets the load balancer's 404, and calls through the front door too until its new API deployment is live/,
+    );
+    expect(comment).not.toContain("no interruption");
+  });
+
   it("warns when a revocation rides with rollouts: it goes live only after them", async () => {
     const { comment } = markdownDiff([
       await stackDiff(
