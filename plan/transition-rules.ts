@@ -416,6 +416,34 @@ function admissionOrder(t: Transition): TransitionFinding[] {
 }
 
 /**
+ * RULES 25 too: a served version's health check moved in place (healthCheck.path, .port, …)
+ * applies at once to the pods that run now, before any new pod rolls out (the target group is
+ * updated before the Deployment that depends on it). Pods that do not answer the new check fail
+ * it, the controller turns their readiness gate False (aws-load-balancer-controller,
+ * pkg/targetgroupbinding/resource_manager.go, updateTargetHealthPodConditionForPod) and the
+ * version serves from fewer pods, or none.
+ */
+function healthChecksMoveFirst(steps: Step[]): TransitionFinding[] {
+  return steps
+    .filter(
+      (step) =>
+        step.type === "aws:lb/targetGroup:TargetGroup" &&
+        step.op === "update" &&
+        step.paths.some(
+          (path) =>
+            path.startsWith("healthCheck.") &&
+            !/\.(interval|timeout|healthyThreshold|unhealthyThreshold)$/.test(path),
+        ),
+    )
+    .map((step) => ({
+      rule: "RULES-25/traffic-follows-readiness",
+      severity: "warn" as const,
+      urn: step.urn,
+      message: `${label(step.resource)} checks the version's running pods on its new health check (${step.paths.filter((p) => p.startsWith("healthCheck.")).join(", ")}) at once, before new pods roll out: pods that do not answer it turn unready and stop serving. Make the server answer both first (one release), then move the check (another), or serve the change as a new version`,
+    }));
+}
+
+/**
  * RULES 25: no request reaches a version before its pods are registered and healthy, and none
  * is taken from a version that is removed while it still serves.
  */
@@ -610,6 +638,7 @@ export function judgeTransition(t: Transition): TransitionFinding[] {
     ...admissionOrder(t),
     ...credentialsFollowIdentity(t, t.steps),
     ...trafficFollowsReadiness(t, t.steps),
+    ...healthChecksMoveFirst(t.steps),
     ...protectedResources(t.steps),
     ...historyKept(t.steps),
   ];

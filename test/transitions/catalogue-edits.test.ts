@@ -287,4 +287,22 @@ describe("catalogue edits, from deployed to next", () => {
     );
     expect(refusals(freed).map((f) => f.urn.split("::").pop())).toContain("scorer");
   });
+
+  it("move a served version's health check path: warned, the load balancer checks the running pods on it at once", async () => {
+    const t = await transitionBetween(base, {
+      catalogue: twoModels([
+        "    owner: team-a\n",
+        "    owner: team-a\n    healthCheck: { path: /ready }\n",
+      ]),
+    });
+    const group = t.step("TargetGroup", "scorer-v1-0-0");
+    expect(group.op).toBe("update");
+    expect(group.paths).toContain("healthCheck.path");
+    // The target group changes before the Deployment whose pods it checks.
+    expect(t.at("TargetGroup", "scorer-v1-0-0")).toBeLessThan(t.at("Deployment", "scorer-v1-0-0"));
+    expect(t.findings.filter((f) => f.urn === group.urn).map((f) => [f.rule, f.severity])).toEqual([
+      ["RULES-25/traffic-follows-readiness", "warn"],
+    ]);
+    expect(refusals(t)).toEqual([]);
+  });
 });
