@@ -11,8 +11,14 @@ import {
 } from "./specs/model-policies";
 import type { ServiceAccountRef } from "./specs/model-policies";
 
+/**
+ * How pods get the role's credentials. The other mechanism's key, when the stack sets it too,
+ * is trusted as well: the way to switch without pods that cannot renew (docs/operations.md,
+ * "Changing a running stack").
+ */
 export type IdentityBinding =
-  { mode: "irsa"; oidcProviderArn: string } | { mode: "pod-identity"; clusterName: string };
+  | { mode: "irsa"; oidcProviderArn: string; clusterName?: string }
+  | { mode: "pod-identity"; clusterName: string; oidcProviderArn?: string };
 
 export interface ModelIdentityArgs {
   model: string;
@@ -43,10 +49,17 @@ export class ModelIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: ModelIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:identity:ModelIdentity", name, {}, opts);
     const { binding } = args;
-    const trust =
-      binding.mode === "irsa"
-        ? irsaTrustPolicy(binding.oidcProviderArn, args.serviceAccount)
-        : podIdentityTrustPolicy(binding.clusterName, args.serviceAccount);
+    // Both mechanisms while a stack switches between them: pods admitted under the old one keep
+    // renewing their credentials until they are replaced, since a role's trust changes at once.
+    const trusted = [
+      ...(binding.oidcProviderArn === undefined
+        ? []
+        : [irsaTrustPolicy(binding.oidcProviderArn, args.serviceAccount)]),
+      ...(binding.clusterName === undefined
+        ? []
+        : [podIdentityTrustPolicy(binding.clusterName, args.serviceAccount)]),
+    ];
+    const trust = { ...trusted[0]!, Statement: trusted.flatMap((policy) => policy.Statement) };
 
     this.role = new aws.iam.Role(
       name,

@@ -84,6 +84,7 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const LISTENER = "aws:lb/listener:Listener";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const ROLE = "aws:iam/role:Role";
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const IMAGE = "docker-build:index:Image";
 const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
@@ -125,6 +126,8 @@ interface Inputs {
   serviceAccount?: string;
   roleArn?: string;
   role?: string;
+  /** An IAM role's trust policy (JSON). */
+  assumeRolePolicy?: string;
 }
 const inputs = (resource: RecordedResource) => resource.inputs as Inputs;
 const label = (resource: RecordedResource) => `${resource.type.split(":").pop()} ${resource.name}`;
@@ -606,6 +609,29 @@ function credentialsFollowIdentity(t: Transition, steps: Step[]): TransitionFind
         severity: "refuse",
         urn: deployment.urn,
         message: `${label(deployment)}: its ServiceAccount's credentials change but its pods are not replaced; they keep what they were admitted with. Name the identity in the pod template so the change rolls them`,
+      });
+  }
+  // A role that stops trusting how its running pods were admitted refuses their renewals at
+  // once, while the rollout that replaces them is still to come.
+  const statementIds = (role: RecordedResource | undefined) => {
+    try {
+      const document = JSON.parse((role && inputs(role).assumeRolePolicy) || "{}") as {
+        Statement?: { Sid?: string }[];
+      };
+      return new Set((document.Statement ?? []).map((statement) => statement.Sid));
+    } catch {
+      return new Set<string | undefined>();
+    }
+  };
+  for (const step of steps.filter((s) => s.type === ROLE && s.op === "update")) {
+    const kept = statementIds(step.resource);
+    const dropped = [...statementIds(step.previous)].filter((sid) => sid && !kept.has(sid));
+    if (dropped.length > 0 && rolled.size > 0)
+      findings.push({
+        rule: "RULES-24/admission-order",
+        severity: "warn",
+        urn: step.urn,
+        message: `${label(step.resource)} stops trusting ${dropped.join(", ")} in the same apply that replaces its pods: pods admitted that way cannot renew their credentials from this step until the rollout replaces them (a restart or a failed rollout leaves them without). Switch in steps: set both maas:oidcProviderArn and maas:clusterName, apply, switch maas:identity, apply, then remove the old key`,
       });
   }
   return findings;

@@ -99,13 +99,17 @@ export const settingsShape = {
         "must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>)",
     })
     .optional()
-    .describe("The cluster's IAM OIDC provider ARN (with irsa)."),
+    .describe(
+      "The cluster's IAM OIDC provider ARN (with irsa; with pod-identity too, the roles also trust IRSA: the first step of a switch).",
+    ),
   "maas:clusterName": z
     .string()
     .min(1)
     .max(100)
     .optional()
-    .describe("The EKS cluster name (with pod-identity)."),
+    .describe(
+      "The EKS cluster name (with pod-identity; with irsa too, the roles also trust Pod Identity: the first step of a switch).",
+    ),
   "maas:imageRetention": z.coerce
     .number({ error: "must be a whole number" })
     .int()

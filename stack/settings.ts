@@ -199,8 +199,16 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     kubernetes: kubeconfig ? { kubeconfig } : { context: s["maas:kubeContext"]! },
     identity:
       s["maas:identity"] === "irsa"
-        ? { mode: "irsa", oidcProviderArn: s["maas:oidcProviderArn"]! }
-        : { mode: "pod-identity", clusterName: s["maas:clusterName"]! },
+        ? {
+            mode: "irsa",
+            oidcProviderArn: s["maas:oidcProviderArn"]!,
+            ...(s["maas:clusterName"] ? { clusterName: s["maas:clusterName"] } : {}),
+          }
+        : {
+            mode: "pod-identity",
+            clusterName: s["maas:clusterName"]!,
+            ...(s["maas:oidcProviderArn"] ? { oidcProviderArn: s["maas:oidcProviderArn"] } : {}),
+          },
     network: {
       vpcCidr: s["maas:vpcCidr"],
       podIngressCidrs: s["maas:podIngressCidrs"] ?? [s["maas:vpcCidr"]],

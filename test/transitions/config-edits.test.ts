@@ -127,4 +127,33 @@ describe("stack config edits, from deployed to next", () => {
     );
     expect(t.steps).toEqual([]);
   });
+
+  it("switch maas:identity in one step: warned, the role stops trusting how the running pods renew", async () => {
+    const unset = undefined as unknown as string;
+    const podIdentity = { "maas:identity": "pod-identity", "maas:clusterName": "maas-dev" };
+    const direct = await transitionBetween(
+      { catalogue },
+      { catalogue, config: { ...podIdentity, "maas:oidcProviderArn": unset } },
+    );
+    const role = direct.step("Role", "scorer");
+    expect(
+      direct.findings.filter((f) => f.urn === role.urn).map((f) => [f.rule, f.severity]),
+    ).toEqual([["RULES-24/admission-order", "warn"]]);
+    expect(direct.findings.find((f) => f.urn === role.urn)!.message).toMatch(
+      /stops trusting ModelServiceAccountViaIrsa in the same apply that replaces its pods/,
+    );
+    // In steps: trust both, switch, then drop the old key; no step leaves running pods untrusted.
+    const both = { catalogue, config: { "maas:clusterName": "maas-dev" } };
+    const trustBoth = await transitionBetween({ catalogue }, both);
+    expect(trustBoth.findings).toEqual([]);
+    expect(trustBoth.steps.filter((s) => s.includes("Deployment"))).toEqual([]);
+    const switched = { catalogue, config: podIdentity };
+    expect((await transitionBetween(both, switched)).findings).toEqual([]);
+    const dropOld = await transitionBetween(switched, {
+      catalogue,
+      config: { ...podIdentity, "maas:oidcProviderArn": unset },
+    });
+    expect(dropOld.findings).toEqual([]);
+    expect(dropOld.step("Role", "scorer").op).toBe("update");
+  });
 });
