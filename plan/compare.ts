@@ -70,6 +70,12 @@ function identityKey(before: unknown[], after: unknown[]): string | undefined {
 
 const join = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
 
+/**
+ * Lists of strings the stack registers that are sets to AWS (terraform-provider-aws: TypeSet):
+ * a load balancer's subnets and security groups, a VPC link's subnet and security group IDs.
+ */
+const SET_FIELDS = new Set(["subnets", "securityGroups", "subnetIds", "securityGroupIds"]);
+
 /** A list of strings, each once: compared as a set of items. */
 function uniqueStrings(value: unknown): value is string[] {
   return (
@@ -118,8 +124,10 @@ export function differences(before: unknown, after: unknown, prefix = ""): Value
           after: item,
         })),
       ];
-    // The same items in another order: still a change the provider applies.
-    return before.every((item, index) => item === after[index])
+    // The same items in another order: a change the provider applies, unless the field is a set
+    // to AWS (the provider's schema: TypeSet), whose order means nothing.
+    const field = prefix.split(".").pop() ?? "";
+    return before.every((item, index) => item === after[index]) || SET_FIELDS.has(field)
       ? []
       : [{ path: prefix || "(value)", before, after }];
   }

@@ -623,15 +623,34 @@ function credentialsFollowIdentity(t: Transition, steps: Step[]): TransitionFind
       return new Set<string | undefined>();
     }
   };
+  // How a role's running pods were admitted, from the deployed state: an IRSA annotation naming
+  // it, or a Pod Identity association.
+  const admittedVia = (role: RecordedResource): string | undefined => {
+    const arnSuffix = `:role/${String(role.inputs.name)}`;
+    const wiring = new Wiring(t.base);
+    if (
+      wiring
+        .ofType("kubernetes:core/v1:ServiceAccount")
+        .some((sa) =>
+          String(inputs(sa).metadata?.annotations?.["eks.amazonaws.com/role-arn"] ?? "").endsWith(
+            arnSuffix,
+          ),
+        )
+    )
+      return "ModelServiceAccountViaIrsa";
+    if (wiring.ofType(ASSOCIATION).some((a) => String(inputs(a).roleArn ?? "").endsWith(arnSuffix)))
+      return "ModelServiceAccountViaPodIdentity";
+    return undefined;
+  };
   for (const step of steps.filter((s) => s.type === ROLE && s.op === "update")) {
     const kept = statementIds(step.resource);
-    const dropped = [...statementIds(step.previous)].filter((sid) => sid && !kept.has(sid));
-    if (dropped.length > 0 && rolled.size > 0)
+    const admitted = admittedVia(step.previous!);
+    if (admitted && statementIds(step.previous).has(admitted) && !kept.has(admitted))
       findings.push({
         rule: "RULES-24/admission-order",
         severity: "warn",
         urn: step.urn,
-        message: `${label(step.resource)} stops trusting ${dropped.join(", ")} in the same apply that replaces its pods: pods admitted that way cannot renew their credentials from this step until the rollout replaces them (a restart or a failed rollout leaves them without). Switch in steps: set both maas:oidcProviderArn and maas:clusterName, apply, switch maas:identity, apply, then remove the old key`,
+        message: `${label(step.resource)} stops trusting ${admitted}, which its running pods were admitted with: they cannot renew their credentials from this step until a rollout replaces them (a restart or a failed rollout leaves them without). Switch in steps: set both maas:oidcProviderArn and maas:clusterName, apply, switch maas:identity, apply, then remove the old key`,
       });
   }
   return findings;

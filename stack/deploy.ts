@@ -562,7 +562,9 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
         ? { serviceAccountAnnotations: identity.serviceAccountAnnotations }
         : {}),
       podIngressSources: settings.network.podIngressCidrs,
-      ...(settings.identity.mode === "pod-identity"
+      // The agent stays reachable while the roles trust Pod Identity at all: pods admitted
+      // with it keep renewing through it until a switch to IRSA has replaced them.
+      ...(settings.identity.clusterName !== undefined
         ? {
             extraEgress: [
               {

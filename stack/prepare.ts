@@ -11,7 +11,7 @@
 import { checkCatalogueFile, formatProblem, resolveChecked, servedVersions } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
 import { frontDoorProblems } from "../components/specs/front-door";
-import { catalogueCheckOptions, frontDoorModels } from "./layout";
+import { catalogueCheckOptions, deployedCatalogue, frontDoorModels } from "./layout";
 import { readSettings, SettingsError } from "./settings";
 import type { ConfigSource, StackSettings } from "./settings";
 
@@ -72,7 +72,8 @@ function retentionProblems(
   settings: StackSettings,
   where: (key: string) => string,
 ): string[] {
-  return catalogue.models.flatMap((model) => {
+  // The models this stack deploys (a base deploys none; a shard its own): their repositories.
+  return deployedCatalogue(catalogue, settings.layout).models.flatMap((model) => {
     const builds = new Set(
       servedVersions(model).flatMap((version) =>
         version.image?.kind === "build" ? [version.image.contentDigest] : [],

@@ -301,9 +301,12 @@ export const CROSS_KEY_RULES: {
     path: "maas:alarmEvaluationPeriods",
     message:
       "times maas:alarmPeriodSeconds must not exceed CloudWatch's limit: 86,400 seconds (a day) for periods under an hour, 604,800 (a week) for longer ones",
+    // Written as "not over": a value that is not a number is reported by its own key alone.
     holds: (settings) =>
-      settings["maas:alarmPeriodSeconds"] * settings["maas:alarmEvaluationPeriods"] <=
-      (settings["maas:alarmPeriodSeconds"] < 3600 ? 86_400 : 604_800),
+      !(
+        settings["maas:alarmPeriodSeconds"] * settings["maas:alarmEvaluationPeriods"] >
+        (settings["maas:alarmPeriodSeconds"] < 3600 ? 86_400 : 604_800)
+      ),
   },
 ];
 

@@ -22,11 +22,14 @@ describe("plan value differences", () => {
     ]);
   });
 
-  it("sees the same strings in another order as a change of the whole list", () => {
-    expect(differences({ subnets: ["a", "b"] }, { subnets: ["b", "a"] })).toEqual([
-      { path: "subnets", before: ["a", "b"], after: ["b", "a"] },
-    ]);
-    expect(differences({ subnets: ["a", "b"] }, { subnets: ["a", "b"] })).toEqual([]);
+  it("sees the same strings in another order as a change of the whole list, unless AWS holds a set", () => {
+    expect(differences({ command: ["serve", "--fast"] }, { command: ["--fast", "serve"] })).toEqual(
+      [{ path: "command", before: ["serve", "--fast"], after: ["--fast", "serve"] }],
+    );
+    expect(differences({ command: ["a", "b"] }, { command: ["a", "b"] })).toEqual([]);
+    // A load balancer's subnets, a VPC link's subnet IDs: sets to the provider (TypeSet).
+    expect(differences({ subnets: ["a", "b"] }, { subnets: ["b", "a"] })).toEqual([]);
+    expect(differences({ subnetIds: ["a", "b"] }, { subnetIds: ["b", "a"] })).toEqual([]);
   });
 
   it("still compares lists with repeated strings item by item", () => {

@@ -12,7 +12,7 @@ import { runPlan } from "../../plan/run";
 import { transition } from "../../plan/transition";
 import { afterStateMoves, findShardMoves, modelRoots, subtree } from "../../plan/shard-moves";
 import { PROJECT_ROOT } from "../helpers/cli";
-import { planOf, servedWorkloads } from "../helpers/plan";
+import { FIXTURE_CONTEXT, planOf, servedWorkloads } from "../helpers/plan";
 import type { PlanFixture, PlanRequest } from "../helpers/plan";
 
 const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
@@ -152,6 +152,38 @@ describe("a shard stack", () => {
     expect(JSON.parse(snapshot.inputs.content as string).models.map((m: any) => m.name)).toEqual([
       "image-classifier",
     ]);
+  });
+
+  it("counts image retention only where the builds are: the shard deploying the model, not the base or another shard", async () => {
+    const project = mkdtempSync(join(tmpdir(), "maas-shards-built-"));
+    cpSync(SHARDED, project, { recursive: true });
+    cpSync(FIXTURE_CONTEXT, join(project, "server"), { recursive: true });
+    const projectFile = join(project, "Pulumi.yaml");
+    writeFileSync(
+      projectFile,
+      readFileSync(projectFile, "utf8").replace(/^main: .*$/m, `main: ${PROJECT_ROOT}`),
+    );
+    const built = CATALOGUE.replace(
+      / {4}image: 123456789012\.dkr\.ecr\.[^\n]*\n {4}versions:\n {6}"1\.4\.0": \{ traffic: 90 \}\n {6}"1\.5\.0": \{ traffic: 10 \}/,
+      '    build: { context: server }\n    versions:\n      "1.4.0": { traffic: 90 }\n      "1.5.0": { traffic: 10, build: { context: server, args: { MODE: "canary" } } }',
+    );
+    expect(built).not.toBe(CATALOGUE);
+    writeFileSync(join(project, "models.yaml"), built);
+    const problems = async (stack: string) => {
+      const result = await runPlan({
+        stack,
+        projectDir: project,
+        config: { "maas:imageRetention": "1" },
+      });
+      return result.ok ? [] : result.problems;
+    };
+    expect(await problems("platform-vision")).toEqual([
+      expect.stringContaining(
+        "maas:imageRetention: 1 keeps fewer builds than model image-classifier serves at once (2)",
+      ),
+    ]);
+    expect(await problems("platform")).toEqual([]);
+    expect(await problems("platform-risk")).toEqual([]);
   });
 
   it("names what it creates after the base, so names do not depend on the shard", () => {

@@ -140,7 +140,7 @@ describe("stack config edits, from deployed to next", () => {
       direct.findings.filter((f) => f.urn === role.urn).map((f) => [f.rule, f.severity]),
     ).toEqual([["RULES-24/admission-order", "warn"]]);
     expect(direct.findings.find((f) => f.urn === role.urn)!.message).toMatch(
-      /stops trusting ModelServiceAccountViaIrsa in the same apply that replaces its pods/,
+      /stops trusting ModelServiceAccountViaIrsa, which its running pods were admitted with/,
     );
     // In steps: trust both, switch, then drop the old key; no step leaves running pods untrusted.
     const both = { catalogue, config: { "maas:clusterName": "maas-dev" } };
@@ -155,5 +155,30 @@ describe("stack config edits, from deployed to next", () => {
     });
     expect(dropOld.findings).toEqual([]);
     expect(dropOld.step("Role", "scorer").op).toBe("update");
+    // Dropping the old key while another model rolls out: its pods already use Pod Identity.
+    const withRollout = await transitionBetween(switched, {
+      catalogue: twoModels([
+        "    owner: team-b\n",
+        '    owner: team-b\n    env: { MODE: "fast" }\n',
+      ]),
+      config: { ...podIdentity, "maas:oidcProviderArn": unset },
+    });
+    expect(withRollout.findings).toEqual([]);
+  });
+
+  it("switch back to IRSA in steps: pods admitted with Pod Identity keep reaching its agent meanwhile", async () => {
+    const podIdentity = { "maas:identity": "pod-identity", "maas:clusterName": "maas-dev" };
+    const toIrsa = await transitionBetween(
+      { catalogue, config: podIdentity },
+      { catalogue, config: { "maas:clusterName": "maas-dev" } },
+    );
+    expect(toIrsa.findings).toEqual([]);
+    // The NetworkPolicy keeps the agent's egress while the roles trust Pod Identity.
+    expect(
+      toIrsa.transition.steps.filter(
+        (s) =>
+          s.type.endsWith(":NetworkPolicy") && s.paths.some((p) => p.startsWith("spec.egress")),
+      ),
+    ).toEqual([]);
   });
 });
