@@ -97,6 +97,8 @@ describe("stack settings", () => {
     expect(
       problems({ "maas:alarmPeriodSeconds": "3600", "maas:alarmEvaluationPeriods": "100" }),
     ).toEqual([]);
+    // A period that is no number is its own key's problem, not also the limit's.
+    expect(problems({ "maas:alarmPeriodSeconds": "abc" })).toHaveLength(1);
   });
 
   it("names malformed values and list entries", () => {
