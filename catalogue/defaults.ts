@@ -1,4 +1,4 @@
-import type { ResolvedSettings } from "./resolved";
+import type { ResolvedRolloutPolicy, ResolvedSettings } from "./resolved";
 
 /**
  * Built-in defaults, the lowest layer of precedence. Chosen for a small CPU model server:
@@ -15,3 +15,22 @@ export const BUILT_IN_DEFAULTS: ResolvedSettings = {
 
 /** A build's Dockerfile, relative to its context, unless `build.dockerfile` names another. */
 export const DEFAULT_DOCKERFILE = "Dockerfile";
+
+/**
+ * A rollout policy's defaults, for what a `rollout:` leaves out: ten-minute bakes (two of the
+ * default five-minute alarm windows), extended up to an hour while evidence is short, a day in
+ * all. The margins keep a version from failing on noise the baseline shows as well.
+ */
+export const ROLLOUT_DEFAULTS: Omit<ResolvedRolloutPolicy, "schedule" | "preTraffic"> = {
+  mode: "auto",
+  bakeMinutes: 10,
+  maxBakeMinutes: 60,
+  warmupMinutes: 2,
+  timeoutMinutes: 1440,
+  minRequests: 1,
+  latencyMarginPercent: 10,
+  errorMarginPoints: 0.5,
+};
+
+/** Requests a pre-traffic check sends unless `preTraffic.requests` says otherwise. */
+export const PRE_TRAFFIC_REQUESTS = 5;

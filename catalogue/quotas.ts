@@ -21,6 +21,14 @@ export const ALB_QUOTAS = {
  */
 export const RULES_PER_MODEL = 2;
 
+/**
+ * The pinned route of a version being rolled out (components/pinned-route.ts): one rule on the
+ * load balancer's pinned listener while the model's rollout runs. Counted for every model with
+ * a stepped rollout policy, as if all of them rolled at once, so no rollout can find the load
+ * balancer full.
+ */
+export const PINNED_ROUTE_RULES_PER_MODEL = 1;
+
 /** The load balancer a model is served through unless it names one (`routing.loadBalancer`). */
 export const DEFAULT_LOAD_BALANCER = "main";
 

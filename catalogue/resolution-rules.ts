@@ -5,8 +5,14 @@
 import { imageSourceLayer, versionLayers, winning } from "./layers";
 import type { Layer } from "./layers";
 import type { Problem } from "./problem";
-import { ALB_QUOTAS, DEFAULT_LOAD_BALANCER, RULES_PER_MODEL } from "./quotas";
+import {
+  ALB_QUOTAS,
+  DEFAULT_LOAD_BALANCER,
+  PINNED_ROUTE_RULES_PER_MODEL,
+  RULES_PER_MODEL,
+} from "./quotas";
 import { resolveSettings, statusLayer, versionStatus } from "./resolve";
+import { rolloutPolicyProblems } from "./rollout-policy";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
 
@@ -16,11 +22,12 @@ import { problemAt } from "./source";
  */
 export function resolutionRules(input: RuleInput, environment: string | undefined): Problem[] {
   const problems: Problem[] = [];
-  /** Served versions per model, for the load balancers' quotas. */
-  const servedByModel = new Map<string, number>();
+  /** Served versions per model, and whether one may be rolled out in steps, for the load balancers' quotas. */
+  const servedByModel = new Map<string, { versions: number; stepped: boolean }>();
   for (const [model, spec] of Object.entries(input.document.models)) {
     const traffic: { version: string; traffic: number; overlay: boolean }[] = [];
     let statusConflict = false;
+    let stepped = false;
     for (const version of Object.keys(spec.versions)) {
       const layers = versionLayers(input.document, environment, model, version);
       const decisive = statusLayer(layers);
@@ -57,14 +64,17 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
       problems.push(
         ...imageSourcePresent(input, layers, model, version),
         ...replicaRange(input, layers),
+        ...rolloutPolicyProblems(input, layers, version),
       );
+      const rollout = resolveSettings(layers).rollout;
+      if (rollout && rollout.mode !== "immediate") stepped = true;
     }
     if (!statusConflict)
       problems.push(
         ...trafficSum(input, environment, model, traffic),
         ...targetGroupLimit(input, model, traffic.length),
       );
-    servedByModel.set(model, traffic.length);
+    servedByModel.set(model, { versions: traffic.length, stepped });
   }
   problems.push(...loadBalancerQuotas(input, servedByModel));
   return environment === undefined
@@ -149,21 +159,32 @@ const MAX_SERVED_VERSIONS = ALB_QUOTAS.targetGroupsPerAction;
  * within the Application Load Balancer's quotas (quotas.ts). A full load balancer is refused
  * with how to spread: naming another load balancer on some models never moves the others.
  */
-function loadBalancerQuotas(input: RuleInput, served: Map<string, number>): Problem[] {
-  const load = new Map<string, { models: number; groups: number }>();
-  for (const [model, versions] of served) {
+function loadBalancerQuotas(
+  input: RuleInput,
+  served: Map<string, { versions: number; stepped: boolean }>,
+): Problem[] {
+  const load = new Map<string, { models: number; pinned: number; groups: number }>();
+  for (const [model, { versions, stepped }] of served) {
     if (versions === 0) continue;
     const name = input.document.models[model]!.routing?.loadBalancer ?? DEFAULT_LOAD_BALANCER;
-    const entry = load.get(name) ?? { models: 0, groups: 0 };
-    load.set(name, { models: entry.models + 1, groups: entry.groups + versions });
+    const entry = load.get(name) ?? { models: 0, pinned: 0, groups: 0 };
+    load.set(name, {
+      models: entry.models + 1,
+      pinned: entry.pinned + (stepped ? PINNED_ROUTE_RULES_PER_MODEL : 0),
+      groups: entry.groups + versions,
+    });
   }
   const problems: Problem[] = [];
-  for (const [name, { models, groups }] of [...load].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const rules = models * RULES_PER_MODEL;
+  for (const [name, { models, pinned, groups }] of [...load].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const rules = models * RULES_PER_MODEL + pinned;
+    const pinnedNote =
+      pinned > 0
+        ? ` and ${pinned} pinned route${pinned === 1 ? "" : "s"} for stepped rollouts`
+        : "";
     const over = [
       ...(rules > ALB_QUOTAS.rulesPerLoadBalancer
         ? [
-            `${rules} listener rules (${RULES_PER_MODEL} per served model, ${models} models) where an Application Load Balancer holds ${ALB_QUOTAS.rulesPerLoadBalancer} (AWS quota "Rules per Application Load Balancer")`,
+            `${rules} listener rules (${RULES_PER_MODEL} per served model, ${models} models${pinnedNote}) where an Application Load Balancer holds ${ALB_QUOTAS.rulesPerLoadBalancer} (AWS quota "Rules per Application Load Balancer")`,
           ]
         : []),
       ...(groups > ALB_QUOTAS.targetGroupsPerLoadBalancer

@@ -10,6 +10,7 @@ import { deepMerge, imageSourceLayer, versionLayers } from "./layers";
 import type { Layer } from "./layers";
 import { derivedListenerPriority, workloadName } from "./names";
 import { quantityText } from "./quantity";
+import { resolveRolloutPolicy } from "./rollout-policy";
 import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "./quotas";
 import type {
   ResolvedCatalogue,
@@ -155,9 +156,13 @@ export function resolveSettings(layers: readonly Layer[]): ResolvedSettings {
     );
     merged = deepMerge(merged, settings);
   }
-  const resolved = merged as ResolvedSettings & { resources: Record<string, string | number> };
+  const { rollout: _merged, ...resolved } = merged as ResolvedSettings & {
+    resources: Record<string, string | number>;
+  };
+  const rollout = resolveRolloutPolicy(layers);
   return {
     ...resolved,
+    ...(rollout ? { rollout } : {}),
     resources: {
       cpu: quantityText(resolved.resources.cpu),
       memory: quantityText(resolved.resources.memory),

@@ -38,6 +38,30 @@ export interface ResolvedSettings {
   gpu?: { count: number };
   /** Extra environment variables, sorted by name. */
   env: Record<string, string>;
+  /** How the version reaches its share when it rises (rollout/); none: at once. */
+  rollout?: ResolvedRolloutPolicy;
+}
+
+/** The steps of a rollout as the catalogue writes them (rollout/schedule.ts turns them into shares). */
+export type RolloutSchedule =
+  | { kind: "steps"; steps: number[] }
+  | { kind: "canary"; weight: number }
+  | { kind: "linear"; step: number };
+
+/** A version's rollout policy with every default filled in (catalogue/defaults.ts). */
+export interface ResolvedRolloutPolicy {
+  mode: "auto" | "manual" | "immediate";
+  /** Undefined only with mode immediate. */
+  schedule?: RolloutSchedule;
+  bakeMinutes: number;
+  maxBakeMinutes: number;
+  warmupMinutes: number;
+  timeoutMinutes: number;
+  /** The configured evidence floor (the gates raise it to 3 / the error SLO at least). */
+  minRequests: number;
+  latencyMarginPercent: number;
+  errorMarginPoints: number;
+  preTraffic?: { path: string; requests: number };
 }
 
 export interface ResolvedVersion extends ResolvedSettings {

@@ -186,6 +186,113 @@ const env = z.record(
   z.string({ error: allowed("must be a string (quote numbers and booleans)") }),
 );
 
+/** The three ways to write a rollout's steps; a layer sets at most one, the highest layer's wins whole. */
+export const ROLLOUT_SCHEDULE_KEYS = ["steps", "canary", "linear"] as const;
+
+const percentOfModel = (what: string) =>
+  integer(1, 99, ` (percent of the model's requests ${what})`);
+
+/**
+ * How a version reaches its catalogue share (docs/catalogue.md, "Rolling a version out"): the
+ * steps of its share, how long each step bakes and what the bake judges. Copied in meaning from
+ * SageMaker deployment guardrails (canary, linear, baking, rollback on a breach) and Argo
+ * Rollouts (steps, abort to the stable weights); the engine is rollout/.
+ */
+const rollout = z
+  .strictObject({
+    mode: z
+      .enum(["auto", "manual", "immediate"], {
+        error: allowed("must be auto, manual or immediate"),
+      })
+      .optional()
+      .describe(
+        "auto (default): each step advances when its bake passes the gates; manual: each step waits for maas rollout promote (for models with too little traffic to judge; gates still abort on a hard failure); immediate: no steps, the share moves at once (as without a policy).",
+      ),
+    steps: z
+      .array(percentOfModel("at this step"), {
+        error: allowed("must be a list of percentages, ascending, such as [5, 25, 50]"),
+      })
+      .min(1, { error: allowed("must list at least one step") })
+      .max(20, { error: allowed("must list at most 20 steps") })
+      .refine((steps) => steps.every((step, index) => index === 0 || step > steps[index - 1]!), {
+        error: allowed("must list ascending percentages, each above the one before"),
+      })
+      .optional()
+      .describe(
+        "The rising version's share at each step, ascending, such as [5, 25, 50]; steps at or above its catalogue share are skipped, and the catalogue share is always the last step.",
+      ),
+    canary: percentOfModel("at the first step")
+      .optional()
+      .describe(
+        "Shorthand: one step at this share, then the catalogue share (SageMaker's canary traffic shifting).",
+      ),
+    linear: integer(1, 50, " (points of the model's requests per step)")
+      .optional()
+      .describe(
+        "Shorthand: steps of this many points (20: 20, 40, 60, 80), then the catalogue share (SageMaker's linear traffic shifting).",
+      ),
+    bakeMinutes: integer(1, 1440)
+      .optional()
+      .describe(
+        "How long each step, and the catalogue share at the end, is judged before the next (default 10); at least one alarm window of the stack (maas:alarmPeriodSeconds x maas:alarmEvaluationPeriods).",
+      ),
+    maxBakeMinutes: integer(1, 1440)
+      .optional()
+      .describe(
+        "How long a bake may be extended while the evidence is short (too few requests to judge), before the step is held as inconclusive (default 60).",
+      ),
+    warmupMinutes: integer(0, 60)
+      .optional()
+      .describe(
+        "Minutes after each weight shift whose requests are not judged: connection set-up, caches (default 2).",
+      ),
+    timeoutMinutes: integer(10, 10080)
+      .optional()
+      .describe(
+        "The whole rollout's limit (default 1440, a day): past it the rollout is held as inconclusive, at its weights, until promoted or aborted.",
+      ),
+    minRequests: integer(1, 100_000_000)
+      .optional()
+      .describe(
+        "Requests the rising version must have served in a bake's window for a verdict; the floor is at least 3 / the error-rate SLO (300 at 1 %), and a p99 verdict needs 1,000.",
+      ),
+    latencyMarginPercent: integer(0, 1000)
+      .optional()
+      .describe(
+        "How much worse than the baseline's p99 (percent) the rising version's p99 must be, besides above the SLO, to fail a check (default 10).",
+      ),
+    errorMarginPoints: z
+      .number({ error: allowed("must be a number of percentage points from 0 to 100") })
+      .min(0, { error: allowed("must be a number of percentage points from 0 to 100") })
+      .max(100, { error: allowed("must be a number of percentage points from 0 to 100") })
+      .optional()
+      .describe(
+        "How many percentage points above the baseline's error rate the rising version's must be, besides above the SLO, to fail a check (default 0.5).",
+      ),
+    preTraffic: z
+      .strictObject({
+        path: pattern(HTTP_PATH, "must be an HTTP path starting with /", 1024).describe(
+          "The path (under the model's own) the check calls on the version, through the pinned route, before it takes any traffic.",
+        ),
+        requests: integer(1, 100)
+          .optional()
+          .describe("How many requests the check sends; every one must answer 2xx (default 5)."),
+      })
+      .optional()
+      .describe(
+        "A check of the new version through its pinned route before its first step (needs maas:pinnedRouteCidrs: the runner must reach the pinned listener).",
+      ),
+  })
+  .superRefine((policy, context) => {
+    const named = ROLLOUT_SCHEDULE_KEYS.filter((key) => policy[key] !== undefined);
+    if (named.length > 1)
+      context.addIssue({
+        code: "custom",
+        message: `sets ${named.join(" and ")}; give one way to write the steps: steps, canary or linear`,
+        input: policy,
+      });
+  });
+
 /** Keys that every layer (defaults, model, version, overlays) may set. */
 const settingsShape = {
   port: port
@@ -204,6 +311,11 @@ const settingsShape = {
     .optional()
     .describe(
       `Extra environment variables for the server (values are strings: quote numbers and booleans); ${RESERVED_ENV_VARS.join(", ")} are set by the platform and reserved.`,
+    ),
+  rollout: rollout
+    .optional()
+    .describe(
+      "How a version reaches its share (steps, bakes judged on its metrics, automatic abort): the rising version's policy applies. Without one, a share moves at once.",
     ),
 };
 const Settings = z.strictObject(settingsShape);
