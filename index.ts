@@ -1,18 +1,26 @@
 /**
  * maas: Model-as-a-Service from models.yaml. The program lives in stack/program.ts so the
- * offline plan (`maas plan`) runs exactly what `pulumi up` runs.
+ * offline plan (`maas plan`) runs exactly what `pulumi up` runs. It reads the rollout records
+ * before it registers anything, so the outputs below are promises Pulumi awaits.
  */
 import { program } from "./stack/program";
 
 const deployed = program();
 
-/** The model registry: artifacts bucket and versions table. */
-export const registry = deployed.registry;
+/** One output of the stack; a failed program is reported once (by the first output Pulumi awaits). */
+function output<K extends keyof Awaited<typeof deployed>>(key: K) {
+  const value = deployed.then((stack) => stack[key]);
+  value.catch(() => undefined);
+  return value;
+}
+
+/** The model registry: artifacts bucket, versions table and rollouts table. */
+export const registry = output("registry");
 /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
-export const loadBalancers = deployed.loadBalancers;
+export const loadBalancers = output("loadBalancers");
 /** Per consumer of the front door (when the catalogue declares consumers): its URL, how it authenticates, the secret holding its API key and that secret's KMS key, the models it may call. */
-export const consumers = deployed.consumers ?? {};
+export const consumers = deployed.then((stack) => stack.consumers ?? {});
 /** The SNS topic all alarms notify. */
-export const alarmTopicArn = deployed.alarmTopicArn;
-/** Per model: endpoint URL, dashboard URL, namespace, IAM role, ECR repository; per version: DNS name, image, target group. */
-export const models = deployed.models;
+export const alarmTopicArn = output("alarmTopicArn");
+/** Per model: endpoint URL, dashboard URL, namespace, IAM role, ECR repository, what maas rollout addresses; per version: DNS name, image, target group. */
+export const models = output("models");

@@ -12,6 +12,8 @@ const E2E = [
   "test/cli/diff.test.ts",
   "test/cli/diff-shards.test.ts",
   "test/stack/language-host.test.ts",
+  "test/rollout/pulumi-deployer.test.ts",
+  "test/rollout/pulumi-cli.integration.test.ts",
 ];
 
 export default defineConfig(({ mode }: { mode: string }) => ({

@@ -5,5 +5,5 @@ export { formatProblem } from "./problem";
 export type { Problem } from "./problem";
 export { resolveCatalogue } from "./resolve";
 export type * from "./resolved";
-export { servedVersions } from "./resolved";
+export { imageIdentity, servedVersions } from "./resolved";
 export { catalogueJsonSchema } from "./json-schema";

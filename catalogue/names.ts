@@ -113,6 +113,15 @@ export function keyAliasName(stack: string): string {
   return `alias/maas-${stack}_registry`;
 }
 
+/**
+ * The rollouts table (components/rollout-table.ts): a fixed name, because every `pulumi up`
+ * reads it before the program registers anything (stack/rollout-records.ts) and a shard reads
+ * its base's. Its keys never change, so it is never replaced (a fixed name would collide).
+ */
+export function rolloutTableName(stack: string): string {
+  return `maas-${stack}_rollouts`;
+}
+
 /** Every alarm of a stack starts with this (the alarm topic admits exactly these). */
 export function alarmNamePrefix(stack: string): string {
   return `maas-${stack}_`;

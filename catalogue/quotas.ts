@@ -29,6 +29,13 @@ export const RULES_PER_MODEL = 2;
  */
 export const PINNED_ROUTE_RULES_PER_MODEL = 1;
 
+/**
+ * The port of the load balancers' pinned listener (components/ingress.ts): the only port a
+ * security group may open to address ranges behind a front door, and only to
+ * maas:pinnedRouteCidrs (policy/aws-rules.ts, front-door/only-way-in).
+ */
+export const PINNED_LISTENER_PORT = 9443;
+
 /** The load balancer a model is served through unless it names one (`routing.loadBalancer`). */
 export const DEFAULT_LOAD_BALANCER = "main";
 

@@ -121,3 +121,12 @@ export interface ResolvedCatalogue {
 export function servedVersions(model: ResolvedModel): ResolvedVersion[] {
   return model.versions.filter((version) => version.status !== "retired");
 }
+
+/**
+ * What identifies a version's image in the catalogue: its build's content digest, or its
+ * reference. A new one is a new rollout (rollout/decide.ts) and a new image item in the registry.
+ */
+export function imageIdentity(version: ResolvedVersion): string {
+  if (!version.image) return "";
+  return version.image.kind === "build" ? version.image.contentDigest : version.image.reference;
+}

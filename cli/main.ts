@@ -13,6 +13,9 @@ import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
 import { runPlanAllCommand } from "./plan-all";
 import type * as RulesCommand from "./rules";
+import type * as RolloutCommand from "./rollout";
+import type * as RolloutPorts from "./rollout-ports";
+import type { RolloutCommandOptions, RolloutVerb } from "./rollout";
 import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
 import { terminal } from "./terminal";
@@ -100,6 +103,12 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
     .addOption(new Option("--summary", "one line per model instead of a row per version"))
     .addOption(
       new Option(
+        "--rollout-records <file>",
+        "plan with these rollout records (maas rollout status --json), as pulumi up would read them from the rollouts table; default none",
+      ),
+    )
+    .addOption(
+      new Option(
         "--all-stacks",
         "every stack of the project, each in a process of its own, to out/<stack>/, with a summary across them",
       ).conflicts(["stack", "json", "manifests"]),
@@ -152,6 +161,55 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
         () => import("./diff"),
       );
       exit(await runDiffCommand(options, io));
+    });
+
+  program
+    .command("rollout")
+    .description(
+      "Carry a catalogue change out step by step (the models' rollout: policies): run (step 0: the whole pulumi up, then drive), drive (go on from the records), status, pause, resume, promote, abort. Needs AWS credentials and the Pulumi CLI.",
+    )
+    .argument("<verb>", "run, drive, status, pause, resume, promote or abort")
+    .argument("[model]", "the model (pause, resume, promote, abort; status of one model)")
+    .addOption(
+      new Option("-s, --stack <name>", "the stack (Pulumi.<stack>.yaml)").makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        "--for <duration>",
+        "run, drive: stop driving after this long (50m, 2h); a later drive goes on from the records",
+      ).default("50m"),
+    )
+    .addOption(new Option("--commit <sha>", "run: the commit carried out, kept in the records"))
+    .addOption(new Option("--reason <text>", "pause, abort: why, kept in the record"))
+    .addOption(
+      new Option("--full", "promote: to the catalogue's target at once, completing the rollout"),
+    )
+    .addOption(
+      new Option(
+        "--break-glass",
+        "abort: set the rule's weights with ELBv2 ModifyRule, without Pulumi (when the stack is locked or an update hangs)",
+      ),
+    )
+    .addOption(
+      new Option("--json", "status: the records as JSON (for maas plan --rollout-records)"),
+    )
+    .action(async (verb: string, model: string | undefined, options: RolloutCommandOptions) => {
+      const { runRollout, ROLLOUT_VERBS } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("./rollout") as typeof RolloutCommand,
+        () => import("./rollout"),
+      );
+      if (!(ROLLOUT_VERBS as readonly string[]).includes(verb)) {
+        io.stderr.write(`maas rollout ${verb}: unknown verb; one of ${ROLLOUT_VERBS.join(", ")}\n`);
+        exit(USAGE_ERROR);
+        return;
+      }
+      const { realPorts } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("./rollout-ports") as typeof RolloutPorts,
+        () => import("./rollout-ports"),
+      );
+      exit(await runRollout(verb as RolloutVerb, model, options, io, realPorts));
     });
 
   program

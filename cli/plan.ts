@@ -21,6 +21,8 @@ export interface PlanCommandOptions {
   config?: string[];
   /** One line per model instead of a row per version. */
   summary?: boolean;
+  /** Rollout records to plan with (`maas rollout status --json`). */
+  rolloutRecords?: string;
 }
 
 /** `maas:protect=true` -> ["maas:protect", "true"]; keys without a namespace get `maas:`. */
@@ -58,6 +60,7 @@ export async function runPlanCommand(
     stack: options.stack,
     config,
     ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+    ...(options.rolloutRecords === undefined ? {} : { rolloutRecords: options.rolloutRecords }),
     onResource: (count) => status.update(count),
   });
   status.done();
@@ -121,6 +124,16 @@ export async function runPlanCommand(
         : [wrap(layoutDescription(plan.stack, result.settings.layout))]),
       ...catalogueSummary(result.catalogue, out, options.summary),
       ...consumersSummary(result.catalogue).map((line) => wrap(line, 2)),
+      ...Object.entries(result.rollouts).flatMap(([model, view]) =>
+        view.holding || view.pinnedVersion
+          ? [
+              wrap(
+                `rollout: ${model}: ${view.holding ?? "at the catalogue's weights"}${view.pinnedVersion ? `; pinned route to ${view.pinnedVersion}` : ""}`,
+                2,
+              ),
+            ]
+          : [],
+      ),
       wrap(resourceCounts(plan.resources)),
       ...checks,
       wrap(`wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`),

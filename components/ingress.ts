@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerName } from "../catalogue/names";
-import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
+import { DEFAULT_LOAD_BALANCER, PINNED_LISTENER_PORT } from "../catalogue/quotas";
 
 /** TLS 1.3 and 1.2 only, as AWS recommends for new listeners. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -23,6 +23,15 @@ export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
  */
 export const READINESS_LISTENER_PORT = 9080;
 
+/**
+ * The pinned listener (catalogue/quotas.ts, PINNED_LISTENER_PORT): one rule per model being
+ * rolled out forwards to the rising version only (pinned-route.ts), so a smoke-test runner can
+ * call it at 0 % before any client does. Not a header rule on the client listener: API Gateway
+ * passes clients' headers through, so every consumer could reach 0 % and standby versions. The
+ * security group admits its port from maas:pinnedRouteCidrs only (none by default).
+ */
+export { PINNED_LISTENER_PORT };
+
 export interface IngressArgs {
   stack: string;
   /** The load balancer's name in the catalogue (`main` unless models name another). */
@@ -33,6 +42,8 @@ export interface IngressArgs {
   internetFacing: boolean;
   /** Sources allowed to reach the load balancer, when there is no front door. */
   allowedCidrs: string[];
+  /** Who may call the pinned listener: the smoke-test runners (maas:pinnedRouteCidrs). */
+  pinnedRouteCidrs: string[];
   /**
    * The front door's security group (front-door-link.ts): when set, it is the only source the
    * load balancer admits, on the client port alone, and the CIDRs above are not opened.
@@ -67,6 +78,8 @@ export class Ingress extends pulumi.ComponentResource {
   public readonly listener: aws.lb.Listener;
   /** The listener that keeps every served version's target group in use (never reachable). */
   public readonly readinessListener: aws.lb.Listener;
+  /** The listener of the rollouts' pinned routes (reachable from maas:pinnedRouteCidrs only). */
+  public readonly pinnedListener: aws.lb.Listener;
   public readonly scheme: "https" | "http";
 
   constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -130,6 +143,19 @@ export class Ingress extends pulumi.ComponentResource {
         }
       }
     }
+    for (const cidr of args.pinnedRouteCidrs)
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-pinned-from-${cidr.replace(/[./]/g, "-")}`,
+        {
+          securityGroupId: this.securityGroup.id,
+          cidrIpv4: cidr,
+          ipProtocol: "tcp",
+          fromPort: PINNED_LISTENER_PORT,
+          toPort: PINNED_LISTENER_PORT,
+          description: `pinned routes of rollouts on ${PINNED_LISTENER_PORT}`,
+        },
+        { parent: this },
+      );
     // To pod IPs in the VPC, on the unprivileged ports model servers listen on (schema: 1024-65535).
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-to-pods`,
@@ -207,6 +233,16 @@ export class Ingress extends pulumi.ComponentResource {
       {
         loadBalancerArn: this.loadBalancer.arn,
         port: READINESS_LISTENER_PORT,
+        protocol: "HTTP",
+        defaultActions: [NOT_FOUND],
+      },
+      { parent: this },
+    );
+    this.pinnedListener = new aws.lb.Listener(
+      `${name}-pinned`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: PINNED_LISTENER_PORT,
         protocol: "HTTP",
         defaultActions: [NOT_FOUND],
       },

@@ -29,6 +29,11 @@ export interface ModelImagesArgs {
   platform: dockerBuild.Platform;
   /** Tags of the repository (the model and its owner; stack-wide tags come from the provider). */
   tags: Record<string, string>;
+  /**
+   * Digest references a rollout pinned, by version (rollout/effective.ts): used as they are, so
+   * a tag moved or a build pushed again mid-rollout never changes what bakes.
+   */
+  pinned?: Record<string, string>;
 }
 
 export class ModelImages extends pulumi.ComponentResource {
@@ -111,8 +116,10 @@ export class ModelImages extends pulumi.ComponentResource {
 
     for (const version of served) {
       const source = version.image!;
-      this.references[version.version] =
-        source.kind === "build"
+      const pinned = args.pinned?.[version.version];
+      this.references[version.version] = pinned
+        ? pulumi.output(pinned)
+        : source.kind === "build"
           ? built.get(source.contentDigest)!
           : this.pinnedReference(source.reference);
     }

@@ -50,6 +50,8 @@ export class ModelVersion extends pulumi.ComponentResource {
   public readonly deployment: k8s.apps.v1.Deployment;
   public readonly service: k8s.core.v1.Service;
   public readonly binding: k8s.apiextensions.CustomResource;
+  /** What a rollout step scales (maas rollout targets it by URN). */
+  public readonly autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler;
   /** `<service>.<namespace>.svc.cluster.local`: the version's in-cluster address. */
   public readonly serviceDnsName: pulumi.Output<string>;
 
@@ -133,7 +135,7 @@ export class ModelVersion extends pulumi.ComponentResource {
       },
     );
 
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
       name,
       { metadata: named, spec: autoscalerSpec(version, this.deployment.metadata.name) },
       { parent: this },

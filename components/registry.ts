@@ -13,6 +13,17 @@ import { keyAliasName } from "../catalogue/names";
 import { catalogueSnapshot } from "./catalogue-snapshot";
 import { bucketPolicyDocument, keyPolicyDocument } from "./specs/registry-policies";
 
+/**
+ * The rollouts table's keys: `model`, and `record`: `current` for the record every update reads,
+ * `rollout/<id>` for each rollout's history (rollout/record.ts; written by maas rollout only).
+ */
+export const ROLLOUTS_TABLE = {
+  hashKey: "model",
+  rangeKey: "record",
+  current: "current",
+  historyPrefix: "rollout/",
+} as const;
+
 /** Partition key, sort key and the index of the registry table (docs/operations.md, "Registry schema"). */
 export const REGISTRY_TABLE = {
   hashKey: "model",
@@ -32,12 +43,16 @@ export interface ModelRegistryArgs {
   protect: boolean;
   /** Days noncurrent artifact versions are kept before they expire. */
   noncurrentVersionDays?: number;
+  /** The rollouts table's fixed name (names.ts rolloutTableName). */
+  rolloutTableName: string;
 }
 
 export class ModelRegistry extends pulumi.ComponentResource {
   public readonly key: aws.kms.Key;
   public readonly bucket: aws.s3.Bucket;
   public readonly table: aws.dynamodb.Table;
+  /** The rollout records (rollout/record.ts): every `pulumi up` reads them by name. */
+  public readonly rollouts: aws.dynamodb.Table;
   public readonly bucketName: pulumi.Output<string>;
   public readonly tableName: pulumi.Output<string>;
 
@@ -172,6 +187,28 @@ export class ModelRegistry extends pulumi.ComponentResource {
       keep,
     );
 
+    this.rollouts = new aws.dynamodb.Table(
+      `${name}-rollouts`,
+      {
+        // Read by name before the program registers anything (stack/rollout-records.ts). Its
+        // keys never change, so the fixed name never has to make room for a replacement.
+        name: args.rolloutTableName,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: ROLLOUTS_TABLE.hashKey,
+        rangeKey: ROLLOUTS_TABLE.rangeKey,
+        attributes: [
+          { name: ROLLOUTS_TABLE.hashKey, type: "S" },
+          { name: ROLLOUTS_TABLE.rangeKey, type: "S" },
+        ],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
+        deletionProtectionEnabled: args.protect,
+      },
+      // What ran is history in every stack, protected or not: a stack that drops the table
+      // leaves it (and its records) in AWS.
+      { parent: this, protect: args.protect, retainOnDelete: true },
+    );
+
     catalogueSnapshot(
       `${name}-catalogue-snapshot`,
       { bucket, keyArn: this.key.arn, stack: args.stack, catalogue: args.catalogue },
@@ -183,6 +220,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
     this.registerOutputs({
       bucketName: this.bucketName,
       tableName: this.tableName,
+      rolloutsTableName: this.rollouts.name,
       keyArn: this.key.arn,
     });
   }

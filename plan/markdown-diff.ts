@@ -8,6 +8,7 @@
 import type { ResolvedCatalogue } from "../catalogue";
 import type { Violation } from "../policy";
 import { catalogueChanges, consumerChanges } from "./catalogue-diff";
+import { rolloutLines } from "./rollout-review";
 import { comparePlans } from "./compare";
 import type { ValueChange } from "./compare";
 import { beforeAfter, cell, code, details, displayType } from "./markdown";
@@ -143,6 +144,16 @@ function riskLines(diff: StackDiff): string[] {
     head: diff.head.catalogue,
     violations: diff.violations,
   });
+  // A production weight change that nothing guards (plan/rollout-review.ts).
+  const production = diff.head.plan.protected === true;
+  for (const model of diff.head.catalogue.models) {
+    const { warning } = rolloutLines(
+      diff.base.catalogue.models.find((m) => m.name === model.name),
+      model,
+      production,
+    );
+    if (warning) found.push({ level: "warn", text: warning });
+  }
   return found.length === 0
     ? ["No risk found: `pulumi up` can go from base to head safely."]
     : found.map((risk) => `- ${ICON[risk.level]} ${risk.text}`);
@@ -160,14 +171,17 @@ function catalogueLines(diff: StackDiff, detail: Detail): string[] {
       : ["**consumers**", "", ...consumers.map((line) => `- ${line}`), ""];
   return consumerLines.concat(
     models.flatMap(({ model, lines }) => {
-      const chart =
-        detail === "summary"
-          ? undefined
-          : trafficChart(
-              diff.base.catalogue.models.find((m) => m.name === model),
-              diff.head.catalogue.models.find((m) => m.name === model),
-            );
-      return [`**${code(model)}**`, "", ...lines.map((line) => `- ${line}`), "", ...(chart ?? [])];
+      const before = diff.base.catalogue.models.find((m) => m.name === model);
+      const after = diff.head.catalogue.models.find((m) => m.name === model);
+      const chart = detail === "summary" ? undefined : trafficChart(before, after);
+      const schedule = after ? rolloutLines(before, after, false).lines : [];
+      return [
+        `**${code(model)}**`,
+        "",
+        ...[...lines, ...schedule].map((line) => `- ${line}`),
+        "",
+        ...(chart ?? []),
+      ];
     }),
   );
 }

@@ -10,6 +10,8 @@ import type {
 } from "@pulumi/pulumi/proto/resource_pb";
 import { canonical } from "./canonical";
 import { placeholderCall, placeholderResource } from "./placeholders";
+import { fixedRecords, withRecordSource } from "../stack/rollout-records";
+import type { RecordSource } from "../stack/rollout-records";
 import type { PlaceholderContext } from "./placeholders";
 
 /** A registration as recorded: canonical already (keys sorted at every level, plan/canonical.ts). */
@@ -44,6 +46,8 @@ export interface RecordOptions {
   placeholders: PlaceholderContext;
   /** Called with the number of resources recorded so far. */
   onResource?: (count: number) => void;
+  /** The rollout records the program reads (none by default): the plan never reads DynamoDB. */
+  rolloutRecords?: RecordSource;
 }
 
 export interface Recording {
@@ -256,8 +260,9 @@ export async function recordProgram(
     Error.prepareStackTrace = firstLineOnly;
   }
   try {
-    const outputs = ((await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()))) ??
-      {}) as Record<string, unknown>;
+    const outputs = ((await withRecordSource(options.rolloutRecords ?? fixedRecords([], ""), () =>
+      pulumi.runtime.runInPulumiStack(() => Promise.resolve(program())),
+    )) ?? {}) as Record<string, unknown>;
     // Registrations started by applies may still be in flight: wait for the runtime to drain.
     await pulumi.runtime.disconnect();
     return {

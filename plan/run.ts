@@ -20,6 +20,11 @@ import { recordProgram } from "./record";
 import type { RecordedResource } from "./record";
 import { baseStackName, shardBaseProblems } from "./shard-base";
 import { readStackConfig, StackConfigError } from "./stack-config";
+import { applyRollouts } from "../rollout/effective";
+import type { ModelRolloutView } from "../rollout/effective";
+import { fixedRecords } from "../stack/rollout-records";
+import type { RecordSource } from "../stack/rollout-records";
+import { readFileSync } from "node:fs";
 import type { StackConfig } from "./stack-config";
 
 export const PLACEHOLDER_NOTE =
@@ -29,6 +34,8 @@ export interface Plan {
   project: string;
   stack: string;
   environment: string;
+  /** maas:protect: a production stack (its rules are production's, its weight changes want a rollout policy). */
+  protected?: boolean;
   catalogue: string;
   note: string;
   resources: RecordedResource[];
@@ -45,6 +52,11 @@ export interface PlanOptions {
   config?: Record<string, string>;
   /** Called with the number of resources registered so far (progress on long runs). */
   onResource?: (count: number) => void;
+  /**
+   * A JSON file of rollout records (`maas rollout status --json`) the program reads as it would
+   * read the rollouts table; without one, no model has a record (the catalogue's weights).
+   */
+  rolloutRecords?: string;
 }
 
 /** The rules (docs/rules.md) on a plan's Kubernetes objects and AWS resources; production rules when the stack is protected. */
@@ -101,6 +113,20 @@ export function readStack(
   }
 }
 
+/** A stack's settings and resolved catalogue (prepare()), with `--config` and `--catalogue` over its stack file. */
+export function prepareStack(
+  options: PlanOptions,
+):
+  | { ok: true; settings: StackSettings; catalogue: ResolvedCatalogue }
+  | { ok: false; problems: string[] } {
+  const read = readStackConfigWithOverrides(options);
+  if ("problems" in read) return { ok: false, problems: read.problems };
+  const prepared = prepare(read.source, read.stackConfig.project, options.stack);
+  return prepared.ok
+    ? { ok: true, settings: prepared.settings, catalogue: prepared.catalogue }
+    : { ok: false, problems: prepared.problems };
+}
+
 export type PlanResult =
   | {
       ok: true;
@@ -110,6 +136,8 @@ export type PlanResult =
       settings: StackSettings;
       /** the rules (docs/rules.md) on the Kubernetes objects (1-14) and AWS resources (15-21, 28, ingress/, front-door/); production rules when the stack is protected. */
       violations: Violation[];
+      /** What the rollout records made of each model (with --rollout-records). */
+      rollouts: Record<string, ModelRolloutView>;
     }
   | { ok: false; problems: string[] };
 
@@ -193,6 +221,26 @@ async function planInWorkingDirectory(
   if (!prepared.ok) return { ok: false, problems: prepared.problems };
   const missing = entryProblem(stackConfig.programDir);
   if (missing) return { ok: false, problems: [missing] };
+  // The records the program will read, checked against the catalogue as the program checks them.
+  let records: RecordSource;
+  try {
+    records =
+      options.rolloutRecords === undefined
+        ? fixedRecords([], "")
+        : fixedRecords(readRecordsFile(options.rolloutRecords), options.rolloutRecords);
+  } catch (error) {
+    return { ok: false, problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  const deployedModels = deployedCatalogue(prepared.catalogue, settings.layout);
+  const applied = applyRollouts(
+    deployedModels,
+    await records.read(
+      "",
+      settings.region,
+      deployedModels.models.map((m) => m.name),
+    ),
+  );
+  if (!applied.ok) return { ok: false, problems: applied.problems };
 
   const recording = await recordProgram(
     {
@@ -202,6 +250,7 @@ async function planInWorkingDirectory(
       secretKeys: stackConfig.secretKeys,
       placeholders: { region: settings.region, ...(stackOutputs ? { stackOutputs } : {}) },
       ...(options.onResource ? { onResource: options.onResource } : {}),
+      rolloutRecords: records,
     },
     () => loadEntry(stackConfig.programDir),
   );
@@ -212,6 +261,7 @@ async function planInWorkingDirectory(
     project: stackConfig.project,
     stack: options.stack,
     environment: settings.environment,
+    protected: settings.protect,
     catalogue: settings.catalogue,
     note: PLACEHOLDER_NOTE,
     // Recorded canonical (record.ts).
@@ -224,7 +274,25 @@ async function planInWorkingDirectory(
     plan,
     manifests,
     violations: planViolations(resources, manifests, settings),
-    catalogue: deployedCatalogue(prepared.catalogue, settings.layout),
+    catalogue: applied.applied.catalogue,
     settings,
+    rollouts: applied.applied.views,
   };
+}
+
+/** The records of a `--rollout-records` file: a JSON list (`maas rollout status --json`). */
+function readRecordsFile(file: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(
+      `${file}: cannot read the rollout records (${error instanceof Error ? error.message : String(error)}); write them with maas rollout status --stack <stack> --json`,
+    );
+  }
+  if (!Array.isArray(value))
+    throw new Error(
+      `${file}: must be a JSON list of rollout records (maas rollout status --stack <stack> --json)`,
+    );
+  return value;
 }

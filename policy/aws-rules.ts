@@ -4,6 +4,7 @@
  * Pure functions over the recorded registrations; resources are related through the
  * dependencies the engine records (a bucket's settings depend on the bucket).
  */
+import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import type { RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 
 /**
@@ -503,7 +504,7 @@ const frontDoorOnlyWayIn: AwsRule = {
   why: "A load balancer that admits other sources than the front door serves models around its authentication, limits and logs.",
   fix: "With consumers declared, keep maas:internetFacing false and the load balancers' security groups open to the VPC link's group only (components/ingress.ts).",
   description:
-    "With a front door (a VPC link), every load balancer is internal and admits only security groups, never address ranges.",
+    "With a front door (a VPC link), every load balancer is internal and admits only security groups, never address ranges (but the rollouts' pinned listener, to maas:pinnedRouteCidrs).",
   check: (resources) => {
     if (ofType(resources, "aws:apigatewayv2/vpcLink:VpcLink").length === 0) return [];
     return [
@@ -522,10 +523,14 @@ const frontDoorOnlyWayIn: AwsRule = {
           const range = [inputs.cidrIpv4, inputs.cidrIpv6, inputs.prefixListId].find(
             (value): value is string => typeof value === "string",
           );
+          // The pinned listener serves only versions being rolled out, to their pre-traffic
+          // checks' runners (maas:pinnedRouteCidrs): never a model's clients.
+          const pinnedOnly =
+            inputs.fromPort === PINNED_LISTENER_PORT && inputs.toPort === PINNED_LISTENER_PORT;
           return report(
             "front-door/only-way-in",
             rule,
-            range === undefined
+            range === undefined || pinnedOnly
               ? []
               : [
                   `admits ${range} directly: only the front door's security group may reach a load balancer`,

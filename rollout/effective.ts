@@ -10,8 +10,8 @@
  * - A record for another target: a reduction of what the record holds (a rollback) applies at
  *   once; anything that raises a version waits at the record's weights for `maas rollout`.
  */
-import { servedVersions } from "../catalogue";
-import type { ResolvedCatalogue, ResolvedModel, ResolvedVersion } from "../catalogue";
+import { imageIdentity, servedVersions } from "../catalogue";
+import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import { heldWeights, isActive, shareAtStep } from "./record";
 import type { RolloutRecord } from "./record";
 import type { Weights } from "./weights";
@@ -33,12 +33,6 @@ export interface ModelRolloutView {
 /** The catalogue's weights of a model: its served versions' traffic. */
 export function catalogueWeights(model: ResolvedModel): Weights {
   return Object.fromEntries(servedVersions(model).map((v) => [v.version, v.traffic]));
-}
-
-/** What identifies a version's image in the catalogue: a new one is a new rollout. */
-export function imageIdentity(version: ResolvedVersion): string {
-  if (!version.image) return "";
-  return version.image.kind === "build" ? version.image.contentDigest : version.image.reference;
 }
 
 export function catalogueImages(model: ResolvedModel): Record<string, string> {
@@ -97,12 +91,13 @@ export function rolloutView(
       problem: `model ${model.name}: rollout ${record.id} (${record.status}) holds ${missing.map(([v, w]) => `${v} at ${w}%`).join(", ")}, which the catalogue retires or removes; keep ${missing.length === 1 ? "it" : "them"} served until the rollout of ${record.rising} has ended (maas rollout status ${model.name}), or abort it`,
     };
   const images = catalogueImages(model);
-  // A pin holds only while the catalogue still names the image it was pinned from.
+  // A pin holds while the catalogue names the image it was pinned from, also after the rollout
+  // completed: a tag moved later never rolls the version's pods to what was never baked.
   const pinnedImages = Object.fromEntries(
     Object.entries(record.pinnedImages).filter(
       ([version]) =>
         served.has(version) &&
-        (isActive(record) || record.status === "aborted") &&
+        record.status !== "superseded" &&
         record.targetImages[version] === images[version],
     ),
   );

@@ -17,10 +17,11 @@ import {
   modelNamespace,
   repositoryName,
   roleName,
+  rolloutTableName,
 } from "../catalogue/names";
 import { AlarmTopic } from "../components/alarm-topic";
 import { catalogueSnapshot } from "../components/catalogue-snapshot";
-import { Ingress } from "../components/ingress";
+import { Ingress, PINNED_LISTENER_PORT } from "../components/ingress";
 import { LoadBalancerAlarms } from "../components/load-balancer-alarms";
 import { ModelIdentity } from "../components/model-identity";
 import { ModelImages } from "../components/model-images";
@@ -29,12 +30,15 @@ import { ModelRecords } from "../components/model-records";
 import { ModelRouting } from "../components/model-routing";
 import { ModelService } from "../components/model-service";
 import { ModelTraffic } from "../components/model-traffic";
+import { PinnedRoute } from "../components/pinned-route";
 import { ModelRegistry } from "../components/registry";
 import { FrontDoor } from "../components/front-door";
 import type { FrontDoorBackend } from "../components/front-door-api";
 import { FrontDoorLink } from "../components/front-door-link";
 import { deployerPrincipalArns } from "../components/specs/front-door";
 import { endpointPath } from "../components/specs/routing";
+import { deployedModel } from "../rollout/effective";
+import type { ModelRolloutView } from "../rollout/effective";
 import { deployedCatalogue, frontDoorModels, loadBalancerNames } from "./layout";
 import type { StackSettings } from "./settings";
 import { modelTags, stackTags, versionTags } from "./tags";
@@ -51,6 +55,22 @@ export interface DeployedVersion {
   targetGroupArn: pulumi.Output<string>;
 }
 
+/** What `maas rollout` addresses of a model (rollout/ports.ts, ModelTargets), from the stack's outputs. */
+export interface DeployedRolloutTargets {
+  /** URNs a step updates. */
+  trafficRule: pulumi.Output<string>;
+  pinnedRoute?: pulumi.Output<string>;
+  autoscalers: Record<string, pulumi.Output<string>>;
+  /** What the engine reads and break-glass sets without Pulumi. */
+  ruleArn: pulumi.Output<string>;
+  loadBalancerArnSuffix: pulumi.Output<string>;
+  targetGroups: Record<string, { arn: pulumi.Output<string>; arnSuffix: pulumi.Output<string> }>;
+  /** Where the pinned route answers, while one exists. */
+  pinnedUrl?: pulumi.Output<string>;
+  /** The Host header the pinned route matches (host routing). */
+  pinnedHost?: string;
+}
+
 export interface DeployedModel {
   /**
    * The load balancer's address and the model's path or host. Without a front door, where
@@ -62,6 +82,7 @@ export interface DeployedModel {
   roleArn?: pulumi.Output<string>;
   repositoryUrl?: pulumi.Output<string>;
   versions: Record<string, DeployedVersion>;
+  rollout?: DeployedRolloutTargets;
 }
 
 /** A load balancer as models use it; a base stack exports these and its shards read them. */
@@ -73,6 +94,8 @@ export interface SharedLoadBalancer {
   listenerArn: pulumi.Output<string>;
   /** The listener that keeps every served version's target group in use. */
   readinessListenerArn: pulumi.Output<string>;
+  /** The listener of the rollouts' pinned routes. */
+  pinnedListenerArn: pulumi.Output<string>;
   securityGroupId: pulumi.Output<string>;
 }
 
@@ -81,6 +104,8 @@ export interface SharedRegistry {
   bucket: pulumi.Output<string>;
   bucketArn: pulumi.Output<string>;
   table: pulumi.Output<string>;
+  /** The rollout records (fixed name: names.ts rolloutTableName). */
+  rolloutsTable: pulumi.Output<string>;
   keyArn: pulumi.Output<string>;
 }
 
@@ -126,6 +151,8 @@ interface Shared {
    * this stack does not route.
    */
   frontDoorRouting?: FrontDoorRouting;
+  /** What the rollout records make of each model (rollout/effective.ts). */
+  rollouts: Record<string, ModelRolloutView>;
 }
 
 /** Per model, a promise of what routes it, resolved when its traffic rule exists. */
@@ -155,7 +182,11 @@ class FrontDoorRouting {
   }
 }
 
-export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): DeployedStack {
+export function deploy(
+  catalogue: ResolvedCatalogue,
+  settings: StackSettings,
+  rollouts: Record<string, ModelRolloutView> = {},
+): DeployedStack {
   const providers = stackProviders(settings);
   const deployed = deployedCatalogue(catalogue, settings.layout);
   const { models } = deployed;
@@ -166,6 +197,7 @@ export function deploy(catalogue: ResolvedCatalogue, settings: StackSettings): D
     ...(catalogue.consumers
       ? { consumerAuth: new Map(catalogue.consumers.map((c) => [c.name, c.auth])) }
       : {}),
+    rollouts,
   };
   // A single or base stack's registry writes its snapshot; a shard writes its own beside it.
   if (settings.layout.kind === "shard")
@@ -231,7 +263,7 @@ function readShared(
   baseStack: string,
   loadBalancers: string[],
   providers: Providers,
-): Shared {
+): Omit<Shared, "rollouts"> {
   const baseName = `${pulumi.getOrganization()}/${settings.project}/${baseStack}`;
   const base = new pulumi.StackReference("base", { name: baseName });
   const registry = base.requireOutput("registry") as pulumi.Output<Record<string, string>>;
@@ -255,6 +287,7 @@ function readShared(
       arnSuffix: value("arnSuffix"),
       listenerArn: value("listenerArn"),
       readinessListenerArn: value("readinessListenerArn"),
+      pinnedListenerArn: value("pinnedListenerArn"),
       securityGroupId: value("securityGroupId"),
     };
   };
@@ -266,6 +299,7 @@ function readShared(
       bucket: field("bucket"),
       bucketArn: field("bucketArn"),
       table: field("table"),
+      rolloutsTable: field("rolloutsTable"),
       keyArn: field("keyArn"),
     },
     loadBalancers: Object.fromEntries(loadBalancers.map((name) => [name, loadBalancer(name)])),
@@ -282,7 +316,7 @@ function deployShared(
   deployed: ResolvedCatalogue,
   settings: StackSettings,
   providers: Providers,
-): Shared {
+): Omit<Shared, "rollouts"> {
   const { onAws } = providers;
   const account = aws.getCallerIdentityOutput({}, { provider: providers.aws });
 
@@ -294,6 +328,7 @@ function deployShared(
       region: settings.region,
       catalogue: deployed,
       protect: settings.protect,
+      rolloutTableName: rolloutTableName(settings.deployment),
     },
     onAws,
   );
@@ -336,6 +371,7 @@ function deployShared(
         subnetIds: settings.ingress.subnetIds,
         internetFacing: settings.ingress.internetFacing,
         allowedCidrs: settings.ingress.allowedCidrs,
+        pinnedRouteCidrs: settings.ingress.pinnedRouteCidrs,
         ...(link ? { frontDoorSecurityGroupId: link.securityGroup.id } : {}),
         ...(settings.ingress.certificateArn
           ? { certificateArn: settings.ingress.certificateArn }
@@ -353,6 +389,7 @@ function deployShared(
       arnSuffix: ingress.loadBalancer.arnSuffix,
       listenerArn: ingress.listener.arn,
       readinessListenerArn: ingress.readinessListener.arn,
+      pinnedListenerArn: ingress.pinnedListener.arn,
       securityGroupId: ingress.securityGroup.id,
     };
     loadBalancerArns[name] = ingress.loadBalancer.arn;
@@ -390,6 +427,7 @@ function deployShared(
       bucket: registry.bucketName,
       bucketArn: registry.bucket.arn,
       table: registry.tableName,
+      rolloutsTable: registry.rollouts.name,
       keyArn: registry.key.arn,
     },
     loadBalancers,
@@ -487,8 +525,11 @@ function frontDoorCallers(
  * Everything one model gets. A model whose versions are all retired keeps its images and its
  * registry items (history) and nothing else: no workloads, routing, alarms or dashboard.
  */
-function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
+function deployModel(catalogueModel: ResolvedModel, shared: Shared): DeployedModel {
   const { settings, registry, onAws } = shared;
+  const rollout = shared.rollouts[catalogueModel.name];
+  // What runs follows the rollout record (weights, capacity); the registry keeps the catalogue's word.
+  const model = rollout ? deployedModel(catalogueModel, rollout) : catalogueModel;
   const images = new ModelImages(
     model.name,
     {
@@ -498,13 +539,14 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
       keepImages: settings.images.keep,
       platform: settings.images.platform,
       tags: modelTags(model),
+      ...(rollout ? { pinned: rollout.pinnedImages } : {}),
     },
     onAws,
   );
   new ModelRecords(
     model.name,
     {
-      model,
+      model: catalogueModel,
       environment: settings.environment,
       tableName: registry.table,
       bucketName: registry.bucket,
@@ -601,6 +643,21 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
     onAws,
   );
   shared.frontDoorRouting?.routed(model.name, [traffic]);
+  const pinnedVersion = rollout?.pinnedVersion;
+  const pinned = pinnedVersion
+    ? new PinnedRoute(
+        model.name,
+        {
+          model: model.name,
+          priority: model.routing.priority,
+          listenerArn: loadBalancer.pinnedListenerArn,
+          targetGroupArn: routing.targetGroups[pinnedVersion]!.arn,
+          routing: settings.ingress.routing,
+          tags: versionTags(model, pinnedVersion),
+        },
+        onAws,
+      )
+    : undefined;
   const monitoring = new ModelMonitoring(
     model.name,
     {
@@ -635,5 +692,29 @@ function deployModel(model: ResolvedModel, shared: Shared): DeployedModel {
         },
       ]),
     ),
+    rollout: {
+      trafficRule: traffic.rule.urn,
+      ...(pinned ? { pinnedRoute: pinned.rule.urn } : {}),
+      autoscalers: Object.fromEntries(
+        Object.entries(service.versions).map(([version, workload]) => [
+          version,
+          workload.autoscaler.urn,
+        ]),
+      ),
+      ruleArn: traffic.rule.arn,
+      loadBalancerArnSuffix: loadBalancer.arnSuffix,
+      targetGroups: Object.fromEntries(
+        Object.entries(routing.targetGroups).map(([version, group]) => [
+          version,
+          { arn: group.arn, arnSuffix: group.arnSuffix },
+        ]),
+      ),
+      ...(pinned
+        ? {
+            pinnedUrl: pulumi.interpolate`http://${loadBalancer.dnsName}:${PINNED_LISTENER_PORT}${endpoint.host === undefined ? endpoint.path : "/"}`,
+            ...(endpoint.host === undefined ? {} : { pinnedHost: endpoint.host }),
+          }
+        : {}),
+    },
   };
 }

@@ -57,7 +57,11 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
           : []),
       ]
     : [];
-  const problems = [...frontDoor, ...retentionProblems(catalogue, settings, where)];
+  const problems = [
+    ...frontDoor,
+    ...retentionProblems(catalogue, settings, where),
+    ...rolloutProblems(catalogue, settings, where),
+  ];
   if (problems.length > 0) return { ok: false, invalid: "catalogue", settings, problems };
   return { ok: true, settings, catalogue };
 }
@@ -85,4 +89,32 @@ function retentionProblems(
         ]
       : [];
   });
+}
+
+/**
+ * What a rollout policy needs of the stack: a bake of at least one alarm window (the gates
+ * judge what the alarms would; a shorter bake ends before an alarm could have fired), and a
+ * pinned route someone may call when it checks the version before traffic.
+ */
+function rolloutProblems(
+  catalogue: ResolvedCatalogue,
+  settings: StackSettings,
+  where: (key: string) => string,
+): string[] {
+  const windowSeconds = settings.alarms.periodSeconds * settings.alarms.evaluationPeriods;
+  const problems = new Set<string>();
+  for (const model of deployedCatalogue(catalogue, settings.layout).models)
+    for (const version of servedVersions(model)) {
+      const policy = version.rollout;
+      if (!policy || policy.mode === "immediate") continue;
+      if (policy.bakeMinutes * 60 < windowSeconds)
+        problems.add(
+          `${settings.catalogue}: models.${model.name}: version ${version.version}'s rollout bakes ${String(policy.bakeMinutes)} minutes, shorter than one alarm window of stack ${settings.stack} (${where("maas:alarmPeriodSeconds")}: maas:alarmPeriodSeconds x maas:alarmEvaluationPeriods = ${String(windowSeconds)} s): bake at least ${String(Math.ceil(windowSeconds / 60))} minutes`,
+        );
+      if (policy.preTraffic && settings.ingress.pinnedRouteCidrs.length === 0)
+        problems.add(
+          `${settings.catalogue}: models.${model.name}: version ${version.version}'s rollout checks it before traffic (preTraffic), but nothing may call the pinned route in stack ${settings.stack}: set maas:pinnedRouteCidrs in ${where("maas:pinnedRouteCidrs")} to the smoke-test runners' addresses`,
+        );
+    }
+  return [...problems];
 }

@@ -161,6 +161,15 @@ export const settingsShape = {
     .min(1)
     .optional()
     .describe("Who may reach the load balancer (a list of CIDRs); without it, maas:vpcCidr."),
+  "maas:pinnedRouteCidrs": z
+    .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }), {
+      error: shaped("a list of IPv4 CIDRs"),
+    })
+    .min(1)
+    .optional()
+    .describe(
+      "Who may call the pinned routes of rollouts (port 9443 of the load balancers), where a version being rolled out answers at 0 %: the smoke-test runners inside the VPC (a list of CIDRs). Without it nothing reaches them, and a rollout policy's preTraffic check cannot run.",
+    ),
   "maas:routing": z
     .enum(["path", "host"], { error: "must be path or host" })
     .default("path")

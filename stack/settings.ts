@@ -50,6 +50,8 @@ export interface StackSettings {
     internetFacing: boolean;
     /** Who may reach the load balancer (default: the VPC). */
     allowedCidrs: string[];
+    /** Who may call the rollouts' pinned routes (default: nobody). */
+    pinnedRouteCidrs: string[];
     routing: { mode: "path" } | { mode: "host"; domain: string };
     accessLogsBucket?: string;
   };
@@ -223,6 +225,8 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       ...(s["maas:certificateArn"] ? { certificateArn: s["maas:certificateArn"] } : {}),
       internetFacing: s["maas:internetFacing"],
       allowedCidrs: s["maas:ingressCidrs"] ?? [s["maas:vpcCidr"]],
+      // A set to AWS, deduplicated: each CIDR is one security group rule named after it.
+      pinnedRouteCidrs: [...new Set(s["maas:pinnedRouteCidrs"] ?? [])].sort(),
       routing:
         s["maas:routing"] === "host"
           ? { mode: "host", domain: s["maas:hostDomain"]! }

@@ -31,7 +31,26 @@ export function registryItem(inputs: RegistryItemInputs): Record<string, Attribu
   };
 }
 
-/** The reference a retired version's record keeps: its catalogue image if it names one. */
-export function retiredImageReference(version: ResolvedVersion): string | undefined {
-  return version.image?.kind === "image" ? version.image.reference : undefined;
+/**
+ * The item that keeps what a version ran, for ever: one per version and image digest, its key
+ * `<version>@<digest>` (after the version's own item in the table's sort order). Nothing in it
+ * ever changes: a new digest is a new item, and the old one stays (model-records.ts), also when
+ * the version is retired, which drops the version item's imageReference.
+ */
+export function imageItem(inputs: {
+  model: string;
+  version: string;
+  environment: string;
+  /** `repository@sha256:…`, as the Deployment runs it. */
+  imageReference: string;
+}): Record<string, AttributeValue> {
+  const digest = inputs.imageReference.slice(inputs.imageReference.lastIndexOf("@") + 1);
+  return {
+    model: { S: inputs.model },
+    version: { S: `${inputs.version}@${digest}` },
+    kind: { S: "image" },
+    versionKey: { S: inputs.version },
+    environment: { S: inputs.environment },
+    imageReference: { S: inputs.imageReference },
+  };
 }

@@ -54,6 +54,14 @@ describe("the rollout recipe of docs/catalogue.md", () => {
     expect(GUIDE).toContain(
       'versions: { "1.4.0": { traffic: 45 }, "1.5.0": { traffic: 45 }, "1.6.0": { traffic: 10 } }',
     );
+    // The guide gives the new version its own image, as new code needs.
+    expect(GUIDE).toContain(
+      '"1.6.0": { traffic: 10, image: "<registry>/image-classifier@sha256:<digest>" }',
+    );
+    document.setIn(
+      [...MODEL, "versions", "1.6.0", "image"],
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/image-classifier@sha256:${"6".repeat(64)}`,
+    );
     expect(problemsOf(String(document))).toEqual([]);
     expect(shares(document, "prod")).toEqual({ "1.4.0": 80, "1.5.0": 10, "1.6.0": 10 });
     expect(shares(document, "dev")).toEqual({ "1.4.0": 45, "1.5.0": 45, "1.6.0": 10 });

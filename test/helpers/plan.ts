@@ -45,6 +45,8 @@ export interface PlanRequest {
   catalogue?: string;
   /** Config over the stack's, by full key. */
   config?: Record<string, string>;
+  /** Rollout records the program reads (as `maas plan --rollout-records` gives them). */
+  rolloutRecords?: unknown[];
 }
 
 export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
@@ -53,11 +55,17 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
     catalogue = join(mkdtempSync(join(tmpdir(), "maas-plan-")), "models.yaml");
     writeFileSync(catalogue, request.catalogue);
   }
+  let rolloutRecords: string | undefined;
+  if (request.rolloutRecords !== undefined) {
+    rolloutRecords = join(mkdtempSync(join(tmpdir(), "maas-records-")), "records.json");
+    writeFileSync(rolloutRecords, JSON.stringify(request.rolloutRecords));
+  }
   const result = await runPlan({
     stack: request.stack ?? "dev",
     projectDir: request.projectDir ?? TEST_PROJECT,
     ...(catalogue === undefined ? {} : { catalogue }),
     ...(request.config ? { config: request.config } : {}),
+    ...(rolloutRecords === undefined ? {} : { rolloutRecords }),
   });
   if (!result.ok) throw new Error(`plan failed:\n${result.problems.join("\n")}`);
   const { plan, manifests, catalogue: resolved } = result;

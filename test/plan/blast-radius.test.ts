@@ -107,6 +107,9 @@ describe("blast radius", () => {
       "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-scorer-v3-3-0-p99-latency",
       "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-scorer-v3-3-0-unhealthy-hosts",
       "aws:dynamodb/tableItem:TableItem::fraud-scorer-v3-3-0",
+      expect.stringMatching(
+        /^aws:dynamodb\/tableItem:TableItem::fraud-scorer-v3-3-0-image-[0-9a-f]{8}$/,
+      ),
       "aws:lb/targetGroup:TargetGroup::fraud-scorer-v3-3-0",
       "kubernetes:apps/v1:Deployment::fraud-scorer-v3-3-0",
       "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::fraud-scorer-v3-3-0",

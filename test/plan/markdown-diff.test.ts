@@ -6,32 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cell, code } from "../../plan/markdown";
 import { COMMENT_LIMIT, markdownDiff } from "../../plan/markdown-diff";
 import type { StackDiff } from "../../plan/markdown-diff";
-import { transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
-import { planOf } from "../helpers/plan";
-import type { PlanRequest } from "../helpers/plan";
+import { stackDiff } from "../helpers/stack-diff";
 import { withConsumers } from "../helpers/front-door";
 import { twoModels } from "../helpers/transition";
 
 const CERTIFICATE =
   "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678";
-
-async function stackDiff(base: PlanRequest, head: PlanRequest): Promise<StackDiff> {
-  const [before, after] = [await planOf(base), await planOf(head)];
-  const catalogueOf = (plan: typeof before) =>
-    JSON.parse(
-      String(
-        plan.one("aws:s3/bucketObjectv2:BucketObjectv2", "registry-catalogue-snapshot").inputs
-          .content,
-      ),
-    );
-  return {
-    base: { label: "`main`", plan: before.plan, catalogue: catalogueOf(before) },
-    head: { label: "working tree", plan: after.plan, catalogue: catalogueOf(after) },
-    findings: judgeTransition(transition(before.plan.resources, after.plan.resources)),
-    violations: [],
-  };
-}
 
 let shift: StackDiff;
 
@@ -151,7 +131,7 @@ describe("pull-request Markdown", () => {
       risk: [
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
-        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image-6428667d`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
         "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
       ],
       catalogue:
@@ -163,7 +143,7 @@ describe("pull-request Markdown", () => {
       risk: [
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
-        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image-6428667d`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
         "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
         "- ℹ️ **note** `reranker 2.0.0` (new) gets 100% once its rollout is healthy: pulumi up deploys it first and moves the traffic after; if it never becomes healthy, pulumi up fails and no request reaches it",
       ],
@@ -291,9 +271,11 @@ describe("pull-request Markdown", () => {
         { catalogue: twoModels(["  ranker:", "  reranker:"]) },
       ),
     ]);
-    expect(comment).toContain("| - forget | `DynamoDB TableItem` `ranker-v2-0-0` | kept in AWS |");
+    expect(comment).toContain(
+      "| - forget | 2 × `DynamoDB TableItem`: `ranker-v2-0-0`, `ranker-v2-0-0-image-6428667d` | kept in AWS |",
+    );
     expect(comment).not.toMatch(/\| - delete \| `DynamoDB TableItem`/);
-    expect(comment).toMatch(/to delete, 1 to forget \(kept in AWS\)/);
+    expect(comment).toMatch(/to delete, 2 to forget \(kept in AWS\)/);
   });
 
   it("shows values before → after, list items by identity, and identical changes as one row", () => {

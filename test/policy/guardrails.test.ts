@@ -113,7 +113,9 @@ describe("CrossGuard guardrails pack", () => {
 
   it("reports an unprotected table in production, and only in production", async () => {
     const resources = policyResources(prod);
-    const table = resources.find((r) => r.type === "aws:dynamodb/table:Table")!;
+    const table = resources.find(
+      (r) => r.type === "aws:dynamodb/table:Table" && r.name === "registry-versions",
+    )!;
     (table.opts as { protect: boolean }).protect = false;
     expect(await violations(awsGuardrails, resources, true)).toEqual([
       {

@@ -31,8 +31,10 @@ describe("load balancer shards", () => {
     ]);
     expect(plan.ofType("aws:lb/listener:Listener").map((r) => r.name)).toEqual([
       "ingress-http",
+      "ingress-pinned",
       "ingress-readiness",
       "ingress-search-http",
+      "ingress-search-pinned",
       "ingress-search-readiness",
     ]);
     expect(

@@ -45,7 +45,11 @@ describe("load balancer", () => {
 
   it("serves plain HTTP without a certificate (dev), answering 404 where no model matches", () => {
     const listeners = dev.ofType("aws:lb/listener:Listener");
-    expect(listeners.map((l) => l.name)).toEqual(["ingress-http", "ingress-readiness"]);
+    expect(listeners.map((l) => l.name)).toEqual([
+      "ingress-http",
+      "ingress-pinned",
+      "ingress-readiness",
+    ]);
     expect(listeners[0]!.inputs).toMatchObject({
       port: 80,
       protocol: "HTTP",

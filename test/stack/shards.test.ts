@@ -79,7 +79,9 @@ const deploymentsOf = (fixture: PlanFixture) =>
 describe("a base stack", () => {
   it("owns what the shards share, with a load balancer for every shard's models, and no model", () => {
     expect(base.ofType(LB).map((r) => r.name)).toEqual(["ingress", "ingress-batch"]);
-    for (const type of SHARED_TYPES.slice(1)) expect(base.ofType(type)).toHaveLength(1);
+    // One of each, and two tables: the registry's versions and its rollout records.
+    for (const type of SHARED_TYPES.slice(1))
+      expect(base.ofType(type)).toHaveLength(type === "aws:dynamodb/table:Table" ? 2 : 1);
     expect(deploymentsOf(base)).toEqual([]);
     // No cluster access needed: no Kubernetes provider at all.
     expect(
@@ -98,6 +100,7 @@ describe("a base stack", () => {
       "bucket",
       "bucketArn",
       "keyArn",
+      "rolloutsTable",
       "table",
     ]);
     expect(Object.keys(outputs.loadBalancers)).toEqual(["batch", "main"]);
@@ -105,6 +108,7 @@ describe("a base stack", () => {
       "arnSuffix",
       "dnsName",
       "listenerArn",
+      "pinnedListenerArn",
       "readinessListenerArn",
       "scheme",
       "securityGroupId",
