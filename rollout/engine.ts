@@ -14,11 +14,11 @@
  */
 import { progressDeadlineSeconds } from "../components/specs/deployment";
 import { servedVersions } from "../catalogue";
-import type { ResolvedCatalogue } from "../catalogue";
+import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import { decide } from "./decide";
 import { combineWindows, judgeWindow } from "./gates";
 import type { Verdict } from "./gates";
-import type { ModelTargets, Ports } from "./ports";
+import type { ModelTargets, Ports, Unaddressed } from "./ports";
 import { StackLockedError, weightsByTargetGroup } from "./ports";
 import { heldWeights, isActive, shareAtStep, weightsAtStep } from "./record";
 import type { CheckLog, RolloutRecord, StepLog } from "./record";
@@ -90,6 +90,22 @@ export class RolloutEngine {
     return { live, healthy };
   }
 
+  /** The same, for a model an older maas deployed: its rule found by its priority. */
+  private async legacyState(legacy: Unaddressed, model: ResolvedModel) {
+    const groups = legacy.models[model.name];
+    const listener = legacy.listeners[model.routing.loadBalancer];
+    if (!groups || !listener) return { live: undefined, healthy: {} };
+    const byArn = await this.ports.loadBalancer.weightsAtPriority(listener, model.routing.priority);
+    if (!byArn) return { live: undefined, healthy: {} };
+    const live: Weights = {};
+    const healthy: Record<string, number> = {};
+    for (const [version, arn] of Object.entries(groups)) {
+      live[version] = byArn[arn] ?? 0;
+      healthy[version] = await this.ports.loadBalancer.healthyTargets(arn);
+    }
+    return { live, healthy };
+  }
+
   /**
    * `maas rollout run`: start what the catalogue asks, update the whole stack once (step 0),
    * pin, check before traffic, then drive until done or `until`.
@@ -97,6 +113,9 @@ export class RolloutEngine {
   async run(catalogue: ResolvedCatalogue): Promise<RunSummary> {
     const summary: RunSummary = { outcomes: {}, refused: [] };
     const before = await this.ports.deployer.targets();
+    // Models an older maas deployed export no rollout addresses: their weights now are read
+    // from their listener's rule at their priority, and their target groups.
+    const legacy = await this.ports.deployer.unaddressed();
     const writes: {
       record: RolloutRecord;
       expected: number | undefined;
@@ -105,7 +124,9 @@ export class RolloutEngine {
     for (const model of catalogue.models) {
       if (servedVersions(model).length === 0) continue;
       const record = await this.ports.store.get(model.name);
-      const { live, healthy } = await this.liveState(before, model.name);
+      const { live, healthy } = before[model.name]
+        ? await this.liveState(before, model.name)
+        : await this.legacyState(legacy, model);
       const decision = decide({
         model,
         record,

@@ -45,6 +45,19 @@ export interface Deployer {
   upTargets(urns: string[]): Promise<void>;
   /** The models' addresses from the stack's outputs, by model. */
   targets(): Promise<Record<string, ModelTargets>>;
+  /**
+   * Models the stack serves without exporting their rollout addresses (deployed by a maas older
+   * than its rollouts): their client listener and their versions' target groups, which older
+   * stacks export, so the weights they serve can still be read before step 0.
+   */
+  unaddressed(): Promise<Unaddressed>;
+}
+
+export interface Unaddressed {
+  /** Each load balancer's client listener (`loadBalancers.<name>.listenerArn`). */
+  listeners: Record<string, string>;
+  /** Per model, its versions' target group ARNs (`models.<m>.versions.<v>.targetGroupArn`). */
+  models: Record<string, Record<string, string>>;
 }
 
 /** Raised by a Deployer when another update holds the stack's lock. */
@@ -68,6 +81,11 @@ export interface LoadBalancerState {
   healthyTargets(targetGroupArn: string): Promise<number>;
   /** The rule's forward weights now, by target group ARN (DescribeRules). */
   ruleWeights(ruleArn: string): Promise<Record<string, number>>;
+  /** The forward weights of the listener's rule at `priority`, when it has one (DescribeRules). */
+  weightsAtPriority(
+    listenerArn: string,
+    priority: number,
+  ): Promise<Record<string, number> | undefined>;
   /** Sets the rule's forward weights (ModifyRule): the break-glass path, outside Pulumi. */
   setRuleWeights(ruleArn: string, weights: Record<string, number>): Promise<void>;
 }

@@ -14,7 +14,7 @@
  */
 import { ConcurrentUpdateError, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { Stack } from "@pulumi/pulumi/automation";
-import type { Deployer, ModelTargets } from "./ports";
+import type { Deployer, ModelTargets, Unaddressed } from "./ports";
 import { StackLockedError } from "./ports";
 
 export interface PulumiDeployerOptions {
@@ -29,8 +29,34 @@ export interface PulumiDeployerOptions {
 
 /** What `pulumi stack output --json` holds under `models` for one model (stack/deploy.ts). */
 interface ModelOutput {
-  versions?: Record<string, { image?: string }>;
+  versions?: Record<string, { image?: string; targetGroupArn?: string }>;
   rollout?: Omit<ModelTargets, "images">;
+}
+
+/**
+ * Models an older maas deployed (no `rollout` output), with what older stacks do export: their
+ * versions' target groups, and the load balancers' client listeners.
+ */
+export function unaddressedFromOutputs(models: unknown, loadBalancers: unknown): Unaddressed {
+  return {
+    listeners: Object.fromEntries(
+      Object.entries((loadBalancers ?? {}) as Record<string, { listenerArn?: string }>).flatMap(
+        ([name, lb]) => (lb.listenerArn ? [[name, lb.listenerArn]] : []),
+      ),
+    ),
+    models: Object.fromEntries(
+      Object.entries((models ?? {}) as Record<string, ModelOutput>)
+        .filter(([, value]) => !value.rollout)
+        .map(([name, value]) => [
+          name,
+          Object.fromEntries(
+            Object.entries(value.versions ?? {}).flatMap(([version, v]) =>
+              v.targetGroupArn ? [[version, v.targetGroupArn]] : [],
+            ),
+          ),
+        ]),
+    ),
+  };
 }
 
 /** The engine's addresses of every model, from the stack's `models` output. */
@@ -150,6 +176,11 @@ export class PulumiDeployer implements Deployer {
     const outputs = await (await this.select()).outputs();
     const value: unknown = outputs.alarmTopicArn?.value;
     return typeof value === "string" ? value : undefined;
+  }
+
+  async unaddressed(): Promise<Unaddressed> {
+    const outputs = await (await this.select()).outputs();
+    return unaddressedFromOutputs(outputs.models?.value, outputs.loadBalancers?.value);
   }
 
   async targets(): Promise<Record<string, ModelTargets>> {

@@ -115,7 +115,7 @@ export const RolloutRecordSchema = z.object({
     startupSeconds: z.number().int().min(0),
   }),
   /** Digest-pinned image references by version: what bakes is what was checked. */
-  pinnedImages: z.record(z.string(), z.string()),
+  pinnedImages: z.record(z.string(), z.string().regex(/^[^\s@]+@sha256:[0-9a-f]{64}$/)),
   /** Healthy pods per baseline version when the rollout began: the capacity it holds. */
   baselineReplicas: z.record(z.string(), z.number().int().min(0)),
   /** What the engine and break-glass address without Pulumi: the rule and the target groups. */

@@ -12,7 +12,19 @@ import {
   ElasticLoadBalancingV2Client,
   ModifyRuleCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { Action } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { LoadBalancerState } from "../ports";
+
+/** A rule's forward weights by target group ARN. */
+function forwardWeights(actions: Action[] | undefined): Record<string, number> {
+  const forward = actions?.find((action) => action.Type === "forward");
+  return Object.fromEntries(
+    (forward?.ForwardConfig?.TargetGroups ?? []).map((group) => [
+      group.TargetGroupArn!,
+      group.Weight ?? 0,
+    ]),
+  );
+}
 
 export function elbv2LoadBalancer(region: string): LoadBalancerState {
   const client = new ElasticLoadBalancingV2Client({ region });
@@ -27,13 +39,22 @@ export function elbv2LoadBalancer(region: string): LoadBalancerState {
     },
     async ruleWeights(ruleArn) {
       const answer = await client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
-      const forward = answer.Rules?.[0]?.Actions?.find((action) => action.Type === "forward");
-      return Object.fromEntries(
-        (forward?.ForwardConfig?.TargetGroups ?? []).map((group) => [
-          group.TargetGroupArn!,
-          group.Weight ?? 0,
-        ]),
-      );
+      return forwardWeights(answer.Rules?.[0]?.Actions);
+    },
+    async weightsAtPriority(listenerArn, priority) {
+      let marker: string | undefined;
+      do {
+        const answer = await client.send(
+          new DescribeRulesCommand({
+            ListenerArn: listenerArn,
+            ...(marker ? { Marker: marker } : {}),
+          }),
+        );
+        const rule = answer.Rules?.find((r) => r.Priority === String(priority));
+        if (rule) return forwardWeights(rule.Actions);
+        marker = answer.NextMarker;
+      } while (marker);
+      return undefined;
     },
     async setRuleWeights(ruleArn, weights) {
       await client.send(

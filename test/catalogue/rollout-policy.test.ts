@@ -121,3 +121,30 @@ describe("rollout policies", () => {
     ).toEqual(['5:33: models.scorer.rollout.mode: must be auto, manual or immediate; got "slow"']);
   });
 });
+
+describe("the pinned routes in the load balancer's rule quota", () => {
+  const catalogue = (models: number, rollout: string) =>
+    yaml(
+      "apiVersion: maas/v1",
+      ...(rollout ? ["defaults:", `  rollout: ${rollout}`] : []),
+      "models:",
+      ...Array.from({ length: models }, (_, i) => [
+        `  m${i}:`,
+        "    owner: team",
+        `    image: registry.example.com/m@sha256:${"a".repeat(64)}`,
+        "    versions:",
+        '      "1.0.0": { traffic: 100 }',
+      ]).flat(),
+    );
+
+  it("counts one pinned route per model a stepped policy may roll, as if all rolled at once", () => {
+    // 34 models: 68 rules without policies, 102 with stepped ones (over the 100 an ALB holds).
+    expect(problemsOf(catalogue(34, ""))).toEqual([]);
+    expect(problemsOf(catalogue(34, "{ mode: immediate }"))).toEqual([]);
+    expect(problemsOf(catalogue(34, "{ canary: 10 }"))).toEqual([
+      expect.stringContaining(
+        "load balancer main would hold 102 listener rules (2 per served model, 34 models and 34 pinned routes for stepped rollouts) where an Application Load Balancer holds 100",
+      ),
+    ]);
+  });
+});

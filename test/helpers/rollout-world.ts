@@ -5,8 +5,10 @@
  * set, healthy targets and metrics driven by scripts, and a clock that moves only when slept on.
  * Nothing is timed: a bake of ten minutes is ten minutes of fake time.
  */
+import { createHash } from "node:crypto";
 import type { ResolvedCatalogue, ResolvedModel, ResolvedRolloutPolicy } from "../../catalogue";
 import { ROLLOUT_DEFAULTS } from "../../catalogue/defaults";
+import { derivedListenerPriority } from "../../catalogue/names";
 import { applyRollouts } from "../../rollout/effective";
 import { RolloutEngine } from "../../rollout/engine";
 import type { WindowMetrics } from "../../rollout/gates";
@@ -18,6 +20,12 @@ import type { Weights } from "../../rollout/weights";
 import { resolvedVersion } from "./resolved";
 
 export const START = Date.parse("2026-12-01T10:00:00Z");
+
+/** The digest reference a version's image was pushed as, in the fake world. */
+export function pushedImage(model: string, version: string): string {
+  const digest = createHash("sha256").update(`${model}/${version}`).digest("hex");
+  return `registry.example.com/${model}@sha256:${digest}`;
+}
 
 export function policy(overrides: Partial<ResolvedRolloutPolicy> = {}): ResolvedRolloutPolicy {
   return { ...ROLLOUT_DEFAULTS, schedule: { kind: "steps", steps: [10, 50] }, ...overrides };
@@ -33,7 +41,7 @@ export function model(
     name,
     owner: "team",
     shard: "main",
-    routing: { priority: 1, loadBalancer: "main" },
+    routing: { priority: derivedListenerPriority(name), loadBalancer: "main" },
     versions: Object.entries(shares).map(([version, traffic]) =>
       resolvedVersion({
         version,
@@ -79,6 +87,8 @@ export class FakeWorld {
   calls: string[] = [];
   metrics: MetricsScript = healthy;
   healthyTargets: (model: string, version: string) => number = () => 2;
+  /** Models the stack serves without exporting their addresses (deployed before maas rollout). */
+  unaddressed: string[] = [];
   /** Set true to make updates fail as a locked stack does. */
   locked = false;
   /** What the program deploys, by model. */
@@ -105,6 +115,9 @@ export class FakeWorld {
       }
     }
     this.deployed = true;
+    // The stack's outputs are updated by every update, targeted or not (Pulumi always targets
+    // the root stack): from now on it exports every model's addresses.
+    this.unaddressed = [];
   }
 
   ports(): Ports {
@@ -152,6 +165,18 @@ export class FakeWorld {
           return done(undefined);
         },
         targets: () => done(this.targets()),
+        unaddressed: () =>
+          done({
+            listeners: { main: "arn:listener:main" },
+            models: Object.fromEntries(
+              this.unaddressed.map((name) => [
+                name,
+                Object.fromEntries(
+                  Object.keys(this.live.get(name) ?? {}).map((v) => [v, `arn:tg:${name}:${v}`]),
+                ),
+              ]),
+            ),
+          }),
       },
       metrics: {
         window: (_lb, suffixes, start, end) =>
@@ -176,6 +201,18 @@ export class FakeWorld {
             Object.fromEntries(
               Object.entries(this.live.get(model) ?? {}).map(([v, w]) => [
                 `arn:tg:${model}:${v}`,
+                w,
+              ]),
+            ),
+          );
+        },
+        weightsAtPriority: (_listener, priority) => {
+          const found = this.catalogue.models.find((m) => m.routing.priority === priority);
+          if (!found || !this.live.has(found.name)) return done(undefined);
+          return done(
+            Object.fromEntries(
+              Object.entries(this.live.get(found.name)!).map(([v, w]) => [
+                `arn:tg:${found.name}:${v}`,
                 w,
               ]),
             ),
@@ -214,6 +251,7 @@ export class FakeWorld {
     if (!this.deployed) return {};
     const targets: Record<string, ModelTargets> = {};
     for (const m of this.catalogue.models) {
+      if (this.unaddressed.includes(m.name)) continue;
       // What the last update deployed: the catalogue's served versions and what still has a share.
       const versions = [
         ...new Set([
@@ -233,9 +271,7 @@ export class FakeWorld {
             { arn: `arn:tg:${m.name}:${v}`, arnSuffix: `tg/${m.name}/${v}` },
           ]),
         ),
-        images: Object.fromEntries(
-          versions.map((v) => [v, `registry.example.com/${m.name}@sha256:${v}`]),
-        ),
+        images: Object.fromEntries(versions.map((v) => [v, pushedImage(m.name, v)])),
         ...(this.pinned.has(m.name) ? { pinnedUrl: `http://lb:9443/models/${m.name}/` } : {}),
       };
     }

@@ -4,7 +4,7 @@
  * program's own rollout logic, so "what every pulumi up applies" is the real code's answer.
  */
 import { describe, expect, it } from "vitest";
-import { FakeWorld, healthy, model, policy, START } from "../helpers/rollout-world";
+import { FakeWorld, healthy, model, policy, pushedImage, START } from "../helpers/rollout-world";
 import type { MetricsScript } from "../helpers/rollout-world";
 
 const minutes = (n: number) => n * 60_000;
@@ -64,7 +64,7 @@ describe("the rollout engine", () => {
     expect(scaled).toBeLessThan(shifted);
     // The baseline stays at its pre-rollout size (2 healthy, the catalogue's minimum) while b is sized for 10 %.
     expect(record.baselineReplicas).toEqual({ a: 2 });
-    expect(record.pinnedImages.b).toBe("registry.example.com/m@sha256:b");
+    expect(record.pinnedImages.b).toBe(pushedImage("m", "b"));
   });
 
   it("aborts to the baseline at once when the new version breaches twice in a row at step 2, and the baseline holds through later updates until the catalogue changes", async () => {
@@ -329,6 +329,16 @@ describe("the rollout engine", () => {
     expect(world.live.get("m")).toEqual({ a: 0, b: 100 });
     expect(world.record("m").reason).toMatch(/no rollout policy/);
     expect(world.live.get("n")).toEqual({ a: 100 });
+  });
+
+  it("reads the weights of a model an older maas deployed from its listener's rule, and rolls it in steps", async () => {
+    const world = new FakeWorld([model("m", { a: 0, b: 100 })], { m: { a: 100, b: 0 } });
+    world.unaddressed = ["m"];
+    await world.engine(0).run(world.catalogue);
+    const record = world.record("m");
+    expect(record.status).toBe("running");
+    expect(record.baseline).toEqual({ a: 100, b: 0 });
+    expect(record.shares).toEqual([10, 50, 100]);
   });
 
   it("starts the clock at the fake epoch", () => {

@@ -364,6 +364,17 @@ describe("PulumiDeployer against a fake Pulumi CLI", () => {
     expect(ups(calls())).toEqual([]);
   });
 
+  it("unaddressed() gives an older stack's models without rollout targets, with their target groups, and the listeners", async () => {
+    expect(await world().deployer.unaddressed()).toEqual({
+      listeners: {},
+      models: { retired: {} },
+    });
+    expect(await world({ outputs: {} }).deployer.unaddressed()).toEqual({
+      listeners: {},
+      models: {},
+    });
+  });
+
   it("alarmTopicArn() is the stack's alarmTopicArn output, undefined before the stack's first update", async () => {
     expect(await world().deployer.alarmTopicArn()).toBe("arn:aws:sns:eu-west-1:1:maas-dev-alarms");
     expect(await world({ outputs: {} }).deployer.alarmTopicArn()).toBeUndefined();
