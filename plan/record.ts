@@ -34,6 +34,8 @@ export interface RecordedResource {
     ignoreChanges?: string[];
     replaceOnChanges?: string[];
     customTimeouts?: { create?: string; update?: string; delete?: string };
+    /** Outputs the program asks the engine to keep secret, besides those the provider marks. */
+    additionalSecretOutputs?: string[];
   };
 }
 
@@ -174,6 +176,9 @@ function optionsOf(request: RegisterResourceRequest): RecordedResource["options"
       : {}),
     ...(request.getReplaceonchangesList().length > 0
       ? { replaceOnChanges: request.getReplaceonchangesList() }
+      : {}),
+    ...(request.getAdditionalsecretoutputsList().length > 0
+      ? { additionalSecretOutputs: request.getAdditionalsecretoutputsList() }
       : {}),
     ...(Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
   };

@@ -18,7 +18,7 @@ export interface PlannedResource {
   name: string;
   inputs: Record<string, unknown>;
   dependencies: string[];
-  options?: { protect?: true; retainOnDelete?: true };
+  options?: { protect?: true; retainOnDelete?: true; additionalSecretOutputs?: string[] };
 }
 
 export interface AwsRule extends RuleDoc {
@@ -357,6 +357,54 @@ const iam: AwsRule = {
 
 const STATEFUL = ["aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:kms/key:Key"];
 
+/**
+ * Outputs of the resource types the stack creates that carry a credential, and which of them the
+ * provider itself marks secret (its class's `additionalSecretOutputs`, read from the installed
+ * @pulumi/aws: test/policy/aws-rules.test.ts keeps this table true to it). An output the provider
+ * leaves plain sits in the stack's state unencrypted unless the program marks it:
+ * UsagePlanKey.value is the key itself (terraform-provider-aws
+ * internal/service/apigateway/usage_plan_key.go reads it back into the state).
+ */
+export const CREDENTIAL_OUTPUTS: Record<string, { outputs: string[]; markedByProvider: string[] }> =
+  {
+    "aws:apigateway/apiKey:ApiKey": { outputs: ["value"], markedByProvider: ["value"] },
+    "aws:apigateway/usagePlanKey:UsagePlanKey": { outputs: ["value"], markedByProvider: [] },
+    "aws:secretsmanager/secretVersion:SecretVersion": {
+      outputs: ["secretString", "secretBinary"],
+      markedByProvider: ["secretBinary", "secretString", "secretStringWo"],
+    },
+    "aws:cognito/userPoolClient:UserPoolClient": {
+      outputs: ["clientSecret"],
+      markedByProvider: ["clientSecret"],
+    },
+  };
+
+const secretOutputs: AwsRule = {
+  id: "RULES-34/secret-outputs",
+  why: "An output that carries a credential (an API key, a client secret) is kept in the stack's state: unless it is a secret there, anyone who can read the state or a checkpoint reads the credential.",
+  fix: "Give the resource additionalSecretOutputs for the output (as components/consumer-access.ts does for UsagePlanKey.value), and rotate any key an older state kept in plain text.",
+  description:
+    "Every output that carries a credential is a secret in the state: marked by the provider, or by the program (additionalSecretOutputs).",
+  check: (resources) =>
+    resources.flatMap((resource) => {
+      const known = CREDENTIAL_OUTPUTS[resource.type];
+      if (!known) return [];
+      const marked = new Set([
+        ...known.markedByProvider,
+        ...(resource.options?.additionalSecretOutputs ?? []),
+      ]);
+      return report(
+        "RULES-34/secret-outputs",
+        resource,
+        known.outputs
+          .filter((output) => !marked.has(output))
+          .map(
+            (output) => `output ${output} carries a credential and is not a secret in the state`,
+          ),
+      );
+    }),
+};
+
 const protection: AwsRule = {
   id: "RULES-21/protection",
   why: "In production the registry's key, bucket and table survive a mistaken pulumi up or destroy.",
@@ -551,6 +599,7 @@ export const AWS_RULES: AwsRule[] = [
   iam,
   protection,
   alarmsSeeAbsence,
+  secretOutputs,
   internetHttps,
   frontDoorAuthenticated,
   frontDoorOnlyWayIn,

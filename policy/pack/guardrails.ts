@@ -38,7 +38,16 @@ export function asRecorded(resource: PolicyResource): RecordedResource {
     custom: true,
     inputs: resource.props,
     dependencies: resource.dependencies.map((dependency) => dependency.urn),
-    ...(resource.opts.protect ? { options: { protect: true } } : {}),
+    ...(resource.opts.protect || resource.opts.additionalSecretOutputs.length > 0
+      ? {
+          options: {
+            ...(resource.opts.protect ? { protect: true as const } : {}),
+            ...(resource.opts.additionalSecretOutputs.length > 0
+              ? { additionalSecretOutputs: resource.opts.additionalSecretOutputs }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -289,6 +289,7 @@ describe("AWS rules (rules 15-21)", () => {
     expect(AWS_RULES.map((rule) => rule.id.split("/")[0])).toEqual([
       ...Array.from({ length: 7 }, (_, i) => `RULES-${i + 15}`),
       "RULES-28",
+      "RULES-34",
       "ingress",
       "front-door",
       "front-door",
