@@ -8,19 +8,19 @@ import { program } from "./stack/program";
 const deployed = program();
 
 /** One output of the stack; a failed program is reported once (by the first output Pulumi awaits). */
-function output<K extends keyof Awaited<typeof deployed>>(key: K) {
-  const value = deployed.then((stack) => stack[key]);
+function output<T>(read: (stack: Awaited<typeof deployed>) => T): Promise<T> {
+  const value = deployed.then(read);
   value.catch(() => undefined);
   return value;
 }
 
 /** The model registry: artifacts bucket, versions table and rollouts table. */
-export const registry = output("registry");
+export const registry = output((stack) => stack.registry);
 /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
-export const loadBalancers = output("loadBalancers");
+export const loadBalancers = output((stack) => stack.loadBalancers);
 /** Per consumer of the front door (when the catalogue declares consumers): its URL, how it authenticates, the secret holding its API key and that secret's KMS key, the models it may call. */
-export const consumers = deployed.then((stack) => stack.consumers ?? {});
+export const consumers = output((stack) => stack.consumers ?? {});
 /** The SNS topic all alarms notify. */
-export const alarmTopicArn = output("alarmTopicArn");
+export const alarmTopicArn = output((stack) => stack.alarmTopicArn);
 /** Per model: endpoint URL, dashboard URL, namespace, IAM role, ECR repository, what maas rollout addresses; per version: DNS name, image, target group. */
-export const models = output("models");
+export const models = output((stack) => stack.models);

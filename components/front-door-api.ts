@@ -136,7 +136,9 @@ export class FrontDoorApi extends pulumi.ComponentResource {
       }
     }
 
-    const policy = JSON.stringify(resourcePolicy(args.auth, args.consumers, args.models));
+    const policy = api.executionArn.apply((arn) =>
+      JSON.stringify(resourcePolicy(args.auth, args.consumers, args.models, arn)),
+    );
     const apiPolicy = new aws.apigateway.RestApiPolicy(name, { restApiId: api.id, policy }, child);
     const responses = GATEWAY_RESPONSES.map(
       (response) =>
@@ -161,12 +163,15 @@ export class FrontDoorApi extends pulumi.ComponentResource {
     // A stage serves its deployment's snapshot: whatever an integration calls (its URI, load
     // balancer and VPC link) is part of the configuration a change must redeploy.
     const configuration = pulumi
-      .all(
-        integrations.map((integration) =>
-          pulumi.all([integration.uri, integration.integrationTarget, integration.connectionId]),
+      .all([
+        policy,
+        pulumi.all(
+          integrations.map((integration) =>
+            pulumi.all([integration.uri, integration.integrationTarget, integration.connectionId]),
+          ),
         ),
-      )
-      .apply((backends) =>
+      ])
+      .apply(([policy, backends]) =>
         createHash("sha256")
           .update(
             JSON.stringify({

@@ -57,7 +57,11 @@ function accessOf(resources: RecordedResource[]): Access {
       ).Statement;
       for (const statement of statements.filter((s) => s.Effect === "Allow")) {
         for (const arn of statement.Resource ?? []) {
-          const match = /^execute-api:\/([^/]+)\/[A-Z]+\/models\/([^/]+)\/\*$/.exec(arn);
+          // A full method ARN, or the shorthand a base planned before full ARNs wrote.
+          const match =
+            /^(?:execute-api:|arn:[^:]+:execute-api:[^:]*:[^:]*:[^/]+)\/([^/]+)\/[A-Z]+\/models\/([^/]+)\/\*$/.exec(
+              arn,
+            );
           if (match) access.grants.add(`${match[1]} ${match[2]}`);
         }
       }

@@ -112,14 +112,19 @@ export interface SharedRegistry {
 /** A consumer's way in: its URL (the stage), how it authenticates, and where its API key is. */
 export interface DeployedConsumer {
   auth: string;
-  /** `https://<api>.execute-api.<region>.amazonaws.com/<consumer>`: models are under /models/<m>/. */
-  url: pulumi.Output<string>;
+  /**
+   * `https://<api>.execute-api.<region>.amazonaws.com/<consumer>`: models are under /models/<m>/.
+   * None while no model is served: an API without a method cannot be deployed.
+   */
+  url?: pulumi.Output<string>;
   /** The Secrets Manager secret holding its API key (only its principals can read it). */
-  apiKeySecretArn: pulumi.Output<string>;
+  apiKeySecretArn?: pulumi.Output<string>;
   /** The KMS key of that secret: a reader in another account needs kms:Decrypt on it. */
   apiKeySecretKeyArn: pulumi.Output<string>;
   /** The models it may call. */
   models: string[];
+  /** Why it has no URL yet, when it has none. */
+  note?: string;
 }
 
 export interface DeployedStack {
@@ -489,8 +494,20 @@ function deployFrontDoor(
     shared.onAws,
   );
   return Object.fromEntries(
-    consumers.map((consumer) => {
-      const access = frontDoor.consumers[consumer.name]!;
+    consumers.map((consumer): [string, DeployedConsumer] => {
+      const access = frontDoor.consumers[consumer.name];
+      const granted = models.filter((m) => m.access.includes(consumer.name)).map((m) => m.name);
+      // No model served (bootstrapping, or the last one retired): no API, so no stage or key yet.
+      if (!access)
+        return [
+          consumer.name,
+          {
+            auth: consumer.auth,
+            apiKeySecretKeyArn: frontDoor.key.arn,
+            models: granted,
+            note: "no model is served yet: the consumer's URL and key come with the first served model it may call",
+          },
+        ];
       return [
         consumer.name,
         {
@@ -498,7 +515,7 @@ function deployFrontDoor(
           url: access.stage.invokeUrl,
           apiKeySecretArn: access.secret.arn,
           apiKeySecretKeyArn: frontDoor.key.arn,
-          models: models.filter((m) => m.access.includes(consumer.name)).map((m) => m.name),
+          models: granted,
         },
       ];
     }),

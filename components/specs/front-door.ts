@@ -4,8 +4,13 @@
  * usage plans' limits and the key policy. components/front-door.ts creates the resources.
  *
  * Sources: API Gateway developer guide — "How API Gateway resource policies affect authorization
- * workflow" (tables A and B), "Resource policy examples" (the `execute-api:/stage/METHOD/path`
- * shorthand), "Gateway response types", "$context variables for access logging", "Usage plans".
+ * workflow" (tables A and B), "Resource policy examples", "Gateway response types", "$context
+ * variables for access logging", "Usage plans".
+ *
+ * Resources are full ARNs, built from the API's execution ARN (its partition, region, account
+ * and id): API Gateway stores the `execute-api:/stage/METHOD/path` shorthand expanded, so a
+ * policy written in it reads back different and shows a change on every preview
+ * (hashicorp/terraform-provider-aws#15602).
  */
 import type { ResolvedConsumer } from "../../catalogue";
 
@@ -38,9 +43,9 @@ const ACCOUNT_ID = /^[0-9]{12}$/;
  */
 export const FRONT_DOOR_METHODS = ["GET", "POST"] as const;
 
-/** The method ARNs (stage shorthand) of one consumer's grant of one model: everything under it. */
-export function grantResources(consumer: string, model: string): string[] {
-  return FRONT_DOOR_METHODS.map((method) => `execute-api:/${consumer}/${method}/models/${model}/*`);
+/** The method ARNs of one consumer's grant of one model: everything under it. */
+export function grantResources(apiArn: string, consumer: string, model: string): string[] {
+  return FRONT_DOOR_METHODS.map((method) => `${apiArn}/${consumer}/${method}/models/${model}/*`);
 }
 
 /** The models each consumer may call, by consumer. */
@@ -72,13 +77,15 @@ export function resourcePolicy(
   auth: CallerAuth,
   consumers: ResolvedConsumer[],
   models: FrontDoorModel[],
+  /** The API's execution ARN: `arn:<partition>:execute-api:<region>:<account>:<api id>`. */
+  apiArn: string,
 ): object {
   const grants = grantsByConsumer(consumers, models);
   const statements: Statement[] = [];
   const granted: string[] = [];
   for (const consumer of consumers) {
     const resources = (grants.get(consumer.name) ?? []).flatMap((model) =>
-      grantResources(consumer.name, model),
+      grantResources(apiArn, consumer.name, model),
     );
     granted.push(...resources);
     if (resources.length > 0)
@@ -97,7 +104,7 @@ export function resourcePolicy(
         Effect: "Deny",
         Principal: "*",
         Action: "execute-api:Invoke",
-        Resource: [`execute-api:/${consumer.name}/*`],
+        Resource: [`${apiArn}/${consumer.name}/*`],
         // Both conditions must hold to deny: neither one of its roles nor of its accounts.
         Condition: {
           ...(roles.length > 0 ? { ArnNotLike: { "aws:PrincipalArn": roles } } : {}),
@@ -120,7 +127,7 @@ export function resourcePolicy(
           Effect: "Deny",
           Principal: "*",
           Action: "execute-api:Invoke",
-          Resource: ["execute-api:/*"],
+          Resource: [`${apiArn}/*`],
         },
   );
   return { Version: "2012-10-17", Statement: statements };
@@ -128,6 +135,9 @@ export function resourcePolicy(
 
 /** API Gateway's limit on a resource policy's length ("Length of a resource policy", adjustable). */
 export const MAX_RESOURCE_POLICY_LENGTH = 8192;
+
+/** The longest execution ARN an API can have (GovCloud's partition and region): the size check counts with it. */
+const LONGEST_API_ARN = "arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abcdefghij";
 
 /**
  * What the front door of these consumers and models cannot be: a resource policy over API
@@ -140,7 +150,7 @@ export function frontDoorProblems(
   return (["sigv4", "apiKey"] as const).flatMap((auth) => {
     const of = consumers.filter((consumer) => consumer.auth === auth);
     if (of.length === 0) return [];
-    const length = JSON.stringify(resourcePolicy(auth, of, models)).length;
+    const length = JSON.stringify(resourcePolicy(auth, of, models, LONGEST_API_ARN)).length;
     return length > MAX_RESOURCE_POLICY_LENGTH
       ? [
           `consumers: the ${auth} API's resource policy would be ${length} characters, over API Gateway's ${MAX_RESOURCE_POLICY_LENGTH} (quota "Length of a resource policy", adjustable): grant fewer models per ${auth} consumer, or raise the quota and MAX_RESOURCE_POLICY_LENGTH in components/specs/front-door.ts`,

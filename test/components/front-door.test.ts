@@ -95,7 +95,9 @@ describe("the front door", () => {
         const models = new Set(
           statement.Resource!.map((arn) => {
             const [, stage, , model] =
-              /^execute-api:\/([^/]+)\/(GET|POST)\/models\/([^/*]+)\/\*$/.exec(arn)!;
+              /^arn:aws:execute-api:eu-west-1:123456789012:[0-9a-f]{10}\/([^/]+)\/(GET|POST)\/models\/([^/*]+)\/\*$/.exec(
+                arn,
+              )!;
             expect(stage).toBe(consumer);
             return model;
           }),
@@ -131,12 +133,14 @@ describe("the front door", () => {
       );
     for (const policy of ofType("aws:apigateway/restApiPolicy:RestApiPolicy")) {
       const statements = JSON.parse(inputs(policy).policy).Statement as Statement[];
+      // Full method ARNs, under the API's execution ARN (its id is the policy's restApiId).
+      const api = `arn:aws:execute-api:eu-west-1:123456789012:${String(inputs(policy).restApiId)}`;
       for (const [consumer, models] of Object.entries(GRANTS))
         for (const model of ["scorer", "ranker"])
           for (const other of ["scorer", "ranker"])
             for (const method of ["GET", "POST", "PUT", "DELETE"]) {
-              const direct = `execute-api:/${consumer}/${method}/models/${model}/predict`;
-              const smuggled = `execute-api:/${consumer}/${method}/models/${model}/models/${other}/predict`;
+              const direct = `${api}/${consumer}/${method}/models/${model}/predict`;
+              const smuggled = `${api}/${consumer}/${method}/models/${model}/models/${other}/predict`;
               const ownApi = (consumer === "partner") === (policy.name === "front-door-apikey");
               const granted = ownApi && models.includes(model) && ["GET", "POST"].includes(method);
               expect(allows(statements, direct), direct).toBe(granted);
@@ -151,12 +155,13 @@ describe("the front door", () => {
       (p) => p.name === "front-door-sigv4",
     )!;
     const statements = JSON.parse(inputs(policy).policy).Statement as Statement[];
+    const api = `arn:aws:execute-api:eu-west-1:123456789012:${String(inputs(policy).restApiId)}`;
     expect(statements.find((s) => s.Sid === "Allow-checkout")!.Principal).toEqual({
       AWS: ["444455556666", "arn:aws:iam::111122223333:role/checkout-api"],
     });
     expect(statements.find((s) => s.Sid === "Deny-others-on-checkout")).toMatchObject({
       Effect: "Deny",
-      Resource: ["execute-api:/checkout/*"],
+      Resource: [`${api}/checkout/*`],
       Condition: {
         ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/checkout-api"] },
         StringNotEquals: { "aws:PrincipalAccount": ["444455556666"] },
@@ -331,6 +336,25 @@ describe("the front door's rules", () => {
       (r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     );
     expect(rules.every((r) => typeof inputs(r).cidrIpv4 === "string")).toBe(true);
+  });
+});
+
+describe("a front door with nothing to serve", () => {
+  it("plans with every model retired: no API yet, and each consumer's output says why it has no URL", async () => {
+    const retired = withConsumers(
+      ['"1.0.0": { traffic: 90 }', '"1.0.0": { retired: true }'],
+      ['"1.1.0": { traffic: 10 }', '"1.1.0": { retired: true }'],
+      ['"0.9.0": { traffic: 0 }', '"0.9.0": { retired: true }'],
+      ['"2.0.0": { traffic: 100 }', '"2.0.0": { retired: true }'],
+    );
+    const plan = await planOf({ stack: "prod", catalogue: retired });
+    expect(plan.ofType("aws:apigateway/restApi:RestApi")).toEqual([]);
+    const consumers = (plan.plan.outputs as any).consumers as Record<string, any>;
+    expect(Object.keys(consumers).sort()).toEqual(["checkout", "partner", "reports"]);
+    for (const consumer of Object.values(consumers)) {
+      expect(consumer.url).toBeUndefined();
+      expect(consumer.note).toMatch(/^no model is served yet: the consumer's URL and key come/);
+    }
   });
 });
 
