@@ -14,7 +14,7 @@ import { servedVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
-import { forwardAction, ruleConditions } from "./specs/routing";
+import { forwardAction, frontDoorMatch, ruleConditions } from "./specs/routing";
 import type { Routing } from "./specs/routing";
 
 export interface ModelTrafficArgs {
@@ -26,6 +26,8 @@ export interface ModelTrafficArgs {
   /** What must be ready before the rule sends anything: every served version's Deployment. */
   ready: pulumi.Resource[];
   routing: Routing;
+  /** Behind a front door: accept its requests with or without the stage, and rewrite them (specs/routing.ts). */
+  frontDoor: boolean;
   /** AWS tags of the rule. */
   tags: Record<string, string>;
 }
@@ -41,7 +43,9 @@ export class ModelTraffic extends pulumi.ComponentResource {
       {
         listenerArn: args.listenerArn,
         priority: model.routing.priority,
-        conditions: ruleConditions(model.name, args.routing),
+        ...(args.frontDoor
+          ? frontDoorMatch(model.name, args.routing)
+          : { conditions: ruleConditions(model.name, args.routing) }),
         actions: forwardAction(
           servedVersions(model).map((version) => ({
             targetGroupArn: args.targetGroups[version.version]!.arn,

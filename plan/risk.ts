@@ -9,6 +9,7 @@ import { accessRisks } from "./access-risk";
 import type { Violation } from "../policy";
 import { imageSource } from "./catalogue-diff";
 import { code, displayType } from "./markdown";
+import type { RecordedResource } from "./record";
 import type { Transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
 
@@ -156,7 +157,8 @@ export function risks(input: RiskInput): Risk[] {
     (s) =>
       s.type === "aws:lb/listenerRule:ListenerRule" &&
       s.op === "update" &&
-      s.paths.some((path) => path.startsWith("conditions")),
+      s.paths.some((path) => path.startsWith("conditions")) &&
+      !stillMatches(s.previous, s.resource),
   );
   if (matching.length > 0)
     out.push({
@@ -205,4 +207,42 @@ export function risks(input: RiskInput): Risk[] {
     }
   }
   return out;
+}
+
+type RuleCondition = {
+  hostHeader?: { values?: string[] };
+  pathPattern?: { values?: string[]; regexValues?: string[] };
+};
+
+/**
+ * Whether a rule's new conditions still match every request its old ones did: the same hosts,
+ * and each old path pattern (a `*` standing for any segment) within a new pattern or regex. A
+ * rule that only widens (the front door's regex, which adds an optional stage) cuts nobody.
+ */
+function stillMatches(before: RecordedResource | undefined, after: RecordedResource): boolean {
+  const conditions = (resource: RecordedResource) =>
+    (resource.inputs.conditions ?? []) as RuleCondition[];
+  if (!before) return false;
+  const hosts = (list: RuleCondition[]) =>
+    JSON.stringify(list.flatMap((c) => c.hostHeader?.values ?? []).sort());
+  const old = conditions(before);
+  const current = conditions(after);
+  if (hosts(old) !== hosts(current)) return false;
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
+  const accepts = current.flatMap((c) => [
+    ...(c.pathPattern?.values ?? []).map(glob),
+    ...(c.pathPattern?.regexValues ?? []).map((regex) => new RegExp(regex)),
+  ]);
+  const samples = old.flatMap((c) =>
+    (c.pathPattern?.values ?? []).map((p) => p.replace(/\*/g, "x/y")),
+  );
+  // No path condition before: anything on the host matched, which only no path condition keeps.
+  if (samples.length === 0) return accepts.length === 0;
+  return samples.every((sample) => accepts.some((pattern) => pattern.test(sample)));
 }

@@ -36,7 +36,7 @@ import { FrontDoor } from "../components/front-door";
 import type { FrontDoorBackend } from "../components/front-door-api";
 import { FrontDoorLink } from "../components/front-door-link";
 import { deployerPrincipalArns } from "../components/specs/front-door";
-import { endpointPath } from "../components/specs/routing";
+import { endpointPath, FRONT_DOOR_PATH } from "../components/specs/routing";
 import { deployedModel } from "../rollout/effective";
 import type { ModelRolloutView } from "../rollout/effective";
 import { deployedCatalogue, frontDoorModels, loadBalancerNames } from "./layout";
@@ -471,8 +471,10 @@ function deployFrontDoor(
       access: model.access,
       loadBalancerArn: shared.loadBalancerArns[model.routing.loadBalancer]!,
       origin: pulumi.interpolate`${https ? "https" : "http"}://${endpoint.host ?? loadBalancer.dnsName}:${port}`,
-      // The listener rule matches /models/<m> and below (path routing) or the host (host routing).
-      basePath: endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : "",
+      // The listener rule matches /models/<m> and below (path routing), or the host and the
+      // front door's own first segment (host routing: specs/routing.ts, frontDoorMatch).
+      basePath:
+        endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : `/${FRONT_DOOR_PATH}`,
       routedBy: routedBy.routedBy(model.name),
     };
   });
@@ -655,6 +657,7 @@ function deployModel(catalogueModel: ResolvedModel, shared: Shared): DeployedMod
       targetGroups: routing.targetGroups,
       ready: Object.values(service.versions).map((version) => version.deployment),
       routing: settings.ingress.routing,
+      frontDoor: shared.consumerAuth !== undefined,
       tags: modelTags(model),
     },
     onAws,

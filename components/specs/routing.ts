@@ -19,6 +19,59 @@ export function ruleConditions(
     : [{ hostHeader: { values: [`${model}.${routing.domain}`] } }];
 }
 
+/**
+ * What API Gateway may put before the path of a private integration: the stage, which is a
+ * consumer's name (catalogue/schema.ts, CONSUMER_NAME: a letter, then up to 31 letters, digits
+ * and dashes). AWS's guide on private integrations for REST APIs ("Considerations") says the
+ * stage is included in the request sent to the integration; aws-cdk's integration test of a
+ * REST API through a VPC link v2 to an Application Load Balancer shows the path from the
+ * integration's URI alone. Which one a real account sends is on the smoke test's checklist
+ * (npm run smoke, docs/operations.md); the rule below accepts both and hands the model the same path.
+ */
+const STAGE_PREFIX = "([a-z][a-z0-9-]{0,31}/)?";
+
+/**
+ * With host routing, the front door's integrations call `/<FRONT_DOOR_PATH>/{proxy}`, so that
+ * a stage before it can never be taken for a segment of the model's own path.
+ */
+export const FRONT_DOOR_PATH = "maas-front-door";
+
+/**
+ * A model's traffic rule behind the front door: its path (path routing) or its host and the
+ * front door's marker (host routing), with or without a stage before it, matched by one regex
+ * path condition; one url-rewrite transform (a rule holds one) gives the model the path it
+ * serves: `/models/<m>/…` (path routing) or `/…` (host routing). Nothing but the front door
+ * reaches the client listener then, so only its requests are rewritten. The regexes fit ALB's
+ * limits (a path regex of 128 characters; model names are at most 63) and use capture groups
+ * only.
+ */
+export function frontDoorMatch(
+  model: string,
+  routing: Routing,
+): {
+  conditions: aws.types.input.lb.ListenerRuleCondition[];
+  transforms: aws.types.input.lb.ListenerRuleTransform[];
+} {
+  const regex =
+    routing.mode === "path"
+      ? `^/${STAGE_PREFIX}(models/${model}(/.*)?)$`
+      : `^/${STAGE_PREFIX}${FRONT_DOOR_PATH}(/.*)$`;
+  return {
+    conditions: [
+      ...(routing.mode === "host"
+        ? [{ hostHeader: { values: [`${model}.${routing.domain}`] } }]
+        : []),
+      { pathPattern: { regexValues: [regex] } },
+    ],
+    transforms: [
+      {
+        type: "url-rewrite",
+        urlRewriteConfig: { rewrite: { regex, replace: routing.mode === "path" ? "/$2" : "$2" } },
+      },
+    ],
+  };
+}
+
 /** The model's endpoint on the load balancer. */
 export function endpointPath(model: string, routing: Routing): { host?: string; path: string } {
   return routing.mode === "path"
