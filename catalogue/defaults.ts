@@ -34,3 +34,12 @@ export const ROLLOUT_DEFAULTS: Omit<ResolvedRolloutPolicy, "schedule" | "preTraf
 
 /** Requests a pre-traffic check sends unless `preTraffic.requests` says otherwise. */
 export const PRE_TRAFFIC_REQUESTS = 5;
+
+/**
+ * How long after a weight shift a step's first verdict can come at the earliest, besides its
+ * warm-up and bake: the load balancer's datapoints take up to three minutes to be visible, and
+ * windows are whole minutes (rollout/engine.ts waits this long; the durations the review and
+ * validation give include it).
+ */
+export const ROLLOUT_METRIC_DELAY_MINUTES = 3;
+export const ROLLOUT_STEP_OVERHEAD_MINUTES = ROLLOUT_METRIC_DELAY_MINUTES + 1;

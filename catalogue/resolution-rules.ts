@@ -24,6 +24,7 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
   const problems: Problem[] = [];
   /** Served versions per model, and whether one may be rolled out in steps, for the load balancers' quotas. */
   const servedByModel = new Map<string, { versions: number; stepped: boolean }>();
+  const policyProblems = new Set<string>();
   for (const [model, spec] of Object.entries(input.document.models)) {
     const traffic: { version: string; traffic: number; overlay: boolean }[] = [];
     let statusConflict = false;
@@ -64,7 +65,13 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
       problems.push(
         ...imageSourcePresent(input, layers, model, version),
         ...replicaRange(input, layers),
-        ...rolloutPolicyProblems(input, layers, version),
+        // A policy the model or the defaults give every version is one problem, said once.
+        ...rolloutPolicyProblems(input, layers, version).filter((problem) => {
+          const key = `${problem.line}:${problem.col}\n${problem.message}`;
+          if (policyProblems.has(key)) return false;
+          policyProblems.add(key);
+          return true;
+        }),
       );
       const rollout = resolveSettings(layers).rollout;
       if (rollout && rollout.mode !== "immediate") stepped = true;

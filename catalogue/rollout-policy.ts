@@ -4,7 +4,7 @@
  * `canary`, `linear`), which is one decision: the highest layer that writes any of them wins
  * whole, so a model's `steps` replace the defaults' `linear` instead of clashing with it.
  */
-import { PRE_TRAFFIC_REQUESTS, ROLLOUT_DEFAULTS } from "./defaults";
+import { PRE_TRAFFIC_REQUESTS, ROLLOUT_DEFAULTS, ROLLOUT_STEP_OVERHEAD_MINUTES } from "./defaults";
 import type { Layer } from "./layers";
 import type { Problem } from "./problem";
 import type { ResolvedRolloutPolicy, RolloutSchedule } from "./resolved";
@@ -59,8 +59,14 @@ export function resolveRolloutPolicy(layers: readonly Layer[]): ResolvedRolloutP
       if (!(ROLLOUT_SCHEDULE_KEYS as readonly string[]).includes(key) && value !== undefined)
         Object.assign(merged, { [key]: value });
   const schedule = scheduleLayer(layers)?.schedule;
+  // A bake longer than the default extension extends from itself.
+  const maxBakeMinutes = Math.max(
+    ROLLOUT_DEFAULTS.maxBakeMinutes,
+    merged.bakeMinutes ?? ROLLOUT_DEFAULTS.bakeMinutes,
+  );
   return {
     ...ROLLOUT_DEFAULTS,
+    maxBakeMinutes,
     ...(merged.mode ? { mode: merged.mode } : {}),
     ...pick(merged, [
       "bakeMinutes",
@@ -116,12 +122,18 @@ export function rolloutPolicyProblems(
     return [...[...layers].reverse().find((layer) => rolloutOf(layer))!.path, "rollout"];
   };
   const problems: Problem[] = [];
+  // Whose policy: a version's own layer names it; a shared layer's problem is every version's,
+  // said once (resolution-rules.ts drops the repeats).
+  const whose = (key: string) => {
+    const layer = blame(layers, key) ?? [...layers].reverse().find((l) => rolloutOf(l))!;
+    return layer.version ? `version ${version}'s rollout` : "the rollout policy";
+  };
   if (policy.mode !== "immediate" && !policy.schedule)
     problems.push(
       problemAt(
         input.source,
         where("mode"),
-        `version ${version}'s rollout policy names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate`,
+        `${whose("mode")} names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate`,
         { key: true },
       ),
     );
@@ -130,8 +142,29 @@ export function rolloutPolicyProblems(
       problemAt(
         input.source,
         where("maxBakeMinutes"),
-        `version ${version}'s rollout: maxBakeMinutes (${policy.maxBakeMinutes}) is shorter than bakeMinutes (${policy.bakeMinutes}); a bake can only be extended, so it must be at least ${policy.bakeMinutes}`,
+        `${whose("maxBakeMinutes")}: maxBakeMinutes (${policy.maxBakeMinutes}) is shorter than bakeMinutes (${policy.bakeMinutes}); a bake can only be extended, so it must be at least ${policy.bakeMinutes}`,
       ),
     );
+  // The steps of a whole rollout (0 to 100 %), each baked at least once: past the limit, it
+  // could only end held, however healthy the version.
+  const schedule = policy.schedule;
+  if (policy.mode !== "immediate" && schedule) {
+    const steps =
+      schedule.kind === "steps"
+        ? schedule.steps.length + 1
+        : schedule.kind === "canary"
+          ? 2
+          : Math.floor(99 / schedule.step) + 1;
+    const fastest =
+      steps * (policy.warmupMinutes + policy.bakeMinutes + ROLLOUT_STEP_OVERHEAD_MINUTES);
+    if (fastest > policy.timeoutMinutes)
+      problems.push(
+        problemAt(
+          input.source,
+          where("timeoutMinutes"),
+          `${whose("timeoutMinutes")} cannot finish in its limit: ${steps} steps of at least ${policy.warmupMinutes + policy.bakeMinutes + ROLLOUT_STEP_OVERHEAD_MINUTES} minutes (warm-up, bake, ${ROLLOUT_STEP_OVERHEAD_MINUTES} for the metrics to arrive) take ${fastest}, and timeoutMinutes is ${policy.timeoutMinutes}: raise it, or take fewer or shorter steps`,
+        ),
+      );
+  }
   return problems;
 }

@@ -226,7 +226,9 @@ const rollout = z
       .describe(
         "Shorthand: one step at this share, then the catalogue share (SageMaker's canary traffic shifting).",
       ),
-    linear: integer(1, 50, " (points of the model's requests per step)")
+    // At most 20 steps, as `steps` lists: each step's checks are kept in the rollout's record,
+    // a DynamoDB item of at most 400 KB.
+    linear: integer(5, 50, " (points of the model's requests per step)")
       .optional()
       .describe(
         "Shorthand: steps of this many points (20: 20, 40, 60, 80), then the catalogue share (SageMaker's linear traffic shifting).",

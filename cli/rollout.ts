@@ -157,20 +157,21 @@ export async function runRollout(
     }
     case "run":
     case "drive": {
-      const refused =
+      const result =
         verb === "run"
-          ? (await engine.run(context.catalogue)).refused
-          : (await engine.drive(models), []);
+          ? await engine.run(context.catalogue)
+          : { refused: [], changed: await engine.drive(models) };
       const records = (await Promise.all(models.map((m) => ports.store.get(m)))).filter(
         (r): r is RolloutRecord => r !== undefined,
       );
-      writeSummary(io, records, refused);
-      const stuck = records.filter((r) => r.status === "aborted" || r.status === "inconclusive");
-      const recent = stuck.filter((r) => r.commit === options.commit || verb === "drive");
-      for (const record of recent) io.stdout.write(`${describeRecord(record)}\n`);
-      return refused.length > 0 || recent.some((r) => isActive(r) || r.status === "aborted")
-        ? 1
-        : 0;
+      writeSummary(io, records, result.refused);
+      // What needs a person now: a rollout this run aborted or held (an older abort is known).
+      const stopped = Object.entries(result.changed)
+        .filter(([, change]) => change.to === "aborted" || change.to === "inconclusive")
+        .map(([model]) => records.find((r) => r.model === model)!)
+        .filter(Boolean);
+      for (const record of stopped) io.stdout.write(`${describeRecord(record)}\n`);
+      return result.refused.length > 0 || stopped.length > 0 ? 1 : 0;
     }
     case "pause":
       await engine.pause(model!, options.reason ?? "paused by an operator");
@@ -189,9 +190,16 @@ export async function runRollout(
         );
         return 1;
       }
-      await engine.abort(record, options.reason ?? "aborted by an operator", {
+      const aborted = await engine.abort(record, options.reason ?? "aborted by an operator", {
         breakGlass: options.breakGlass === true,
       });
+      if (!aborted) {
+        const now = await ports.store.get(model!);
+        io.stderr.write(
+          `model ${model}: rollout ${record.id} ${now?.id === record.id ? `became ${now.status}` : `was replaced by rollout ${now?.id ?? "none"}`} before the abort could be written; look again with maas rollout status\n`,
+        );
+        return 1;
+      }
       return 0;
     }
   }

@@ -14,10 +14,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { ResolvedModel } from "../catalogue";
-import { imageIdentity } from "../catalogue";
 import { REGISTRY_TABLE } from "./registry";
-import { shortHash } from "../catalogue/names";
 import { imageItem, registryItem } from "./specs/registry-item";
 
 export interface ModelRecordsArgs {
@@ -55,24 +54,36 @@ export class ModelRecords extends pulumi.ComponentResource {
         { parent: this, retainOnDelete: true },
       );
       if (image === undefined) continue;
+      // A generation drawn for each image the version runs (a new image, a new one, also when
+      // an earlier image comes back): the item's key carries it, so an image run again never
+      // meets the item its first run left, which the provider's create refuses to overwrite
+      // (PutItem with attribute_not_exists: terraform-provider-aws table_item.go, "Explode if
+      // item exists. We didn't create it.").
+      const generation = new random.RandomId(
+        `${version.workloadName}-image`,
+        { byteLength: 4, keepers: { image } },
+        { parent: this },
+      );
       new aws.dynamodb.TableItem(
-        // Named by the catalogue's image of the version: stable while it runs that image.
-        `${version.workloadName}-image-${shortHash(imageIdentity(version))}`,
+        `${version.workloadName}-image`,
         {
           tableName: args.tableName,
           hashKey: REGISTRY_TABLE.hashKey,
           rangeKey: REGISTRY_TABLE.rangeKey,
-          item: pulumi.output(image).apply((imageReference) =>
+          item: pulumi.all([image, generation.hex]).apply(([imageReference, drawn]) =>
             JSON.stringify(
               imageItem({
                 model: args.model.name,
                 version: version.version,
                 environment: args.environment,
                 imageReference,
+                generation: drawn,
               }),
             ),
           ),
         },
+        // A new image is a new item (replaced, not updated: an update that changes the key
+        // deletes the old item), and the old one stays in the table (retained).
         { parent: this, retainOnDelete: true, replaceOnChanges: ["item"] },
       );
     }

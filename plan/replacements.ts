@@ -10,6 +10,8 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:s3/bucketObjectv2:BucketObjectv2": ["bucket", "key"],
   "aws:dynamodb/table:Table": ["name", "hashKey", "rangeKey"],
   "aws:dynamodb/tableItem:TableItem": ["tableName", "hashKey", "rangeKey"],
+  // Every argument of a RandomId forces a new draw (terraform-provider-random, resource_id.go).
+  "random:index/randomId:RandomId": ["byteLength", "keepers", "prefix"],
   "aws:kms/key:Key": ["customerMasterKeySpec", "keyUsage"],
   "aws:kms/alias:Alias": ["name"],
   "aws:ecr/repository:Repository": ["name"],

@@ -46,12 +46,13 @@ export function rolloutLines(
     case "refused":
       return { lines: [`rollout: held at its baseline by maas rollout: ${plan.why}`] };
     case "immediate": {
-      const noPolicy = plan.why.startsWith("no rollout policy");
+      const unguarded =
+        plan.why.startsWith("no rollout policy") || plan.why.includes("mode: immediate");
       return {
         lines: [`rollout: at once (${plan.why})`],
-        ...(noPolicy && production
+        ...(unguarded && production
           ? {
-              warning: `${code(after.name)}'s share moves at once on production stack: no version that rises has a rollout policy, so no step, bake or automatic abort guards it. Give the model a ${code("rollout:")} (docs/catalogue.md, "Rolling a version out"), or accept it`,
+              warning: `${code(after.name)}'s share moves at once on production stack: ${plan.why.startsWith("no rollout policy") ? "no version that rises has a rollout policy" : "the rising version's policy is mode: immediate"}, so no step, bake or automatic abort guards it. Give the model a stepped ${code("rollout:")} (docs/catalogue.md, "Rolling a version out"), or accept it`,
             }
           : {}),
       };

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { servedVersions } from "../catalogue";
 import type { ResolvedModel } from "../catalogue";
 import { catalogueImages, catalogueWeights, recordMatchesCatalogue } from "./effective";
-import { isActive, RECORD_SCHEMA_VERSION } from "./record";
+import { isActive, judgedWeights, RECORD_SCHEMA_VERSION } from "./record";
 import type { RolloutRecord } from "./record";
 import { planRollout } from "./schedule";
 import type { Weights } from "./weights";
@@ -61,10 +61,32 @@ export function decide(input: DecideInput): Decision {
   const baseline = record && isActive(record) ? record.baseline : current;
   const served = new Set(Object.keys(target));
   const dropped = Object.entries(baseline).filter(([v, w]) => w > 0 && !served.has(v));
-  const reduction = isReduction(current, target, record?.baseline);
+  // A rollback only against what was judged: the current step of an active rollout was not.
+  const reduction = isReduction(
+    record && isActive(record) ? judgedWeights(record) : current,
+    target,
+    record?.baseline,
+  );
   const policies = new Map(servedVersions(model).map((v) => [v.version, v.rollout]));
   const plan = planRollout(baseline, target, (v) => policies.get(v), reduction);
-  if (plan.kind === "none" && !record) return { kind: "none", why: "no version's share rises" };
+  const stepped = [...policies.values()].some((p) => p && p.mode !== "immediate");
+  // A model with a stepped policy gets a record as soon as it serves, so a plain pulumi up of a
+  // later change holds its weights for maas rollout instead of moving them at once.
+  if (plan.kind === "none" && !record && !stepped)
+    return { kind: "none", why: "no version's share rises" };
+  // An aborted version does not come back with the same image because something else changed
+  // (another version's image, a policy): only a new image or a new share for it starts again.
+  if (
+    record?.status === "aborted" &&
+    plan.kind === "stepped" &&
+    plan.rising === record.rising &&
+    (target[plan.rising] ?? 0) === (record.target[record.rising] ?? 0) &&
+    catalogueImages(model)[plan.rising] === record.targetImages[record.rising]
+  )
+    return {
+      kind: "none",
+      why: `rollout ${record.id} of ${record.rising} was aborted${record.reason ? ` (${record.reason})` : ""}, and the catalogue still asks for the same image at the same share: give it a new image or another share to try again; the baseline holds meanwhile`,
+    };
   if (plan.kind === "stepped" && dropped.length > 0)
     return {
       kind: "refuse",

@@ -12,7 +12,7 @@
  */
 import { imageIdentity, servedVersions } from "../catalogue";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
-import { heldWeights, isActive, shareAtStep } from "./record";
+import { heldWeights, isActive, judgedWeights, shareAtStep } from "./record";
 import type { RolloutRecord } from "./record";
 import type { Weights } from "./weights";
 import { isReduction, sameWeights } from "./weights";
@@ -81,7 +81,10 @@ export function rolloutView(
   if (!record) return { ok: true, view: { weights: target, minReplicas: {}, pinnedImages: {} } };
   const matches = recordMatchesCatalogue(record, model);
   const held = heldWeights(record);
-  const reduction = !matches && isReduction(held, target, record.baseline);
+  // Against what was judged, never the current step's unjudged weights.
+  const reduction =
+    !matches &&
+    isReduction(isActive(record) ? judgedWeights(record) : held, target, record.baseline);
   const weights = matches ? held : reduction ? target : held;
   const served = new Set(Object.keys(target));
   const missing = Object.entries(weights).filter(([version, w]) => w > 0 && !served.has(version));
@@ -92,13 +95,16 @@ export function rolloutView(
     };
   const images = catalogueImages(model);
   // A pin holds while the catalogue names the image it was pinned from, also after the rollout
-  // completed: a tag moved later never rolls the version's pods to what was never baked.
+  // completed: a tag moved later never rolls the version's pods to what was never baked. While
+  // a rollout holds the model at its weights against a changed catalogue (until maas rollout
+  // supersedes it), every pin holds: nothing unbaked runs at a share it never had.
+  const holdingChange = isActive(record) && !matches && !reduction;
   const pinnedImages = Object.fromEntries(
     Object.entries(record.pinnedImages).filter(
       ([version]) =>
         served.has(version) &&
         record.status !== "superseded" &&
-        record.targetImages[version] === images[version],
+        (holdingChange || record.targetImages[version] === images[version]),
     ),
   );
   const holding = matches
@@ -116,7 +122,7 @@ export function rolloutView(
       weights: Object.fromEntries([...served].map((version) => [version, weights[version] ?? 0])),
       ...(holding && !sameWeights(weights, target) ? { holding } : {}),
       minReplicas:
-        matches && (isActive(record) || record.status === "aborted")
+        (matches && (isActive(record) || record.status === "aborted")) || holdingChange
           ? heldCapacity(record, model)
           : {},
       pinnedImages,

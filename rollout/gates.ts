@@ -21,7 +21,12 @@ import type { ResolvedRolloutPolicy } from "../catalogue";
 export interface WindowMetrics {
   /** RequestCount, Sum. */
   requests: number;
-  /** HTTPCode_Target_5XX_Count, Sum. */
+  /**
+   * Requests that did not get a good answer from the version: its own 5xx
+   * (HTTPCode_Target_5XX_Count), and the load balancer's answers for it when it timed out or
+   * dropped the connection (502, 504), which only the difference between its RequestCount and
+   * its 2xx, 3xx and 4xx shows (rollout/aws/metrics.ts).
+   */
   errors: number;
   /** TargetResponseTime p99 over the whole window, in milliseconds; undefined without data. */
   p99Ms?: number;
@@ -126,17 +131,22 @@ export function judgeWindow(input: {
   return { kind: "pass", detail: measured };
 }
 
-/** Adds two windows (the baseline's versions at a step): sums, the worst p99, the fewest healthy hosts. */
+/**
+ * The versions that keep serving at a step, as one baseline: requests, errors and connection
+ * errors summed (their rates are the baseline's), the fewest healthy hosts summed, and the p99
+ * of the version that served the most (a percentile cannot be added up, and a small slow
+ * version must not make the baseline look as bad as the version being judged), with that
+ * version's own samples as its evidence.
+ */
 export function combineWindows(windows: WindowMetrics[]): WindowMetrics | undefined {
   if (windows.length === 0) return undefined;
-  const p99s = windows.flatMap((w) => (w.p99Ms === undefined ? [] : [w.p99Ms]));
+  const dominant = [...windows].sort((a, b) => b.latencySamples - a.latencySamples)[0]!;
   const healthy = windows.map((w) => w.minHealthyHosts);
   return {
     requests: windows.reduce((sum, w) => sum + w.requests, 0),
     errors: windows.reduce((sum, w) => sum + w.errors, 0),
-    // A percentile cannot be added up: the worst version's p99 is the conservative baseline.
-    ...(p99s.length > 0 ? { p99Ms: Math.max(...p99s) } : {}),
-    latencySamples: windows.reduce((sum, w) => sum + w.latencySamples, 0),
+    ...(dominant.p99Ms === undefined ? {} : { p99Ms: dominant.p99Ms }),
+    latencySamples: dominant.latencySamples,
     ...(healthy.every((h) => h !== undefined)
       ? { minHealthyHosts: healthy.reduce((sum, h) => sum + h, 0) }
       : {}),

@@ -18,6 +18,8 @@ export interface RecordStore {
    * False when another writer came first: re-read and decide again.
    */
   put(record: RolloutRecord, expected: number | undefined): Promise<boolean>;
+  /** Whether the table exists (the stack's first update with rollouts creates it). */
+  ready(): Promise<boolean>;
 }
 
 /** Where the stack's resources of one model are, from its outputs (stack/outputs.ts). */

@@ -153,6 +153,18 @@ export function heldWeights(record: RolloutRecord): Weights {
   }
 }
 
+/**
+ * The weights the last judged step held: the last step a bake passed (or a person promoted),
+ * or the baseline. A change of the catalogue is a rollback only measured against these: the
+ * current step's weights are not judged yet.
+ */
+export function judgedWeights(record: RolloutRecord): Weights {
+  const passed = [...record.steps]
+    .reverse()
+    .find((step) => step.outcome === "passed" || step.outcome === "promoted");
+  return passed ? weightsAtStep(record, passed.step) : record.baseline;
+}
+
 /** The rising version's share at a step. */
 export function shareAtStep(record: RolloutRecord, step: number): number {
   return step <= 0

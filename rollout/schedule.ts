@@ -3,6 +3,7 @@
  * Pure: the engine, the program and the pull-request review compute the same schedule.
  */
 import type { ResolvedRolloutPolicy, RolloutSchedule } from "../catalogue";
+import { ROLLOUT_STEP_OVERHEAD_MINUTES } from "../catalogue/defaults";
 import type { Weights } from "./weights";
 import { risingVersions } from "./weights";
 
@@ -78,8 +79,9 @@ export function rolloutDuration(plan: Extract<RolloutPlan, { kind: "stepped" }>)
 } {
   const steps = plan.shares.length;
   const { warmupMinutes, bakeMinutes, maxBakeMinutes, timeoutMinutes } = plan.policy;
+  const overhead = ROLLOUT_STEP_OVERHEAD_MINUTES;
   return {
-    fastest: steps * (warmupMinutes + bakeMinutes),
-    slowest: Math.min(timeoutMinutes, steps * (warmupMinutes + maxBakeMinutes)),
+    fastest: steps * (warmupMinutes + bakeMinutes + overhead),
+    slowest: Math.min(timeoutMinutes, steps * (warmupMinutes + maxBakeMinutes + overhead)),
   };
 }

@@ -40,36 +40,35 @@ export function isReduction(current: Weights, target: Weights, baseline?: Weight
 }
 
 /**
- * Integer shares that sum to `total`, as close to the exact ones as integers can be: each gets
- * its floor, and the largest remainders get one more (ties go to the earlier version key, so
- * the result is the same on every run).
+ * `total` whole points split among versions in proportion to `weights` (integers), by the
+ * D'Hondt (Jefferson) divisor method: one point at a time to the version with the largest
+ * weight / (points so far + 1), ties to the earlier version key. Unlike largest remainders, a
+ * divisor method never takes a point back from a version as the total grows (it is house
+ * monotone), so a version that shrinks along a rollout never grows back between two steps, and
+ * with the whole total every version gets exactly its weight.
  */
-function largestRemainder(exact: [string, number][], total: number): Weights {
-  const floors = exact.map(([version, value]) => ({
-    version,
-    floor: Math.floor(value + 1e-9),
-    remainder: value - Math.floor(value + 1e-9),
-  }));
-  let left = total - floors.reduce((sum, entry) => sum + entry.floor, 0);
-  const order = [...floors].sort(
-    (a, b) => b.remainder - a.remainder || (a.version < b.version ? -1 : 1),
-  );
-  const extra = new Set<string>();
-  for (const entry of order) {
-    if (left <= 0) break;
-    extra.add(entry.version);
-    left -= 1;
+function apportion(weights: [string, number][], total: number): Record<string, number> {
+  const points = Object.fromEntries(weights.map(([version]) => [version, 0]));
+  for (let given = 0; given < total; given++) {
+    let best: [string, number] | undefined;
+    for (const [version, weight] of weights) {
+      if (points[version]! >= weight) continue;
+      const quotient = weight / (points[version]! + 1);
+      if (!best || quotient > best[1]) best = [version, quotient];
+    }
+    if (!best) break;
+    points[best[0]] = points[best[0]]! + 1;
   }
-  return Object.fromEntries(
-    floors.map((entry) => [entry.version, entry.floor + (extra.has(entry.version) ? 1 : 0)]),
-  );
+  return points;
 }
 
 /**
  * The weights when the rising version has `riseTo` percent: it gets exactly that, and every
  * other version moves from its baseline share towards its target share by the same fraction
- * of the way as the rising version has come. With two versions this is "the others shrink in
- * proportion"; with more, each ends exactly at its target.
+ * of the way as the rising version has come (in whole points: what the shrinking versions give
+ * up is what the rising one gains, split in proportion to how far each shrinks). With two
+ * versions this is "the others shrink in proportion"; with more, each ends exactly at its
+ * target, and none ever moves back between two steps.
  */
 export function stepWeights(
   baseline: Weights,
@@ -79,18 +78,25 @@ export function stepWeights(
 ): Weights {
   const from = share(baseline, rising);
   const to = share(target, rising);
-  const progress = to === from ? 1 : (riseTo - from) / (to - from);
-  const others = versionsOf(baseline, target)
-    .filter((version) => version !== rising)
-    .map((version): [string, number] => [
-      version,
-      share(baseline, version) + progress * (share(target, version) - share(baseline, version)),
-    ]);
-  const othersTotal = others.reduce((sum, [, value]) => sum + value, 0);
-  // The exact shares of the others sum to 100 - riseTo; rounding must keep that sum.
-  const scaled = others.map(([version, value]): [string, number] => [
-    version,
-    othersTotal === 0 ? 0 : (value * (100 - riseTo)) / othersTotal,
-  ]);
-  return { ...largestRemainder(scaled, 100 - riseTo), [rising]: riseTo };
+  const progress = to === from ? 1 : Math.min(1, Math.max(0, (riseTo - from) / (to - from)));
+  const others = versionsOf(baseline, target).filter((version) => version !== rising);
+  const change = (version: string) => share(target, version) - share(baseline, version);
+  const shrinking = others
+    .filter((v) => change(v) < 0)
+    .map((v): [string, number] => [v, -change(v)]);
+  const growing = others.filter((v) => change(v) > 0).map((v): [string, number] => [v, change(v)]);
+  // Another version that rises too (a rollout a person promoted past a refusal) gains in step.
+  const gains = apportion(
+    growing,
+    Math.floor(progress * growing.reduce((sum, [, w]) => sum + w, 0) + 1e-9),
+  );
+  const gained = Object.values(gains).reduce((sum, n) => sum + n, 0);
+  const losses = apportion(shrinking, riseTo - from + gained);
+  const weights: Weights = {};
+  for (const version of versionsOf(baseline, target))
+    weights[version] =
+      version === rising
+        ? riseTo
+        : share(baseline, version) + (gains[version] ?? 0) - (losses[version] ?? 0);
+  return weights;
 }

@@ -32,10 +32,11 @@ export function registryItem(inputs: RegistryItemInputs): Record<string, Attribu
 }
 
 /**
- * The item that keeps what a version ran, for ever: one per version and image digest, its key
- * `<version>@<digest>` (after the version's own item in the table's sort order). Nothing in it
- * ever changes: a new digest is a new item, and the old one stays (model-records.ts), also when
- * the version is retired, which drops the version item's imageReference.
+ * The item that keeps what a version ran, for ever: one per image a version ran, its key
+ * `<version>@<digest>#<generation>` (after the version's own item in the table's sort order).
+ * Nothing in it ever changes: a new image is a new item, and the old one stays
+ * (model-records.ts), also when the version is retired, which drops the version item's
+ * imageReference.
  */
 export function imageItem(inputs: {
   model: string;
@@ -43,11 +44,13 @@ export function imageItem(inputs: {
   environment: string;
   /** `repository@sha256:…`, as the Deployment runs it. */
   imageReference: string;
+  /** Drawn when the version started running this image (model-records.ts). */
+  generation: string;
 }): Record<string, AttributeValue> {
   const digest = inputs.imageReference.slice(inputs.imageReference.lastIndexOf("@") + 1);
   return {
     model: { S: inputs.model },
-    version: { S: `${inputs.version}@${digest}` },
+    version: { S: `${inputs.version}@${digest}#${inputs.generation}` },
     kind: { S: "image" },
     versionKey: { S: inputs.version },
     environment: { S: inputs.environment },

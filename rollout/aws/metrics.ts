@@ -4,7 +4,7 @@
  * start and end on whole minutes; CloudWatch computes a percentile from all samples of a period,
  * not from per-minute percentiles). Metrics of the Application Load Balancer's AWS/ApplicationELB
  * namespace with the TargetGroup + LoadBalancer dimensions ("CloudWatch metrics for your
- * Application Load Balancer"): Sum of RequestCount, HTTPCode_Target_5XX_Count and
+ * Application Load Balancer"): Sum of RequestCount, HTTPCode_Target_2XX/3XX/4XX/5XX_Count and
  * TargetConnectionErrorCount; p99 and SampleCount of TargetResponseTime (seconds); Minimum of
  * HealthyHostCount. The load balancer publishes only when requests flow, and never zeros: a
  * count without a datapoint is 0, a request count of 0 is no evidence (gates.ts).
@@ -21,6 +21,9 @@ const MAX_QUERIES = 500;
 const QUERIES = [
   { key: "requests", metric: "RequestCount", stat: "Sum" },
   { key: "errors", metric: "HTTPCode_Target_5XX_Count", stat: "Sum" },
+  { key: "ok2xx", metric: "HTTPCode_Target_2XX_Count", stat: "Sum" },
+  { key: "ok3xx", metric: "HTTPCode_Target_3XX_Count", stat: "Sum" },
+  { key: "ok4xx", metric: "HTTPCode_Target_4XX_Count", stat: "Sum" },
   { key: "p99", metric: "TargetResponseTime", stat: "p99" },
   { key: "samples", metric: "TargetResponseTime", stat: "SampleCount" },
   { key: "healthy", metric: "HealthyHostCount", stat: "Minimum" },
@@ -70,11 +73,16 @@ export function windowsFromResults(
       const of = (key: string) => value(`g${index}_${key}`, sum);
       const p99 = value(`g${index}_p99`, (values) => Math.max(...values));
       const healthy = value(`g${index}_healthy`, (values) => Math.min(...values));
+      const requests = of("requests") ?? 0;
+      // Requests the version answered well or as the caller's fault; the rest failed, whether
+      // it answered 5xx itself or the load balancer answered for it (502, 504: a timeout, a
+      // dropped connection), which no target-group 5xx metric counts.
+      const answered = (of("ok2xx") ?? 0) + (of("ok3xx") ?? 0) + (of("ok4xx") ?? 0);
       return [
         targetGroup,
         {
-          requests: of("requests") ?? 0,
-          errors: of("errors") ?? 0,
+          requests,
+          errors: Math.max(of("errors") ?? 0, requests - answered),
           ...(p99 === undefined ? {} : { p99Ms: p99 * 1000 }),
           latencySamples: of("samples") ?? 0,
           ...(healthy === undefined ? {} : { minHealthyHosts: healthy }),

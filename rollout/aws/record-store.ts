@@ -16,9 +16,11 @@ export function dynamoDbStore(table: string, region: string): RecordStore {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return {
-    async get(model) {
-      const answer = await client.send(
+  const missingTable = (error: unknown) =>
+    error instanceof Error && error.name === "ResourceNotFoundException";
+  const read = async (model: string) => {
+    try {
+      return await client.send(
         new GetCommand({
           TableName: table,
           Key: {
@@ -28,7 +30,33 @@ export function dynamoDbStore(table: string, region: string): RecordStore {
           ConsistentRead: true,
         }),
       );
-      if (!answer.Item) return undefined;
+    } catch (error) {
+      // No table yet (the stack's first update with rollouts creates it): no record either.
+      if (missingTable(error)) return undefined;
+      throw error;
+    }
+  };
+  return {
+    async ready() {
+      try {
+        await client.send(
+          new GetCommand({
+            TableName: table,
+            Key: {
+              [ROLLOUTS_TABLE.hashKey]: "",
+              [ROLLOUTS_TABLE.rangeKey]: ROLLOUTS_TABLE.current,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (missingTable(error)) return false;
+        throw error;
+      }
+    },
+    async get(model) {
+      const answer = await read(model);
+      if (!answer?.Item) return undefined;
       const parsed = parseRecord(answer.Item.rollout, `${table} ${model}`);
       if (!parsed.ok) throw new Error(parsed.problem);
       return parsed.record;

@@ -88,9 +88,7 @@ describe("rollout policies", () => {
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { bakeMinutes: 20 }"])),
     ).toEqual([
-      "5:5: models.scorer.rollout: version 0.9.0's rollout policy names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate",
-      "5:5: models.scorer.rollout: version 1.0.0's rollout policy names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate",
-      "5:5: models.scorer.rollout: version 1.1.0's rollout policy names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate",
+      "5:5: models.scorer.rollout: the rollout policy names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate",
     ]);
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { mode: immediate }"])),
@@ -145,6 +143,21 @@ describe("the pinned routes in the load balancer's rule quota", () => {
       expect.stringContaining(
         "load balancer main would hold 102 listener rules (2 per served model, 34 models and 34 pinned routes for stepped rollouts) where an Application Load Balancer holds 100",
       ),
+    ]);
+  });
+});
+
+describe("a rollout's limit", () => {
+  it("refuses a policy whose steps cannot all bake within it, saying how long they take, once for every version it applies to", () => {
+    expect(
+      problemsOf(
+        mutate(4, [
+          "    owner: team-a",
+          "    rollout: { linear: 5, bakeMinutes: 90, timeoutMinutes: 1440 }",
+        ]),
+      ),
+    ).toEqual([
+      "5:60: models.scorer.rollout.timeoutMinutes: the rollout policy cannot finish in its limit: 20 steps of at least 96 minutes (warm-up, bake, 4 for the metrics to arrive) take 1920, and timeoutMinutes is 1440: raise it, or take fewer or shorter steps",
     ]);
   });
 });

@@ -105,35 +105,51 @@ describe("GitHub Actions workflows", () => {
     expect(install).toBeLessThan(checks);
   });
 
-  it("rolls a merge out to dev, then to prod behind its environment's reviewers, one run per stack, never cancelled", () => {
+  it("rolls a merge out to dev, then to prod behind its environment's reviewers, on a runner inside the VPC, and marks what each stack runs", () => {
     const rollout = workflow(ROLLOUT);
     expect(rollout.on.push.branches).toEqual(["main"]);
     expect(rollout.jobs.prod.needs).toBe("dev");
     expect(rollout.jobs.dev.environment).toBe("dev");
     expect(rollout.jobs.prod.environment).toBe("prod");
     for (const job of ["dev", "prod"]) {
+      expect(rollout.jobs[job]["runs-on"]).toEqual(["self-hosted", "linux"]);
+      // Merges wait for each other; a scheduled drive or a person's verb never cancels one.
       expect(rollout.jobs[job].concurrency).toEqual({
-        group: `maas-rollout-${job}`,
+        group: `maas-rollout-run-${job}`,
         "cancel-in-progress": false,
       });
       const run = commands(rollout.jobs[job].steps).find((c) => c.includes("maas rollout run"));
       expect(run).toBe(
-        `npx --no-install maas rollout run --stack ${job} --commit "$COMMIT" --for 50m`,
+        `npx --no-install maas rollout run --stack ${job} --commit "$COMMIT" --for 40m`,
+      );
+      // The job outlives its run (a step starts only with time to finish it) and its session.
+      expect(rollout.jobs[job]["timeout-minutes"]).toBeLessThan(60);
+      expect(commands(rollout.jobs[job].steps)).toContain(
+        `.github/scripts/mark-deployed.sh ${job}`,
       );
     }
-    // Driving goes on from the records on a schedule, in jobs shorter than the role's session.
-    expect(rollout.on.schedule).toHaveLength(1);
-    expect(commands(rollout.jobs.control.steps).join("\n")).toContain(
-      'npx --no-install maas rollout drive --stack "$STACK" --for 50m',
-    );
-    expect(rollout.jobs.control.environment).toBe("${{ matrix.stack }}-control");
   });
 
-  it("aborts in a workflow of its own that waits for no run and no reviewer", () => {
+  it("drives and acts on a model from the commit the stack runs, never an unapproved head, and lets no drive cancel a person's verb", () => {
+    const control = workflow(ROLLOUT).jobs.control;
+    expect(workflow(ROLLOUT).on.schedule).toHaveLength(1);
+    expect(control.steps[0].with.ref).toBe("maas-deployed-${{ matrix.stack }}");
+    expect(control.environment).toBe("${{ matrix.stack }}-control");
+    expect(control.concurrency.group).toContain("maas-rollout-drive-");
+    expect(control.concurrency.group).toContain("maas-rollout-verb-{0}', github.run_id");
+    // A drive ends before the next scheduled one starts.
+    expect(commands(control.steps).join("\n")).toContain(
+      'npx --no-install maas rollout drive --stack "$STACK" --for 8m',
+    );
+    expect(readFileSync(".github/scripts/mark-deployed.sh", "utf8")).toContain("refs/tags/${tag}");
+  });
+
+  it("aborts in a workflow of its own that waits for no run, reviewer or self-hosted runner", () => {
     const abort = workflow(ABORT);
     expect(Object.keys(abort.on)).toEqual(["workflow_dispatch"]);
     expect(abort.concurrency.group).toMatch(/^maas-rollout-abort-/);
     expect(abort.jobs.abort.environment).toBe("${{ inputs.stack }}-control");
+    expect(abort.jobs.abort["runs-on"]).toContain("'ubuntu-latest'");
     expect(commands(abort.jobs.abort.steps).join("\n")).toMatch(
       /maas rollout abort "\$MODEL" --stack "\$STACK" --reason "\$REASON" --break-glass/,
     );

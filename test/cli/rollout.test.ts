@@ -102,7 +102,7 @@ describe("maas rollout", () => {
   });
 
   it("prints each record with status, and the records as JSON that maas plan reads as pulumi up would", async () => {
-    await rollout("run", undefined, { for: "1m" });
+    await rollout("run", undefined, { for: "25m" });
     const status = await rollout("status", "image-classifier");
     expect(status.status).toBe(0);
     expect(status.stdout).toMatch(
@@ -138,7 +138,7 @@ describe("maas rollout", () => {
   });
 
   it("pauses, resumes, promotes and aborts one model's rollout", async () => {
-    await rollout("run", undefined, { for: "1m" });
+    await rollout("run", undefined, { for: "25m" });
     expect((await rollout("pause", "image-classifier", { reason: "a look" })).status).toBe(0);
     expect(world!.record("image-classifier")).toMatchObject({ status: "paused", reason: "a look" });
     const resumedTwice = await rollout("resume", "image-classifier");

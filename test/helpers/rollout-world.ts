@@ -89,6 +89,8 @@ export class FakeWorld {
   healthyTargets: (model: string, version: string) => number = () => 2;
   /** Models the stack serves without exporting their addresses (deployed before maas rollout). */
   unaddressed: string[] = [];
+  /** False until the stack's first update with rollouts has created the table. */
+  tableReady = true;
   /** Set true to make updates fail as a locked stack does. */
   locked = false;
   /** What the program deploys, by model. */
@@ -102,9 +104,20 @@ export class FakeWorld {
   }
 
   /** What `pulumi up` does: the program's rollout logic over the current records. */
-  private program(models?: Set<string>, rules = true, autoscalers = true): void {
+  /**
+   * What `pulumi up` does: the program reads the records when it starts (what it will apply),
+   * `during` runs while the update is in flight (another process's write), then the resources
+   * take what the program read.
+   */
+  private async program(
+    models?: Set<string>,
+    rules = true,
+    autoscalers = true,
+    during?: () => Promise<void>,
+  ): Promise<void> {
     const applied = applyRollouts(this.catalogue, this.records);
     if (!applied.ok) throw new Error(applied.problems.join("\n"));
+    await during?.();
     for (const [name, view] of Object.entries(applied.applied.views)) {
       if (models && !models.has(name)) continue;
       if (rules) this.live.set(name, view.weights);
@@ -120,6 +133,9 @@ export class FakeWorld {
     this.unaddressed = [];
   }
 
+  /** Runs once, in the middle of the next targeted update (then forgotten). */
+  duringNextTargetedUpdate?: () => Promise<void>;
+
   ports(): Ports {
     const done = <T>(value: T) => Promise.resolve(value);
     const locked = () =>
@@ -132,6 +148,7 @@ export class FakeWorld {
           const found = this.records.get(model);
           return done(found ? structuredClone(found) : undefined);
         },
+        ready: () => done(this.tableReady),
         put: (record, expected) => {
           const stored = this.records.get(record.model);
           if (stored?.revision !== expected) return done(false);
@@ -147,22 +164,21 @@ export class FakeWorld {
       deployer: {
         up: () => {
           this.calls.push("up");
-          const refused = locked();
-          if (refused) return refused;
-          this.program();
-          return done(undefined);
+          return locked() ?? this.program();
         },
         upTargets: (urns) => {
           this.calls.push(`up --target ${urns.join(" ")}`);
           const refused = locked();
           if (refused) return refused;
           const models = new Set(urns.map((urn) => urn.split(":")[2]!));
-          this.program(
+          const during = this.duringNextTargetedUpdate;
+          this.duringNextTargetedUpdate = undefined;
+          return this.program(
             models,
             urns.some((u) => u.startsWith("urn:rule:")),
             urns.some((u) => u.startsWith("urn:hpa:")),
+            during,
           );
-          return done(undefined);
         },
         targets: () => done(this.targets()),
         unaddressed: () =>

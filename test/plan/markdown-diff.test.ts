@@ -131,7 +131,7 @@ describe("pull-request Markdown", () => {
       risk: [
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
-        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image-6428667d`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
         "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
       ],
       catalogue:
@@ -143,7 +143,7 @@ describe("pull-request Markdown", () => {
       risk: [
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
-        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image-6428667d`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
+        "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
         "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
         "- ℹ️ **note** `reranker 2.0.0` (new) gets 100% once its rollout is healthy: pulumi up deploys it first and moves the traffic after; if it never becomes healthy, pulumi up fails and no request reaches it",
       ],
@@ -272,7 +272,7 @@ describe("pull-request Markdown", () => {
       ),
     ]);
     expect(comment).toContain(
-      "| - forget | 2 × `DynamoDB TableItem`: `ranker-v2-0-0`, `ranker-v2-0-0-image-6428667d` | kept in AWS |",
+      "| - forget | 2 × `DynamoDB TableItem`: `ranker-v2-0-0`, `ranker-v2-0-0-image` | kept in AWS |",
     );
     expect(comment).not.toMatch(/\| - delete \| `DynamoDB TableItem`/);
     expect(comment).toMatch(/to delete, 2 to forget \(kept in AWS\)/);

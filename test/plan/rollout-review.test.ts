@@ -20,7 +20,7 @@ describe("the rollout in the review", () => {
     expect(warning).toBeUndefined();
     expect(lines).toEqual([
       "rollout of b (auto): 0% → 5% → 25% → 50% → 100%; each step 2 min warm-up, then 10 min bake (extended to 60 min while the evidence is short)",
-      "gates: p99 ≤ 300 ms and 5xx ≤ 1% (a breach fails only when worse than the baseline by 10% / 0.5 points; twice in a row aborts), judged on ≥ 300 requests and 1000 latency samples; 48 min if every bake passes at once, at most 4 h 8 min (limit 24 h); a breach returns it to a 100% at once",
+      "gates: p99 ≤ 300 ms and 5xx ≤ 1% (a breach fails only when worse than the baseline by 10% / 0.5 points; twice in a row aborts), judged on ≥ 300 requests and 1000 latency samples; 1 h 4 min if every bake passes at once, at most 4 h 24 min (limit 24 h); a breach returns it to a 100% at once",
     ]);
   });
 

@@ -148,8 +148,8 @@ describe("the program's read of the records", () => {
 describe("the gates' metrics from CloudWatch", () => {
   it("asks one query per metric and target group, with both dimensions, one period over the whole window", () => {
     const queries = metricQueries("app/lb/1", ["targetgroup/a/1", "targetgroup/b/2"], 600);
-    expect(queries).toHaveLength(12);
-    expect(queries[2]).toEqual({
+    expect(queries).toHaveLength(18);
+    expect(queries[5]).toEqual({
       Id: "g0_p99",
       MetricStat: {
         Metric: {
@@ -166,10 +166,13 @@ describe("the gates' metrics from CloudWatch", () => {
       ReturnData: true,
     });
     expect(
-      queries.map((q) => `${q.MetricStat!.Metric!.MetricName} ${q.MetricStat!.Stat}`).slice(0, 6),
+      queries.map((q) => `${q.MetricStat!.Metric!.MetricName} ${q.MetricStat!.Stat}`).slice(0, 9),
     ).toEqual([
       "RequestCount Sum",
       "HTTPCode_Target_5XX_Count Sum",
+      "HTTPCode_Target_2XX_Count Sum",
+      "HTTPCode_Target_3XX_Count Sum",
+      "HTTPCode_Target_4XX_Count Sum",
       "TargetResponseTime p99",
       "TargetResponseTime SampleCount",
       "HealthyHostCount Minimum",
@@ -177,11 +180,13 @@ describe("the gates' metrics from CloudWatch", () => {
     ]);
   });
 
-  it("turns the answer into each target group's window: seconds to milliseconds, a count without a datapoint is 0, a missing p99 and healthy count stay missing", async () => {
+  it("turns the answer into each target group's window: seconds to milliseconds, a count without a datapoint is 0, a missing p99 and healthy count stay missing, and the load balancer's answers for the version (502, 504) count as its errors", async () => {
     cloudWatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
         { Id: "g0_requests", Values: [1200] },
         { Id: "g0_errors", Values: [6] },
+        { Id: "g0_ok2xx", Values: [1180] },
+        { Id: "g0_ok4xx", Values: [10] },
         { Id: "g0_p99", Values: [0.25] },
         { Id: "g0_samples", Values: [1200] },
         { Id: "g0_healthy", Values: [3] },
@@ -201,7 +206,8 @@ describe("the gates' metrics from CloudWatch", () => {
     expect(windows).toEqual({
       "tg/a": {
         requests: 1200,
-        errors: 6,
+        // 1,200 requests, 1,190 answered 2xx or 4xx: 10 failed, 6 of them the version's own 5xx.
+        errors: 10,
         p99Ms: 250,
         latencySamples: 1200,
         minHealthyHosts: 3,

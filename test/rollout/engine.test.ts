@@ -50,8 +50,8 @@ describe("the rollout engine", () => {
 
   it("holds the new version at 0 % with its pinned route during step 0, and scales it before each shift", async () => {
     const world = new FakeWorld([model("m", { a: 0, b: 100 })], { m: { a: 100, b: 0 } });
-    // Only the start: the run's time is up at once.
-    await world.engine(0).run(world.catalogue);
+    // Time for step 1 and not for step 2 (a step starts only with time to finish it).
+    await world.engine(25).run(world.catalogue);
     const record = world.record("m");
     expect(record.status).toBe("running");
     expect(world.pinned.get("m")).toBe("b");
@@ -156,7 +156,7 @@ describe("the rollout engine", () => {
 
   it("resumes a killed run from the record without jumping ahead: the step bakes its full time from its shift", async () => {
     const world = new FakeWorld([model("m", { a: 0, b: 100 })], { m: { a: 100, b: 0 } });
-    await world.engine(5).run(world.catalogue);
+    await world.engine(25).run(world.catalogue);
     const interrupted = world.record("m");
     expect(interrupted.status).toBe("running");
     expect(interrupted.step).toBe(1);
@@ -182,7 +182,7 @@ describe("the rollout engine", () => {
 
   it("supersedes a running rollout when the catalogue changes its target: the new one starts from the old baseline", async () => {
     const world = new FakeWorld([model("m", { a: 0, b: 100 })], { m: { a: 100, b: 0 } });
-    await world.engine(20).run(world.catalogue);
+    await world.engine(45).run(world.catalogue);
     expect(world.record("m").step).toBe(2);
     // Before any run picks the change up, a plain pulumi up holds the record's weights.
     world.catalogue = { models: [model("m", { a: 0, b: 0, c: 100 })] };
@@ -195,7 +195,8 @@ describe("the rollout engine", () => {
     expect(old).toBeDefined();
     expect(world.record("m").rising).toBe("c");
     expect(world.record("m").baseline).toEqual({ a: 100, b: 0 });
-    expect(world.live.get("m")).toEqual({ a: 90, b: 0, c: 10 });
+    // Step 0 of c's rollout: b's unjudged share is gone at once, c waits at 0 %.
+    expect(world.live.get("m")).toEqual({ a: 100, b: 0, c: 0 });
   });
 
   it("moves one version among three: the others shrink in proportion and end at their target", async () => {

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectPlans } from "../helpers/plan";
+import { transitionBetween, twoModels } from "../helpers/transition";
 import type { PlanFixture } from "../helpers/plan";
 
 let dev: PlanFixture;
@@ -158,7 +159,7 @@ describe("versions table", () => {
   it("holds one item per version, retired included, never deleted by pulumi up, with status, traffic, image, artifacts, owner and SLO", () => {
     const items = dev
       .ofType("aws:dynamodb/tableItem:TableItem")
-      .filter((item) => !item.name.includes("-image-"));
+      .filter((item) => !item.name.endsWith("-image"));
     expect(items.map((item) => item.name)).toEqual([
       "fraud-scorer-v3-2-1",
       "image-classifier-v1-4-0",
@@ -200,11 +201,11 @@ describe("versions table", () => {
     });
   });
 
-  it("keeps what each served version runs in an image item of its own, never rewritten: a new digest is a new item, the old one stays", () => {
+  it("keeps what each served version runs in an image item of its own, never rewritten: a new image is a new item with a new generation, the old one stays", () => {
     const images = dev
       .ofType("aws:dynamodb/tableItem:TableItem")
-      .filter((item) => item.name.includes("-image-"));
-    expect(images.map((item) => item.name.replace(/-image-[0-9a-f]{8}$/, ""))).toEqual([
+      .filter((item) => item.name.endsWith("-image"));
+    expect(images.map((item) => item.name.replace(/-image$/, ""))).toEqual([
       "fraud-scorer-v3-2-1",
       "image-classifier-v1-4-0",
       "image-classifier-v1-5-0",
@@ -220,7 +221,10 @@ describe("versions table", () => {
     expect(JSON.parse(standby.inputs.item as string)).toEqual({
       model: { S: "text-embedder" },
       version: {
-        S: "1.9.2@sha256:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b",
+        // The digest, and the generation drawn when the version started running it.
+        S: expect.stringMatching(
+          /^1\.9\.2@sha256:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b#[0-9a-f]{8}$/,
+        ),
       },
       kind: { S: "image" },
       versionKey: { S: "1.9.2" },
@@ -285,5 +289,25 @@ describe("tags", () => {
     const provider = dev.one("pulumi:providers:aws", "aws").urn;
     for (const resource of dev.plan.resources.filter((r) => r.custom && r.type.startsWith("aws:")))
       expect(resource.provider, resource.urn).toBe(provider);
+  });
+});
+
+describe("what a version ran, across a change of its image", () => {
+  it("replaces the version's image item and its generation, keeping the old item in the table", async () => {
+    const transition = await transitionBetween(
+      { catalogue: twoModels() },
+      {
+        catalogue: twoModels([
+          `    image: registry.example.com/ranker@sha256:${"b".repeat(64)}`,
+          `    image: registry.example.com/ranker@sha256:${"c".repeat(64)}`,
+        ]),
+      },
+    );
+    const item = transition.step("TableItem", "ranker-v2-0-0-image");
+    expect(item.op).toBe("replace");
+    expect(item.resource.options).toMatchObject({ retainOnDelete: true });
+    expect(transition.step("RandomId", "ranker-v2-0-0-image").op).toBe("replace");
+    // The version's own item is updated in place: it says what runs now.
+    expect(transition.step("TableItem", "ranker-v2-0-0").op).toBe("update");
   });
 });
