@@ -279,6 +279,13 @@ export function placeholderCall(
         id: context.region,
         region: context.region,
       };
+    case "aws:ec2/getSubnet:getSubnet": {
+      // A /24 of its own per subnet, the same on every run.
+      const id = String(inputs.id);
+      const digest = hex(`subnet:${id}`, 4);
+      const cidrBlock = `10.${Number.parseInt(digest.slice(0, 2), 16)}.${Number.parseInt(digest.slice(2, 4), 16)}.0/24`;
+      return { id, cidrBlock, arn: arn(context, "ec2", `subnet/${id}`) };
+    }
     case "docker:index/getRegistryImage:getRegistryImage":
       return {
         name: inputs.name,

@@ -158,6 +158,8 @@ interface Shared {
   frontDoorRouting?: FrontDoorRouting;
   /** What the rollout records make of each model (rollout/effective.ts). */
   rollouts: Record<string, ModelRolloutView>;
+  /** Who may reach the model port on pods (podIngressSources()). */
+  podIngressSources: pulumi.Input<string>[];
 }
 
 /** Per model, a promise of what routes it, resolved when its traffic rule exists. */
@@ -203,6 +205,7 @@ export function deploy(
       ? { consumerAuth: new Map(catalogue.consumers.map((c) => [c.name, c.auth])) }
       : {}),
     rollouts,
+    podIngressSources: podIngressSources(settings, catalogue, providers),
   };
   // A single or base stack's registry writes its snapshot; a shard writes its own beside it.
   if (settings.layout.kind === "shard")
@@ -227,6 +230,25 @@ export function deploy(
     alarmTopicArn: shared.alarmTopicArn,
     models: deployedModels,
   };
+}
+
+/**
+ * Who may reach the model port on pods: maas:podIngressCidrs; else, behind a front door, the
+ * load balancers' subnets (their CIDRs, looked up: the load balancers send from addresses in
+ * them), so no other workload in the VPC calls a model around the door; else the VPC. The
+ * kubelet's probes come from the pod's own node, which NetworkPolicy lets through on the CNIs
+ * EKS runs (docs/operations.md, "The front door").
+ */
+function podIngressSources(
+  settings: StackSettings,
+  catalogue: ResolvedCatalogue,
+  providers: Providers,
+): pulumi.Input<string>[] {
+  if (settings.network.podIngressCidrs) return settings.network.podIngressCidrs;
+  if (!catalogue.consumers) return [settings.network.vpcCidr];
+  return settings.ingress.subnetIds.map(
+    (id) => aws.ec2.getSubnetOutput({ id }, { provider: providers.aws }).cidrBlock,
+  );
 }
 
 interface Providers {
@@ -268,7 +290,7 @@ function readShared(
   baseStack: string,
   loadBalancers: string[],
   providers: Providers,
-): Omit<Shared, "rollouts"> {
+): Omit<Shared, "rollouts" | "podIngressSources"> {
   const baseName = `${pulumi.getOrganization()}/${settings.project}/${baseStack}`;
   const base = new pulumi.StackReference("base", { name: baseName });
   const registry = base.requireOutput("registry") as pulumi.Output<Record<string, string>>;
@@ -321,7 +343,7 @@ function deployShared(
   deployed: ResolvedCatalogue,
   settings: StackSettings,
   providers: Providers,
-): Omit<Shared, "rollouts"> {
+): Omit<Shared, "rollouts" | "podIngressSources"> {
   const { onAws } = providers;
   const account = aws.getCallerIdentityOutput({}, { provider: providers.aws });
 
@@ -622,7 +644,7 @@ function deployModel(catalogueModel: ResolvedModel, shared: Shared): DeployedMod
       ...(identity.serviceAccountAnnotations
         ? { serviceAccountAnnotations: identity.serviceAccountAnnotations }
         : {}),
-      podIngressSources: settings.network.podIngressCidrs,
+      podIngressSources: shared.podIngressSources,
       // The agent stays reachable while the roles trust Pod Identity at all: pods admitted
       // with it keep renewing through it until a switch to IRSA has replaced them.
       ...(settings.identity.clusterName !== undefined

@@ -59,6 +59,7 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
     : [];
   const problems = [
     ...frontDoor,
+    ...aroundTheDoor(catalogue, settings, where),
     ...retentionProblems(catalogue, settings, where),
     ...rolloutProblems(catalogue, settings, where),
   ];
@@ -117,4 +118,38 @@ function rolloutProblems(
         );
     }
   return [...problems];
+}
+
+/** An IPv4 CIDR as its first address and prefix length. */
+function cidr(text: string): { base: number; prefix: number } {
+  const [address, prefix] = text.split("/") as [string, string];
+  const base = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  return { base, prefix: Number(prefix) };
+}
+
+/** Whether `outer` holds every address of `inner`. */
+function holds(outer: string, inner: string): boolean {
+  const a = cidr(outer);
+  const b = cidr(inner);
+  const block = 2 ** (32 - a.prefix);
+  return a.prefix <= b.prefix && Math.floor(b.base / block) === Math.floor(a.base / block);
+}
+
+/**
+ * Behind a front door, pods admit the load balancers only: a maas:podIngressCidrs that holds the
+ * whole VPC lets every workload in it call a model with no credentials, limits or logs.
+ */
+function aroundTheDoor(
+  catalogue: ResolvedCatalogue,
+  settings: StackSettings,
+  where: (key: string) => string,
+): string[] {
+  const sources = settings.network.podIngressCidrs;
+  if (!catalogue.consumers || !sources) return [];
+  const open = sources.filter((source) => holds(source, settings.network.vpcCidr));
+  return open.length === 0
+    ? []
+    : [
+        `${where("maas:podIngressCidrs")}: maas:podIngressCidrs: ${open.join(", ")} holds the whole VPC (${settings.network.vpcCidr}): with consumers in ${settings.catalogue}, every workload in the VPC could call the models' pods around the front door (no credentials, limits or logs). Name the load balancers' subnets (maas:subnetIds' CIDRs), or leave the key out: that is the default behind a front door`,
+      ];
 }

@@ -73,7 +73,7 @@ export const settingsShape = {
     .min(1)
     .optional()
     .describe(
-      "Who may reach the model servers' port on the pods (NetworkPolicy ingress); without it, maas:vpcCidr. With a front door, the load balancers' subnets (and the nodes', if your network policy engine applies to kubelet probes), so nothing else in the VPC calls pods around it.",
+      "Who may reach the model servers' port on the pods (NetworkPolicy ingress). Without it: with a front door, the load balancers' subnets (maas:subnetIds' CIDRs), so nothing else in the VPC calls pods around it; without one, maas:vpcCidr. With a front door, a CIDR that holds the whole VPC is refused.",
     ),
   "maas:gpuNodeSelector": z
     .record(

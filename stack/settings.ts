@@ -37,8 +37,11 @@ export interface StackSettings {
   network: {
     /** VPC CIDR: the load balancer reaches pods from there. */
     vpcCidr: string;
-    /** Who may reach the model port on pods (NetworkPolicy): maas:podIngressCidrs, else the VPC. */
-    podIngressCidrs: string[];
+    /**
+     * Who may reach the model port on pods (NetworkPolicy), when maas:podIngressCidrs says; else
+     * deploy() chooses: the load balancers' subnets behind a front door, the VPC without one.
+     */
+    podIngressCidrs?: string[];
   };
   gpu: { nodeSelector: Record<string, string> };
   images: { keep: number; platform: "linux/amd64" | "linux/arm64" };
@@ -213,7 +216,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
           },
     network: {
       vpcCidr: s["maas:vpcCidr"],
-      podIngressCidrs: s["maas:podIngressCidrs"] ?? [s["maas:vpcCidr"]],
+      ...(s["maas:podIngressCidrs"] ? { podIngressCidrs: s["maas:podIngressCidrs"] } : {}),
     },
     gpu: { nodeSelector: s["maas:gpuNodeSelector"] },
     images: { keep: s["maas:imageRetention"], platform: s["maas:buildPlatform"] },

@@ -4,6 +4,7 @@
  * DNS, and HTTPS out (S3 for artifacts, STS for its IAM role).
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { modelSelector } from "./labels";
 import { PORT_NAME } from "./pod";
 
@@ -15,8 +16,8 @@ export function denyAllSpec(): Spec {
 
 export interface ModelTrafficInputs {
   model: string;
-  /** Who may reach the model port: the load balancers' addresses (maas:podIngressCidrs, else maas:vpcCidr). */
-  sources: string[];
+  /** Who may reach the model port: the load balancers' addresses (stack/deploy.ts, podIngressSources). */
+  sources: pulumi.Input<string>[];
   /** Extra egress, e.g. the EKS Pod Identity agent. */
   extraEgress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
 }

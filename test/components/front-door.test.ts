@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
 import { checkAwsResources } from "../../policy/aws-rules";
+import { placeholderCall } from "../../plan/placeholders";
 import { planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 import { withConsumers } from "../helpers/front-door";
@@ -375,19 +376,46 @@ describe("the front door's limits", () => {
 });
 
 describe("pods behind the front door", () => {
-  it("admit the model port only from maas:podIngressCidrs when set (the load balancers' subnets), else the VPC", async () => {
-    const sources = async (config: Record<string, string> = {}) =>
-      (await planOf({ catalogue: withConsumers(), config })).manifests
-        .map((m) => m.object as { kind: string; metadata: { name: string }; spec: any })
-        .filter((o) => o.kind === "NetworkPolicy" && o.metadata.name === "model-traffic")
-        .map((o) =>
-          o.spec.ingress.flatMap((rule: any) => rule.from.map((p: any) => p.ipBlock.cidr)),
-        );
-    expect(new Set((await sources()).map((s) => JSON.stringify(s)))).toEqual(
-      new Set([JSON.stringify(["10.20.0.0/16"])]),
+  const sources = async (config: Record<string, string> = {}, catalogue = withConsumers()) =>
+    (await planOf({ catalogue, config })).manifests
+      .map((m) => m.object as { kind: string; metadata: { name: string }; spec: any })
+      .filter((o) => o.kind === "NetworkPolicy" && o.metadata.name === "model-traffic")
+      .map((o) => o.spec.ingress.flatMap((rule: any) => rule.from.map((p: any) => p.ipBlock.cidr)));
+
+  it("admit the model port from the load balancers' subnets by default, not the whole VPC", async () => {
+    // The test project's maas:subnetIds, as the offline plan looks their CIDRs up.
+    const subnets = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"].map(
+      (id) =>
+        placeholderCall(
+          { token: "aws:ec2/getSubnet:getSubnet", inputs: { id }, provider: "" },
+          { region: "eu-west-1" },
+        ).cidrBlock as string,
     );
+    expect(new Set(subnets).size).toBe(2);
+    const all = await sources();
+    expect(all.length).toBeGreaterThan(0);
+    for (const cidrs of all) expect([...cidrs].sort()).toEqual([...subnets].sort());
+    for (const cidrs of all) expect(cidrs).not.toContain("10.20.0.0/16");
+  });
+
+  it("admit the model port from maas:podIngressCidrs when set", async () => {
     const narrowed = await sources({ "maas:podIngressCidrs": '["10.20.1.0/24","10.20.2.0/24"]' });
     expect(narrowed.length).toBeGreaterThan(0);
     for (const cidrs of narrowed) expect(cidrs).toEqual(["10.20.1.0/24", "10.20.2.0/24"]);
+  });
+
+  it("refuse a maas:podIngressCidrs that holds the whole VPC, naming the key and what to do", async () => {
+    for (const open of ['["10.20.0.0/16"]', '["10.0.0.0/8"]', '["10.20.1.0/24","0.0.0.0/0"]'])
+      await expect(
+        planOf({ catalogue: withConsumers(), config: { "maas:podIngressCidrs": open } }),
+      ).rejects.toThrow(
+        /--config: maas:podIngressCidrs: .* holds the whole VPC \(10\.20\.0\.0\/16\).*every workload in the VPC could call the models' pods around the front door/s,
+      );
+  });
+
+  it("without a front door, admit the VPC as before", async () => {
+    const open = await sources({}, twoModels());
+    expect(open.length).toBeGreaterThan(0);
+    for (const cidrs of open) expect(cidrs).toEqual(["10.20.0.0/16"]);
   });
 });

@@ -30,7 +30,7 @@ describe("stack settings", () => {
       protect: false,
       kubernetes: { context: "arn:aws:eks:eu-west-1:123456789012:cluster/maas-dev" },
       identity: { mode: "irsa" },
-      network: { vpcCidr: "10.20.0.0/16", podIngressCidrs: ["10.20.0.0/16"] },
+      network: { vpcCidr: "10.20.0.0/16" },
       gpu: { nodeSelector: { "nvidia.com/gpu.present": "true" } },
       images: { keep: 20, platform: "linux/amd64" },
       ingress: {
