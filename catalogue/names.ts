@@ -265,3 +265,14 @@ export function consumerAlarmName(stack: string, consumer: string): string {
 export function frontDoorMetricNamespace(stack: string): string {
   return `maas/${stack}/front-door`;
 }
+
+/**
+ * The tag on a load balancer's address-range ingress kept beside a front door
+ * (maas:keepDirectAccess): the rule front-door/only-way-in lets these through, and the review
+ * warns of them on every change while they stand. Tag values allow letters, digits, spaces and
+ * `+ - = . _ : / @` only (EC2 user guide, "Tag restrictions").
+ */
+export const DIRECT_ACCESS_TAG = {
+  key: "maas:direct-access",
+  value: "kept beside the front door while callers move",
+} as const;

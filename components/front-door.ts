@@ -27,9 +27,6 @@ import { frontDoorKeyPolicy, perAddressLimit } from "./specs/front-door";
 /** The metric the access logs' filter counts a consumer's 429s in. */
 export const THROTTLE_METRIC = { name: "ThrottledRequests", dimension: "Consumer" } as const;
 
-/** How long access and WAF logs are kept: a year of who called what. */
-export const FRONT_DOOR_LOG_RETENTION_DAYS = 365;
-
 export interface FrontDoorArgs {
   stack: string;
   region: string;
@@ -40,9 +37,20 @@ export interface FrontDoorArgs {
   models: FrontDoorBackend[];
   vpcLinkId: pulumi.Input<string>;
   alarmTopicArn: pulumi.Input<string>;
-  protect: boolean;
+  /** Days the access and WAF logs are kept (maas:frontDoorLogRetentionDays). */
+  logRetentionDays: number;
   tags: Record<string, string>;
 }
+
+/**
+ * The audit trail (who called which model, what WAF blocked) and the key it is encrypted with
+ * outlive the door and the stack: retained on delete whatever maas:protect says, so removing the
+ * door, or the stack, leaves them in the account and the logs expire by their own retention.
+ * Not protected: protection would refuse removing the door, and lifting it (maas:protect false)
+ * would lift the registry's and load balancers' guards too. A replacement is harmless: the log
+ * groups are named by prefix, and the old key stays to read what it encrypted.
+ */
+const AUDIT_TRAIL: pulumi.CustomResourceOptions = { retainOnDelete: true };
 
 export class FrontDoor extends pulumi.ComponentResource {
   public readonly apis: Partial<Record<ResolvedConsumer["auth"], FrontDoorApi>> = {};
@@ -73,21 +81,21 @@ export class FrontDoor extends pulumi.ComponentResource {
         ),
         tags: args.tags,
       },
-      { parent: this, protect: args.protect, retainOnDelete: args.protect },
+      { parent: this, ...AUDIT_TRAIL },
     );
     const key = this.key;
-    // By prefix, not name: a production log group outlives the stack's resource (retainOnDelete),
-    // and a later front door must not collide with it.
+    // By prefix, not name: a log group outlives the stack's resource (retainOnDelete), and a
+    // later front door must not collide with it.
     const logGroup = (suffix: string, namePrefix: string) =>
       new aws.cloudwatch.LogGroup(
         `${name}-${suffix}`,
         {
           namePrefix,
           kmsKeyId: key.arn,
-          retentionInDays: FRONT_DOOR_LOG_RETENTION_DAYS,
+          retentionInDays: args.logRetentionDays,
           tags: args.tags,
         },
-        { parent: this, protect: args.protect, retainOnDelete: args.protect },
+        { parent: this, ...AUDIT_TRAIL },
       );
     const accessLogs = logGroup("access", frontDoorLogGroupName(args.stack));
     new aws.cloudwatch.LogMetricFilter(

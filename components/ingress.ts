@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadBalancerName } from "../catalogue/names";
+import { DIRECT_ACCESS_TAG, loadBalancerName } from "../catalogue/names";
 import { DEFAULT_LOAD_BALANCER, PINNED_LISTENER_PORT } from "../catalogue/quotas";
 
 /** TLS 1.3 and 1.2 only, as AWS recommends for new listeners. */
@@ -42,6 +42,11 @@ export interface IngressArgs {
   internetFacing: boolean;
   /** Sources allowed to reach the load balancer, when there is no front door. */
   allowedCidrs: string[];
+  /**
+   * With a front door, admit allowedCidrs too, while callers move between the load balancer's
+   * address and their consumers' URLs (maas:keepDirectAccess).
+   */
+  keepDirectAccess: boolean;
   /** Who may call the pinned listener: the smoke-test runners (maas:pinnedRouteCidrs). */
   pinnedRouteCidrs: string[];
   /**
@@ -124,8 +129,13 @@ export class Ingress extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    } else {
+    }
+    // Without a door, or beside it while callers move: the same logical names either way, so
+    // adopting the door with maas:keepDirectAccess keeps the rules (only their tag changes) and
+    // callers of the load balancer's address are never cut off before they have moved.
+    if (args.frontDoorSecurityGroupId === undefined || args.keepDirectAccess) {
       const ports = this.scheme === "https" ? [443, 80] : [80];
+      const beside = args.frontDoorSecurityGroupId !== undefined;
       for (const cidr of args.allowedCidrs) {
         for (const port of ports) {
           new aws.vpc.SecurityGroupIngressRule(
@@ -137,6 +147,7 @@ export class Ingress extends pulumi.ComponentResource {
               fromPort: port,
               toPort: port,
               description: `clients on ${port}`,
+              ...(beside ? { tags: { [DIRECT_ACCESS_TAG.key]: DIRECT_ACCESS_TAG.value } } : {}),
             },
             { parent: this },
           );

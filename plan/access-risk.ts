@@ -3,6 +3,7 @@
  * front door itself (its resource policies and usage plans), so a single stack and a base that
  * serves its shards' models are judged alike, by what AWS would enforce.
  */
+import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import { FIRST_API_KEY } from "../catalogue/resolve";
 import { code } from "./markdown";
 import type { RecordedResource } from "./record";
@@ -14,6 +15,8 @@ const USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan";
 const VPC_LINK = "aws:apigatewayv2/vpcLink:VpcLink";
 const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
 const API_KEY = "aws:apigateway/apiKey:ApiKey";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 interface Limits {
   rate?: number;
@@ -37,6 +40,10 @@ interface Access {
   keys: Map<string, Set<string>>;
   /** The API (kind of caller) of each consumer, from its usage plan's logical name. */
   kinds: Map<string, string>;
+  /** Address ranges the load balancers admit their clients from (components/ingress.ts). */
+  direct: Set<string>;
+  /** Days the front door's logs are kept (its log groups' retention). */
+  logRetentionDays?: number;
 }
 
 function accessOf(resources: RecordedResource[]): Access {
@@ -47,8 +54,15 @@ function accessOf(resources: RecordedResource[]): Access {
     principals: new Map(),
     keys: new Map(),
     kinds: new Map(),
+    direct: new Set(),
   };
   for (const resource of resources) {
+    // Client ports only: the pinned listener's runners are no model's callers.
+    const { cidrIpv4, fromPort } = resource.inputs as { cidrIpv4?: unknown; fromPort?: unknown };
+    if (resource.type === INGRESS_RULE && typeof cidrIpv4 === "string")
+      if (fromPort !== PINNED_LISTENER_PORT) access.direct.add(cidrIpv4);
+    if (resource.type === LOG_GROUP && typeof resource.inputs.retentionInDays === "number")
+      access.logRetentionDays = resource.inputs.retentionInDays;
     if (resource.type === POLICY && typeof resource.inputs.policy === "string") {
       const statements = (
         JSON.parse(resource.inputs.policy) as {
@@ -122,16 +136,7 @@ export function accessRisks(transition: Transition): Risk[] {
   const before = accessOf(transition.base);
   const after = accessOf(transition.head);
   const out: Risk[] = [];
-  if (!before.frontDoor && after.frontDoor)
-    out.push({
-      level: "warn",
-      text: "the front door opens: models are called through API Gateway by the consumers their access: lists, and the load balancers stop admitting anything else. Callers of the load balancers' addresses must move to their consumer's URL (outputs: consumers) before this applies",
-    });
-  if (before.frontDoor && !after.frontDoor)
-    out.push({
-      level: "warn",
-      text: "the front door goes: models lose authentication, per-consumer limits and access logs, and the load balancers admit maas:ingressCidrs again",
-    });
+  out.push(...doorRisks(before, after));
   for (const [consumer, limits] of after.consumers) {
     const old = before.consumers.get(consumer);
     if (!old) {
@@ -213,5 +218,58 @@ export function accessRisks(transition: Transition): Risk[] {
       level: "warn",
       text: `consumer ${code(consumer)} can no longer call ${code(model)}: its calls get 403 once pulumi up deploys the API`,
     });
+  return out;
+}
+
+const ranges = (direct: Set<string>) => [...direct].sort().map(code).join(", ");
+
+/**
+ * The door itself: opening it, removing it, and the load balancers' direct callers beside it
+ * (maas:keepDirectAccess), the way to adopt or remove the door without cutting anyone off.
+ */
+function doorRisks(before: Access, after: Access): Risk[] {
+  const out: Risk[] = [];
+  if (!before.frontDoor && after.frontDoor) {
+    const opens =
+      "the front door opens: models are called through API Gateway by the consumers their access: lists; this apply creates their URLs (outputs: consumers)";
+    if (after.direct.size > 0)
+      out.push({
+        level: "warn",
+        text: `${opens}, and the load balancers keep admitting ${ranges(after.direct)} beside it (maas:keepDirectAccess) while callers move. Once no caller uses the load balancers' addresses (their access logs, or RequestCount by address), drop maas:keepDirectAccess: until then those callers skip the door's credentials, limits and logs`,
+      });
+    else if (before.direct.size > 0)
+      out.push({
+        level: "warn",
+        text: `${opens}, and in the same apply the load balancers stop admitting ${ranges(before.direct)}: their callers are cut off before any of them can hold a consumer's URL. To adopt the door without an outage, set maas:keepDirectAccess: true in this change, move callers to their consumer's URL, then drop it`,
+      });
+    else out.push({ level: "warn", text: `${opens}; the load balancers admit nothing else` });
+  }
+  if (before.frontDoor && !after.frontDoor) {
+    const cut =
+      before.direct.size === 0
+        ? `; the consumers' URLs stop working in this apply, before any caller can have moved: to remove the door without an outage, first set maas:keepDirectAccess: true (the load balancers admit their callers beside the door), move callers to the models' endpoint outputs, then remove consumers:`
+        : "";
+    const kept =
+      before.logRetentionDays === undefined
+        ? ""
+        : `. Its access and WAF logs and their key stay in the account (retained on delete) and the logs expire after ${before.logRetentionDays} days; schedule the key's deletion after that (docs/operations.md, "Removing the front door")`;
+    out.push({
+      level: "warn",
+      text: `the front door goes: models lose authentication, per-consumer limits and access logs, and the load balancers admit ${ranges(after.direct)}${cut}${kept}`,
+    });
+  }
+  if (before.frontDoor && after.frontDoor) {
+    const [was, is] = [before.direct, after.direct];
+    if (is.size > 0)
+      out.push({
+        level: "warn",
+        text: `the load balancers ${was.size > 0 ? "still admit" : "admit"} ${ranges(is)} beside the front door (maas:keepDirectAccess): callers there skip its credentials, limits and logs. Drop it once they have moved`,
+      });
+    else if (was.size > 0)
+      out.push({
+        level: "warn",
+        text: `the load balancers stop admitting ${ranges(was)} (maas:keepDirectAccess dropped): a caller still using their addresses is cut off. Check their access logs first: no request but the front door's`,
+      });
+  }
   return out;
 }

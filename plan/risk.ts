@@ -85,12 +85,14 @@ export function risks(input: RiskInput): Risk[] {
       text: `${grouped(`replaced: ${names.length} ${what}`, names)}. A new one is created${what.includes("deleted first") ? " after the old one is deleted" : ", the old one deleted at the end of pulumi up"}; what refers to it changes with it`,
     });
 
-  // Protection turned off.
+  // Protection turned off, where nothing else keeps the resource: one retained on delete
+  // (the front door's audit trail) leaves the stack, never the account.
   const headByUrn = new Map(transition.head.map((r) => [r.urn, r]));
   const unprotected = transition.base
-    .filter(
-      (r) => r.options?.protect && headByUrn.has(r.urn) && !headByUrn.get(r.urn)!.options?.protect,
-    )
+    .filter((r) => {
+      const head = headByUrn.get(r.urn);
+      return r.options?.protect && head && !head.options?.protect && !head.options?.retainOnDelete;
+    })
     .map((r) => `${displayType(r.type)} ${r.name}`);
   if (unprotected.length > 0)
     out.push({

@@ -4,6 +4,7 @@
  * Pure functions over the recorded registrations; resources are related through the
  * dependencies the engine records (a bucket's settings depend on the bucket).
  */
+import { DIRECT_ACCESS_TAG } from "../catalogue/names";
 import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import type { RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 
@@ -405,25 +406,71 @@ const secretOutputs: AwsRule = {
     }),
 };
 
+/** What encrypts the registry's data with a key (components/registry.ts). */
+const ENCRYPTS_DATA = [
+  "aws:dynamodb/table:Table",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+];
+
 const protection: AwsRule = {
   id: "RULES-21/protection",
-  why: "In production the registry's key, bucket and table survive a mistaken pulumi up or destroy.",
+  why: "In production the registry's key, bucket and table survive a mistaken pulumi up or destroy; every key is kept, since what it encrypted (logs, backups) outlives it.",
   fix: 'Set maas:protect: "true" on production stacks.',
   description:
-    "In production, the registry's bucket, table and key are protected and retained on delete.",
-  check: (resources, context) =>
-    context.production
-      ? resources
-          .filter((r) => STATEFUL.includes(r.type))
-          .flatMap((r) =>
-            report("RULES-21/protection", r, [
-              ...(r.options?.protect ? [] : ["is not protected in production"]),
-              ...(r.options?.retainOnDelete || context.retainOnDeleteKnown === false
-                ? []
-                : ["is not retained on delete in production"]),
-            ]),
-          )
-      : [],
+    "In production, the registry's bucket and table and the key that encrypts them are protected and retained on delete; any other key is retained on delete.",
+  check: (resources, context) => {
+    if (!context.production) return [];
+    const dataKeys = new Set(
+      resources.filter((r) => ENCRYPTS_DATA.includes(r.type)).flatMap((r) => r.dependencies),
+    );
+    return resources
+      .filter((r) => STATEFUL.includes(r.type))
+      .flatMap((r) =>
+        report("RULES-21/protection", r, [
+          ...(r.options?.protect || (r.type === "aws:kms/key:Key" && !dataKeys.has(r.urn))
+            ? []
+            : ["is not protected in production"]),
+          ...(r.options?.retainOnDelete || context.retainOnDeleteKnown === false
+            ? []
+            : ["is not retained on delete in production"]),
+        ]),
+      );
+  },
+};
+
+const frontDoorAuditKept: AwsRule = {
+  id: "front-door/audit-kept",
+  why: "The front door's access and WAF logs are the record of who called which model: removing the door, or the stack, must not delete them before their retention ends, nor the key that decrypts them.",
+  fix: "Keep the front door's log groups and key retainOnDelete whatever maas:protect says (components/front-door.ts, AUDIT_TRAIL); their retention is maas:frontDoorLogRetentionDays.",
+  description:
+    "In every stack, each log group is retained on delete, with a retention period, and so is the key that encrypts it.",
+  check: (resources, context) => {
+    const logGroups = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
+    const keys = new Set(logGroups.flatMap((group) => group.dependencies));
+    return [
+      ...logGroups.flatMap((group) =>
+        report("front-door/audit-kept", group, [
+          ...(group.options?.retainOnDelete || context.retainOnDeleteKnown === false
+            ? []
+            : ["is not retained on delete: removing the door would delete its logs"]),
+          ...(typeof inputsOf(group).retentionInDays === "number"
+            ? []
+            : ["has no retention period"]),
+        ]),
+      ),
+      ...ofType(resources, "aws:kms/key:Key")
+        .filter((key) => keys.has(key.urn))
+        .flatMap((key) =>
+          report(
+            "front-door/audit-kept",
+            key,
+            key.options?.retainOnDelete || context.retainOnDeleteKnown === false
+              ? []
+              : ["encrypts logs and is not retained on delete: they could no longer be read"],
+          ),
+        ),
+    ];
+  },
 };
 
 const HEALTHY_HOSTS_BREACHING = (alarm: PlannedResource) =>
@@ -552,7 +599,7 @@ const frontDoorOnlyWayIn: AwsRule = {
   why: "A load balancer that admits other sources than the front door serves models around its authentication, limits and logs.",
   fix: "With consumers declared, keep maas:internetFacing false and the load balancers' security groups open to the VPC link's group only (components/ingress.ts).",
   description:
-    "With a front door (a VPC link), every load balancer is internal and admits only security groups, never address ranges (but the rollouts' pinned listener, to maas:pinnedRouteCidrs).",
+    "With a front door (a VPC link), every load balancer is internal and admits only security groups, never address ranges (but the rollouts' pinned listener, to maas:pinnedRouteCidrs, and the ranges maas:keepDirectAccess keeps while callers move, of which every review warns).",
   check: (resources) => {
     if (ofType(resources, "aws:apigatewayv2/vpcLink:VpcLink").length === 0) return [];
     return [
@@ -575,10 +622,13 @@ const frontDoorOnlyWayIn: AwsRule = {
           // checks' runners (maas:pinnedRouteCidrs): never a model's clients.
           const pinnedOnly =
             inputs.fromPort === PINNED_LISTENER_PORT && inputs.toPort === PINNED_LISTENER_PORT;
+          // Kept on purpose while callers move (maas:keepDirectAccess): the review warns of them.
+          const keptWhileMoving =
+            inputs.tags?.[DIRECT_ACCESS_TAG.key] === DIRECT_ACCESS_TAG.value;
           return report(
             "front-door/only-way-in",
             rule,
-            range === undefined || pinnedOnly
+            range === undefined || pinnedOnly || keptWhileMoving
               ? []
               : [
                   `admits ${range} directly: only the front door's security group may reach a load balancer`,
@@ -603,6 +653,7 @@ export const AWS_RULES: AwsRule[] = [
   internetHttps,
   frontDoorAuthenticated,
   frontDoorOnlyWayIn,
+  frontDoorAuditKept,
 ];
 
 export function checkAwsResources(resources: PlannedResource[], context: RuleContext): Violation[] {

@@ -398,6 +398,7 @@ function deployShared(
         subnetIds: settings.ingress.subnetIds,
         internetFacing: settings.ingress.internetFacing,
         allowedCidrs: settings.ingress.allowedCidrs,
+        keepDirectAccess: settings.ingress.keepDirectAccess,
         pinnedRouteCidrs: settings.ingress.pinnedRouteCidrs,
         ...(link ? { frontDoorSecurityGroupId: link.securityGroup.id } : {}),
         ...(settings.ingress.certificateArn
@@ -512,7 +513,7 @@ function deployFrontDoor(
       models,
       vpcLinkId: shared.link.vpcLink.id,
       alarmTopicArn: shared.alarmTopicArn,
-      protect: settings.protect,
+      logRetentionDays: settings.frontDoor.logRetentionDays,
       tags: {},
     },
     shared.onAws,

@@ -19,6 +19,15 @@ function shaped(what: string, required?: string) {
       : `must be ${what}; got ${Array.isArray(issue.input) ? "a list" : typeof issue.input === "object" && issue.input !== null ? "a map" : JSON.stringify(issue.input)}`;
 }
 
+/**
+ * The retention periods CloudWatch Logs accepts (@pulumi/aws cloudwatch/logGroup.d.ts,
+ * retentionInDays); not 0 (never expire): the logs' key would then have to live forever.
+ */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+];
+
 const BOOLEAN = z
   .enum(["true", "false"], { error: "must be true or false" })
   .transform((value) => value === "true");
@@ -161,6 +170,19 @@ export const settingsShape = {
     .min(1)
     .optional()
     .describe("Who may reach the load balancer (a list of CIDRs); without it, maas:vpcCidr."),
+  "maas:keepDirectAccess": BOOLEAN.default(false).describe(
+    "With a front door, true keeps the load balancers admitting maas:ingressCidrs (else maas:vpcCidr) beside the door, while callers move between the load balancers' addresses and their consumers' URLs (adopting or removing the door); every review warns while it is on. Drop it once they have moved.",
+  ),
+  "maas:frontDoorLogRetentionDays": z.coerce
+    .number()
+    .int()
+    .refine((days) => LOG_RETENTION_DAYS.includes(days), {
+      error: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+    })
+    .default(365)
+    .describe(
+      "Days the front door's access and WAF logs are kept (a CloudWatch Logs retention period). They outlive the door and the stack: removing either leaves the log groups and their key in the account until then.",
+    ),
   "maas:pinnedRouteCidrs": z
     .array(z.string().regex(CIDR, { error: "must be an IPv4 CIDR" }), {
       error: shaped("a list of IPv4 CIDRs"),

@@ -51,13 +51,17 @@ export interface StackSettings {
     /** HTTPS with this ACM certificate (and HTTP redirected); plain HTTP without one. */
     certificateArn?: string;
     internetFacing: boolean;
-    /** Who may reach the load balancer (default: the VPC). */
+    /** Who may reach the load balancer without a front door (default: the VPC). */
     allowedCidrs: string[];
+    /** With a front door, the load balancers keep admitting allowedCidrs too (callers moving). */
+    keepDirectAccess: boolean;
     /** Who may call the rollouts' pinned routes (default: nobody). */
     pinnedRouteCidrs: string[];
     routing: { mode: "path" } | { mode: "host"; domain: string };
     accessLogsBucket?: string;
   };
+  /** The front door's audit trail: its access and WAF logs' retention. */
+  frontDoor: { logRetentionDays: number };
   alarms: {
     emails: string[];
     periodSeconds: number;
@@ -228,6 +232,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       ...(s["maas:certificateArn"] ? { certificateArn: s["maas:certificateArn"] } : {}),
       internetFacing: s["maas:internetFacing"],
       allowedCidrs: s["maas:ingressCidrs"] ?? [s["maas:vpcCidr"]],
+      keepDirectAccess: s["maas:keepDirectAccess"],
       // A set to AWS, deduplicated: each CIDR is one security group rule named after it.
       pinnedRouteCidrs: [...new Set(s["maas:pinnedRouteCidrs"] ?? [])].sort(),
       routing:
@@ -236,6 +241,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
           : { mode: "path" },
       ...(s["maas:accessLogsBucket"] ? { accessLogsBucket: s["maas:accessLogsBucket"] } : {}),
     },
+    frontDoor: { logRetentionDays: s["maas:frontDoorLogRetentionDays"] },
     alarms: {
       emails: s["maas:alarmEmails"],
       periodSeconds: s["maas:alarmPeriodSeconds"],

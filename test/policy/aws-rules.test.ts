@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
 import { AWS_RULES, checkAwsResources } from "../../policy/aws-rules";
+import { withConsumers } from "../helpers/front-door";
 import { planOf } from "../helpers/plan";
 
 let dev: RecordedResource[];
@@ -282,6 +283,13 @@ const cases: {
     production: true,
     mutate: (r) => (find(r, "aws:kms/key:Key", "registry-key").options = { protect: true }),
   },
+  {
+    name: "protection-prod-data-key-fail",
+    rule: "RULES-21/protection",
+    message: "is not protected in production",
+    production: true,
+    mutate: (r) => (find(r, "aws:kms/key:Key", "registry-key").options = { retainOnDelete: true }),
+  },
 ];
 
 describe("AWS rules (rules 15-21)", () => {
@@ -291,6 +299,7 @@ describe("AWS rules (rules 15-21)", () => {
       "RULES-28",
       "RULES-34",
       "ingress",
+      "front-door",
       "front-door",
       "front-door",
     ]);
@@ -313,5 +322,35 @@ describe("AWS rules (rules 15-21)", () => {
     const found = checkAwsResources(resources, { production: production ?? false });
     expect(found.map((v) => `${v.rule}: ${v.message}`)).toContain(`${rule}: ${message}`);
     expect(new Set(found.map((v) => v.rule))).toEqual(new Set([rule]));
+  });
+});
+
+describe("the front door's audit trail (front-door/audit-kept)", () => {
+  let door: RecordedResource[];
+  beforeAll(async () => {
+    door = (await planOf({ stack: "prod", catalogue: withConsumers() })).plan.resources;
+  });
+  const violations = (resources: RecordedResource[]) =>
+    checkAwsResources(resources, { production: true }).map(
+      (v) => `${v.rule} ${v.object}: ${v.message}`,
+    );
+
+  it("passes as planned: log groups and their key retained, not protected (production too)", () => {
+    expect(violations(door)).toEqual([]);
+    expect(find(door, "aws:kms/key:Key", "front-door").options).toEqual({ retainOnDelete: true });
+  });
+
+  it("fails a log group or its key not retained on delete, and a log group kept forever", () => {
+    const resources = structuredClone(door);
+    delete find(resources, "aws:cloudwatch/logGroup:LogGroup", "front-door-waf").options;
+    delete find(resources, "aws:kms/key:Key", "front-door").options;
+    delete inputs(resources, "aws:cloudwatch/logGroup:LogGroup", "front-door-access")
+      .retentionInDays;
+    expect(violations(resources).sort()).toEqual([
+      "RULES-21/protection Key front-door: is not retained on delete in production",
+      "front-door/audit-kept Key front-door: encrypts logs and is not retained on delete: they could no longer be read",
+      "front-door/audit-kept LogGroup front-door-access: has no retention period",
+      "front-door/audit-kept LogGroup front-door-waf: is not retained on delete: removing the door would delete its logs",
+    ]);
   });
 });
