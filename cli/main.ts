@@ -16,6 +16,9 @@ import type * as RulesCommand from "./rules";
 import type * as RolloutCommand from "./rollout";
 import type * as RolloutPorts from "./rollout-ports";
 import type { RolloutCommandOptions, RolloutVerb } from "./rollout";
+import type * as SmokeCommand from "./smoke";
+import type * as SmokeWorld from "../smoke/real-world";
+import type { SmokeCommandOptions } from "./smoke";
 import type { PlanCommandOptions } from "./plan";
 import { runValidate } from "./validate";
 import { terminal } from "./terminal";
@@ -210,6 +213,40 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
         () => import("./rollout-ports"),
       );
       exit(await runRollout(verb as RolloutVerb, model, options, io, realPorts));
+    });
+
+  program
+    .command("smoke")
+    .description(
+      "Call a deployed stack's front door as its consumers do: 401 without credentials, 200 with theirs (and the path the model receives), 403 for a model not granted, 429 over the limit (--burst). Needs AWS credentials, the Pulumi CLI and network access to the API.",
+    )
+    .addOption(
+      new Option("-s, --stack <name>", "the stack (Pulumi.<stack>.yaml)").makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        "--path <path>",
+        "what to GET under each model: <url>/models/<model>/<path>",
+      ).default("healthz"),
+    )
+    .addOption(
+      new Option(
+        "--burst <n>",
+        "also send n requests at once per consumer (its burst + requestsPerSecond) and expect a 429",
+      ),
+    )
+    .action(async (options: SmokeCommandOptions) => {
+      const { runSmokeCommand } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("./smoke") as typeof SmokeCommand,
+        () => import("./smoke"),
+      );
+      const { realSmokeWorld } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("../smoke/real-world") as typeof SmokeWorld,
+        () => import("../smoke/real-world"),
+      );
+      exit(await runSmokeCommand(options, io, realSmokeWorld));
     });
 
   program
