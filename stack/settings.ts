@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { stackNameProblem } from "../catalogue/names";
 import { closestKey } from "../catalogue/suggest";
 import { SECRET_KEYS, SettingsSchema, settingsShape } from "./settings-schema";
+import type { ApiDomain } from "../components/front-door-domain";
 import type { IdentityBinding } from "../components/model-identity";
 import type { StackLayout } from "./layout";
 
@@ -57,6 +58,12 @@ export interface StackSettings {
     pinnedRouteCidrs: string[];
     routing: { mode: "path" } | { mode: "host"; domain: string };
     accessLogsBucket?: string;
+  };
+  frontDoor: {
+    /** The front door's custom domain (maas:apiDomain), when set: stable consumer URLs. */
+    domain?: ApiDomain;
+    /** maas:disableExecuteApiEndpoint: the APIs' execute-api URLs answer 403. */
+    disableExecuteApiEndpoint: boolean;
   };
   alarms: {
     emails: string[];
@@ -235,6 +242,18 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
           ? { mode: "host", domain: s["maas:hostDomain"]! }
           : { mode: "path" },
       ...(s["maas:accessLogsBucket"] ? { accessLogsBucket: s["maas:accessLogsBucket"] } : {}),
+    },
+    frontDoor: {
+      ...(s["maas:apiDomain"]
+        ? {
+            domain: {
+              name: s["maas:apiDomain"],
+              certificateArn: s["maas:apiCertificateArn"]!,
+              ...(s["maas:apiHostedZoneId"] ? { hostedZoneId: s["maas:apiHostedZoneId"] } : {}),
+            },
+          }
+        : {}),
+      disableExecuteApiEndpoint: s["maas:disableExecuteApiEndpoint"],
     },
     alarms: {
       emails: s["maas:alarmEmails"],
