@@ -56,6 +56,8 @@ export interface FrontDoorApiArgs {
   webAclArn: pulumi.Input<string>;
   keyArn: pulumi.Input<string>;
   deployer: pulumi.Input<string[]>;
+  /** maas:disableExecuteApiEndpoint: callers reach the API only through the custom domain. */
+  disableExecuteApiEndpoint: boolean;
   tags: Record<string, string>;
 }
 
@@ -74,6 +76,10 @@ export class FrontDoorApi extends pulumi.ComponentResource {
         endpointConfiguration: { types: "REGIONAL" },
         // Keys come in the x-api-key header (usage plans meter by key).
         apiKeySource: "HEADER",
+        // Always explicit: the provider keeps the last value of this Optional+Computed argument
+        // when it is left out (terraform-provider-aws rest_api.go), so omitting it would never
+        // turn the endpoint back on.
+        disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
         tags: args.tags,
       },
       child,
@@ -180,6 +186,10 @@ export class FrontDoorApi extends pulumi.ComponentResource {
               policy,
               responses: GATEWAY_RESPONSES,
               body: GATEWAY_RESPONSE_BODY,
+              // Takes effect only with a stage update, such as a new deployment (API Gateway
+              // guide, "Disable the default endpoint for REST APIs"); absent while off, so
+              // existing deployments keep their hash.
+              ...(args.disableExecuteApiEndpoint ? { executeApiEndpoint: "disabled" } : {}),
             }),
           )
           .digest("hex"),

@@ -21,6 +21,8 @@ import {
 } from "../catalogue/names";
 import type { ConsumerAccess } from "./consumer-access";
 import { FrontDoorApi } from "./front-door-api";
+import { FrontDoorDomain } from "./front-door-domain";
+import type { ApiDomain } from "./front-door-domain";
 import type { FrontDoorBackend } from "./front-door-api";
 import { frontDoorKeyPolicy, perAddressLimit } from "./specs/front-door";
 
@@ -39,6 +41,10 @@ export interface FrontDoorArgs {
   alarmTopicArn: pulumi.Input<string>;
   /** Days the access and WAF logs are kept (maas:frontDoorLogRetentionDays). */
   logRetentionDays: number;
+  /** The custom domain of stable consumer URLs (maas:apiDomain), when set. */
+  domain?: ApiDomain;
+  /** The APIs' execute-api URLs answer 403 (maas:disableExecuteApiEndpoint; needs `domain`). */
+  disableExecuteApiEndpoint: boolean;
   tags: Record<string, string>;
 }
 
@@ -58,6 +64,8 @@ export class FrontDoor extends pulumi.ComponentResource {
   public readonly metricNamespace: string;
   /** Encrypts the logs and the consumers' key secrets; a reader in another account needs kms:Decrypt on it. */
   public readonly key: aws.kms.Key;
+  /** The custom domain and its mappings, when maas:apiDomain is set. */
+  public readonly domain?: FrontDoorDomain;
 
   constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:frontdoor:FrontDoor", name, {}, opts);
@@ -182,6 +190,7 @@ export class FrontDoor extends pulumi.ComponentResource {
           webAclArn: webAcl.arn,
           keyArn: key.arn,
           deployer: args.deployer,
+          disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
           tags: args.tags,
         },
         child,
@@ -189,6 +198,23 @@ export class FrontDoor extends pulumi.ComponentResource {
       this.apis[auth] = api;
       Object.assign(this.consumers, api.consumers);
     }
+    // The domain exists while the front door does (served or not); a consumer's mapping while it
+    // has a stage, on whichever API serves it.
+    if (args.domain)
+      this.domain = new FrontDoorDomain(
+        `${name}-domain`,
+        {
+          domain: args.domain,
+          stages: Object.fromEntries(
+            Object.entries(this.consumers).map(([consumer, access]) => [
+              consumer,
+              { restApiId: access.stage.restApi, stageName: access.stage.stageName },
+            ]),
+          ),
+          tags: args.tags,
+        },
+        child,
+      );
     // Throttled in 5 of the last 6 minutes: a limit too low, or a runaway client. Named after
     // the consumer alone: an alarm is known by its name, so one that followed the consumer's
     // API would be deleted by name when the consumer changes its auth.

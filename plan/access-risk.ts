@@ -17,6 +17,9 @@ const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
 const API_KEY = "aws:apigateway/apiKey:ApiKey";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const STAGE = "aws:apigateway/stage:Stage";
+const MAPPING = "aws:apigateway/basePathMapping:BasePathMapping";
+const REST_API = "aws:apigateway/restApi:RestApi";
 
 interface Limits {
   rate?: number;
@@ -44,6 +47,12 @@ interface Access {
   direct: Set<string>;
   /** Days the front door's logs are kept (its log groups' retention). */
   logRetentionDays?: number;
+  /** The execute-api URL of each consumer, as the API and stage it is known by (`<api>/<stage>`). */
+  stages: Map<string, string>;
+  /** The stable URL of each consumer on the custom domain (components/front-door-domain.ts). */
+  stable: Map<string, string>;
+  /** Whether the execute-api URLs are turned off (maas:disableExecuteApiEndpoint). */
+  executeApiOff: boolean;
 }
 
 function accessOf(resources: RecordedResource[]): Access {
@@ -55,6 +64,9 @@ function accessOf(resources: RecordedResource[]): Access {
     keys: new Map(),
     kinds: new Map(),
     direct: new Set(),
+    stages: new Map(),
+    stable: new Map(),
+    executeApiOff: false,
   };
   for (const resource of resources) {
     // Client ports only: the pinned listener's runners are no model's callers.
@@ -63,6 +75,19 @@ function accessOf(resources: RecordedResource[]): Access {
       if (fromPort !== PINNED_LISTENER_PORT) access.direct.add(cidrIpv4);
     if (resource.type === LOG_GROUP && typeof resource.inputs.retentionInDays === "number")
       access.logRetentionDays = resource.inputs.retentionInDays;
+    // A consumer's stage is named after it; its mapping's base path too.
+    if (resource.type === STAGE && typeof resource.inputs.stageName === "string")
+      access.stages.set(
+        resource.inputs.stageName,
+        `${String(resource.inputs.restApi)}/${resource.inputs.stageName}`,
+      );
+    if (resource.type === MAPPING && typeof resource.inputs.basePath === "string")
+      access.stable.set(
+        resource.inputs.basePath,
+        `https://${String(resource.inputs.domainName)}/${resource.inputs.basePath}`,
+      );
+    if (resource.type === REST_API && resource.inputs.disableExecuteApiEndpoint === true)
+      access.executeApiOff = true;
     if (resource.type === POLICY && typeof resource.inputs.policy === "string") {
       const statements = (
         JSON.parse(resource.inputs.policy) as {
@@ -132,6 +157,75 @@ const pair = (grant: string) => {
   return { consumer: consumer!, model: model! };
 };
 
+/** `a, b and 3 more`: a few of many, in code font. */
+function few(items: string[], limit = 4): string {
+  const shown = items.slice(0, limit).map(code).join(", ");
+  return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
+}
+
+/**
+ * Where callers call: a consumer's stable URL (custom domain) when it has one on both sides and
+ * it stays, else its execute-api URL. A re-created API or an auth switch moves the second, never
+ * the first: only a change of what callers use is theirs to act on.
+ */
+function urlRisks(before: Access, after: Access): Risk[] {
+  const out: Risk[] = [];
+  const kept = [...after.consumers.keys()].filter((c) => before.consumers.has(c)).sort();
+  const domainOf = (url: string) => url.split("/")[2] ?? url;
+  // The domain added, changed or removed, for the consumers that stay.
+  const gaining = kept.filter((c) => !before.stable.has(c) && after.stable.has(c));
+  const losing = kept.filter((c) => before.stable.has(c) && !after.stable.has(c));
+  const moving = kept.filter(
+    (c) =>
+      before.stable.has(c) && after.stable.has(c) && before.stable.get(c) !== after.stable.get(c),
+  );
+  if (gaining.length > 0 && before.frontDoor)
+    out.push({
+      level: "note",
+      text: `consumers get stable URLs on ${code(domainOf(after.stable.get(gaining[0]!)!))}: ${few(gaining.map((c) => after.stable.get(c)!))} (outputs: consumers.<name>.stableUrl). They answer once the domain's DNS record points at its Regional endpoint (outputs: apiDomain; with maas:apiHostedZoneId the stack writes it); hand them to callers. The execute-api URLs keep working until maas:disableExecuteApiEndpoint turns them off`,
+    });
+  if (moving.length > 0)
+    out.push({
+      level: "warn",
+      text: `the front door's domain changes (${code(domainOf(before.stable.get(moving[0]!)!))} → ${code(domainOf(after.stable.get(moving[0]!)!))}): every stable URL changes (${few(moving.map((c) => after.stable.get(c)!))}) and the old domain with its mappings is deleted at the end of this update: its callers get errors from then on. The new domain needs its DNS record and certificate first; tell callers the new URLs before this applies`,
+    });
+  if (losing.length > 0 && after.frontDoor)
+    out.push({
+      level: "warn",
+      text: `the front door's domain ${code(domainOf(before.stable.get(losing[0]!)!))} goes: the stable URLs ${few(losing.map((c) => before.stable.get(c)!))} stop working at once. Callers must move to the execute-api URLs (outputs: consumers.<name>.url) before this applies`,
+    });
+  // The execute-api URLs turned off or on again.
+  if (before.frontDoor && after.frontDoor && !before.executeApiOff && after.executeApiOff)
+    out.push({
+      level: "warn",
+      text: "the execute-api URLs are turned off (maas:disableExecuteApiEndpoint): once the APIs' new deployments are live, a call to `https://<api>.execute-api.<region>.amazonaws.com/<consumer>` gets 403. Apply only when every caller uses its stable URL: the access logs' domainName field shows who still calls the execute-api host",
+    });
+  if (before.executeApiOff && !after.executeApiOff && after.frontDoor)
+    out.push({
+      level: "note",
+      text: "the execute-api URLs answer again (maas:disableExecuteApiEndpoint off) once the APIs' new deployments are live",
+    });
+  // An execute-api URL that moves without an auth switch: the API it is on is created anew.
+  for (const consumer of kept) {
+    const [old, current] = [before.stages.get(consumer), after.stages.get(consumer)];
+    if (!old || !current || old === current) continue;
+    if (before.kinds.get(consumer) !== after.kinds.get(consumer)) continue;
+    const stable = after.stable.get(consumer);
+    out.push(
+      stable && stable === before.stable.get(consumer)
+        ? {
+            level: "note",
+            text: `consumer ${code(consumer)}'s API is created anew: its execute-api URL changes, its stable URL ${code(stable)} stays (its mapping moves to the new API in place)`,
+          }
+        : {
+            level: "warn",
+            text: `consumer ${code(consumer)}'s API is created anew: its URL changes, and the old one stops working once this applies. Its callers must move to the new URL (outputs: consumers.${consumer}.url); a custom domain (maas:apiDomain) gives URLs that stay`,
+          },
+    );
+  }
+  return out;
+}
+
 export function accessRisks(transition: Transition): Risk[] {
   const before = accessOf(transition.base);
   const after = accessOf(transition.head);
@@ -146,7 +240,7 @@ export function accessRisks(transition: Transition): Risk[] {
         .map((g) => code(g.model));
       out.push({
         level: models.length > 0 ? "warn" : "note",
-        text: `consumer ${code(consumer)} is added (${limits.rate}/s, burst ${limits.burst}${limits.quota ? `, ${limits.quota}` : ""}) and may call ${models.length > 0 ? models.join(", ") : "no model yet"}: a key, a stage and a secret its principals can read`,
+        text: `consumer ${code(consumer)} is added (${limits.rate}/s, burst ${limits.burst}${limits.quota ? `, ${limits.quota}` : ""}) and may call ${models.length > 0 ? models.join(", ") : "no model yet"}: a key, a stage and a secret its principals can read${after.stable.has(consumer) ? `; its URL is ${code(after.stable.get(consumer)!)}` : ""}`,
       });
       continue;
     }
@@ -163,10 +257,16 @@ export function accessRisks(transition: Transition): Risk[] {
         text: `consumer ${code(consumer)} may call more: ${raised.join(", ")}. The models' capacity (autoscaling.maxReplicas) must carry it`,
       });
     const [oldKind, newKind] = [before.kinds.get(consumer), after.kinds.get(consumer)];
+    const stableUrl = after.stable.get(consumer);
+    const keepsUrl = stableUrl !== undefined && stableUrl === before.stable.get(consumer);
     if (oldKind && newKind && oldKind !== newKind)
       out.push({
         level: "warn",
-        text: `consumer ${code(consumer)} changes how it calls (${oldKind === "apikey" ? "API key" : "SigV4"} → ${newKind === "apikey" ? "API key" : "SigV4"}): it gets a new URL, key and secret on the other API, and its old ones stop working at once; its callers must switch in the same release`,
+        text: `consumer ${code(consumer)} changes how it calls (${oldKind === "apikey" ? "API key" : "SigV4"} → ${newKind === "apikey" ? "API key" : "SigV4"}): ${
+          keepsUrl
+            ? `its stable URL ${code(stableUrl)} stays (its mapping moves to the other API in place), but it gets a new key and secret there and its old ones stop working at once, as does its execute-api URL; its callers must switch credentials in the same release`
+            : "it gets a new URL, key and secret on the other API, and its old ones stop working at once; its callers must switch in the same release"
+        }`,
       });
     else {
       const [oldKeys, newKeys] = [before.keys.get(consumer), after.keys.get(consumer)];
@@ -190,6 +290,7 @@ export function accessRisks(transition: Transition): Risk[] {
         text: `consumer ${code(consumer)} is signed for by other principals: ${principals}. Whoever joins gets its grants and limits`,
       });
   }
+  out.push(...urlRisks(before, after));
   for (const consumer of before.consumers.keys())
     if (!after.consumers.has(consumer))
       out.push({
@@ -230,8 +331,7 @@ const ranges = (direct: Set<string>) => [...direct].sort().map(code).join(", ");
 function doorRisks(before: Access, after: Access): Risk[] {
   const out: Risk[] = [];
   if (!before.frontDoor && after.frontDoor) {
-    const opens =
-      "the front door opens: models are called through API Gateway by the consumers their access: lists; this apply creates their URLs (outputs: consumers)";
+    const opens = `the front door opens: models are called through API Gateway by the consumers their access: lists; this apply creates their ${after.stable.size > 0 ? "stable URLs (outputs: consumers.<name>.stableUrl, once the domain's DNS record is there)" : "URLs (outputs: consumers)"}`;
     if (after.direct.size > 0)
       out.push({
         level: "warn",
@@ -240,7 +340,7 @@ function doorRisks(before: Access, after: Access): Risk[] {
     else if (before.direct.size > 0)
       out.push({
         level: "warn",
-        text: `${opens}, and in the same apply the load balancers stop admitting ${ranges(before.direct)}: their callers are cut off before any of them can hold a consumer's URL. To adopt the door without an outage, set maas:keepDirectAccess: true in this change, move callers to their consumer's URL, then drop it`,
+        text: `${opens}, and in the same apply the load balancers stop admitting ${ranges(before.direct)}: their callers are cut off before any of them can hold a consumer's URL. To adopt the door without an outage, set maas:keepDirectAccess: true in this change, move callers to their consumer's ${after.stable.size > 0 ? "stable URL" : "URL"}, then drop it`,
       });
     else out.push({ level: "warn", text: `${opens}; the load balancers admit nothing else` });
   }

@@ -88,6 +88,15 @@ const NAMERS: Record<string, Namer> = {
   "aws:apigateway/usagePlanKey:UsagePlanKey": (i) => [
     joined("usage plan key", i.usagePlanId, i.keyId),
   ],
+  // Unique in a region across every account (API Gateway guide, "Custom domain name for public
+  // REST APIs"); a mapping by its base path on the domain; a DNS record by zone, name and type.
+  "aws:apigateway/domainName:DomainName": (i) => [joined("API custom domain", i.domainName)],
+  "aws:apigateway/basePathMapping:BasePathMapping": (i) => [
+    joined("base path", i.basePath, "of API custom domain", i.domainName),
+  ],
+  "aws:route53/record:Record": (i) => [
+    joined("DNS record", i.zoneId, text(i.name)?.toLowerCase(), i.type),
+  ],
   "aws:wafv2/webAclAssociation:WebAclAssociation": (i) => [
     joined("WAF association of", i.resourceArn),
   ],

@@ -182,6 +182,24 @@ const COMPUTED: Record<string, Computed> = {
       },
     };
   },
+  // A custom domain is known by its name; its Regional endpoint's host looks like AWS's
+  // (d-<10 characters>.execute-api.<region>.amazonaws.com), its hosted zone is a placeholder.
+  "aws:apigateway/domainName:DomainName": (name, inputs, context) => {
+    const domain = String(inputs.domainName);
+    return {
+      id: domain,
+      state: {
+        ...inputs,
+        arn: `arn:aws:apigateway:${context.region}::/domainnames/${domain}`,
+        regionalDomainName: `d-${hex(`domain:${name}`, 10)}.execute-api.${context.region}.amazonaws.com`,
+        regionalZoneId: "Z0PLACEHOLDERAPIGW",
+      },
+    };
+  },
+  "aws:apigateway/basePathMapping:BasePathMapping": (_name, inputs) => ({
+    id: `${String(inputs.domainName)}/${typeof inputs.basePath === "string" ? inputs.basePath : ""}`,
+    state: { ...inputs },
+  }),
   "aws:apigateway/apiKey:ApiKey": (name, inputs, context) => {
     const id = hex(`key:${name}`, 10);
     // The provider marks the value secret (additionalSecretOutputs): so does the recording.

@@ -64,6 +64,18 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:apigateway/apiKey:ApiKey": ["value"],
   "aws:apigateway/usagePlanKey:UsagePlanKey": ["keyId", "keyType", "usagePlanId"],
   "aws:apigatewayv2/vpcLink:VpcLink": ["subnetIds", "securityGroupIds"],
+  // The custom domain: its name and an uploaded certificate's PEM fields force a new domain
+  // (domain_name.go); a mapping's restApi, stageName and basePath are patched in place, only its
+  // domain forces a new one (base_path_mapping.go; pull request #16147); a DNS record is
+  // replaced for a new zone or name (route53/record.go), its type and alias are upserted.
+  "aws:apigateway/domainName:DomainName": [
+    "domainName",
+    "certificateBody",
+    "certificateChain",
+    "certificatePrivateKey",
+  ],
+  "aws:apigateway/basePathMapping:BasePathMapping": ["domainName"],
+  "aws:route53/record:Record": ["zoneId", "name"],
   "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
   "aws:secretsmanager/secretVersion:SecretVersion": ["secretId", "secretString"],
   "aws:secretsmanager/secretPolicy:SecretPolicy": ["secretArn"],

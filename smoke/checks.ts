@@ -55,7 +55,13 @@ export function parseConsumers(
     consumers[name] = {
       auth: entry.auth,
       models: [...models].sort(),
-      ...(typeof entry.url === "string" ? { url: entry.url } : {}),
+      // The URL callers use: the stable one on the custom domain when there is one (the
+      // execute-api URL may be off: maas:disableExecuteApiEndpoint).
+      ...(typeof entry.stableUrl === "string"
+        ? { url: entry.stableUrl }
+        : typeof entry.url === "string"
+          ? { url: entry.url }
+          : {}),
       ...(typeof entry.apiKeySecretArn === "string"
         ? { apiKeySecretArn: entry.apiKeySecretArn }
         : {}),

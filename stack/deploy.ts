@@ -109,14 +109,21 @@ export interface SharedRegistry {
   keyArn: pulumi.Output<string>;
 }
 
-/** A consumer's way in: its URL (the stage), how it authenticates, and where its API key is. */
+/** A consumer's way in: its URLs (the stage), how it authenticates, and where its API key is. */
 export interface DeployedConsumer {
   auth: string;
   /**
    * `https://<api>.execute-api.<region>.amazonaws.com/<consumer>`: models are under /models/<m>/.
-   * None while no model is served: an API without a method cannot be deployed.
+   * It changes when the consumer changes how it calls, or its API is created anew. None while no
+   * model is served (an API without a method cannot be deployed), and none once
+   * maas:disableExecuteApiEndpoint turns it off.
    */
   url?: pulumi.Output<string>;
+  /**
+   * `https://<maas:apiDomain>/<consumer>`, with a custom domain: the same whichever API serves the
+   * consumer. Models are under /models/<m>/ as with `url`.
+   */
+  stableUrl?: pulumi.Output<string>;
   /** The Secrets Manager secret holding its API key (only its principals can read it). */
   apiKeySecretArn?: pulumi.Output<string>;
   /** The KMS key of that secret: a reader in another account needs kms:Decrypt on it. */
@@ -127,10 +134,23 @@ export interface DeployedConsumer {
   note?: string;
 }
 
+/** The front door's custom domain, with what its DNS record needs. */
+export interface DeployedApiDomain {
+  domainName: string;
+  /** The target of the domain's DNS record: an alias (Route 53) or a CNAME to it. */
+  regionalDomainName: pulumi.Output<string>;
+  /** The hosted zone of that target, for a Route 53 alias record. */
+  regionalZoneId: pulumi.Output<string>;
+  /** Whether the stack writes the record (maas:apiHostedZoneId) or you do. */
+  dnsRecord: string;
+}
+
 export interface DeployedStack {
   registry: SharedRegistry;
   /** The front door's consumers, by name, when the catalogue declares consumers. */
   consumers?: Record<string, DeployedConsumer>;
+  /** The front door's custom domain, when maas:apiDomain is set. */
+  apiDomain?: DeployedApiDomain;
   /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
   loadBalancers: Record<string, SharedLoadBalancer>;
   alarmTopicArn: pulumi.Output<string>;
@@ -148,6 +168,8 @@ interface Shared {
   alarmTopicArn: pulumi.Output<string>;
   /** The front door's consumers (a single or base stack that has one). */
   consumers?: Record<string, DeployedConsumer>;
+  /** The front door's custom domain (a single or base stack that has one). */
+  apiDomain?: DeployedApiDomain;
   /** How each consumer of the catalogue calls (every stack: the models' dashboards). */
   consumerAuth?: Map<string, "sigv4" | "apiKey">;
   /**
@@ -226,6 +248,7 @@ export function deploy(
   return {
     registry: shared.registry,
     ...(shared.consumers ? { consumers: shared.consumers } : {}),
+    ...(shared.apiDomain ? { apiDomain: shared.apiDomain } : {}),
     loadBalancers: shared.loadBalancers,
     alarmTopicArn: shared.alarmTopicArn,
     models: deployedModels,
@@ -434,7 +457,7 @@ function deployShared(
     );
   }
   const frontDoorRouting = link && catalogue.consumers ? new FrontDoorRouting() : undefined;
-  const consumers =
+  const frontDoor =
     link && catalogue.consumers && frontDoorRouting
       ? deployFrontDoor(catalogue, settings, frontDoorRouting, {
           link,
@@ -450,7 +473,8 @@ function deployShared(
     settings,
     onAws,
     onKubernetes: providers.onKubernetes,
-    ...(consumers ? { consumers } : {}),
+    ...(frontDoor ? { consumers: frontDoor.consumers } : {}),
+    ...(frontDoor?.apiDomain ? { apiDomain: frontDoor.apiDomain } : {}),
     registry: {
       bucket: registry.bucketName,
       bucketArn: registry.bucket.arn,
@@ -482,7 +506,7 @@ function deployFrontDoor(
     alarmTopicArn: pulumi.Output<string>;
     onAws: pulumi.ComponentResourceOptions;
   },
-): Record<string, DeployedConsumer> {
+): { consumers: Record<string, DeployedConsumer>; apiDomain?: DeployedApiDomain } {
   const https = settings.ingress.certificateArn !== undefined;
   const port = https ? 443 : 80;
   const routing = settings.ingress.routing;
@@ -514,11 +538,24 @@ function deployFrontDoor(
       vpcLinkId: shared.link.vpcLink.id,
       alarmTopicArn: shared.alarmTopicArn,
       logRetentionDays: settings.frontDoor.logRetentionDays,
+      ...(settings.frontDoor.domain ? { domain: settings.frontDoor.domain } : {}),
+      disableExecuteApiEndpoint: settings.frontDoor.disableExecuteApiEndpoint,
       tags: {},
     },
     shared.onAws,
   );
-  return Object.fromEntries(
+  const domain = frontDoor.domain;
+  const apiDomain: DeployedApiDomain | undefined = domain
+    ? {
+        domainName: settings.frontDoor.domain!.name,
+        regionalDomainName: domain.domainName.regionalDomainName,
+        regionalZoneId: domain.domainName.regionalZoneId,
+        dnsRecord: domain.record
+          ? `an alias A record in Route 53 hosted zone ${settings.frontDoor.domain!.hostedZoneId!}, written by the stack`
+          : "yours to create: an alias A record (Route 53) or a CNAME to regionalDomainName",
+      }
+    : undefined;
+  const consumerOutputs = Object.fromEntries(
     consumers.map((consumer): [string, DeployedConsumer] => {
       const access = frontDoor.consumers[consumer.name];
       const granted = models.filter((m) => m.access.includes(consumer.name)).map((m) => m.name);
@@ -533,11 +570,14 @@ function deployFrontDoor(
             note: "no model is served yet: the consumer's URL and key come with the first served model it may call",
           },
         ];
+      const stableUrl = domain?.url(consumer.name);
       return [
         consumer.name,
         {
           auth: consumer.auth,
-          url: access.stage.invokeUrl,
+          // Off, the execute-api URL answers 403: only the stable one is handed out.
+          ...(settings.frontDoor.disableExecuteApiEndpoint ? {} : { url: access.stage.invokeUrl }),
+          ...(stableUrl ? { stableUrl } : {}),
           apiKeySecretArn: access.secret.arn,
           apiKeySecretKeyArn: frontDoor.key.arn,
           models: granted,
@@ -545,6 +585,7 @@ function deployFrontDoor(
       ];
     }),
   );
+  return { consumers: consumerOutputs, ...(apiDomain ? { apiDomain } : {}) };
 }
 
 /** Who may call the model through the front door, with the API each calls (its dashboard rows). */

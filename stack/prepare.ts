@@ -59,6 +59,7 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
     : [];
   const problems = [
     ...frontDoor,
+    ...domainProblems(catalogue, settings, where),
     ...aroundTheDoor(catalogue, settings, where),
     ...retentionProblems(catalogue, settings, where),
     ...rolloutProblems(catalogue, settings, where),
@@ -118,6 +119,27 @@ function rolloutProblems(
         );
     }
   return [...problems];
+}
+
+/**
+ * maas:apiDomain names the front door's domain: a stack without a front door (no consumers, or a
+ * shard, whose front door is its base's) would silently not create it.
+ */
+function domainProblems(
+  catalogue: ResolvedCatalogue,
+  settings: StackSettings,
+  where: (key: string) => string,
+): string[] {
+  if (!settings.frontDoor.domain) return [];
+  if (settings.layout.kind === "shard")
+    return [
+      `${where("maas:apiDomain")}: maas:apiDomain: stack ${settings.stack} is a shard: the front door and its domain belong to the base stack ${settings.layout.baseStack}; set maas:apiDomain (and its certificate) there`,
+    ];
+  if (!catalogue.consumers)
+    return [
+      `${where("maas:apiDomain")}: maas:apiDomain: ${settings.catalogue} declares no consumers, so there is no front door to give a domain: declare consumers:, or remove maas:apiDomain and its keys`,
+    ];
+  return [];
 }
 
 /** An IPv4 CIDR as its first address and prefix length. */

@@ -209,6 +209,11 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   accountId: "$context.identity.accountId",
   apiKeyId: "$context.identity.apiKeyId",
   sourceIp: "$context.identity.sourceIp",
+  // Which host the caller used, the custom domain (maas:apiDomain) or the execute-api one: who
+  // still calls an old URL before maas:disableExecuteApiEndpoint turns it off; and the TLS
+  // version it negotiated (API Gateway guide, "Security policies for REST APIs").
+  domainName: "$context.domainName",
+  tlsVersion: "$context.tlsVersion",
   method: "$context.httpMethod",
   route: "$context.resourcePath",
   path: "$context.path",

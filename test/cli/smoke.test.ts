@@ -578,4 +578,23 @@ describe("the smoke test's reading of its inputs", () => {
       problem: "consumers.c: expected auth and models (stack/deploy.ts)",
     });
   });
+
+  it("calls a consumer's stable URL when the front door has a custom domain", () => {
+    const consumer = { auth: "apiKey", models: ["m"], apiKeySecretArn: "arn" };
+    expect(
+      parseConsumers({
+        c: {
+          ...consumer,
+          url: "https://a.execute-api.eu-west-1.amazonaws.com/c",
+          stableUrl: "https://api.example.com/c",
+        },
+        d: { ...consumer, stableUrl: "https://api.example.com/d" },
+      }),
+    ).toEqual({
+      consumers: {
+        c: { ...consumer, url: "https://api.example.com/c" },
+        d: { ...consumer, url: "https://api.example.com/d" },
+      },
+    });
+  });
 });

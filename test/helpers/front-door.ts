@@ -26,3 +26,11 @@ export function withConsumers(...edits: [string, string][]): string {
     ...edits,
   );
 }
+
+/** A custom domain for the front door (maas:apiDomain) and its certificate, in the test region. */
+export const API_CERTIFICATE =
+  "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678";
+export const API_DOMAIN = {
+  "maas:apiDomain": "api.models.example.com",
+  "maas:apiCertificateArn": API_CERTIFICATE,
+};
