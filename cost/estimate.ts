@@ -381,21 +381,18 @@ function computeLines(
   owned: (r: RecordedResource) => { model?: string; version?: string },
   prices: PriceFile,
 ): CostLine[] {
-  const autoscalers = ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+  // A version's autoscaler: beside its Deployment (same parent), same namespace, model, version.
+  const key = (r: RecordedResource) => {
+    const owner = owned(r);
+    return [r.parent, inputsOf(r).metadata?.namespace, owner.model, owner.version].join("\n");
+  };
+  const autoscalers = new Map(
+    ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((a) => [key(a), a]),
+  );
   return ofType("kubernetes:apps/v1:Deployment").map((deployment) => {
     const inputs = inputsOf(deployment);
     const owner = owned(deployment);
-    const namespace = inputs.metadata?.namespace;
-    // The version's autoscaler: same model and version (labels), in the same namespace.
-    const hpa = autoscalers.find((a) => {
-      const other = owned(a);
-      return (
-        inputsOf(a).metadata?.namespace === namespace &&
-        other.model === owner.model &&
-        other.version === owner.version &&
-        a.parent === deployment.parent
-      );
-    });
+    const hpa = autoscalers.get(key(deployment));
     const spec = hpa ? inputsOf(hpa).spec : undefined;
     const replicas = Number(inputs.spec?.replicas ?? 1);
     const pods: Range = spec
