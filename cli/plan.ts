@@ -1,5 +1,7 @@
 /** `maas plan`: the offline plan of a stack, written as plan.json and manifests, summarised on stdout. */
 import { join } from "node:path";
+import { estimateCost } from "../cost/estimate";
+import { costSummary } from "../cost/summary";
 import { manifestText } from "../plan/manifests";
 import type * as Run from "../plan/run";
 import { layoutDescription } from "../stack/layout";
@@ -72,11 +74,13 @@ export async function runPlanCommand(
   // Planning runs in promise callbacks, which a signal handler cannot interrupt: let a Ctrl-C
   // that came meanwhile end the run here, before anything is written.
   await new Promise((resolve) => setImmediate(resolve));
+  // What the plan costs a month (cost/), from the resources it records: in plan.json and below.
+  const cost = estimateCost(result.plan.resources);
   const jsonFile = options.json ?? join("out", options.stack, "plan.json");
   const manifestDir = options.manifests ?? join("out", options.stack, "manifests");
   try {
     writeOutputs({
-      json: { path: jsonFile, text: `${JSON.stringify(result.plan, null, 2)}\n` },
+      json: { path: jsonFile, text: `${JSON.stringify({ ...result.plan, cost }, null, 2)}\n` },
       manifests: {
         dir: manifestDir,
         files: result.manifests.map((manifest) => ({
@@ -135,6 +139,7 @@ export async function runPlanCommand(
           : [],
       ),
       wrap(resourceCounts(plan.resources)),
+      ...costSummary(cost).map((line) => wrap(line, 2)),
       ...checks,
       wrap(`wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`),
       ...(options.summary ? [] : [wrap(`note: ${plan.note}`)]),
