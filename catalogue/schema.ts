@@ -41,6 +41,7 @@ export const RESERVED_ENV_VARS = [
   "MODEL_URI",
   "MODEL_CACHE_DIR",
   "PORT",
+  "LOAD_BALANCER_IDLE_SECONDS",
 ] as const;
 
 /** An error map that says what is allowed, and what was found when something was. */

@@ -633,7 +633,7 @@ const cases: Case[] = [
       [
         5,
         "MODEL_URI",
-        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_CACHE_DIR, PORT",
+        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_CACHE_DIR, PORT, LOAD_BALANCER_IDLE_SECONDS",
       ],
     ],
   },

@@ -1,0 +1,117 @@
+/**
+ * A model's `api:` edited on a deployed stack, as `pulumi up` would apply it: what its timeout
+ * sets (target groups' drain, pods' grace period, the load balancer's idle timeout, the servers'
+ * env) changes in place or rolls the pods, and nothing is replaced, deleted or collides.
+ */
+import { describe, expect, it } from "vitest";
+import { planOf } from "../helpers/plan";
+import { transitionBetween, twoModels } from "../helpers/transition";
+import type { TransitionFixture } from "../helpers/transition";
+
+/** scorer (three served versions) with an `api:` of its own; ranker shares its load balancer. */
+const scorerApi = (api: string) =>
+  twoModels(["    owner: team-a\n", `    owner: team-a\n    api: ${api}\n`]);
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const TG = "aws:lb/targetGroup:TargetGroup";
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+
+/** Nothing is replaced, created or deleted: every step is an update. */
+function onlyUpdates(t: TransitionFixture) {
+  expect(t.findings).toEqual([]);
+  expect(t.steps.filter((step) => !step.startsWith("update "))).toEqual([]);
+}
+
+describe("a long request, planned", () => {
+  it("drains it, outlasts it and keeps its connections idle long enough; the defaults stay", async () => {
+    const plain = await planOf({ catalogue: twoModels() });
+    const long = await planOf({ catalogue: scorerApi("{ streaming: true, timeout: 10m }") });
+    expect(plain.inputs(LB, "ingress")).not.toHaveProperty("idleTimeout");
+    expect(long.inputs(LB, "ingress").idleTimeout).toBe(605);
+    for (const version of ["1.0.0", "1.1.0", "0.9.0"]) {
+      const workload = `scorer-v${version.replace(/\./g, "-")}`;
+      expect(plain.inputs(TG, workload).deregistrationDelay).toBe(30);
+      expect(long.inputs(TG, workload).deregistrationDelay).toBe(601);
+      expect(plain.inputs(DEPLOYMENT, workload).spec.template.spec).toMatchObject({
+        terminationGracePeriodSeconds: 65,
+      });
+      expect(long.inputs(DEPLOYMENT, workload).spec.template.spec).toMatchObject({
+        terminationGracePeriodSeconds: 636,
+      });
+    }
+    // ranker declares nothing: it drains as before, but its server must keep connections open
+    // as long as the load balancer it shares with scorer now does.
+    expect(long.inputs(TG, "ranker-v2-0-0").deregistrationDelay).toBe(30);
+    const env = (plan: typeof long, workload: string) =>
+      plan.inputs(DEPLOYMENT, workload).spec.template.spec.containers[0].env;
+    expect(env(long, "ranker-v2-0-0")).toContainEqual({
+      name: "LOAD_BALANCER_IDLE_SECONDS",
+      value: "605",
+    });
+    expect(env(plain, "ranker-v2-0-0").map((e: { name: string }) => e.name)).not.toContain(
+      "LOAD_BALANCER_IDLE_SECONDS",
+    );
+  });
+
+  it("raises only the idle timeout of the model's own load balancer", async () => {
+    const apart = await planOf({
+      catalogue: twoModels([
+        "    owner: team-a\n",
+        "    owner: team-a\n    routing: { loadBalancer: chat }\n    api: { streaming: true, timeout: 15m }\n",
+      ]),
+    });
+    expect(apart.inputs(LB, "ingress-chat").idleTimeout).toBe(905);
+    expect(apart.inputs(LB, "ingress")).not.toHaveProperty("idleTimeout");
+    const ranker = apart.inputs(DEPLOYMENT, "ranker-v2-0-0").spec.template.spec.containers[0];
+    expect(ranker.env.map((e: { name: string }) => e.name)).not.toContain(
+      "LOAD_BALANCER_IDLE_SECONDS",
+    );
+  });
+});
+
+describe("api: edits, from deployed to next", () => {
+  it("declare a long request: target groups and the load balancer change in place, pods roll", async () => {
+    const t = await transitionBetween(
+      { catalogue: twoModels() },
+      { catalogue: scorerApi("{ streaming: true, timeout: 10m }") },
+    );
+    onlyUpdates(t);
+    expect(t.step("TargetGroup", "scorer-v1-0-0").paths).toEqual(["deregistrationDelay"]);
+    expect(t.step("LoadBalancer", "ingress").paths).toEqual(["idleTimeout"]);
+    // A rolling update of each version (the grace period is in the pod template)…
+    expect(t.step("Deployment", "scorer-v1-0-0").paths).toEqual(
+      expect.arrayContaining(["spec.template.spec.terminationGracePeriodSeconds"]),
+    );
+    // …and of ranker's, told the shared load balancer's idle timeout; its group is untouched.
+    expect(t.step("Deployment", "ranker-v2-0-0").op).toBe("update");
+    expect(t.steps).not.toContain("update TargetGroup::ranker-v2-0-0");
+  });
+
+  it("change the timeout: the same updates, nothing else", async () => {
+    const t = await transitionBetween(
+      { catalogue: scorerApi("{ streaming: true, timeout: 10m }") },
+      { catalogue: scorerApi("{ streaming: true, timeout: 2m }") },
+    );
+    onlyUpdates(t);
+    expect(t.step("TargetGroup", "scorer-v1-1-0").paths).toEqual(["deregistrationDelay"]);
+    expect(t.step("LoadBalancer", "ingress").paths).toEqual(["idleTimeout"]);
+  });
+
+  it("drop api: the timings return to the defaults in place; the idle timeout reverts to ALB's", async () => {
+    const t = await transitionBetween(
+      { catalogue: scorerApi("{ timeout: 2m }") },
+      { catalogue: twoModels() },
+    );
+    onlyUpdates(t);
+    expect(t.step("LoadBalancer", "ingress").paths).toEqual(["idleTimeout"]);
+    expect(t.step("TargetGroup", "scorer-v0-9-0").resource.inputs.deregistrationDelay).toBe(30);
+  });
+
+  it("toggle streaming alone on a stack without a front door: nothing to change", async () => {
+    const t = await transitionBetween(
+      { catalogue: scorerApi("{ timeout: 2m }") },
+      { catalogue: scorerApi("{ streaming: true, timeout: 2m }") },
+    );
+    expect(t.findings).toEqual([]);
+    expect(t.steps).toEqual(["update BucketObjectv2::registry-catalogue-snapshot"]);
+  });
+});
