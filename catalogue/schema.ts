@@ -437,7 +437,7 @@ const api = z
       })
       .optional()
       .describe(
-        `The longest request, such as 90s or 5m, which idle timeouts and pod shutdown outlast: at most ${streamedMaxSeconds / 60}m streamed, ${bufferedMaxSeconds / 60}m buffered (above ${defaultSeconds}s, only with the account's quota raised).`,
+        `The longest request, such as 90s or 5m, which idle timeouts and pod shutdown outlast: at most ${streamedMaxSeconds / 60}m streamed, ${bufferedMaxSeconds / 60}m buffered (above ${defaultSeconds}s, the stack's maas:apiTimeoutQuotaSeconds).`,
       ),
   })
   .describe(

@@ -506,6 +506,7 @@ function deployFrontDoor(
       basePath:
         endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : `/${FRONT_DOOR_PATH}`,
       routedBy: routedBy.routedBy(model.name),
+      ...(model.api ? { api: model.api } : {}),
     };
   });
   const consumers = catalogue.consumers ?? [];

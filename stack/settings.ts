@@ -58,6 +58,11 @@ export interface StackSettings {
     routing: { mode: "path" } | { mode: "host"; domain: string };
     accessLogsBucket?: string;
   };
+  /** API Gateway quotas of the account in the region, as the stack declares them. */
+  apiGateway: {
+    /** The longest buffered integration allowed, in seconds (29 unless raised). */
+    integrationTimeoutQuotaSeconds: number;
+  };
   alarms: {
     emails: string[];
     periodSeconds: number;
@@ -236,6 +241,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
           : { mode: "path" },
       ...(s["maas:accessLogsBucket"] ? { accessLogsBucket: s["maas:accessLogsBucket"] } : {}),
     },
+    apiGateway: { integrationTimeoutQuotaSeconds: s["maas:apiTimeoutQuotaSeconds"] },
     alarms: {
       emails: s["maas:alarmEmails"],
       periodSeconds: s["maas:alarmPeriodSeconds"],

@@ -1,12 +1,14 @@
 /**
  * What follows from the longest request a model declares (`api.timeout`, catalogue/model-api.ts)
- * on the way from the front door to its pods: how long the load balancer keeps a connection that
- * carries no data, and how long a stopping pod keeps serving (shutdown.ts). A model that declares
+ * on the way from the front door to its pods: how long the front door waits and whether it
+ * streams, how long the load balancer keeps a connection that carries no data, and how long a
+ * stopping pod keeps serving (shutdown.ts). A model that declares
  * none has API Gateway's default integration timeout, 29 s, which the timings were always made
  * for: they stay what they were, and a stack of such models plans no change.
  */
+import type * as aws from "@pulumi/aws";
 import { servedVersions } from "../../catalogue";
-import type { ResolvedModel } from "../../catalogue";
+import type { ResolvedApi, ResolvedModel } from "../../catalogue";
 import { API_DEFAULTS } from "../../catalogue/defaults";
 
 /** The longest request a model's servers take, in seconds. */
@@ -40,4 +42,22 @@ export function loadBalancerIdleTimeouts(models: ResolvedModel[]): Record<string
     if (needed > Math.max(ALB_DEFAULT_IDLE_SECONDS, idle[name] ?? 0)) idle[name] = needed;
   }
   return idle;
+}
+
+/**
+ * The front door's integration of a model (aws.apigateway.Integration): its timeout and whether
+ * it streams, once the model declares `api:`; nothing otherwise, so its integrations keep API
+ * Gateway's defaults and plan no change. Both are explicit once declared: the provider keeps a
+ * STREAM mode it is no longer given (its responseTransferMode: "setting the value to BUFFERED
+ * requires explicitly specifying BUFFERED, rather than removing this argument"), so
+ * `streaming: false` sends BUFFERED.
+ */
+export function integrationTransfer(
+  api: ResolvedApi | undefined,
+): Pick<aws.apigateway.IntegrationArgs, "timeoutMilliseconds" | "responseTransferMode"> {
+  if (!api) return {};
+  return {
+    timeoutMilliseconds: api.timeoutSeconds * 1000,
+    responseTransferMode: api.streaming ? "STREAM" : "BUFFERED",
+  };
 }
