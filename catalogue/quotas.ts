@@ -66,7 +66,7 @@ export const API_RESOURCES_PER_MODEL = 2;
  * buffered and 900,000 streamed).
  */
 export const API_GATEWAY_TIMEOUTS = {
-  /** The default integration timeout, and the most a buffered one may take unless the quota is raised. */
+  /** The default integration timeout: the most a buffered one takes unless the quota is raised. */
   defaultSeconds: 29,
   /** The most a buffered integration may take once the quota is raised. */
   bufferedMaxSeconds: 300,

@@ -44,9 +44,9 @@ export interface PodInputs {
    */
   admission: Record<string, pulumi.Input<string>>;
   /**
-   * The idle timeout of the model's load balancer where raised above ALB's 60 s (request-timing.ts):
-   * the server must keep idle connections open longer, or the load balancer may send a request
-   * on one the server is closing (ALB guide, "Connection idle timeout": a 502).
+   * The idle timeout of the model's load balancer where raised above ALB's 60 s
+   * (request-timing.ts): the server must keep idle connections open longer, or the load balancer
+   * may send a request on one the server is closing (ALB guide, "Connection idle timeout": a 502).
    */
   loadBalancerIdleSeconds?: number;
 }
