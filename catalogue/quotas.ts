@@ -55,3 +55,21 @@ export const API_GATEWAY_QUOTAS = {
 
 /** API resources a model takes on each front-door API: `/models/<m>` and `/models/<m>/{proxy+}`. */
 export const API_RESOURCES_PER_MODEL = 2;
+
+/**
+ * How long API Gateway lets a REST API's integration take (API Gateway developer guide:
+ * "Quotas for configuring and running a REST API in API Gateway", row "Integration timeout for
+ * Regional APIs": 50 milliseconds to 29 seconds, raised above 29 s by request for Regional and
+ * private APIs, which "might require a reduction in your account-level throttle quota"; "Stream
+ * the integration response for your proxy integrations in API Gateway": a streamed response
+ * lasts at most 15 minutes; aws.apigateway.Integration, timeoutMilliseconds: at most 300,000
+ * buffered and 900,000 streamed).
+ */
+export const API_GATEWAY_TIMEOUTS = {
+  /** The default integration timeout: the most a buffered one takes unless the quota is raised. */
+  defaultSeconds: 29,
+  /** The most a buffered integration may take once the quota is raised. */
+  bufferedMaxSeconds: 300,
+  /** The most a streamed response may take (no quota to raise). */
+  streamedMaxSeconds: 900,
+} as const;

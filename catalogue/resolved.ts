@@ -92,6 +92,19 @@ export interface ResolvedModel {
   versions: ResolvedVersion[];
   /** The consumers allowed to call it, sorted; present only when the catalogue declares consumers. */
   access?: string[];
+  /** How its requests are served (`api:`), when the catalogue says; none: buffered, up to 29 s. */
+  api?: ResolvedApi;
+}
+
+/** A model's `api:` with its defaults filled in (catalogue/defaults.ts, API_DEFAULTS). */
+export interface ResolvedApi {
+  /** The front door streams the response as the server writes it, instead of buffering it whole. */
+  streaming: boolean;
+  /**
+   * The longest request, in seconds: the front door's integration timeout, and what the load
+   * balancer's idle timeout and the pods' shutdown outlast (components/specs/request-timing.ts).
+   */
+  timeoutSeconds: number;
 }
 
 /** A caller of the model API (`consumers:`), with the limits its usage plan enforces. */

@@ -19,7 +19,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import type { ResolvedConsumer } from "../catalogue";
+import type { ResolvedApi, ResolvedConsumer } from "../catalogue";
 import { frontDoorApiName } from "../catalogue/names";
 import { ConsumerAccess } from "./consumer-access";
 import {
@@ -30,6 +30,7 @@ import {
   usagePlanLimits,
 } from "./specs/front-door";
 import type { CallerAuth, FrontDoorModel } from "./specs/front-door";
+import { integrationTransfer } from "./specs/request-timing";
 
 /** A served model behind the front door: where its load balancer answers it. */
 export interface FrontDoorBackend extends FrontDoorModel {
@@ -44,6 +45,8 @@ export interface FrontDoorBackend extends FrontDoorModel {
    * would reach a listener that answers them 404.
    */
   routedBy: pulumi.Input<pulumi.Resource[]>;
+  /** How its requests are served (`api:`), when the model declares it. */
+  api?: ResolvedApi;
 }
 
 export interface FrontDoorApiArgs {
@@ -134,6 +137,8 @@ export class FrontDoorApi extends pulumi.ComponentResource {
             integrationTarget: model.loadBalancerArn,
             uri: pulumi.interpolate`${model.origin}${model.basePath}/{proxy}`,
             requestParameters: { "integration.request.path.proxy": "method.request.path.proxy" },
+            // Its timeout and streaming (specs/request-timing.ts), when the model declares them.
+            ...integrationTransfer(model.api),
           },
           { ...child, dependsOn: model.routedBy },
         );
@@ -167,7 +172,11 @@ export class FrontDoorApi extends pulumi.ComponentResource {
         ),
     );
     // A stage serves its deployment's snapshot: whatever an integration calls (its URI, load
-    // balancer and VPC link) is part of the configuration a change must redeploy.
+    // balancer and VPC link) and how (its timeout and streaming) is part of the configuration a
+    // change must redeploy. Only declared `api:`s count: without one the hash stays as it was.
+    const transfers = args.models.flatMap((m) =>
+      m.api ? [[m.name, integrationTransfer(m.api)] as const] : [],
+    );
     const configuration = pulumi
       .all([
         policy,
@@ -183,6 +192,7 @@ export class FrontDoorApi extends pulumi.ComponentResource {
             JSON.stringify({
               routes: args.models.map((m) => m.name),
               backends,
+              ...(transfers.length > 0 ? { transfers } : {}),
               policy,
               responses: GATEWAY_RESPONSES,
               body: GATEWAY_RESPONSE_BODY,

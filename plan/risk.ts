@@ -10,6 +10,7 @@ import type { Violation } from "../policy";
 import { imageSource } from "./catalogue-diff";
 import { code, displayType } from "./markdown";
 import type { RecordedResource } from "./record";
+import { requestTimingRisks } from "./request-timing-risk";
 import type { Transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
 
@@ -60,6 +61,7 @@ export function risks(input: RiskInput): Risk[] {
   ];
 
   out.push(...accessRisks(transition));
+  out.push(...requestTimingRisks(transition));
 
   // Replacements, by type: what is created anew, and when the old one goes.
   const replaced = new Map<string, string[]>();

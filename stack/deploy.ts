@@ -36,6 +36,7 @@ import { FrontDoor } from "../components/front-door";
 import type { FrontDoorBackend } from "../components/front-door-api";
 import { FrontDoorLink } from "../components/front-door-link";
 import { deployerPrincipalArns } from "../components/specs/front-door";
+import { loadBalancerIdleTimeouts } from "../components/specs/request-timing";
 import { endpointPath, FRONT_DOOR_PATH } from "../components/specs/routing";
 import { deployedModel } from "../rollout/effective";
 import type { ModelRolloutView } from "../rollout/effective";
@@ -182,6 +183,8 @@ interface Shared {
   rollouts: Record<string, ModelRolloutView>;
   /** Who may reach the model port on pods (podIngressSources()). */
   podIngressSources: pulumi.Input<string>[];
+  /** The load balancers' idle timeouts where raised, by name (specs/request-timing.ts). */
+  idleTimeouts: Record<string, number>;
 }
 
 /** Per model, a promise of what routes it, resolved when its traffic rule exists. */
@@ -219,15 +222,18 @@ export function deploy(
   const providers = stackProviders(settings);
   const deployed = deployedCatalogue(catalogue, settings.layout);
   const { models } = deployed;
+  // From the whole catalogue: a load balancer serves the models of every shard.
+  const idleTimeouts = loadBalancerIdleTimeouts(catalogue.models);
   const shared: Shared = {
     ...(settings.layout.kind === "shard"
       ? readShared(settings, settings.layout.baseStack, loadBalancerNames(models), providers)
-      : deployShared(catalogue, deployed, settings, providers)),
+      : deployShared(catalogue, deployed, settings, providers, idleTimeouts)),
     ...(catalogue.consumers
       ? { consumerAuth: new Map(catalogue.consumers.map((c) => [c.name, c.auth])) }
       : {}),
     rollouts,
     podIngressSources: podIngressSources(settings, catalogue, providers),
+    idleTimeouts,
   };
   // A single or base stack's registry writes its snapshot; a shard writes its own beside it.
   if (settings.layout.kind === "shard")
@@ -313,7 +319,7 @@ function readShared(
   baseStack: string,
   loadBalancers: string[],
   providers: Providers,
-): Omit<Shared, "rollouts" | "podIngressSources"> {
+): Omit<Shared, "rollouts" | "podIngressSources" | "idleTimeouts"> {
   const baseName = `${pulumi.getOrganization()}/${settings.project}/${baseStack}`;
   const base = new pulumi.StackReference("base", { name: baseName });
   const registry = base.requireOutput("registry") as pulumi.Output<Record<string, string>>;
@@ -366,7 +372,8 @@ function deployShared(
   deployed: ResolvedCatalogue,
   settings: StackSettings,
   providers: Providers,
-): Omit<Shared, "rollouts" | "podIngressSources"> {
+  idleTimeouts: Record<string, number>,
+): Omit<Shared, "rollouts" | "podIngressSources" | "idleTimeouts"> {
   const { onAws } = providers;
   const account = aws.getCallerIdentityOutput({}, { provider: providers.aws });
 
@@ -420,6 +427,7 @@ function deployShared(
         vpcCidr: settings.network.vpcCidr,
         subnetIds: settings.ingress.subnetIds,
         internetFacing: settings.ingress.internetFacing,
+        idleTimeout: idleTimeouts[name],
         allowedCidrs: settings.ingress.allowedCidrs,
         keepDirectAccess: settings.ingress.keepDirectAccess,
         pinnedRouteCidrs: settings.ingress.pinnedRouteCidrs,
@@ -523,6 +531,7 @@ function deployFrontDoor(
       basePath:
         endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : `/${FRONT_DOOR_PATH}`,
       routedBy: routedBy.routedBy(model.name),
+      ...(model.api ? { api: model.api } : {}),
     };
   });
   const consumers = catalogue.consumers ?? [];
@@ -710,6 +719,7 @@ function deployModel(catalogueModel: ResolvedModel, shared: Shared): DeployedMod
       loadBalancerSecurityGroupId: loadBalancer.securityGroupId,
       admission: [...identity.admission, routing.readinessRule!],
       identity: identity.podIdentity,
+      loadBalancerIdleSeconds: shared.idleTimeouts[model.routing.loadBalancer],
     },
     shared.onKubernetes(),
   );

@@ -11,6 +11,7 @@
 import { checkCatalogueFile, formatProblem, resolveChecked, servedVersions } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
 import { frontDoorProblems } from "../components/specs/front-door";
+import { integrationQuotaProblems } from "./integration-quota";
 import { catalogueCheckOptions, deployedCatalogue, frontDoorModels } from "./layout";
 import { readSettings, SettingsError } from "./settings";
 import type { ConfigSource, StackSettings } from "./settings";
@@ -63,6 +64,7 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
     ...aroundTheDoor(catalogue, settings, where),
     ...retentionProblems(catalogue, settings, where),
     ...rolloutProblems(catalogue, settings, where),
+    ...integrationQuotaProblems(checked, catalogue, settings, where),
   ];
   if (problems.length > 0) return { ok: false, invalid: "catalogue", settings, problems };
   return { ok: true, settings, catalogue };

@@ -232,6 +232,15 @@ export const settingsShape = {
     })
     .optional()
     .describe("The domain of host routing, such as models.example.com."),
+  "maas:apiTimeoutQuotaSeconds": z.coerce
+    .number({ error: "must be a whole number of seconds from 29 to 300" })
+    .int({ error: "must be a whole number of seconds from 29 to 300" })
+    .min(29, { error: "must be a whole number of seconds from 29 to 300" })
+    .max(300, { error: "must be a whole number of seconds from 29 to 300" })
+    .default(29)
+    .describe(
+      "How long the account's API Gateway quota lets a buffered integration take in this region, in seconds: 29 unless AWS raised it (at most 300). A model's buffered api.timeout above it is refused; streaming needs no quota.",
+    ),
   "maas:accessLogsBucket": z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" })

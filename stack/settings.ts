@@ -69,6 +69,11 @@ export interface StackSettings {
     /** maas:disableExecuteApiEndpoint: the APIs' execute-api URLs answer 403. */
     disableExecuteApiEndpoint: boolean;
   };
+  /** API Gateway quotas of the account in the region, as the stack declares them. */
+  apiGateway: {
+    /** The longest buffered integration allowed, in seconds (29 unless raised). */
+    integrationTimeoutQuotaSeconds: number;
+  };
   alarms: {
     emails: string[];
     periodSeconds: number;
@@ -261,6 +266,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
         : {}),
       disableExecuteApiEndpoint: s["maas:disableExecuteApiEndpoint"],
     },
+    apiGateway: { integrationTimeoutQuotaSeconds: s["maas:apiTimeoutQuotaSeconds"] },
     alarms: {
       emails: s["maas:alarmEmails"],
       periodSeconds: s["maas:alarmPeriodSeconds"],

@@ -120,6 +120,11 @@ describe("stack settings", () => {
     expect(problems({ "maas:alarmPeriodSeconds": "45" })).toEqual([
       'Pulumi.dev.yaml: maas:alarmPeriodSeconds: must be 10, 30 or a multiple of 60; got "45"',
     ]);
+    // API Gateway's buffered integrations take 29 s unless raised, and 300 s at most.
+    for (const quota of ["600", "20", "2m"])
+      expect(problems({ "maas:apiTimeoutQuotaSeconds": quota })).toEqual([
+        `Pulumi.dev.yaml: maas:apiTimeoutQuotaSeconds: must be a whole number of seconds from 29 to 300; got "${quota}"`,
+      ]);
   });
 
   it("refuses an unknown maas: key with the key it most likely meant, so a typo cannot unprotect production", () => {
