@@ -11,6 +11,7 @@
 import { checkCatalogueFile, formatProblem, resolveChecked, servedVersions } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
 import { frontDoorProblems } from "../components/specs/front-door";
+import { tokenProblems } from "../components/specs/tokens";
 import { catalogueCheckOptions, deployedCatalogue, frontDoorModels } from "./layout";
 import { readSettings, SettingsError } from "./settings";
 import type { ConfigSource, StackSettings } from "./settings";
@@ -44,9 +45,10 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
   const where = (key: string) => source.where?.(key) ?? `Pulumi.${stack}.yaml`;
   const frontDoor = catalogue.consumers
     ? [
-        ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)).map(
-          (problem) => `${settings.catalogue}: ${problem}`,
-        ),
+        ...[
+          ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)),
+          ...tokenProblems(catalogue.consumers, frontDoorModels(catalogue)),
+        ].map((problem) => `${settings.catalogue}: ${problem}`),
         ...(settings.ingress.certificateArn && settings.ingress.routing.mode === "path"
           ? [
               // API Gateway checks the name of the certificate even when told to skip its
