@@ -256,3 +256,33 @@ describe("oauth consumers with nothing served", () => {
     expect(consumers.portal.url).toBeUndefined();
   });
 });
+
+describe("the front door's rules on token routes", () => {
+  it("refuse a Cognito route without the model's own scope, or without an authorizer", async () => {
+    const { plan } = await planOf({ catalogue: withTokens() });
+    const mutated = (change: (inputs: Record<string, unknown>) => void) =>
+      checkAwsResources(
+        plan.resources.map((r) => {
+          if (
+            r.type !== "aws:apigateway/method:Method" ||
+            r.name !== "front-door-oauth-scorer-post"
+          )
+            return r;
+          const copy = structuredClone(r);
+          change(copy.inputs);
+          return copy;
+        }),
+        { production: false },
+      ).map((v) => `${v.rule}: ${v.message}`);
+    expect(mutated(() => undefined)).toEqual([]);
+    expect(mutated((i) => delete i.authorizationScopes)).toEqual([
+      "front-door/authenticated: takes any token of the user pool (COGNITO_USER_POOLS without authorizationScopes): every oauth consumer's token would open the model",
+    ]);
+    expect(mutated((i) => (i.authorizationScopes = ["models/ranker"]))).toEqual([
+      "front-door/authenticated: asks for scopes models/ranker, not the model's own models/scorer: tokens for other models would open it",
+    ]);
+    expect(mutated((i) => delete i.authorizerId)).toEqual([
+      "front-door/authenticated: takes Cognito tokens but names no authorizer",
+    ]);
+  });
+});
