@@ -1,13 +1,14 @@
 /** Access changes in the review's risk section, read from the planned front door. */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessRisks } from "../../plan/access-risk";
 import { withConsumers, withTokens } from "../helpers/front-door";
 import { transitionBetween, twoModels } from "../helpers/transition";
 import { planOf } from "../helpers/plan";
+import type { PlanFixture, PlanRequest } from "../helpers/plan";
 import { transition } from "../../plan/transition";
 
 const base = { catalogue: withConsumers() };
-const textsOf = async (head: string, from = base) =>
+const textsOf = async (head: string, from: PlanRequest | PlanFixture = base) =>
   accessRisks((await transitionBetween(from, { catalogue: head })).transition).map(
     (risk) => `${risk.level}: ${risk.text}`,
   );
@@ -103,7 +104,11 @@ describe("access risks of keys and auth", () => {
 });
 
 describe("access risks of oauth consumers", () => {
-  const tokens = { catalogue: withTokens() };
+  // The deployed state every edit below starts from, planned once.
+  let tokens: PlanFixture;
+  beforeAll(async () => {
+    tokens = await planOf({ catalogue: withTokens() });
+  });
 
   it("say nothing when their access is unchanged, and their scopes agree with their stages' grants", async () => {
     expect(await textsOf(withTokens(), tokens)).toEqual([]);
@@ -155,15 +160,14 @@ describe("access risks of oauth consumers", () => {
     );
   });
 
-  it("warn when an app client's scopes and its stage's grants disagree", async () => {
-    const head = await planOf({ catalogue: withTokens() });
-    const resources = structuredClone(head.plan.resources);
+  it("warn when an app client's scopes and its stage's grants disagree", () => {
+    const resources = structuredClone(tokens.plan.resources);
     const client = resources.find(
       (r) => r.name === "front-door-tokens-lab" && r.type.endsWith(":UserPoolClient"),
     )!;
     client.inputs.allowedOauthScopes = ["models/scorer"];
     expect(
-      accessRisks(transition(head.plan.resources, resources)).map(
+      accessRisks(transition(tokens.plan.resources, resources)).map(
         (risk) => `${risk.level}: ${risk.text}`,
       ),
     ).toEqual([

@@ -5,18 +5,27 @@
  * generate_secret), a consumer moves between kinds of auth, and no catalogue edit replaces the
  * user pool (its inputs come from the stack alone).
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { withConsumers, withTokens } from "../helpers/front-door";
 import { transitionBetween } from "../helpers/transition";
+import { planOf } from "../helpers/plan";
+import type { PlanFixture } from "../helpers/plan";
+import { transition } from "../../plan/transition";
+import { judgeTransition } from "../../plan/transition-rules";
 import type { RecordedResource } from "../../plan/record";
 
 const inputs = (resource: RecordedResource) => resource.inputs as Record<string, any>;
 
-const base = { catalogue: withTokens() };
 const poolSteps = (steps: string[]) =>
   steps.filter((s) => /::front-door-tokens$/.test(s) && /(UserPool|UserPoolDomain)::/.test(s));
 
 describe("token edits, from deployed to next", () => {
+  // The deployed state every edit below starts from, planned once (read only).
+  let base: PlanFixture;
+  beforeAll(async () => {
+    base = await planOf({ catalogue: withTokens() });
+  });
+
   it("take a model from an oauth consumer: its scope goes in place, its stage's grant goes with the next deployment", async () => {
     const t = await transitionBetween(base, {
       catalogue: withTokens(["    access: [checkout, portal]\n", "    access: [checkout]\n"]),
@@ -153,5 +162,16 @@ describe("token edits, from deployed to next", () => {
         JSON.stringify(edit),
       ).toEqual([]);
     }
+  });
+
+  it("a token domain replaced after its new one is created would take a name still in use: refused, and not what the stack does", () => {
+    const { plan } = base;
+    const head = structuredClone(plan.resources);
+    const domain = head.find((r) => r.type.endsWith(":UserPoolDomain"))!;
+    domain.inputs.userPoolId = "eu-west-1_other";
+    const judged = () => judgeTransition(transition(plan.resources, head)).map((f) => f.rule);
+    expect(judged()).toEqual([]);
+    delete domain.options!.deleteBeforeReplace;
+    expect(judged()).toEqual(["RULES-22/create-before-delete"]);
   });
 });
