@@ -306,3 +306,21 @@ describe("the front door's rules on token routes", () => {
     ]);
   });
 });
+
+describe("Cognito's limits in the plan", () => {
+  it("refuse an oauth consumer granted more models than its app client takes, naming the catalogue", async () => {
+    const models = Array.from({ length: 51 }, (_, i) => [
+      `  model-${i}:`,
+      "    owner: team-c",
+      "    access: [portal]",
+      // Half on a second load balancer: one holds 50 models' rules.
+      ...(i % 2 === 0 ? ["    routing: { loadBalancer: extra }"] : []),
+      `    image: registry.example.com/m@sha256:${"c".repeat(64)}`,
+      '    versions: { "1.0.0": { traffic: 100 } }',
+    ]).flat();
+    const catalogue = withTokens(["  ranker:\n", `${models.join("\n")}\n  ranker:\n`]);
+    await expect(planOf({ catalogue })).rejects.toThrow(
+      /models\.yaml: consumers\.portal: may call 53 models, each a scope of its app client, which takes 50 \(Cognito, CreateUserPoolClient AllowedOAuthScopes\)/,
+    );
+  });
+});
