@@ -229,9 +229,11 @@ export const GATEWAY_RESPONSES: { type: string; status: string; meaning: string 
 ];
 
 /**
- * The oauth API's own: the Cognito authorizer refused the token (none, not the pool's, expired,
- * or without the model's scope), which API Gateway answers 401 by default ("Gateway response
- * types", UNAUTHORIZED). Listed so its body is the front door's like every other.
+ * The oauth API's own: the Cognito authorizer refused the token (none, not the pool's, expired;
+ * and, AWS's guide leaves it open, perhaps one without the model's scope: docs/operations.md,
+ * "Token authentication: to confirm in a real account"), which API Gateway answers 401 by
+ * default ("Gateway response types", UNAUTHORIZED). Listed so its body is the front door's like
+ * every other, with its Bearer challenge.
  */
 const TOKEN_RESPONSES: typeof GATEWAY_RESPONSES = [
   {
