@@ -73,3 +73,17 @@ export const API_GATEWAY_TIMEOUTS = {
   /** The most a streamed response may take (no quota to raise). */
   streamedMaxSeconds: 900,
 } as const;
+
+/**
+ * Cognito limits the front door's token issuer counts against (Cognito API reference:
+ * ResourceServerType `Scopes`, "Maximum number of 100 items"; CreateUserPoolClient
+ * `AllowedOAuthScopes`, "Maximum number of 50 items"; terraform-provider-aws
+ * internal/service/cognitoidp/user_pool_client.go validates the same 50). Neither is a quota
+ * AWS raises on request.
+ */
+export const COGNITO_QUOTAS = {
+  /** Scopes of one resource server: one per model an oauth consumer may call. */
+  scopesPerResourceServer: 100,
+  /** Scopes one app client may be allowed: one per model its consumer may call. */
+  scopesPerAppClient: 50,
+} as const;

@@ -2,6 +2,7 @@
  * The resolved catalogue: one environment's fully merged, plain-data view of models.yaml.
  * It is the only input the components get, so everything here is explicit and sorted.
  */
+import type { ConsumerAuth } from "./schema";
 
 export type VersionStatus = "live" | "standby" | "retired";
 
@@ -111,8 +112,11 @@ export interface ResolvedApi {
 export interface ResolvedConsumer {
   name: string;
   description?: string;
-  /** sigv4: calls are signed by its principals; apiKey: calls carry its key (its principals read it). */
-  auth: "sigv4" | "apiKey";
+  /**
+   * sigv4: calls are signed by its principals; oauth: calls carry an access token of its own app
+   * client; apiKey: calls carry its key alone. Every kind sends its key (its principals read it).
+   */
+  auth: ConsumerAuth;
   /** IAM role or user ARNs and account IDs, sorted. */
   principals: string[];
   rateLimit: { requestsPerSecond: number; burst: number };

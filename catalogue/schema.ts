@@ -529,16 +529,26 @@ export const AWS_PRINCIPAL =
 export const MAX_REQUESTS_PER_SECOND = 10_000;
 export const MAX_BURST = 5_000;
 
+/**
+ * How a consumer proves who it is, one REST API of the front door each: sigv4 (its AWS
+ * principals sign), oauth (a Cognito access token from its own app client, client credentials
+ * grant) or apiKey (the key alone, which AWS advises against: API Gateway guide, "Usage plans and
+ * API keys for REST APIs", best practices). Every kind sends its API key too (usage plans meter
+ * and limit by key).
+ */
+export const CONSUMER_AUTHS = ["sigv4", "oauth", "apiKey"] as const;
+export type ConsumerAuth = (typeof CONSUMER_AUTHS)[number];
+
 const Consumer = z.strictObject({
   description: z
     .string({ error: allowed("must be a string") })
     .optional()
     .describe("What the consumer is, for reviewers."),
   auth: z
-    .enum(["sigv4", "apiKey"], { error: allowed("must be sigv4 or apiKey") })
+    .enum(CONSUMER_AUTHS, { error: allowed("must be sigv4, oauth or apiKey") })
     .optional()
     .describe(
-      "How the consumer calls: sigv4 (requests signed with its AWS principals' credentials, default) or apiKey (an x-api-key header; its principals may read the key).",
+      "How the consumer calls: sigv4 (requests signed with its AWS principals' credentials, default), oauth (a bearer token from its own OAuth app client, client credentials grant, carrying only its models' scopes: for callers outside AWS) or apiKey (the x-api-key header alone, which AWS advises against). Its principals may read its API key and client secret.",
     ),
   principals: z
     .array(
@@ -551,7 +561,7 @@ const Consumer = z.strictObject({
     )
     .min(1, { error: allowed("must name at least one IAM principal or account") })
     .describe(
-      "IAM roles or users (ARNs) or account IDs: who signs the consumer's calls (sigv4), and who may read its API key from Secrets Manager.",
+      "IAM roles or users (ARNs) or account IDs: who signs the consumer's calls (sigv4), and who may read its API key (and, with oauth, its client secret) from Secrets Manager.",
     ),
   apiKeys: z
     .array(

@@ -1,10 +1,11 @@
 /**
  * Who may call what, before and after: the risks of an access change, read from the planned
- * front door itself (its resource policies and usage plans), so a single stack and a base that
- * serves its shards' models are judged alike, by what AWS would enforce.
+ * front door itself (its resource policies, usage plans and oauth app clients), so a single
+ * stack and a base that serves its shards' models are judged alike, by what AWS would enforce.
  */
 import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import { FIRST_API_KEY } from "../catalogue/resolve";
+import { ACCESS_TOKEN_MINUTES } from "../components/specs/tokens";
 import { code } from "./markdown";
 import type { RecordedResource } from "./record";
 import type { Risk } from "./risk";
@@ -20,6 +21,15 @@ const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const STAGE = "aws:apigateway/stage:Stage";
 const MAPPING = "aws:apigateway/basePathMapping:BasePathMapping";
 const REST_API = "aws:apigateway/restApi:RestApi";
+const APP_CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+
+/** The front door's APIs as their resources are named (components/front-door.ts). */
+const KIND = /^front-door-(sigv4|apikey|oauth)-/;
+const KIND_NAMES: Record<string, string> = {
+  sigv4: "SigV4",
+  apikey: "API key",
+  oauth: "OAuth token",
+};
 
 interface Limits {
   rate?: number;
@@ -53,6 +63,8 @@ interface Access {
   stable: Map<string, string>;
   /** Whether the execute-api URLs are turned off (maas:disableExecuteApiEndpoint). */
   executeApiOff: boolean;
+  /** The scopes of each oauth consumer's app client (components/token-issuer.ts). */
+  scopes: Map<string, string[]>;
 }
 
 function accessOf(resources: RecordedResource[]): Access {
@@ -67,6 +79,7 @@ function accessOf(resources: RecordedResource[]): Access {
     stages: new Map(),
     stable: new Map(),
     executeApiOff: false,
+    scopes: new Map(),
   };
   for (const resource of resources) {
     // Client ports only: the pinned listener's runners are no model's callers.
@@ -106,7 +119,7 @@ function accessOf(resources: RecordedResource[]): Access {
       }
     }
     // Every consumer's secret policy names its principals (components/consumer-access.ts).
-    const secretOf = /^front-door-(?:sigv4|apikey)-(.+)$/.exec(resource.name);
+    const secretOf = /^front-door-(?:sigv4|apikey|oauth)-(.+)$/.exec(resource.name);
     if (resource.type === SECRET_POLICY && secretOf && typeof resource.inputs.policy === "string") {
       const [allow] = (
         JSON.parse(resource.inputs.policy) as { Statement: { Principal?: unknown }[] }
@@ -121,7 +134,10 @@ function accessOf(resources: RecordedResource[]): Access {
         access.keys.set(key[1]!, labels);
       }
     }
-    const kind = /^front-door-(sigv4|apikey)-/.exec(resource.name)?.[1];
+    const client = /^front-door-tokens-(.+)$/.exec(resource.name)?.[1];
+    if (resource.type === APP_CLIENT && client && Array.isArray(resource.inputs.allowedOauthScopes))
+      access.scopes.set(client, resource.inputs.allowedOauthScopes.map(String).sort());
+    const kind = KIND.exec(resource.name)?.[1];
     if (resource.type === USAGE_PLAN && kind)
       access.kinds.set(resource.name.slice(`front-door-${kind}-`.length), kind);
     if (resource.type === USAGE_PLAN) {
@@ -240,8 +256,13 @@ export function accessRisks(transition: Transition): Risk[] {
         .map((g) => code(g.model));
       out.push({
         level: models.length > 0 ? "warn" : "note",
-        text: `consumer ${code(consumer)} is added (${limits.rate}/s, burst ${limits.burst}${limits.quota ? `, ${limits.quota}` : ""}) and may call ${models.length > 0 ? models.join(", ") : "no model yet"}: a key, a stage and a secret its principals can read${after.stable.has(consumer) ? `; its URL is ${code(after.stable.get(consumer)!)}` : ""}`,
+        text: `consumer ${code(consumer)} is added (${limits.rate}/s, burst ${limits.burst}${limits.quota ? `, ${limits.quota}` : ""}) and may call ${models.length > 0 ? models.join(", ") : "no model yet"}: ${after.kinds.get(consumer) === "oauth" ? "a key, a stage, an app client for its tokens and secrets" : "a key, a stage and a secret"} its principals can read${after.stable.has(consumer) ? `; its URL is ${code(after.stable.get(consumer)!)}` : ""}`,
       });
+      if (after.kinds.get(consumer) === "apikey")
+        out.push({
+          level: "note",
+          text: `consumer ${code(consumer)} authenticates with its API key alone, which AWS advises against ("Don't rely on API keys as your only means of authentication and authorization"): auth: oauth gives a caller outside AWS a token of its own, the key kept for its limits`,
+        });
       continue;
     }
     const raised = [
@@ -262,10 +283,10 @@ export function accessRisks(transition: Transition): Risk[] {
     if (oldKind && newKind && oldKind !== newKind)
       out.push({
         level: "warn",
-        text: `consumer ${code(consumer)} changes how it calls (${oldKind === "apikey" ? "API key" : "SigV4"} → ${newKind === "apikey" ? "API key" : "SigV4"}): ${
+        text: `consumer ${code(consumer)} changes how it calls (${KIND_NAMES[oldKind]} → ${KIND_NAMES[newKind]}): ${
           keepsUrl
-            ? `its stable URL ${code(stableUrl)} stays (its mapping moves to the other API in place), but it gets a new key and secret there and its old ones stop working at once, as does its execute-api URL; its callers must switch credentials in the same release`
-            : "it gets a new URL, key and secret on the other API, and its old ones stop working at once; its callers must switch in the same release"
+            ? `its stable URL ${code(stableUrl)} stays (its mapping moves to the other API in place), but it gets a new key and secret${newKind === "oauth" ? ", and an app client for its tokens," : ""} there and its old ones stop working at once, as does its execute-api URL; its callers must switch credentials in the same release`
+            : `it gets a new URL, key and secret${newKind === "oauth" ? ", and an app client for its tokens," : ""} on the other API, and its old ones stop working at once; its callers must switch in the same release`
         }`,
       });
     else {
@@ -302,10 +323,11 @@ export function accessRisks(transition: Transition): Risk[] {
     .filter((g) => !after.grants.has(g))
     .map(pair)
     .filter(({ consumer }) => after.consumers.has(consumer));
+  const scope = (model: string) => code(`models/${model}`);
   for (const { consumer, model } of granted.filter((g) => before.consumers.has(g.consumer)))
     out.push({
       level: "warn",
-      text: `consumer ${code(consumer)} may now call ${code(model)}`,
+      text: `consumer ${code(consumer)} may now call ${code(model)}${after.scopes.has(consumer) ? `: its app client gains scope ${scope(model)}, which tokens issued from then on carry` : ""}`,
     });
   const everyone = [...new Set(granted.map((g) => g.model))].filter(
     (model) =>
@@ -317,8 +339,22 @@ export function accessRisks(transition: Transition): Risk[] {
   for (const { consumer, model } of revoked)
     out.push({
       level: "warn",
-      text: `consumer ${code(consumer)} can no longer call ${code(model)}: its calls get 403 once pulumi up deploys the API`,
+      text: `consumer ${code(consumer)} can no longer call ${code(model)}: its calls get 403 once pulumi up deploys the API${after.scopes.has(consumer) ? `. Its app client loses scope ${scope(model)} for new tokens; tokens it holds keep the scope until they expire (${ACCESS_TOKEN_MINUTES} minutes), and its stage's grant, which goes with that deployment, is what refuses them` : ""}`,
     });
+  // An app client's scopes are its stage's grants (components/specs/tokens.ts): a token with a
+  // scope its stage is not granted opens nothing, and a grant without the scope no token.
+  for (const [consumer, scopes] of after.scopes) {
+    const grants = [...after.grants]
+      .map(pair)
+      .filter((g) => g.consumer === consumer)
+      .map((g) => `models/${g.model}`)
+      .sort();
+    if (after.kinds.get(consumer) === "oauth" && JSON.stringify(grants) !== JSON.stringify(scopes))
+      out.push({
+        level: "warn",
+        text: `consumer ${code(consumer)}'s app client has scopes ${scopes.map(code).join(", ") || "none"}, but its stage is granted ${grants.map(code).join(", ") || "nothing"}: the two should say the same`,
+      });
+  }
   return out;
 }
 

@@ -103,6 +103,12 @@ const NAMERS: Record<string, Namer> = {
   "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (i) => [
     joined("WAF logging of", i.resourceArn),
   ],
+  // A prefix domain is unique among every account's pools in the region; a resource server
+  // is known by its pool and identifier.
+  "aws:cognito/userPoolDomain:UserPoolDomain": (i) => [joined("Cognito domain", i.domain)],
+  "aws:cognito/resourceServer:ResourceServer": (i) => [
+    joined("Cognito resource server", i.userPoolId, i.identifier),
+  ],
   "docker-build:index:Image": (i) =>
     Array.isArray(i.tags) ? i.tags.map((tag) => joined("image tag", tag)) : [],
 };

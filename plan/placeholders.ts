@@ -212,6 +212,50 @@ const COMPUTED: Record<string, Computed> = {
       },
     };
   },
+  "aws:apigateway/authorizer:Authorizer": (name, inputs, context) => {
+    const id = hex(`authorizer:${name}`, 6);
+    return {
+      id,
+      state: {
+        ...inputs,
+        arn: `arn:aws:apigateway:${context.region}::/restapis/${String(inputs.restApi)}/authorizers/${id}`,
+      },
+    };
+  },
+  // Cognito: a pool id is `<region>_<9 characters>`, a client id 26 characters, a domain is
+  // known by its prefix and a resource server by its pool and identifier (the provider's ids).
+  "aws:cognito/userPool:UserPool": (name, inputs, context) => {
+    const id = `${context.region}_${hex(`pool:${name}`, 9)}`;
+    return {
+      id,
+      state: {
+        ...inputs,
+        name: autoName(name, inputs),
+        arn: arn(context, "cognito-idp", `userpool/${id}`),
+        endpoint: `cognito-idp.${context.region}.amazonaws.com/${id}`,
+      },
+    };
+  },
+  "aws:cognito/userPoolClient:UserPoolClient": (name, inputs) => ({
+    id: hex(`client:${name}`, 26),
+    // The provider marks the secret secret (additionalSecretOutputs); it reaches the plan only
+    // as the secret version's input, which is masked.
+    state: { ...inputs, clientSecret: `placeholder-client-secret-${hex(`secret:${name}`, 24)}` },
+  }),
+  "aws:cognito/userPoolDomain:UserPoolDomain": (_name, inputs) => ({
+    id: String(inputs.domain),
+    state: { ...inputs, awsAccountId: PLACEHOLDER_ACCOUNT },
+  }),
+  "aws:cognito/resourceServer:ResourceServer": (_name, inputs) => {
+    const scopes = Array.isArray(inputs.scopes) ? (inputs.scopes as { scopeName?: string }[]) : [];
+    return {
+      id: `${String(inputs.userPoolId)}|${String(inputs.identifier)}`,
+      state: {
+        ...inputs,
+        scopeIdentifiers: scopes.map((scope) => `${String(inputs.identifier)}/${scope.scopeName}`),
+      },
+    };
+  },
   "aws:lb/targetGroup:TargetGroup": (name, inputs, context) => {
     const group = autoName(name, inputs);
     const suffix = `targetgroup/${group}/${hex(name, 16)}`;

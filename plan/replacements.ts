@@ -87,6 +87,20 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   ],
   "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix", "logGroupClass"],
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": ["name", "logGroupName"],
+  // The token issuer (terraform-provider-aws internal/service/apigateway/authorizer.go;
+  // internal/service/cognitoidp user_pool.go, user_pool_domain.go, resource_server.go and
+  // user_pool_client.go: ForceNew / RequiresReplace). A client's scopes, flows and token
+  // validity change in place, so its id and secret stay.
+  "aws:apigateway/authorizer:Authorizer": ["restApi"],
+  "aws:cognito/userPool:UserPool": [
+    "name",
+    "aliasAttributes",
+    "usernameAttributes",
+    "usernameConfiguration",
+  ],
+  "aws:cognito/userPoolDomain:UserPoolDomain": ["domain", "userPoolId", "certificateArn"],
+  "aws:cognito/resourceServer:ResourceServer": ["userPoolId", "identifier", "name"],
+  "aws:cognito/userPoolClient:UserPoolClient": ["userPoolId", "generateSecret"],
 };
 
 /**

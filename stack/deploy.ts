@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
+import type { ConsumerAuth } from "../catalogue/schema";
 import {
   frontDoorApiName,
   frontDoorMetricNamespace,
@@ -112,7 +113,7 @@ export interface SharedRegistry {
 
 /** A consumer's way in: its URLs (the stage), how it authenticates, and where its API key is. */
 export interface DeployedConsumer {
-  auth: string;
+  auth: ConsumerAuth;
   /**
    * `https://<api>.execute-api.<region>.amazonaws.com/<consumer>`: models are under /models/<m>/.
    * It changes when the consumer changes how it calls, or its API is created anew. None while no
@@ -131,6 +132,14 @@ export interface DeployedConsumer {
   apiKeySecretKeyArn: pulumi.Output<string>;
   /** The models it may call. */
   models: string[];
+  /** oauth: where it gets access tokens (client credentials grant, HTTP Basic client id and secret). */
+  tokenEndpoint?: pulumi.Output<string>;
+  /** oauth: its app client's id. */
+  clientId?: pulumi.Output<string>;
+  /** oauth: the Secrets Manager secret holding its client secret (only its principals can read it). */
+  clientSecretArn?: pulumi.Output<string>;
+  /** oauth: the scopes its tokens carry, one per model it may call (`models/<model>`). */
+  scopes?: string[];
   /** Why it has no URL yet, when it has none. */
   note?: string;
 }
@@ -172,7 +181,7 @@ interface Shared {
   /** The front door's custom domain (a single or base stack that has one). */
   apiDomain?: DeployedApiDomain;
   /** How each consumer of the catalogue calls (every stack: the models' dashboards). */
-  consumerAuth?: Map<string, "sigv4" | "apiKey">;
+  consumerAuth?: Map<string, ConsumerAuth>;
   /**
    * Tells the front door what routes a model once deployModel() has made it (the front door is
    * made first: the models' dashboards and outputs read it); settle() ends the wait for models
@@ -568,6 +577,17 @@ function deployFrontDoor(
     consumers.map((consumer): [string, DeployedConsumer] => {
       const access = frontDoor.consumers[consumer.name];
       const granted = models.filter((m) => m.access.includes(consumer.name)).map((m) => m.name);
+      const issuer = frontDoor.tokens;
+      const token = issuer?.consumers[consumer.name];
+      const tokens =
+        issuer && token
+          ? {
+              tokenEndpoint: issuer.tokenEndpoint,
+              clientId: token.client.id,
+              clientSecretArn: token.secret.arn,
+              scopes: token.scopes,
+            }
+          : {};
       // No model served (bootstrapping, or the last one retired): no API, so no stage or key yet.
       if (!access)
         return [
@@ -576,6 +596,7 @@ function deployFrontDoor(
             auth: consumer.auth,
             apiKeySecretKeyArn: frontDoor.key.arn,
             models: granted,
+            ...tokens,
             note: "no model is served yet: the consumer's URL and key come with the first served model it may call",
           },
         ];
@@ -590,6 +611,7 @@ function deployFrontDoor(
           apiKeySecretArn: access.secret.arn,
           apiKeySecretKeyArn: frontDoor.key.arn,
           models: granted,
+          ...tokens,
         },
       ];
     }),
@@ -600,7 +622,7 @@ function deployFrontDoor(
 /** Who may call the model through the front door, with the API each calls (its dashboard rows). */
 function frontDoorCallers(
   model: ResolvedModel,
-  consumerAuth: Map<string, "sigv4" | "apiKey"> | undefined,
+  consumerAuth: Map<string, ConsumerAuth> | undefined,
   deployment: string,
 ): { callers?: { consumer: string; api: string }[]; frontDoorNamespace?: string } {
   if (!consumerAuth || !model.access) return {};

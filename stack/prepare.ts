@@ -12,6 +12,7 @@ import { checkCatalogueFile, formatProblem, resolveChecked, servedVersions } fro
 import type { ResolvedCatalogue } from "../catalogue";
 import { frontDoorProblems } from "../components/specs/front-door";
 import { integrationQuotaProblems } from "./integration-quota";
+import { tokenProblems } from "../components/specs/tokens";
 import { catalogueCheckOptions, deployedCatalogue, frontDoorModels } from "./layout";
 import { readSettings, SettingsError } from "./settings";
 import type { ConfigSource, StackSettings } from "./settings";
@@ -45,9 +46,10 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
   const where = (key: string) => source.where?.(key) ?? `Pulumi.${stack}.yaml`;
   const frontDoor = catalogue.consumers
     ? [
-        ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)).map(
-          (problem) => `${settings.catalogue}: ${problem}`,
-        ),
+        ...[
+          ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)),
+          ...tokenProblems(catalogue.consumers, frontDoorModels(catalogue)),
+        ].map((problem) => `${settings.catalogue}: ${problem}`),
         ...(settings.ingress.certificateArn && settings.ingress.routing.mode === "path"
           ? [
               // API Gateway checks the name of the certificate even when told to skip its

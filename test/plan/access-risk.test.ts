@@ -1,14 +1,14 @@
 /** Access changes in the review's risk section, read from the planned front door. */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessRisks } from "../../plan/access-risk";
-import { transition } from "../../plan/transition";
-import { API_DOMAIN, withConsumers } from "../helpers/front-door";
-import { planOf } from "../helpers/plan";
-import type { PlanRequest } from "../helpers/plan";
+import { API_DOMAIN, withConsumers, withTokens } from "../helpers/front-door";
 import { transitionBetween, twoModels } from "../helpers/transition";
+import { planOf } from "../helpers/plan";
+import type { PlanFixture, PlanRequest } from "../helpers/plan";
+import { transition } from "../../plan/transition";
 
 const base = { catalogue: withConsumers() };
-const textsOf = async (head: string, from = base) =>
+const textsOf = async (head: string, from: PlanRequest | PlanFixture = base) =>
   accessRisks((await transitionBetween(from, { catalogue: head })).transition).map(
     (risk) => `${risk.level}: ${risk.text}`,
   );
@@ -194,6 +194,79 @@ describe("access risks with a custom domain", () => {
     });
     expect(texts).toEqual([
       "note: consumer `batch` is added (1/s, burst 1) and may call no model yet: a key, a stage and a secret its principals can read; its URL is `https://api.models.example.com/batch`",
+    ]);
+  });
+});
+
+describe("access risks of oauth consumers", () => {
+  // The deployed state every edit below starts from, planned once.
+  let tokens: PlanFixture;
+  beforeAll(async () => {
+    tokens = await planOf({ catalogue: withTokens() });
+  });
+
+  it("say nothing when their access is unchanged, and their scopes agree with their stages' grants", async () => {
+    expect(await textsOf(withTokens(), tokens)).toEqual([]);
+  });
+
+  it("name a grant with the scope new tokens carry, and a revocation with what refuses tokens already issued", async () => {
+    expect(
+      await textsOf(
+        withTokens(["    access: [checkout, portal]\n", "    access: [checkout, lab, portal]\n"]),
+        tokens,
+      ),
+    ).toEqual([
+      "warn: consumer `lab` may now call `ranker`: its app client gains scope `models/ranker`, which tokens issued from then on carry",
+    ]);
+    expect(
+      await textsOf(
+        withTokens(["    access: [checkout, portal]\n", "    access: [checkout]\n"]),
+        tokens,
+      ),
+    ).toEqual([
+      "warn: consumer `portal` can no longer call `ranker`: its calls get 403 once pulumi up deploys the API. Its app client loses scope `models/ranker` for new tokens; tokens it holds keep the scope until they expire (60 minutes), and its stage's grant, which goes with that deployment, is what refuses them",
+    ]);
+  });
+
+  it("say what an added oauth consumer gets, and advise tokens for one added with a key alone", async () => {
+    const texts = await textsOf(withTokens(), { catalogue: withConsumers() });
+    expect(texts).toContain(
+      "warn: consumer `portal` is added (10/s, burst 20) and may call `ranker`, `scorer`: a key, a stage, an app client for its tokens and secrets its principals can read",
+    );
+    const keyed = await textsOf(
+      withConsumers([
+        "  reports:\n",
+        "  batch:\n    auth: apiKey\n    principals: [arn:aws:iam::777788889999:role/batch]\n    rateLimit: { requestsPerSecond: 1, burst: 1 }\n  reports:\n",
+      ]),
+    );
+    expect(keyed).toContain(
+      'note: consumer `batch` authenticates with its API key alone, which AWS advises against ("Don\'t rely on API keys as your only means of authentication and authorization"): auth: oauth gives a caller outside AWS a token of its own, the key kept for its limits',
+    );
+  });
+
+  it("warn when a consumer moves from a key to tokens", async () => {
+    expect(
+      await textsOf(
+        withTokens(["  partner:\n    auth: apiKey\n", "  partner:\n    auth: oauth\n"]),
+        tokens,
+      ),
+    ).toContain(
+      "warn: consumer `partner` changes how it calls (API key → OAuth token): it gets a new URL, key and secret, and an app client for its tokens, on the other API, and its old ones stop working at once; its callers must switch in the same release",
+    );
+  });
+
+  it("warn when an app client's scopes and its stage's grants disagree", () => {
+    const resources = structuredClone(tokens.plan.resources);
+    const client = resources.find(
+      (r) => r.name === "front-door-tokens-lab" && r.type.endsWith(":UserPoolClient"),
+    )!;
+    client.inputs.allowedOauthScopes = ["models/scorer"];
+    expect(
+      accessRisks(transition(tokens.plan.resources, resources)).map(
+        (risk) => `${risk.level}: ${risk.text}`,
+      ),
+    ).toEqual([
+      "warn: consumer `lab`'s app client has scopes `models/scorer`, but its stage is granted nothing: the two should say the same",
     ]);
   });
 });
