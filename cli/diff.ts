@@ -4,7 +4,6 @@
  * program with its own stack files and catalogue (as `pulumi preview` compares against what the
  * base deployed) — or an older catalogue file, planned by the working tree's program and config.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -28,6 +27,7 @@ import { judgeTransition } from "../plan/transition-rules";
 import { ruleFix } from "../policy";
 import { processIo } from "./io";
 import type { Io } from "./io";
+import { startChild } from "./child";
 import { removeIfInterrupted } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
@@ -109,13 +109,13 @@ function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
 }
 
 /** Plans a stack of `projectDir` with the `maas` at `script`, in a process of its own. */
-function planInOwnProcess(
+async function planInOwnProcess(
   script: string,
   projectDir: string,
   stack: string,
   options: Pick<DiffCommandOptions, "catalogue" | "config">,
   env: Io["env"],
-): { plan: Plan; catalogue: ResolvedCatalogue } | string {
+): Promise<{ plan: Plan; catalogue: ResolvedCatalogue } | string> {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
   const forget = removeIfInterrupted(out);
   try {
@@ -132,11 +132,7 @@ function planInOwnProcess(
       ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
       ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
     ];
-    const result = spawnSync(process.execPath, args, {
-      cwd: projectDir,
-      encoding: "utf8",
-      env,
-    });
+    const result = await startChild(args, { cwd: projectDir, env, output: "capture" }).ended;
     if (!existsSync(json))
       return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
     const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
@@ -197,7 +193,7 @@ async function diffStack(
   } else if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) {
     base = emptySide(stack, head.plan);
   } else {
-    const planned = planInOwnProcess(
+    const planned = await planInOwnProcess(
       join(checkout!.projectDir, "bin", "maas.js"),
       checkout!.projectDir,
       stack,
@@ -240,7 +236,7 @@ async function planHead(
     const head = await runPlan({ ...common, stack });
     return head.ok ? head : head.problems.join("\n");
   }
-  const planned = planInOwnProcess(
+  const planned = await planInOwnProcess(
     resolve(__dirname, "..", "bin", "maas.js"),
     process.cwd(),
     stack,

@@ -2,7 +2,8 @@
  * Writing a plan's outputs so that nobody ever sees half of them: everything is written to
  * temporary siblings first and renamed into place at the end; an interrupted or failed run
  * removes its temporary files and leaves the previous outputs as they were; two runs writing to
- * the same place cannot interleave (a lock file holding the writer's pid).
+ * the same place cannot interleave (a lock file holding the writer's pid). writeOutputs never
+ * yields to the event loop, so a Ctrl-C is handled before or after it, never halfway.
  */
 import {
   existsSync,
@@ -14,6 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { onInterrupt } from "./signals";
 
 export interface Outputs {
   json: { path: string; text: string };
@@ -24,10 +26,6 @@ export interface Outputs {
 
 export class OutputError extends Error {}
 
-/** Paths to remove if the process is interrupted (SIGINT, SIGTERM) before it finishes. */
-const pending = new Set<string>();
-let handlersInstalled = false;
-
 /** Removes a path if it is there; a path that cannot exist (below a file) is no error. */
 function remove(path: string): void {
   try {
@@ -37,29 +35,9 @@ function remove(path: string): void {
   }
 }
 
-function removePending(): void {
-  for (const path of pending) remove(path);
-  pending.clear();
-}
-
-/** Removes what an interrupted run left behind, then exits as the signal asks (130, 143). */
-export function cleanUpOnSignals(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  for (const [signal, code] of [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-  ] as const)
-    process.once(signal, () => {
-      removePending();
-      process.exit(code);
-    });
-}
-
-/** Something to remove if the run is interrupted; the returned function forgets it again. */
+/** Something a command keeps only while it runs (a temporary folder): removed if a signal stops it. */
 export function removeIfInterrupted(path: string): () => void {
-  pending.add(path);
-  return () => pending.delete(path);
+  return onInterrupt(() => remove(path));
 }
 
 function alive(pid: number): boolean {
@@ -87,11 +65,7 @@ function lock(path: string): () => void {
       );
     writeFileSync(file, String(process.pid));
   }
-  pending.add(file);
-  return () => {
-    remove(file);
-    pending.delete(file);
-  };
+  return () => remove(file);
 }
 
 function attempt<T>(what: string, action: () => T): T {
@@ -110,7 +84,6 @@ export function writeOutputs(outputs: Outputs): void {
   const jsonTemp = `${json.path}${suffix}`;
   const dirTemp = `${manifests.dir}${suffix}`;
   const dirOld = `${manifests.dir}.old-${process.pid}`;
-  for (const path of [jsonTemp, dirTemp]) pending.add(path);
   try {
     unlocks.push(lock(json.path), lock(manifests.dir));
     if (existsSync(manifests.dir)) {
@@ -144,7 +117,19 @@ export function writeOutputs(outputs: Outputs): void {
     attempt(json.path, () => renameSync(jsonTemp, json.path));
   } finally {
     for (const path of [jsonTemp, dirTemp]) remove(path);
-    for (const path of [jsonTemp, dirTemp]) pending.delete(path);
     for (const unlock of unlocks) unlock();
   }
+}
+
+/**
+ * What a `maas plan` child killed with SIGKILL may have left at its outputs (cli/plan-all.ts):
+ * its temporary files and locks removed, and the previous manifests put back when it was killed
+ * between moving them aside and moving the new ones in.
+ */
+export function removeLeftovers(pid: number, file: string, dir: string): void {
+  const old = `${dir}.old-${pid}`;
+  if (existsSync(old) && !existsSync(dir)) renameSync(old, dir);
+  for (const path of [`${file}.tmp-${pid}`, `${dir}.tmp-${pid}`, old]) remove(path);
+  for (const path of [`${file}.lock`, `${dir}.lock`])
+    if (existsSync(path) && readFileSync(path, "utf8").trim() === String(pid)) remove(path);
 }
