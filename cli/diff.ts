@@ -4,7 +4,7 @@
  * program with its own stack files and catalogue (as `pulumi preview` compares against what the
  * base deployed) — or an older catalogue file, planned by the working tree's program and config.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
@@ -28,7 +28,7 @@ import { ruleFix } from "../policy";
 import { processIo } from "./io";
 import type { Io } from "./io";
 import { startChild } from "./child";
-import { removeIfInterrupted } from "./outputs";
+import { OutputError, outputTargets, removeIfInterrupted, writeOutputs } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
 import type { Terminal } from "./terminal";
@@ -276,6 +276,14 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     io.stderr.write(`maas diff: ${which.problem}\n`);
     return 2;
   }
+  const full = options.full && { flag: "--full", kind: "diff" as const, path: options.full };
+  try {
+    if (full) outputTargets({ file: full });
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    io.stderr.write(`maas diff: ${error.message}\n`);
+    return 2;
+  }
   const { kind } = which;
   const catalogue = kind === "ref" ? projectCatalogue(options.catalogue) : options.catalogue;
   if (typeof catalogue === "object") {
@@ -332,14 +340,23 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     ...diff,
     findings: judgeTransition(transition(diff.base.plan.resources, diff.head.plan.resources)),
   }));
-  const { comment, full } = markdownDiff(diffs, {
+  const markdown = markdownDiff(diffs, {
     summary: options.summary ?? false,
     moves,
     untouched,
     base: options.base,
   });
-  io.stdout.write(forTerminal(comment, terminal(io.stdout, io.env)));
-  if (options.full !== undefined) writeFileSync(options.full, full);
+  io.stdout.write(forTerminal(markdown.comment, terminal(io.stdout, io.env)));
+  if (full)
+    try {
+      writeOutputs({ file: { ...full, text: markdown.full } }, io);
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      io.stderr.write(
+        `maas diff: ${error.message}; the comment went to stdout, the whole diff was not written\n`,
+      );
+      return 1;
+    }
   const refused =
     diffs.flatMap((d) => d.findings.filter((f) => f.severity === "refuse")).length +
     diffs.flatMap((d) => d.violations).length;
