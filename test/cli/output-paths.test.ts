@@ -32,7 +32,7 @@ import { dirname, join, resolve } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutputError, outputTarget } from "../../cli/output-paths";
-import { writeOutputs } from "../../cli/outputs";
+import { removeLeftovers, writeOutputs } from "../../cli/outputs";
 import type { FileOutput } from "../../cli/outputs";
 import { COMMENT_MARKER } from "../../plan/markdown-diff";
 
@@ -343,6 +343,23 @@ describe("an output never changes what kind of thing is at a path", () => {
       message: expect.stringContaining("is inside --manifests"),
     });
     expect(existsSync(join(dir, "m"))).toBe(false);
+  });
+});
+
+describe("what a killed maas plan left behind", () => {
+  it("is removed, and the previous manifests are put back when the new ones were not yet in place", () => {
+    const dir = temp();
+    const [json, manifests] = [join(dir, "plan.json"), join(dir, "manifests")];
+    writeFileSync(`${json}.tmp-4242`, "half");
+    mkdirSync(`${manifests}.tmp-4242`);
+    mkdirSync(`${manifests}.old-4242`);
+    writeFileSync(join(`${manifests}.old-4242`, "00-namespace-a.yaml"), "previous\n");
+    writeFileSync(`${json}.lock`, "4242");
+    // Another writer's lock is that writer's.
+    writeFileSync(`${manifests}.lock`, "4343");
+    removeLeftovers(4242, json, manifests);
+    expect(readdirSync(dir).sort()).toEqual(["manifests", "manifests.lock"]);
+    expect(readFileSync(join(manifests, "00-namespace-a.yaml"), "utf8")).toBe("previous\n");
   });
 });
 
