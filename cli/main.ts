@@ -8,7 +8,6 @@ import type * as DiffCommand from "./diff";
 import { processIo } from "./io";
 import type { Io, Writer } from "./io";
 import { onDemand } from "./on-demand";
-import { cleanUpOnSignals } from "./outputs";
 import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
 import { runPlanAllCommand } from "./plan-all";
@@ -20,6 +19,7 @@ import type * as SmokeCommand from "./smoke";
 import type * as SmokeWorld from "../smoke/real-world";
 import type { SmokeCommandOptions } from "./smoke";
 import type { PlanCommandOptions } from "./plan";
+import { stopOnSignals } from "./signals";
 import { runValidate } from "./validate";
 import { terminal } from "./terminal";
 
@@ -118,7 +118,7 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
     )
     .action(async (options: PlanCommandOptions & { allStacks?: boolean }) => {
       if (options.allStacks) {
-        exit(runPlanAllCommand(options, io));
+        exit(await runPlanAllCommand(options, io));
         return;
       }
       const { runPlanCommand } = await onDemand(
@@ -316,11 +316,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
 /**
  * Entry point of bin/maas.js: the process's arguments, streams and working directory; the exit
- * code becomes the process's. A Ctrl-C (or SIGTERM) removes what a run has half written and exits
- * 130 (143).
+ * code becomes the process's. A Ctrl-C (or SIGTERM) stops the run: its child processes, what it
+ * has half written (cli/signals.ts); the process exits 130 (143).
  */
 export function run(): void {
-  cleanUpOnSignals();
+  stopOnSignals();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
