@@ -218,7 +218,7 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
   program
     .command("smoke")
     .description(
-      "Call a deployed stack's front door as its consumers do: 401 without credentials, 200 with theirs (and the path the model receives), 403 for a model not granted, 429 over the limit (--burst). Needs AWS credentials, the Pulumi CLI and network access to the API.",
+      "Call a deployed stack's front door as its consumers do: an oauth consumer's token, 401 without credentials, 200 with theirs (and the path the model receives), 403 for a model not granted, 429 over the limit (--burst). Needs AWS credentials, the Pulumi CLI and network access to the API.",
     )
     .addOption(
       new Option("-s, --stack <name>", "the stack (Pulumi.<stack>.yaml)").makeOptionMandatory(),

@@ -15,12 +15,12 @@ import { prepareStack, readStack } from "../plan/run";
 import { MAX_BODY_BYTES, SMOKE_TIMEOUT_MS } from "./world";
 import type { Http, SmokeWorld } from "./world";
 
-/** GET with node:http(s): the status and up to 64 KiB of the body, or why nothing answered. */
-export const nodeHttp: Http = ({ url, headers }) =>
+/** GET or POST with node:http(s): the status and up to 64 KiB of the body, or why nothing answered. */
+export const nodeHttp: Http = ({ url, headers, method = "GET", body }) =>
   new Promise((resolve) => {
     const target = new URL(url);
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(target, { method: "GET", headers, timeout: SMOKE_TIMEOUT_MS }, (res) => {
+    const req = send(target, { method, headers, timeout: SMOKE_TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (chunk: Buffer) => {
@@ -39,7 +39,7 @@ export const nodeHttp: Http = ({ url, headers }) =>
       req.destroy(new Error(`no answer within ${SMOKE_TIMEOUT_MS / 1000} s`)),
     );
     req.on("error", (error) => resolve({ error: error.message }));
-    req.end();
+    req.end(body);
   });
 
 function message(error: unknown): string {
@@ -125,7 +125,7 @@ export async function realSmokeWorld(stack: string): Promise<SmokeWorld> {
     consumers: outputs.consumers?.value,
     caller,
     ...(declared ? { declared } : {}),
-    async readApiKey(secretArn) {
+    async readSecret(secretArn) {
       const secretRegion = secretArn.split(":")[3] || region;
       let client = clients.get(secretRegion ?? "");
       if (!client) {

@@ -15,6 +15,8 @@ export interface ConsumerOutput {
   auth: string;
   url?: string;
   apiKeySecretArn?: string;
+  /** oauth: where and as whom it gets access tokens (stack/deploy.ts, DeployedConsumer). */
+  token?: { endpoint: string; clientId: string; clientSecretArn: string };
   models: string[];
   note?: string;
 }
@@ -25,10 +27,12 @@ export interface AwsCredentials {
   sessionToken?: string;
 }
 
-/** A GET of `url` with `headers`; nothing else is sent. */
+/** A GET of `url` with `headers` (or a POST of `body`: an oauth consumer's token request). */
 export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
+  method?: "GET" | "POST";
+  body?: string;
 }
 
 export type HttpAnswer = { status: number; body: string } | { error: string };
@@ -48,8 +52,8 @@ export interface SmokeWorld {
    * principals (is the caller one of them?) and its rate limit (what `--burst` should send).
    */
   declared?: Record<string, { principals: string[]; requestsPerSecond: number; burst: number }>;
-  /** A consumer's API key: the SecretString of the secret `secretArn`. */
-  readApiKey(secretArn: string): Promise<string>;
+  /** A consumer's API key or client secret: the SecretString of the secret `secretArn`. */
+  readSecret(secretArn: string): Promise<string>;
   http: Http;
   /** The stack's maas:routing: which path the model receives. */
   routing: "path" | "host";
@@ -67,7 +71,7 @@ export interface SmokeOptions {
 }
 
 export type Verdict = "PASS" | "FAIL" | "SKIP";
-export type CheckName = "no-credentials" | "granted" | "not-granted" | "burst";
+export type CheckName = "token" | "no-credentials" | "granted" | "not-granted" | "burst";
 
 export interface CheckResult {
   verdict: Verdict;

@@ -4,7 +4,10 @@
  * SigV4 signature that does not verify (the fake re-signs the request it received with the
  * caller's secret) or without the stage's key; 403 for a caller that is not the consumer's
  * principal or a model not granted; 429 once a stage has taken its limit; 200 with a JSON echo
- * of the path it forwarded to the model. No AWS: fake credentials and a fake key reader.
+ * of the path it forwarded to the model. For an oauth stage it plays Cognito's token endpoint
+ * too (an access token for the app client's id and secret in HTTP Basic) and an authorizer that
+ * answers 401 to a missing or unknown token and to one without the route's scope. No AWS: fake
+ * credentials and a fake secret reader.
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -38,16 +41,24 @@ const IDENTITIES: Record<string, { secret: string; arn: string }> = {
   AKIDCHECKOUT: { secret: "checkout-secret", arn: CHECKOUT_SESSION },
   AKIDDEPLOYER: { secret: "deployer-secret", arn: DEPLOYER_SESSION },
 };
+const clientSecretArn = (consumer: string) =>
+  `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:maas-dev-${consumer}-client-AbCdEf`;
 const KEYS: Record<string, string> = {
   [secretArn("checkout")]: "key-of-checkout",
   [secretArn("search-partner")]: "key-of-search-partner",
+  [secretArn("mobile-app")]: "key-of-mobile-app",
+  [clientSecretArn("mobile-app")]: "client-secret-of-mobile-app",
+};
+/** The oauth app clients the fake token endpoint knows: client id -> its secret and stage. */
+const CLIENTS: Record<string, { secret: string; stage: string }> = {
+  "client-of-mobile-app": { secret: "client-secret-of-mobile-app", stage: "mobile-app" },
 };
 
 /** The front door the fake plays: its stages, and how it misbehaves when a test says so. */
 interface Gateway {
   stages: Record<
     string,
-    { auth: "sigv4" | "apiKey"; key: string; principal?: string; models: string[] }
+    { auth: "sigv4" | "apiKey" | "oauth"; key: string; principal?: string; models: string[] }
   >;
   /** Authorised requests a stage takes before it answers 429. */
   limit: number;
@@ -62,7 +73,7 @@ interface Gateway {
 let gateway: Gateway;
 let taken: Map<string, number>;
 /** What reached the fake: per request, its path and credentials. */
-let seen: { path: string; signedBy?: string; apiKey?: string }[];
+let seen: { path: string; signedBy?: string; apiKey?: string; token?: string }[];
 
 function resetGateway(): void {
   gateway = {
@@ -74,6 +85,7 @@ function resetGateway(): void {
         models: ["image-classifier"],
       },
       "search-partner": { auth: "apiKey", key: "key-of-search-partner", models: ["text-embedder"] },
+      "mobile-app": { auth: "oauth", key: "key-of-mobile-app", models: ["summarizer"] },
     },
     limit: 5,
     forward: (_stage, model, rest) => `/models/${model}/${rest}`,
@@ -133,18 +145,27 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
       .end(JSON.stringify({ message: type.toLowerCase(), type, requestId: "fake" }));
   };
   const url = new URL(req.url ?? "/", "http://gateway");
+  if (req.method === "POST" && url.pathname === "/oauth2/token") return issueToken(req, res);
   const apiKey = req.headers["x-api-key"] as string | undefined;
   const route = /^\/([^/]+)\/models\/([^/]+)\/(.*)$/.exec(url.pathname);
   const stage = route ? gateway.stages[route[1]!] : undefined;
   if (!route || !stage) return refuse(401, "MISSING_AUTHENTICATION_TOKEN");
   const [, stageName, model, rest] = route as unknown as [string, string, string, string];
   const signedBy = req.headers.authorization ? await verifySignature(req) : undefined;
+  const token = stage.auth === "oauth" ? req.headers.authorization : undefined;
   seen.push({
     path: url.pathname,
     ...(signedBy ? { signedBy } : {}),
     ...(apiKey ? { apiKey } : {}),
+    ...(token ? { token } : {}),
   });
   if (!gateway.open) {
+    // The Cognito authorizer: a token of the pool carrying the route's scope, else 401.
+    if (
+      stage.auth === "oauth" &&
+      (token !== `token-of-${stageName}` || !stage.models.includes(model))
+    )
+      return refuse(401, "UNAUTHORIZED");
     if (stage.auth === "sigv4") {
       if (!req.headers.authorization) return refuse(401, "MISSING_AUTHENTICATION_TOKEN");
       if (!signedBy) return refuse(401, "INVALID_SIGNATURE");
@@ -161,6 +182,23 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
   res
     .writeHead(200, { "content-type": "application/json" })
     .end(JSON.stringify(path === undefined ? { ready: true } : { ready: true, path }));
+}
+
+/** Cognito's token endpoint: the client credentials grant, the app client in HTTP Basic. */
+async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body = "";
+  for await (const chunk of req) body += String(chunk);
+  const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  const [id, secret] = Buffer.from(basic ?? "", "base64")
+    .toString("utf8")
+    .split(":");
+  const client = CLIENTS[id ?? ""];
+  const json = (status: number, value: object) =>
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+  if (new URLSearchParams(body).get("grant_type") !== "client_credentials")
+    return void json(400, { error: "unsupported_grant_type" });
+  if (!client || client.secret !== secret) return void json(400, { error: "invalid_client" });
+  json(200, { access_token: `token-of-${client.stage}`, expires_in: 3600, token_type: "Bearer" });
 }
 
 const server = createServer((req, res) => {
@@ -213,7 +251,7 @@ function world(overrides: Partial<SmokeWorld> = {}): SmokeWorld {
         burst: 3,
       },
     },
-    readApiKey: (arn) =>
+    readSecret: (arn) =>
       KEYS[arn] !== undefined
         ? Promise.resolve(KEYS[arn])
         : Promise.reject(new Error("AccessDeniedException")),
@@ -367,7 +405,7 @@ describe("the smoke test against a front door that misbehaves", () => {
   });
 
   it("fails a wrong key", async () => {
-    const results = await runSmoke(world({ readApiKey: () => Promise.resolve("an-old-key") }), {
+    const results = await runSmoke(world({ readSecret: () => Promise.resolve("an-old-key") }), {
       path: "healthz",
     });
     expect(find(results, "search-partner", "granted")).toMatchObject({
@@ -388,6 +426,113 @@ describe("the smoke test against a front door that misbehaves", () => {
     expect(find(results, "search-partner", "no-credentials")).toMatchObject({
       verdict: "FAIL",
       got: expect.stringMatching(/^no answer \(connect ECONNREFUSED/),
+    });
+  });
+});
+
+describe("the smoke test of an oauth consumer", () => {
+  /** The outputs with an oauth consumer beside the others (stack/deploy.ts, DeployedConsumer). */
+  function withOauth(): Record<string, unknown> {
+    return {
+      ...consumersOutput(),
+      "mobile-app": {
+        auth: "oauth",
+        url: `${base}/mobile-app`,
+        apiKeySecretArn: secretArn("mobile-app"),
+        tokenEndpoint: `${base}/oauth2/token`,
+        clientId: "client-of-mobile-app",
+        clientSecretArn: clientSecretArn("mobile-app"),
+        scopes: ["models/summarizer"],
+        models: ["summarizer"],
+      },
+    };
+  }
+
+  it("gets a token with its app client, calls with it and its key, and takes the authorizer's 401 on another model for a pass", async () => {
+    const lines: string[] = [];
+    const results = await runSmoke(world({ consumers: withOauth() }), { path: "healthz" }, (l) =>
+      lines.push(l),
+    );
+    expect(
+      results.filter((r) => r.consumer === "mobile-app").map((r) => [r.check, r.verdict]),
+    ).toEqual([
+      ["token", "PASS"],
+      ["no-credentials", "PASS"],
+      ["granted", "PASS"],
+      ["not-granted", "PASS"],
+      ["burst", "SKIP"],
+    ]);
+    expect(find(results, "mobile-app", "token")).toMatchObject({
+      sent: "POST /oauth2/token grant_type=client_credentials (app client client-of-mobile-app in HTTP Basic)",
+      got: "200 with an access token",
+    });
+    expect(find(results, "mobile-app", "no-credentials").got).toBe("401 UNAUTHORIZED");
+    expect(find(results, "mobile-app", "not-granted")).toMatchObject({
+      model: "image-classifier",
+      got: "401 UNAUTHORIZED",
+    });
+    expect(find(results, "mobile-app", "not-granted").detail).toContain(
+      "expects 401 or 403: image-classifier is not granted to mobile-app",
+    );
+    // The token alone in Authorization, and the key: what AWS's guide shows.
+    expect(seen).toContainEqual({
+      path: "/mobile-app/models/summarizer/healthz",
+      apiKey: "key-of-mobile-app",
+      token: "token-of-mobile-app",
+    });
+    // Neither the client secret nor the token is printed.
+    expect(lines.join("\n")).not.toMatch(/client-secret-of|token-of-/);
+    expect(summarise(results).code).toBe(0);
+  });
+
+  it("fails the token check when the token endpoint refuses the app client, and skips what needs a token", async () => {
+    const results = await runSmoke(
+      world({
+        consumers: withOauth(),
+        readSecret: (arn) =>
+          Promise.resolve(arn === clientSecretArn("mobile-app") ? "a-rotated-secret" : KEYS[arn]!),
+      }),
+      { path: "healthz", burst: 8 },
+    );
+    expect(find(results, "mobile-app", "token")).toMatchObject({
+      verdict: "FAIL",
+      got: "400 invalid_client",
+    });
+    for (const check of ["granted", "not-granted", "burst"])
+      expect(find(results, "mobile-app", check)).toMatchObject({
+        verdict: "SKIP",
+        detail: "no access token: the token check failed",
+      });
+    expect(summarise(results).code).toBe(1);
+  });
+
+  it("skips the token check when the client secret cannot be read, saying who may read it", async () => {
+    const results = await runSmoke(
+      world({
+        consumers: withOauth(),
+        readSecret: (arn) =>
+          arn === clientSecretArn("mobile-app")
+            ? Promise.reject(new Error("AccessDeniedException"))
+            : Promise.resolve(KEYS[arn]!),
+      }),
+      { path: "healthz" },
+    );
+    const token = find(results, "mobile-app", "token");
+    expect(token.verdict).toBe("SKIP");
+    expect(token.detail).toContain("could not read its client secret");
+    expect(token.detail).toContain("the secret admits its principals and the deployer");
+    expect(find(results, "mobile-app", "no-credentials").verdict).toBe("PASS");
+  });
+
+  it("reads the token endpoint, app client and client secret from the output", () => {
+    const parsed = parseConsumers(withOauth());
+    expect("consumers" in parsed && parsed.consumers["mobile-app"]).toMatchObject({
+      auth: "oauth",
+      token: {
+        endpoint: `${base}/oauth2/token`,
+        clientId: "client-of-mobile-app",
+        clientSecretArn: clientSecretArn("mobile-app"),
+      },
     });
   });
 });
@@ -442,7 +587,7 @@ describe("what the smoke test skips, and why", () => {
     const results = await runSmoke(
       world({
         caller: { why: "the default credential chain: could not load credentials" },
-        readApiKey: (arn) =>
+        readSecret: (arn) =>
           arn === secretArn("checkout")
             ? Promise.resolve("key-of-checkout")
             : Promise.reject(new Error("AccessDeniedException")),
