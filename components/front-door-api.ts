@@ -28,6 +28,7 @@ import {
   authenticationChallenge,
   deploymentConfiguration,
   FRONT_DOOR_METHODS,
+  FRONT_DOOR_TLS_POLICY,
   GATEWAY_RESPONSE_BODY,
   gatewayResponses,
   methodAuthorization,
@@ -68,6 +69,8 @@ export interface FrontDoorApiArgs {
   deployer: pulumi.Input<string[]>;
   /** maas:disableExecuteApiEndpoint: callers reach the API only through the custom domain. */
   disableExecuteApiEndpoint: boolean;
+  /** maas:apiEndpointAccessMode: beside the API's TLS security policy (FRONT_DOOR_TLS_POLICY). */
+  endpointAccessMode: "STRICT" | "BASIC";
   tags: Record<string, string>;
 }
 
@@ -90,6 +93,15 @@ export class FrontDoorApi extends pulumi.ComponentResource {
         // when it is left out (terraform-provider-aws rest_api.go), so omitting it would never
         // turn the endpoint back on.
         disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
+        // The TLS the API's own endpoint negotiates, which is also what a call through the custom
+        // domain gets: "When you invoke that custom domain name, API Gateway uses the security
+        // policy of the API to negotiate the TLS handshake" (API Gateway guide, "Choose a
+        // security policy for your custom domain", Considerations). Without it a Regional API
+        // keeps AWS's default TLS_1_0, whatever the domain says. Both change in place
+        // (UpdateRestApi patches /securityPolicy and /endpointAccessMode) and take effect with
+        // the next deployment, which the deployment's triggers make (specs/front-door.ts).
+        securityPolicy: FRONT_DOOR_TLS_POLICY,
+        endpointAccessMode: args.endpointAccessMode,
         tags: args.tags,
       },
       child,
@@ -232,6 +244,7 @@ export class FrontDoorApi extends pulumi.ComponentResource {
                 policy,
                 authorizer,
                 disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
+                tls: { policy: FRONT_DOOR_TLS_POLICY, accessMode: args.endpointAccessMode },
               }),
             ),
           )

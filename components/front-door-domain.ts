@@ -21,6 +21,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { FRONT_DOOR_TLS_POLICY } from "./specs/front-door";
 
 /** The front door's custom domain, from the stack settings (maas:apiDomain and its keys). */
 export interface ApiDomain {
@@ -31,15 +32,6 @@ export interface ApiDomain {
   /** A Route 53 hosted zone the stack writes the domain's alias record into. */
   hostedZoneId?: string;
 }
-
-/**
- * TLS 1.3, and TLS 1.2 with forward-secret AES-GCM suites only, with post-quantum hybrid key
- * exchange: the enhanced policy that drops CBC and static-RSA suites yet still admits every
- * TLS 1.2 client of the last decade (API Gateway guide, "Supported security policies": Regional
- * APIs and custom domains). TLS 1.3 only (SecurityPolicy_TLS13_1_3_2025_09) would cut older
- * clients; the legacy TLS_1_2 keeps CBC suites. An enhanced policy needs an endpoint access mode.
- */
-export const API_DOMAIN_SECURITY_POLICY = "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09";
 
 /**
  * STRICT: a request must come through a Regional endpoint and its TLS SNI must name the domain
@@ -75,7 +67,7 @@ export class FrontDoorDomain extends pulumi.ComponentResource {
         // A Regional domain: the APIs are Regional, and the certificate is the stack region's.
         endpointConfiguration: { types: "REGIONAL" },
         regionalCertificateArn: args.domain.certificateArn,
-        securityPolicy: API_DOMAIN_SECURITY_POLICY,
+        securityPolicy: FRONT_DOOR_TLS_POLICY,
         endpointAccessMode: API_DOMAIN_ACCESS_MODE,
         tags: args.tags,
       },

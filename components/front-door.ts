@@ -48,6 +48,8 @@ export interface FrontDoorArgs {
   domain?: ApiDomain;
   /** The APIs' execute-api URLs answer 403 (maas:disableExecuteApiEndpoint; needs `domain`). */
   disableExecuteApiEndpoint: boolean;
+  /** The APIs' endpoint access mode beside their TLS policy (maas:apiEndpointAccessMode). */
+  endpointAccessMode: "STRICT" | "BASIC";
   tags: Record<string, string>;
 }
 
@@ -216,6 +218,7 @@ export class FrontDoor extends pulumi.ComponentResource {
           ...(auth === "oauth" && this.tokens ? { userPoolArn: this.tokens.userPool.arn } : {}),
           deployer: args.deployer,
           disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
+          endpointAccessMode: args.endpointAccessMode,
           tags: args.tags,
         },
         child,

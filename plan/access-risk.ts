@@ -63,6 +63,8 @@ interface Access {
   stable: Map<string, string>;
   /** Whether the execute-api URLs are turned off (maas:disableExecuteApiEndpoint). */
   executeApiOff: boolean;
+  /** The APIs' TLS: security policy and endpoint access mode, as planned (none: AWS's default). */
+  tls?: { policy?: string; accessMode?: string };
   /** The scopes of each oauth consumer's app client (components/token-issuer.ts). */
   scopes: Map<string, string[]>;
 }
@@ -101,6 +103,13 @@ function accessOf(resources: RecordedResource[]): Access {
       );
     if (resource.type === REST_API && resource.inputs.disableExecuteApiEndpoint === true)
       access.executeApiOff = true;
+    if (resource.type === REST_API) {
+      const { securityPolicy, endpointAccessMode } = resource.inputs;
+      access.tls = {
+        ...(typeof securityPolicy === "string" ? { policy: securityPolicy } : {}),
+        ...(typeof endpointAccessMode === "string" ? { accessMode: endpointAccessMode } : {}),
+      };
+    }
     if (resource.type === POLICY && typeof resource.inputs.policy === "string") {
       const statements = (
         JSON.parse(resource.inputs.policy) as {
@@ -221,6 +230,8 @@ function urlRisks(before: Access, after: Access): Risk[] {
       level: "note",
       text: "the execute-api URLs answer again (maas:disableExecuteApiEndpoint off) once the APIs' new deployments are live",
     });
+  const tls = tlsChange(before, after);
+  if (tls) out.push(tls);
   // An execute-api URL that moves without an auth switch: the API it is on is created anew.
   for (const consumer of kept) {
     const [old, current] = [before.stages.get(consumer), after.stages.get(consumer)];
@@ -408,4 +419,28 @@ function doorRisks(before: Access, after: Access): Risk[] {
       });
   }
   return out;
+}
+
+/** `SecurityPolicy_… (STRICT)`, or AWS's default for an API that names none. */
+function tlsText(tls: NonNullable<Access["tls"]>): string {
+  return tls.policy
+    ? `${code(tls.policy)}${tls.accessMode ? ` (${tls.accessMode})` : ""}`
+    : "AWS's default `TLS_1_0`";
+}
+
+/**
+ * The APIs' TLS changed: callers whose TLS the new policy or access mode refuses are cut off once
+ * the new deployments are live, about 15 minutes later (API Gateway guide, "How to change a
+ * security policy"; "Endpoint access mode": STRICT also refuses a request whose SNI does not name
+ * the host it calls, and AWS advises BASIC first when an API moves to an enhanced policy).
+ */
+function tlsChange(before: Access, after: Access): Risk | undefined {
+  if (!before.frontDoor || !after.frontDoor || !before.tls || !after.tls) return undefined;
+  if (before.tls.policy === after.tls.policy && before.tls.accessMode === after.tls.accessMode)
+    return undefined;
+  const stricter = after.tls.accessMode === "STRICT" && before.tls.accessMode !== "STRICT";
+  return {
+    level: "warn",
+    text: `the front door's APIs change their TLS: ${tlsText(before.tls)} → ${tlsText(after.tls)}. It takes effect with their new deployments and takes about 15 minutes to reach every endpoint; from then on a caller whose TLS version or cipher suite the policy does not take is refused at the handshake${stricter ? ", and with STRICT one whose TLS SNI does not name the host it calls. To move a running API without surprises, set maas:apiEndpointAccessMode: BASIC first and STRICT once the access logs' tlsVersion field shows every caller on TLS 1.2 or later" : ""}`,
+  };
 }

@@ -617,6 +617,31 @@ const frontDoorAuthenticated: AwsRule = {
   },
 };
 
+/** What a front-door endpoint's TLS must be: an enhanced policy, which needs an access mode. */
+function tlsProblems(resource: PlannedResource): string[] {
+  const { securityPolicy, endpointAccessMode } = inputsOf(resource);
+  if (typeof securityPolicy !== "string" || !securityPolicy.startsWith("SecurityPolicy_"))
+    return [
+      `security policy ${typeof securityPolicy === "string" ? securityPolicy : "unset (AWS's default TLS_1_0)"}: not an enhanced SecurityPolicy_ policy`,
+    ];
+  if (endpointAccessMode !== "STRICT" && endpointAccessMode !== "BASIC")
+    return [`security policy ${securityPolicy} without an endpoint access mode`];
+  return [];
+}
+
+const frontDoorTls: AwsRule = {
+  id: "front-door/tls",
+  why: "A Regional API or custom domain left at AWS's default security policy (TLS_1_0) accepts TLS 1.0 and CBC suites; a call through the custom domain negotiates the API's policy, so a strict domain does not make a lax API strict.",
+  fix: "Keep the APIs' and the domain's securityPolicy an enhanced SecurityPolicy_ policy with an endpoint access mode (components/specs/front-door.ts, FRONT_DOOR_TLS_POLICY; maas:apiEndpointAccessMode).",
+  description:
+    "Every API Gateway REST API and custom domain name has an enhanced TLS security policy (SecurityPolicy_…) and an endpoint access mode (STRICT or BASIC).",
+  check: (resources) =>
+    [
+      ...ofType(resources, "aws:apigateway/restApi:RestApi"),
+      ...ofType(resources, "aws:apigateway/domainName:DomainName"),
+    ].flatMap((resource) => report("front-door/tls", resource, tlsProblems(resource))),
+};
+
 const frontDoorOnlyWayIn: AwsRule = {
   id: "front-door/only-way-in",
   why: "A load balancer that admits other sources than the front door serves models around its authentication, limits and logs.",
@@ -674,6 +699,7 @@ export const AWS_RULES: AwsRule[] = [
   secretOutputs,
   internetHttps,
   frontDoorAuthenticated,
+  frontDoorTls,
   frontDoorOnlyWayIn,
   frontDoorAuditKept,
 ];

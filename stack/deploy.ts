@@ -558,6 +558,7 @@ function deployFrontDoor(
       logRetentionDays: settings.frontDoor.logRetentionDays,
       ...(settings.frontDoor.domain ? { domain: settings.frontDoor.domain } : {}),
       disableExecuteApiEndpoint: settings.frontDoor.disableExecuteApiEndpoint,
+      endpointAccessMode: settings.frontDoor.endpointAccessMode,
       tags: {},
     },
     shared.onAws,

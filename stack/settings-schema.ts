@@ -189,6 +189,12 @@ export const settingsShape = {
   "maas:disableExecuteApiEndpoint": BOOLEAN.default(false).describe(
     "true: the front door's execute-api URLs answer 403, so callers reach it only through maas:apiDomain. A second step, once every caller uses the stable URLs: it cuts callers of the old ones.",
   ),
+  "maas:apiEndpointAccessMode": z
+    .enum(["STRICT", "BASIC"], { error: "must be STRICT or BASIC" })
+    .default("STRICT")
+    .describe(
+      "How the front door's APIs check where a request came in (API Gateway's endpoint access mode, with their TLS security policy SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09): STRICT (AWS's advice) refuses a request whose TLS SNI does not name the host it calls or that comes through another endpoint type; BASIC does not. BASIC first when moving an API deployed before this setting, then STRICT once its access logs' tlsVersion show its callers.",
+    ),
   "maas:internetFacing": BOOLEAN.default(false).describe(
     "true for an internet-facing load balancer; false for an internal one.",
   ),

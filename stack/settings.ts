@@ -68,6 +68,8 @@ export interface StackSettings {
     domain?: ApiDomain;
     /** maas:disableExecuteApiEndpoint: the APIs' execute-api URLs answer 403. */
     disableExecuteApiEndpoint: boolean;
+    /** maas:apiEndpointAccessMode: the APIs' endpoint access mode beside their TLS policy. */
+    endpointAccessMode: "STRICT" | "BASIC";
   };
   /** API Gateway quotas of the account in the region, as the stack declares them. */
   apiGateway: {
@@ -265,6 +267,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
           }
         : {}),
       disableExecuteApiEndpoint: s["maas:disableExecuteApiEndpoint"],
+      endpointAccessMode: s["maas:apiEndpointAccessMode"],
     },
     apiGateway: { integrationTimeoutQuotaSeconds: s["maas:apiTimeoutQuotaSeconds"] },
     alarms: {

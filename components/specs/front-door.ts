@@ -42,6 +42,17 @@ const ACCOUNT_ID = /^[0-9]{12}$/;
  * `/<c>/<any method>/models/b/*` with `*` for the method would match
  * `/<c>/POST/models/a/models/b/x`, a call routed to model a.
  */
+/**
+ * The TLS of the front door, its APIs and its custom domain alike: TLS 1.3, and TLS 1.2 with
+ * forward-secret AES-GCM suites only, with post-quantum hybrid key exchange: the enhanced policy
+ * that drops CBC and static-RSA suites yet still admits every TLS 1.2 client of the last decade
+ * (API Gateway guide, "Supported security policies": Regional APIs and custom domains). TLS 1.3
+ * only (SecurityPolicy_TLS13_1_3_2025_09) would cut older clients; the legacy TLS_1_2 keeps CBC
+ * suites, and TLS_1_0 (a Regional API's default) TLS 1.0. An enhanced policy needs an endpoint
+ * access mode ("Security policies for REST APIs", "Endpoint access mode").
+ */
+export const FRONT_DOOR_TLS_POLICY = "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09";
+
 export const FRONT_DOOR_METHODS = ["GET", "POST"] as const;
 
 /** The method ARNs of one consumer's grant of one model: everything under it. */
@@ -281,6 +292,8 @@ export function deploymentConfiguration(args: {
   policy: string;
   authorizer?: { id: string; pools: string[]; source: string } | undefined;
   disableExecuteApiEndpoint: boolean;
+  /** The API's TLS security policy and endpoint access mode. */
+  tls: { policy: string; accessMode: string };
 }): object {
   return {
     routes: args.routes,
@@ -293,6 +306,10 @@ export function deploymentConfiguration(args: {
     // "Disable the default endpoint for REST APIs"); absent while off, so existing deployments
     // keep their hash.
     ...(args.disableExecuteApiEndpoint ? { executeApiEndpoint: "disabled" } : {}),
+    // A changed security policy or access mode takes effect with a redeployment (API Gateway
+    // guide, "How to change a security policy": "Redeploy your API for the changes to take
+    // effect").
+    tls: args.tls,
     ...(args.auth === "oauth"
       ? {
           authentication: {

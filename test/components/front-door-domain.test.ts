@@ -6,10 +6,8 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  API_DOMAIN_ACCESS_MODE,
-  API_DOMAIN_SECURITY_POLICY,
-} from "../../components/front-door-domain";
+import { API_DOMAIN_ACCESS_MODE } from "../../components/front-door-domain";
+import { FRONT_DOOR_TLS_POLICY } from "../../components/specs/front-door";
 import { runPlan } from "../../plan/run";
 import type { RecordedResource } from "../../plan/record";
 import { checkAwsResources } from "../../policy/aws-rules";
@@ -47,7 +45,7 @@ describe("the front door's custom domain", () => {
         tags: {},
       },
     ]);
-    expect([API_DOMAIN_SECURITY_POLICY, API_DOMAIN_ACCESS_MODE]).toEqual([
+    expect([FRONT_DOOR_TLS_POLICY, API_DOMAIN_ACCESS_MODE]).toEqual([
       "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
       "STRICT",
     ]);
@@ -140,6 +138,26 @@ describe("the front door's custom domain", () => {
       expect(consumer.url).toBeUndefined();
       expect(consumer.stableUrl).toMatch(/^https:\/\/api\.models\.example\.com\//);
     }
+  });
+
+  it("gives the APIs the domain's TLS policy, since a call through the domain negotiates the API's; BASIC when asked, with a new deployment", async () => {
+    for (const api of fixture.ofType("aws:apigateway/restApi:RestApi"))
+      expect(inputs(api), api.name).toMatchObject({
+        securityPolicy: FRONT_DOOR_TLS_POLICY,
+        endpointAccessMode: "STRICT",
+      });
+    const basic = await planOf({
+      catalogue: withConsumers(),
+      config: { ...DOMAIN, "maas:apiEndpointAccessMode": "BASIC" },
+    });
+    for (const api of basic.ofType("aws:apigateway/restApi:RestApi"))
+      expect(inputs(api).endpointAccessMode, api.name).toBe("BASIC");
+    const triggers = (plan: PlanFixture) =>
+      plan.ofType("aws:apigateway/deployment:Deployment").map((d) => inputs(d).triggers);
+    expect(triggers(basic)).not.toEqual(triggers(fixture));
+    await expect(
+      planOf({ catalogue: withConsumers(), config: { "maas:apiEndpointAccessMode": "strict" } }),
+    ).rejects.toThrow(/maas:apiEndpointAccessMode: must be STRICT or BASIC/);
   });
 
   it("keeps the domain while nothing is served, without mappings (no stage exists)", async () => {

@@ -120,6 +120,7 @@ describe("what a deployment snapshots", () => {
     transfers: [],
     policy: "{}",
     disableExecuteApiEndpoint: false,
+    tls: { policy: "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09", accessMode: "STRICT" },
   };
   const shape = { routes: base.routes, backends: base.backends, policy: base.policy };
   const authorizer = {
@@ -129,11 +130,25 @@ describe("what a deployment snapshots", () => {
   };
   const hash = (value: object) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
-  it("keeps the shape it had for SigV4 and API-key APIs, so their deployments stay", () => {
+  it("is the same for SigV4 and API-key APIs: routes, backends, policy, responses and TLS", () => {
     for (const auth of ["sigv4", "apiKey"] as const)
       expect(hash(deploymentConfiguration({ auth, ...base }))).toBe(
-        hash({ ...shape, responses: GATEWAY_RESPONSES, body: GATEWAY_RESPONSE_BODY }),
+        hash({
+          ...shape,
+          responses: GATEWAY_RESPONSES,
+          body: GATEWAY_RESPONSE_BODY,
+          tls: base.tls,
+        }),
       );
+  });
+
+  it("covers the API's TLS: a new security policy or access mode is a new deployment", () => {
+    // "Redeploy your API for the changes to take effect" (API Gateway guide, "How to change a
+    // security policy").
+    const of = (tls: typeof base.tls) =>
+      hash(deploymentConfiguration({ auth: "sigv4", ...base, tls }));
+    expect(of({ ...base.tls, accessMode: "BASIC" })).not.toBe(of(base.tls));
+    expect(of({ ...base.tls, policy: "SecurityPolicy_TLS13_1_3_2025_09" })).not.toBe(of(base.tls));
   });
 
   it("covers how the oauth API authenticates: a new authorizer, pool or scope is a new deployment", () => {

@@ -184,6 +184,26 @@ describe("access risks with a custom domain", () => {
     ]);
   });
 
+  it("warn when the APIs' TLS changes, and say how to move a running API to STRICT", async () => {
+    const basic = { catalogue: withConsumers(), config: { "maas:apiEndpointAccessMode": "BASIC" } };
+    expect(await between(base, basic)).toEqual([
+      "warn: the front door's APIs change their TLS: `SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09` (STRICT) → `SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09` (BASIC). It takes effect with their new deployments and takes about 15 minutes to reach every endpoint; from then on a caller whose TLS version or cipher suite the policy does not take is refused at the handshake",
+    ]);
+    // APIs deployed before maas set their TLS: AWS's default policy, no access mode.
+    const { plan } = await planOf(base);
+    const legacy = plan.resources.map((r) => {
+      if (!r.type.endsWith(":RestApi")) return r;
+      const { securityPolicy: _policy, endpointAccessMode: _mode, ...inputs } = r.inputs;
+      return { ...r, inputs };
+    });
+    const upgraded = accessRisks(transition(legacy, plan.resources)).map(
+      (r) => `${r.level}: ${r.text}`,
+    );
+    expect(upgraded).toEqual([
+      "warn: the front door's APIs change their TLS: AWS's default `TLS_1_0` → `SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09` (STRICT). It takes effect with their new deployments and takes about 15 minutes to reach every endpoint; from then on a caller whose TLS version or cipher suite the policy does not take is refused at the handshake, and with STRICT one whose TLS SNI does not name the host it calls. To move a running API without surprises, set maas:apiEndpointAccessMode: BASIC first and STRICT once the access logs' tlsVersion field shows every caller on TLS 1.2 or later",
+    ]);
+  });
+
   it("give an added consumer's stable URL", async () => {
     const texts = await between(withDomain, {
       catalogue: withConsumers([

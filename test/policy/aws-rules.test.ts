@@ -302,6 +302,7 @@ describe("AWS rules (rules 15-21)", () => {
       "front-door",
       "front-door",
       "front-door",
+      "front-door",
     ]);
   });
 
@@ -351,6 +352,25 @@ describe("the front door's audit trail (front-door/audit-kept)", () => {
       "front-door/audit-kept Key front-door: encrypts logs and is not retained on delete: they could no longer be read",
       "front-door/audit-kept LogGroup front-door-access: has no retention period",
       "front-door/audit-kept LogGroup front-door-waf: is not retained on delete: removing the door would delete its logs",
+    ]);
+  });
+});
+
+describe("the front door's TLS (front-door/tls)", () => {
+  it("passes as planned, and fails an API at AWS's default policy or an enhanced one without an access mode", async () => {
+    const door = (await planOf({ catalogue: withConsumers() })).plan.resources;
+    const violations = (resources: RecordedResource[]) =>
+      checkAwsResources(resources, { production: false }).map(
+        (v) => `${v.rule} ${v.object}: ${v.message}`,
+      );
+    expect(violations(door)).toEqual([]);
+    const resources = structuredClone(door);
+    const [sigv4, apiKey] = resources.filter((r) => r.type === "aws:apigateway/restApi:RestApi");
+    delete sigv4!.inputs.securityPolicy;
+    delete apiKey!.inputs.endpointAccessMode;
+    expect(violations(resources)).toEqual([
+      `front-door/tls RestApi ${sigv4!.name}: security policy unset (AWS's default TLS_1_0): not an enhanced SecurityPolicy_ policy`,
+      `front-door/tls RestApi ${apiKey!.name}: security policy SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 without an endpoint access mode`,
     ]);
   });
 });

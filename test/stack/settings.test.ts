@@ -178,10 +178,12 @@ describe("stack settings", () => {
           hostedZoneId: "Z0123456789ABCDEFGHIJ",
         },
         disableExecuteApiEndpoint: false,
+        endpointAccessMode: "STRICT",
         logRetentionDays: 365,
       });
       expect(readSettings(configSource(dev), "maas", "dev").frontDoor).toEqual({
         disableExecuteApiEndpoint: false,
+        endpointAccessMode: "STRICT",
         logRetentionDays: 365,
       });
     });
