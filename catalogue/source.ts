@@ -6,6 +6,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yam
 import type { Document, Node, Pair, YAMLMap } from "yaml";
 import { describeInput } from "./problem";
 import type { Problem } from "./problem";
+import { Suggestions } from "./suggest";
 
 export type DocPath = readonly (string | number)[];
 
@@ -17,6 +18,8 @@ export interface CatalogueSource {
   file: string;
   document: Document.Parsed;
   lineCounter: LineCounter;
+  /** "Did you mean" within this file's budget: every check of the file shares it. */
+  suggestions: Suggestions;
 }
 
 export interface ParsedText {
@@ -43,7 +46,7 @@ export function parseCatalogueText(text: string, file: string): ParsedText {
     merge: true,
     logLevel: "error",
   });
-  const source: CatalogueSource = { file, document, lineCounter };
+  const source: CatalogueSource = { file, document, lineCounter, suggestions: new Suggestions() };
   const problems: Problem[] = [...document.errors, ...document.warnings].map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     return { file, line, col, path: "(syntax)", message: firstLine(error.message) };
