@@ -15,10 +15,28 @@ const ACCOUNT_ID = /^[0-9]{12}$/;
 
 export function accessRules(input: RuleInput): Problem[] {
   return [
+    ...noConsumers(input),
     ...reservedConsumerName(input),
     ...accessListNames(input),
     ...sharedPrincipals(input),
     ...frontDoorQuotas(input),
+  ];
+}
+
+/**
+ * `consumers: {}` would put every model behind a front door that admits nobody: a silent outage,
+ * not a way to close the door (a model closes itself by listing no consumer in access:).
+ */
+function noConsumers({ source, document }: RuleInput): Problem[] {
+  const written = source.document.getIn(["consumers"]);
+  if (document.consumers === undefined || !isMap(written) || written.items.length > 0) return [];
+  return [
+    problemAt(
+      source,
+      ["consumers"],
+      "declares no consumer, so every model would sit behind a front door nothing can pass: declare the consumers who call models, or remove consumers: to serve the models without a front door",
+      { key: true },
+    ),
   ];
 }
 

@@ -71,10 +71,11 @@ export function parseCatalogueText(text: string, file: string): ParsedText {
   };
   const problems: Problem[] = [...document.errors, ...document.warnings].map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
+    // A tag the parser cannot apply (unknown, or on a value or collection of another form).
     const message =
-      error.code === "TAG_RESOLVE_FAILED"
+      error.code === "TAG_RESOLVE_FAILED" || error.message.includes("tag:yaml.org,2002:")
         ? `${firstLine(error.message)
-            .replace("tag:yaml.org,2002:", "!!")
+            .replaceAll("tag:yaml.org,2002:", "!!")
             .replace(
               /^Unresolved tag: (\S+)/,
               "the YAML tag $1 cannot be read here",
