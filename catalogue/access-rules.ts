@@ -2,7 +2,7 @@
  * Rules about who may call a model: `access:` names consumers declared under `consumers:`, a
  * principal belongs to one consumer, and the front door's API Gateway quotas hold.
  */
-import { isMap } from "yaml";
+import { isMap, isScalar } from "yaml";
 import type { Problem } from "./problem";
 import { API_GATEWAY_QUOTAS, API_RESOURCES_PER_MODEL } from "./quotas";
 import type { RuleInput } from "./rule-input";
@@ -10,16 +10,33 @@ import { ALL_CONSUMERS, CONSUMER_AUTHS } from "./schema";
 import type { CatalogueDocument } from "./schema";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
-import { unknownKeyMessage } from "./suggest";
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
 
 export function accessRules(input: RuleInput): Problem[] {
   return [
+    ...noConsumers(input),
     ...reservedConsumerName(input),
     ...accessListNames(input),
     ...sharedPrincipals(input),
     ...frontDoorQuotas(input),
+  ];
+}
+
+/**
+ * `consumers: {}` would put every model behind a front door that admits nobody: a silent outage,
+ * not a way to close the door (a model closes itself by listing no consumer in access:).
+ */
+function noConsumers({ source, document }: RuleInput): Problem[] {
+  const written = source.document.getIn(["consumers"]);
+  if (document.consumers === undefined || !isMap(written) || written.items.length > 0) return [];
+  return [
+    problemAt(
+      source,
+      ["consumers"],
+      "declares no consumer, so every model would sit behind a front door nothing can pass: declare the consumers who call models, or remove consumers: to serve the models without a front door",
+      { key: true },
+    ),
   ];
 }
 
@@ -57,10 +74,15 @@ function accessListsOf(
 function accessListNames({ source, document }: RuleInput): Problem[] {
   const consumers = Object.keys(document.consumers ?? {});
   // A consumer with a problem of its own is left out of the checked document; it is still
-  // declared, and its own problem is the one to report.
+  // declared, and its own problem is the one to report. Sets: one lookup per name listed.
   const written = source.document.getIn(["consumers"]);
-  const declared = (name: string) =>
-    consumers.includes(name) || (isMap(written) && written.has(name));
+  const declaredNames = new Set([
+    ...consumers,
+    ...(isMap(written)
+      ? written.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : []))
+      : []),
+  ]);
+  const declared = (name: string) => declaredNames.has(name);
   return accessListsOf(document).flatMap(({ access, path }) => {
     if (document.consumers === undefined)
       return [
@@ -87,7 +109,7 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
               problemAt(
                 source,
                 [...path, index],
-                `${unknownKeyMessage(name, consumers, "consumer")} (declare it under consumers:, or write ${ALL_CONSUMERS})`,
+                `${source.suggestions.unknownKeyMessage(name, consumers, "consumer")} (declare it under consumers:, or write ${ALL_CONSUMERS})`,
               ),
             ],
     );

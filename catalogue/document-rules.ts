@@ -20,7 +20,6 @@ import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
 import type { CatalogueDocument } from "./schema";
-import { unknownKeyMessage } from "./suggest";
 
 /** Rules about what is written, whatever the environment. */
 export function documentRules(input: RuleInput): Problem[] {
@@ -204,7 +203,7 @@ function overlayTargets({ source, document }: RuleInput): Problem[] {
           problemAt(
             source,
             at,
-            `${unknownKeyMessage(model, models, "model")} (an overlay can only change models defined under models:)`,
+            `${source.suggestions.unknownKeyMessage(model, models, "model")} (an overlay can only change models defined under models:)`,
             { key: true },
           ),
         );
@@ -217,7 +216,7 @@ function overlayTargets({ source, document }: RuleInput): Problem[] {
             problemAt(
               source,
               [...at, "versions", version],
-              `${unknownKeyMessage(version, versions, "version")} (an overlay can only change versions of models.${model})`,
+              `${source.suggestions.unknownKeyMessage(version, versions, "version")} (an overlay can only change versions of models.${model})`,
               { key: true },
             ),
           );

@@ -22,7 +22,6 @@ import { schemaProblems } from "./schema-problems";
 import { overlapsRemoved, pruneInvalid } from "./prune";
 import { parseCatalogueText, problemAt } from "./source";
 import type { CatalogueSource } from "./source";
-import { unknownKeyMessage } from "./suggest";
 
 export interface CheckOptions extends ShardOptions {
   /** Validate (and later resolve) only this environment; default: base and every environment. */
@@ -99,7 +98,7 @@ export function checkCatalogueText(
   };
   const known = Object.keys(document.environments ?? {});
   if (options.environment !== undefined && !known.includes(options.environment)) {
-    const message = `${unknownKeyMessage(options.environment, known, "environment")} (declare it under environments:, even empty, to deploy the base catalogue)`;
+    const message = `${source.suggestions.unknownKeyMessage(options.environment, known, "environment")} (declare it under environments:, even empty, to deploy the base catalogue)`;
     problems.push(
       problemAt(source, known.length > 0 ? ["environments"] : [], message, { key: true }),
     );

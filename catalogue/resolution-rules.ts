@@ -40,7 +40,18 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
           problemAt(
             input.source,
             [...decisive.path, "traffic"],
-            `version ${version} is retired and has traffic ${JSON.stringify(decisive.value.traffic)}; a retired version takes no traffic (drop traffic, or set retired: false)`,
+            `version ${version} is retired and has traffic ${JSON.stringify(decisive.value.traffic)}; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it)`,
+          ),
+        );
+        continue;
+      }
+      if (decisive?.value?.retired === false && decisive.value.traffic === undefined) {
+        statusConflict = true;
+        problems.push(
+          problemAt(
+            input.source,
+            [...decisive.path, "retired"],
+            "retired: false gives the version no status of its own: give traffic (0-100; 0 keeps a warm standby) to serve it, or drop retired: false",
           ),
         );
         continue;

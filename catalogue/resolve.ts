@@ -179,14 +179,15 @@ export function resolveSettings(layers: readonly Layer[]): ResolvedSettings {
 
 /**
  * The version's own layer (base or overlay) that decides its status: the highest one that sets
- * `traffic` or `retired: true`. So an overlay can retire a version the base gives traffic, or
- * bring back one the base retired; `retired: false` alone decides nothing.
+ * `traffic` or `retired`. So an overlay can retire a version the base gives traffic, or bring
+ * back one the base retired (with traffic); `retired: false` without traffic is refused by
+ * resolution-rules.ts, never silently passed over.
  */
 export function statusLayer(layers: readonly Layer[]): Layer | undefined {
   return layers
     .filter((layer) => layer.version)
     .reverse()
-    .find((layer) => layer.value?.retired === true || layer.value?.traffic !== undefined);
+    .find((layer) => layer.value?.retired !== undefined || layer.value?.traffic !== undefined);
 }
 
 /** Live, standby or retired, from the version's own layers (base and overlay). */

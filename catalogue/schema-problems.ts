@@ -7,7 +7,6 @@ import { knownKeysAt } from "./json-schema";
 import type { Problem } from "./problem";
 import { problemAt } from "./source";
 import type { CatalogueSource } from "./source";
-import { closestKey, unknownKeyMessage } from "./suggest";
 
 const pathOf = (issue: z.core.$ZodIssue) =>
   issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
@@ -22,7 +21,7 @@ export function schemaProblems(
     issues.flatMap((issue) =>
       issue.code === "unrecognized_keys"
         ? issue.keys.flatMap((key) => {
-            const meant = closestKey(key, knownKeysAt(pathOf(issue)));
+            const meant = source.suggestions.closestKey(key, knownKeysAt(pathOf(issue)));
             return meant ? [JSON.stringify([...pathOf(issue), meant])] : [];
           })
         : [],
@@ -34,9 +33,14 @@ export function schemaProblems(
     switch (issue.code) {
       case "unrecognized_keys":
         return issue.keys.map((key) =>
-          problemAt(source, [...path, key], unknownKeyMessage(key, knownKeysAt(path)), {
-            key: true,
-          }),
+          problemAt(
+            source,
+            [...path, key],
+            source.suggestions.unknownKeyMessage(key, knownKeysAt(path)),
+            {
+              key: true,
+            },
+          ),
         );
       case "invalid_key":
         return [problemAt(source, path, issue.issues[0]?.message ?? issue.message, { key: true })];

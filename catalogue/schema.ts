@@ -183,10 +183,26 @@ const envName = pattern(
 ).refine((name) => !(RESERVED_ENV_VARS as readonly string[]).includes(name), {
   error: `is set by the platform; reserved names are ${RESERVED_ENV_VARS.join(", ")}`,
 });
-const env = z.record(
-  envName,
-  z.string({ error: allowed("must be a string (quote numbers and booleans)") }),
-);
+/**
+ * The longest `NAME=value` string Linux passes to a process (MAX_ARG_STRLEN, 32 pages of 4 KiB,
+ * with its terminating NUL): past it the container's process does not start (E2BIG). Refused
+ * first, also because a value of megabytes exhausted the manifest writer's stack (issue 19).
+ */
+export const MAX_ENV_ENTRY_BYTES = 131_072;
+const env = z
+  .record(envName, z.string({ error: allowed("must be a string (quote numbers and booleans)") }))
+  .superRefine((variables, context) => {
+    for (const [name, value] of Object.entries(variables)) {
+      const bytes = Buffer.byteLength(`${name}=${value}`) + 1;
+      if (bytes > MAX_ENV_ENTRY_BYTES)
+        context.addIssue({
+          code: "custom",
+          path: [name],
+          input: undefined,
+          message: `is ${bytes.toLocaleString("en")} bytes as NAME=value, where Linux starts a process with at most ${MAX_ENV_ENTRY_BYTES.toLocaleString("en")} (MAX_ARG_STRLEN, 128 KiB, with its NUL); pass large data as a file (build it into the image, or let the server fetch it from MODEL_URI)`,
+        });
+    }
+  });
 
 /** The three ways to write a rollout's steps; a layer sets at most one, the highest layer's wins whole. */
 export const ROLLOUT_SCHEDULE_KEYS = ["steps", "canary", "linear"] as const;

@@ -8,7 +8,7 @@ import type { Problem } from "./problem";
 import { DEFAULT_SHARD } from "./quotas";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
-import { closestKey } from "./suggest";
+import { allowedList } from "./suggest";
 
 export interface ShardOptions {
   /** The base stack's maas:shards: every model must belong to one of them. */
@@ -30,24 +30,24 @@ export function shardProblems(input: RuleInput, options: ShardOptions): Problem[
       const shard = shardOf(input, model);
       if (shards.includes(shard)) continue;
       const explicit = input.document.models[model]!.shard !== undefined;
-      const suggestion = closestKey(shard, shards);
+      const suggestion = input.source.suggestions.closestKey(shard, shards);
       problems.push(
         problemAt(
           input.source,
           explicit ? ["models", model, "shard"] : ["models", model],
-          `${explicit ? `shard ${shard}` : `no shard given, so shard ${DEFAULT_SHARD},`} is not one of the base stack's maas:shards (${shards.join(", ")}): no stack would deploy the model; ${suggestion ? `did you mean ${suggestion}? ` : ""}name one of them, or add the shard to maas:shards and create its stack`,
+          `${explicit ? `shard ${shard}` : `no shard given, so shard ${DEFAULT_SHARD},`} is not one of the base stack's maas:shards (${allowedList(shards)}): no stack would deploy the model; ${suggestion ? `did you mean ${suggestion}? ` : ""}name one of them, or add the shard to maas:shards and create its stack`,
           { key: !explicit },
         ),
       );
     }
   }
   if (options.shard !== undefined && !named.includes(options.shard)) {
-    const suggestion = closestKey(options.shard, named);
+    const suggestion = input.source.suggestions.closestKey(options.shard, named);
     problems.push(
       problemAt(
         input.source,
         ["models"],
-        `no model belongs to shard ${options.shard} (this stack's maas:shard), so the stack would delete every model it deploys; ${suggestion ? `did you mean ${suggestion}? ` : ""}shards the catalogue names: ${named.join(", ")}`,
+        `no model belongs to shard ${options.shard} (this stack's maas:shard), so the stack would delete every model it deploys; ${suggestion ? `did you mean ${suggestion}? ` : ""}shards the catalogue names: ${allowedList(named)}`,
         { key: true },
       ),
     );

@@ -59,7 +59,10 @@ export const settingsShape = {
     .string({
       error: "is required: the overlay under environments: in the catalogue this stack deploys",
     })
-    .min(1)
+    .min(1, {
+      error:
+        "must not be empty: name the overlay under environments: in the catalogue this stack deploys",
+    })
     .describe("The overlay under environments: in the catalogue this stack deploys."),
   "maas:catalogue": z
     .string()

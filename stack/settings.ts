@@ -122,6 +122,44 @@ function unknownKeyProblems(source: ConfigSource, at: (key: string) => string): 
     });
 }
 
+/**
+ * Words for the schema's bare bounds (`.min(1)` on a string or list, a number's range), where a key
+ * gives no message of its own: zod's defaults ("Too small: expected string to have >=1
+ * characters") name neither what is allowed nor how to leave the key unset.
+ */
+export function settingsFallback(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === "invalid_type") {
+    const words: Record<string, string> = {
+      string: "text",
+      array: "a list",
+      number: "a number",
+      int: "a whole number",
+      boolean: "true or false",
+      object: "a map",
+    };
+    return words[issue.expected] ? `must be ${words[issue.expected]}` : undefined;
+  }
+  if (issue.code !== "too_small" && issue.code !== "too_big") return undefined;
+  const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+  const least = issue.code === "too_small";
+  switch (issue.origin) {
+    case "string":
+      return least && bound === 1
+        ? "must not be empty: give a value, or remove the key to leave it unset"
+        : `must be ${least ? "at least" : "at most"} ${bound} characters long`;
+    case "array":
+    case "set":
+      return least && bound === 1
+        ? "must list at least one value: give one, or remove the key to leave it unset"
+        : `must list ${least ? "at least" : "at most"} ${bound} values`;
+    case "number":
+    case "int":
+      return `must be ${least ? "at least" : "at most"} ${bound}`;
+    default:
+      return undefined;
+  }
+}
+
 /** A map or list written where one value belongs (`maas:environment: {a: 1}`). */
 function structure(text: string): "a map" | "a list" | undefined {
   if (!/^\s*[[{]/.test(text)) return undefined;
@@ -188,7 +226,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       unreadable.add(key);
     }
   }
-  const parsed = SettingsSchema.safeParse(raw);
+  const parsed = SettingsSchema.safeParse(raw, { error: settingsFallback });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0]);

@@ -243,7 +243,7 @@ const cases: Case[] = [
       [
         10,
         "0 }",
-        "models.scorer.versions.0.8.0.traffic: version 0.8.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic, or set retired: false)",
+        "models.scorer.versions.0.8.0.traffic: version 0.8.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it)",
       ],
     ],
   },
@@ -267,7 +267,7 @@ const cases: Case[] = [
       [
         14,
         "0 } } }",
-        "environments.dev.models.scorer.versions.1.1.0.traffic: in environment dev: version 1.1.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic, or set retired: false)",
+        "environments.dev.models.scorer.versions.1.1.0.traffic: in environment dev: version 1.1.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it)",
       ],
     ],
   },
