@@ -128,12 +128,10 @@ describe("malformed catalogues", () => {
       level("f", "e"),
       level("g", "f"),
     );
-    const started = Date.now();
+    // Refused from the sizes the aliases would expand to, before any expansion (9^7 nodes).
     expect(problemsOf(bomb)).toEqual([
       "7:8: g.0: the catalogue's aliases expand it to about 16.7 MiB written out, where a catalogue may hold 16.0 MiB (as much as the largest file maas reads); the most comes from the 9 aliases of &f (1.6 MiB each), this one first: set shared values once where every model inherits them (defaults:), or alias smaller parts",
     ]);
-    // Refused before the expansion (9^7 nodes) happens, not after.
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it("accepts a real catalogue's aliases: 120 models sharing one anchored owner", () => {
