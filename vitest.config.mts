@@ -14,6 +14,7 @@ const E2E = [
   "test/stack/language-host.test.ts",
   "test/rollout/pulumi-deployer.test.ts",
   "test/rollout/pulumi-cli.integration.test.ts",
+  "test/docs/pr-comment.test.ts",
 ];
 
 export default defineConfig(({ mode }: { mode: string }) => ({
