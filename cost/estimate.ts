@@ -13,16 +13,13 @@ import type { RecordedResource } from "../plan/record";
 import { loadPrices, pricesOf } from "./prices";
 import type { PriceFile, ReferenceInstance, TieredPrice } from "./prices";
 import { unitPrice } from "./format";
+import type { Range } from "./format";
 import { GIB, quantity } from "./quantity";
+
+export type { Range } from "./format";
 
 /** Hours in a month, as AWS's pricing examples and calculator count them. */
 export const HOURS_PER_MONTH = 730;
-
-/** USD a month, at the low and the high end of what usage may be. */
-export interface Range {
-  low: number;
-  high: number;
-}
 
 export type CostKind =
   | "compute"
