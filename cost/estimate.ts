@@ -9,7 +9,7 @@
  * the way it is charged (log ingestion, image storage). docs/operations.md, "Cost", states every
  * assumption; `ASSUMPTIONS` below is the same list, shown in the review.
  */
-import type { RecordedResource } from "../plan/record";
+import type { RecordedResource } from "../policy/planned-resource";
 import { loadPrices, pricesOf } from "./prices";
 import type { PriceFile, ReferenceInstance, TieredPrice } from "./prices";
 import { unitPrice } from "./format";
