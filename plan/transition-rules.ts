@@ -11,6 +11,8 @@ import { placeholderResource } from "./placeholders";
 import type { RecordedResource } from "./record";
 import { pathsTouching, REFUSED_IN_PLACE } from "./replacements";
 import type { RuleDoc } from "../policy/kubernetes-objects";
+import { TRUST_STATEMENT_IDS } from "../components/specs/model-policies";
+import { READINESS_GATE_LABEL } from "../components/specs/namespace";
 
 /** The rules judged here, for docs/rules.md and the diff. */
 const TRANSITION_RULES: RuleDoc[] = [
@@ -87,7 +89,6 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ROLE = "aws:iam/role:Role";
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const IMAGE = "docker-build:index:Image";
-const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
 /** Resources whose deletion loses history: records, images and where images live. */
 const HISTORY = [
@@ -347,13 +348,13 @@ function admissionOrder(t: Transition): TransitionFinding[] {
     if (
       bindings.length > 0 &&
       ns &&
-      inputs(ns).metadata?.labels?.[READINESS_GATE_LABEL] !== "enabled"
+      inputs(ns).metadata?.labels?.[READINESS_GATE_LABEL.key] !== READINESS_GATE_LABEL.value
     )
       findings.push({
         rule: "RULES-24/admission-order",
         severity: "refuse",
         urn: ns.urn,
-        message: `namespace ${String(namespace)} lacks ${READINESS_GATE_LABEL}: enabled, so its pods get no readiness gates and a rolling update removes old pods while the load balancer still sees the new ones as initial`,
+        message: `namespace ${String(namespace)} lacks ${READINESS_GATE_LABEL.key}: ${READINESS_GATE_LABEL.value}, so its pods get no readiness gates and a rolling update removes old pods while the load balancer still sees the new ones as initial`,
       });
     for (const binding of bindings) {
       need(
@@ -637,9 +638,9 @@ function credentialsFollowIdentity(t: Transition, steps: Step[]): TransitionFind
           ),
         )
     )
-      return "ModelServiceAccountViaIrsa";
+      return TRUST_STATEMENT_IDS.irsa;
     if (wiring.ofType(ASSOCIATION).some((a) => String(inputs(a).roleArn ?? "").endsWith(arnSuffix)))
-      return "ModelServiceAccountViaPodIdentity";
+      return TRUST_STATEMENT_IDS.podIdentity;
     return undefined;
   };
   for (const step of steps.filter((s) => s.type === ROLE && s.op === "update")) {
