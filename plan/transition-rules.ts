@@ -10,6 +10,7 @@ import { physicalNames } from "./physical-names";
 import { placeholderResource } from "./placeholders";
 import type { RecordedResource } from "./record";
 import { pathsTouching, REFUSED_IN_PLACE } from "./replacements";
+import { serviceSelects } from "../policy/kubernetes-objects";
 import type { RuleDoc } from "../policy/kubernetes-objects";
 import { TRUST_STATEMENT_IDS } from "../components/specs/model-policies";
 import { READINESS_GATE_LABEL } from "../components/specs/namespace";
@@ -144,14 +145,6 @@ function forwards(resource: RecordedResource): { arn: string; weight: number }[]
   );
 }
 
-const selects = (
-  selector: Record<string, string> | undefined,
-  labels: Record<string, string> | undefined,
-) =>
-  selector !== undefined &&
-  Object.keys(selector).length > 0 &&
-  Object.entries(selector).every(([key, value]) => labels?.[key] === value);
-
 /** How a plan's pieces relate: bindings to target groups, Services to Deployments. */
 class Wiring {
   constructor(private readonly resources: RecordedResource[]) {}
@@ -182,7 +175,7 @@ class Wiring {
     return this.ofType(DEPLOYMENT).filter(
       (deployment) =>
         inputs(deployment).metadata?.namespace === namespace &&
-        selects(
+        serviceSelects(
           inputs(service).spec?.selector,
           inputs(deployment).spec?.template?.metadata?.labels,
         ),
