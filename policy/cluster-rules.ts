@@ -4,11 +4,12 @@
  */
 import {
   describeObject,
+  labelSelectorMatches,
   ofKind,
   podTemplates,
   report,
   sameNamespace,
-  labelSelectorMatches,
+  serviceSelects,
 } from "./kubernetes-objects";
 import type { KubernetesObject, Rule, Typed } from "./kubernetes-objects";
 
@@ -240,7 +241,7 @@ const services: Rule = {
       const type = service.spec?.type ?? "ClusterIP";
       const selected = podTemplates(objects).some(
         ({ owner, labels }) =>
-          sameNamespace(owner, service) && labelSelectorMatches(service.spec?.selector, labels),
+          sameNamespace(owner, service) && serviceSelects(service.spec?.selector, labels),
       );
       return report("RULES-14/services", service, [
         ...(type === "ClusterIP" ? [] : [`type is ${type}, not ClusterIP`]),
