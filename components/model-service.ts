@@ -22,7 +22,7 @@ export interface ModelServiceArgs {
   artifactBucket: pulumi.Input<string>;
   /** Annotations binding the ServiceAccount to the model's IAM role (IRSA), if any. */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
-  /** Who may reach the model port on its pods (stack/deploy.ts, podIngressSources). */
+  /** Who may reach the model port on its pods (stack/pod-ingress.ts, podIngressSources). */
   podIngressSources: pulumi.Input<string>[];
   /** Extra egress for the model's pods (e.g. the EKS Pod Identity agent). */
   extraEgress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];

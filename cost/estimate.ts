@@ -9,20 +9,17 @@
  * the way it is charged (log ingestion, image storage). docs/operations.md, "Cost", states every
  * assumption; `ASSUMPTIONS` below is the same list, shown in the review.
  */
-import type { RecordedResource } from "../plan/record";
+import type { RecordedResource } from "../policy/planned-resource";
 import { loadPrices, pricesOf } from "./prices";
 import type { PriceFile, ReferenceInstance, TieredPrice } from "./prices";
 import { unitPrice } from "./format";
+import type { Range } from "./format";
 import { GIB, quantity } from "./quantity";
+
+export type { Range } from "./format";
 
 /** Hours in a month, as AWS's pricing examples and calculator count them. */
 export const HOURS_PER_MONTH = 730;
-
-/** USD a month, at the low and the high end of what usage may be. */
-export interface Range {
-  low: number;
-  high: number;
-}
 
 export type CostKind =
   | "compute"

@@ -2,7 +2,12 @@
  * Money as a reader should see an estimate: rounded to what the assumptions can carry (whole
  * dollars under $100, tens under $1,000, three significant digits above), never to the cent.
  */
-import type { Range } from "./estimate";
+
+/** USD a month, at the low and the high end of what usage may be. */
+export interface Range {
+  low: number;
+  high: number;
+}
 
 /** Rounded as the estimate's precision allows: 1595.56 -> 1600, 73.58 -> 74, 0.8 -> 0.8 stays "<$1". */
 export function rounded(usd: number): number {

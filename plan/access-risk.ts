@@ -8,7 +8,7 @@ import { FIRST_API_KEY } from "../catalogue/resolve";
 import { ACCESS_TOKEN_MINUTES } from "../components/specs/tokens";
 import { code } from "./markdown";
 import type { RecordedResource } from "./record";
-import type { Risk } from "./risk";
+import type { Risk } from "./review-risk";
 import type { Transition } from "./transition";
 
 const POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";

@@ -6,11 +6,11 @@
  * comment limit; catalogue text always in code spans (markdown.ts).
  */
 import type { ResolvedCatalogue } from "../catalogue";
-import { costSection } from "../cost/markdown";
 import type { Violation } from "../policy";
 import { catalogueChanges, consumerChanges } from "./catalogue-diff";
 import { rolloutLines } from "./rollout-review";
 import { comparePlans } from "./compare";
+import { costSection } from "./cost-section";
 import type { ValueChange } from "./compare";
 import { beforeAfter, cell, code, details, displayType } from "./markdown";
 import type { RecordedResource } from "./record";

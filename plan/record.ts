@@ -13,31 +13,10 @@ import { placeholderCall, placeholderResource } from "./placeholders";
 import { fixedRecords, withRecordSource } from "../stack/rollout-records";
 import type { RecordSource } from "../stack/rollout-records";
 import type { PlaceholderContext } from "./placeholders";
+import type { RecordedResource } from "../policy/planned-resource";
 
-/** A registration as recorded: canonical already (keys sorted at every level, plan/canonical.ts). */
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent?: string;
-  /** False for component resources (and the stack), which only group others. */
-  custom: boolean;
-  /** URN of the explicit provider, when one is set. */
-  provider?: string;
-  inputs: Record<string, unknown>;
-  dependencies: string[];
-  /** Resource options that change how the engine treats the resource, when set. */
-  options?: {
-    protect?: true;
-    retainOnDelete?: true;
-    deleteBeforeReplace?: true;
-    ignoreChanges?: string[];
-    replaceOnChanges?: string[];
-    customTimeouts?: { create?: string; update?: string; delete?: string };
-    /** Outputs the program asks the engine to keep secret, besides those the provider marks. */
-    additionalSecretOutputs?: string[];
-  };
-}
+/** A registration as recorded: its shape is declared once, in policy/planned-resource.ts. */
+export type { RecordedResource } from "../policy/planned-resource";
 
 export interface RecordOptions {
   project: string;

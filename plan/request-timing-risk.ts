@@ -6,7 +6,7 @@
  */
 import { ALB_DEFAULT_IDLE_SECONDS } from "../components/specs/request-timing";
 import { code } from "./markdown";
-import type { Risk } from "./risk";
+import type { Risk } from "./review-risk";
 import type { Step, Transition } from "./transition";
 
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";

@@ -13,12 +13,9 @@ import type { RecordedResource } from "./record";
 import { requestTimingRisks } from "./request-timing-risk";
 import type { Transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
+import type { Risk } from "./review-risk";
 
-export interface Risk {
-  /** `refuse`: the edit must change before it merges; `warn`: look twice; `note`: expected, said. */
-  level: "refuse" | "warn" | "note";
-  text: string;
-}
+export type { Risk } from "./review-risk";
 
 const HISTORY = [
   "aws:dynamodb/tableItem:TableItem",

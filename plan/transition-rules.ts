@@ -10,7 +10,10 @@ import { physicalNames } from "./physical-names";
 import { placeholderResource } from "./placeholders";
 import type { RecordedResource } from "./record";
 import { pathsTouching, REFUSED_IN_PLACE } from "./replacements";
+import { serviceSelects } from "../policy/kubernetes-objects";
 import type { RuleDoc } from "../policy/kubernetes-objects";
+import { TRUST_STATEMENT_IDS } from "../components/specs/model-policies";
+import { READINESS_GATE_LABEL } from "../components/specs/namespace";
 
 /** The rules judged here, for docs/rules.md and the diff. */
 const TRANSITION_RULES: RuleDoc[] = [
@@ -87,7 +90,6 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ROLE = "aws:iam/role:Role";
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const IMAGE = "docker-build:index:Image";
-const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
 /** Resources whose deletion loses history: records, images and where images live. */
 const HISTORY = [
@@ -143,14 +145,6 @@ function forwards(resource: RecordedResource): { arn: string; weight: number }[]
   );
 }
 
-const selects = (
-  selector: Record<string, string> | undefined,
-  labels: Record<string, string> | undefined,
-) =>
-  selector !== undefined &&
-  Object.keys(selector).length > 0 &&
-  Object.entries(selector).every(([key, value]) => labels?.[key] === value);
-
 /** How a plan's pieces relate: bindings to target groups, Services to Deployments. */
 class Wiring {
   constructor(private readonly resources: RecordedResource[]) {}
@@ -181,7 +175,7 @@ class Wiring {
     return this.ofType(DEPLOYMENT).filter(
       (deployment) =>
         inputs(deployment).metadata?.namespace === namespace &&
-        selects(
+        serviceSelects(
           inputs(service).spec?.selector,
           inputs(deployment).spec?.template?.metadata?.labels,
         ),
@@ -347,13 +341,13 @@ function admissionOrder(t: Transition): TransitionFinding[] {
     if (
       bindings.length > 0 &&
       ns &&
-      inputs(ns).metadata?.labels?.[READINESS_GATE_LABEL] !== "enabled"
+      inputs(ns).metadata?.labels?.[READINESS_GATE_LABEL.key] !== READINESS_GATE_LABEL.value
     )
       findings.push({
         rule: "RULES-24/admission-order",
         severity: "refuse",
         urn: ns.urn,
-        message: `namespace ${String(namespace)} lacks ${READINESS_GATE_LABEL}: enabled, so its pods get no readiness gates and a rolling update removes old pods while the load balancer still sees the new ones as initial`,
+        message: `namespace ${String(namespace)} lacks ${READINESS_GATE_LABEL.key}: ${READINESS_GATE_LABEL.value}, so its pods get no readiness gates and a rolling update removes old pods while the load balancer still sees the new ones as initial`,
       });
     for (const binding of bindings) {
       need(
@@ -637,9 +631,9 @@ function credentialsFollowIdentity(t: Transition, steps: Step[]): TransitionFind
           ),
         )
     )
-      return "ModelServiceAccountViaIrsa";
+      return TRUST_STATEMENT_IDS.irsa;
     if (wiring.ofType(ASSOCIATION).some((a) => String(inputs(a).roleArn ?? "").endsWith(arnSuffix)))
-      return "ModelServiceAccountViaPodIdentity";
+      return TRUST_STATEMENT_IDS.podIdentity;
     return undefined;
   };
   for (const step of steps.filter((s) => s.type === ROLE && s.op === "update")) {

@@ -8,20 +8,9 @@ import { DIRECT_ACCESS_TAG } from "../catalogue/names";
 import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import { modelScope } from "../components/specs/front-door";
 import type { RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
+import type { PlannedResource } from "./planned-resource";
 
-/**
- * An AWS resource as the rules read it: what the engine is asked to create. The offline plan's
- * recorded resources (plan/record.ts) have this shape; it is declared here so the rules depend
- * on no other folder.
- */
-export interface PlannedResource {
-  urn: string;
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  dependencies: string[];
-  options?: { protect?: true; retainOnDelete?: true; additionalSecretOutputs?: string[] };
-}
+export type { PlannedResource } from "./planned-resource";
 
 export interface AwsRule extends RuleDoc {
   check(resources: PlannedResource[], context: RuleContext): Violation[];

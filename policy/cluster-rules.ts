@@ -4,11 +4,12 @@
  */
 import {
   describeObject,
+  labelSelectorMatches,
   ofKind,
   podTemplates,
   report,
   sameNamespace,
-  selects,
+  serviceSelects,
 } from "./kubernetes-objects";
 import type { KubernetesObject, Rule, Typed } from "./kubernetes-objects";
 
@@ -71,7 +72,9 @@ const disruptionBudgets: Rule = {
   check: (objects) =>
     podTemplates(objects).flatMap(({ owner, labels }) => {
       const budget = ofKind(objects, "PodDisruptionBudget").find(
-        (pdb) => sameNamespace(pdb, owner) && selects(pdb.spec?.selector?.matchLabels, labels),
+        (pdb) =>
+          sameNamespace(pdb, owner) &&
+          labelSelectorMatches(pdb.spec?.selector?.matchLabels, labels),
       );
       if (!budget)
         return report("RULES-9/disruption-budget", owner, ["has no PodDisruptionBudget"]);
@@ -116,7 +119,7 @@ const networkPolicies: Rule = {
         );
       });
       const selecting = policies.filter((policy) =>
-        selects(policy.spec?.podSelector.matchLabels ?? {}, labels),
+        labelSelectorMatches(policy.spec?.podSelector.matchLabels ?? {}, labels),
       );
       return report("RULES-10/network-policy", owner, [
         ...(denyAll
@@ -238,7 +241,7 @@ const services: Rule = {
       const type = service.spec?.type ?? "ClusterIP";
       const selected = podTemplates(objects).some(
         ({ owner, labels }) =>
-          sameNamespace(owner, service) && selects(service.spec?.selector, labels),
+          sameNamespace(owner, service) && serviceSelects(service.spec?.selector, labels),
       );
       return report("RULES-14/services", service, [
         ...(type === "ClusterIP" ? [] : [`type is ${type}, not ClusterIP`]),

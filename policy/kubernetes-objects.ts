@@ -75,12 +75,33 @@ export function sameNamespace(a: KubernetesObject, b: KubernetesObject): boolean
   return a.metadata.namespace === b.metadata.namespace;
 }
 
-/** True when every label of `selector` is on `labels` (an absent selector selects nothing). */
-export function selects(
+/**
+ * A label selector's matchLabels (a Deployment's, a PodDisruptionBudget's, a NetworkPolicy's
+ * podSelector, a topology spread constraint's): true when every label of `selector` is on
+ * `labels`. As the API server reads a LabelSelector, an absent one selects nothing and an empty
+ * one everything (a NetworkPolicy's `podSelector: {}` is every pod of its namespace).
+ */
+export function labelSelectorMatches(
   selector: Record<string, string> | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   return !!selector && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+}
+
+/**
+ * A Service's selector: true when it has labels and every one is on `labels`. Unlike a label
+ * selector, an empty one selects nothing: a Service without a selector has its endpoints managed
+ * elsewhere, not by the pods of any Deployment.
+ */
+export function serviceSelects(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
+  return (
+    selector !== undefined &&
+    Object.keys(selector).length > 0 &&
+    Object.entries(selector).every(([key, value]) => labels?.[key] === value)
+  );
 }
 
 export interface PodTemplate {

@@ -3,7 +3,13 @@
  * a pure function over the plan's Kubernetes objects (kube-score / kube-linter / Polaris style).
  */
 import type { IContainer, IPodSpec, IProbe } from "kubernetes-models/v1";
-import { ofKind, podTemplates, report, sameNamespace, selects } from "./kubernetes-objects";
+import {
+  labelSelectorMatches,
+  ofKind,
+  podTemplates,
+  report,
+  sameNamespace,
+} from "./kubernetes-objects";
 import type { KubernetesObject, Rule, Violation } from "./kubernetes-objects";
 
 /** Runs `check` on every container of every pod template. */
@@ -171,7 +177,7 @@ const deploymentStrategy: Rule = {
           hpa.spec?.scaleTargetRef.name === deployment.metadata.name,
       );
       return report("RULES-6/deployment-strategy", deployment, [
-        ...(selects(spec?.selector.matchLabels, spec?.template.metadata?.labels)
+        ...(labelSelectorMatches(spec?.selector.matchLabels, spec?.template.metadata?.labels)
           ? []
           : ["selector is not contained in the pod template's labels"]),
         ...(spec?.strategy?.type === "RollingUpdate" ? [] : ["strategy is not RollingUpdate"]),
@@ -211,7 +217,7 @@ const topologySpread: Rule = {
         ...(keys.has("topology.kubernetes.io/zone") ? [] : ["does not spread across zones"]),
         ...(keys.has("kubernetes.io/hostname") ? [] : ["does not spread across nodes"]),
         ...constraints
-          .filter((c) => !selects(c.labelSelector?.matchLabels, labels))
+          .filter((c) => !labelSelectorMatches(c.labelSelector?.matchLabels, labels))
           .map((c) => `spread constraint on ${c.topologyKey} does not select the pods`),
       ]);
     }),

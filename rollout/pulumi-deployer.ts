@@ -2,7 +2,7 @@
  * The stack, driven through Pulumi's Automation API (@pulumi/pulumi/automation, the version the
  * project pins): `pulumi up` of the whole stack for step 0, `pulumi up --target <urn>…` for a
  * step (the program still runs in full, and untargeted resources keep their state: Pulumi docs,
- * "Targeted updates"), and the stack's outputs for what the engine addresses (stack/deploy.ts,
+ * "Targeted updates"), and the stack's outputs for what the engine addresses (stack/outputs.ts,
  * DeployedRolloutTargets).
  *
  * Each command starts the Pulumi CLI anew with the process's environment, so credentials are
@@ -27,7 +27,7 @@ export interface PulumiDeployerOptions {
   pulumiRoot?: string;
 }
 
-/** What `pulumi stack output --json` holds under `models` for one model (stack/deploy.ts). */
+/** What `pulumi stack output --json` holds under `models` for one model (stack/outputs.ts). */
 interface ModelOutput {
   versions?: Record<string, { image?: string; targetGroupArn?: string }>;
   rollout?: Omit<ModelTargets, "images">;

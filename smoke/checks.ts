@@ -1,7 +1,7 @@
 /**
  * The front door's smoke test (`maas smoke`): calls a deployed stack's front door as its
  * consumers do and checks what API Gateway answers (docs/operations.md, "Smoke test in a real account"). Per consumer of the
- * stack's `consumers` output (stack/deploy.ts, DeployedConsumer) and per model it may call:
+ * stack's `consumers` output (stack/outputs.ts, DeployedConsumer) and per model it may call:
  *
  *   token           (oauth consumers, once) a client credentials grant at the consumer's token
  *                   endpoint with its client id and secret in HTTP Basic: 200 and an access token

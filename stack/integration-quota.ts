@@ -23,7 +23,7 @@ export function integrationQuotaProblems(
   settings: StackSettings,
   where: (key: string) => string,
 ): string[] {
-  // The front door is a single or base stack's (stack/deploy.ts): a shard creates no integration.
+  // The front door is a single or base stack's (stack/deploy-shared.ts): a shard creates no integration.
   if (!catalogue.consumers || settings.layout.kind === "shard") return [];
   const quota = settings.apiGateway.integrationTimeoutQuotaSeconds;
   return frontDoorModels(catalogue).flatMap((model) => {

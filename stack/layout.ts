@@ -6,7 +6,6 @@ import { servedVersions } from "../catalogue";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import type { CheckOptions } from "../catalogue/load";
 import { loadBalancerIdleTimeouts } from "../components/specs/request-timing";
-import type { StackSettings } from "./settings";
 
 /**
  * How the catalogue is split over stacks: one stack deploys everything (`single`), or a base
@@ -18,8 +17,14 @@ export type StackLayout =
   | { kind: "base"; shards: string[] }
   | { kind: "shard"; shard: string; baseStack: string };
 
-/** How a stack checks the catalogue: its environment, and the shards its layout promises. */
-export function catalogueCheckOptions(settings: StackSettings): CheckOptions {
+/**
+ * How a stack checks the catalogue: its environment, and the shards its layout promises. Takes
+ * the two settings it reads (a StackSettings is one), so layout.ts needs nothing of settings.ts.
+ */
+export function catalogueCheckOptions(settings: {
+  environment: string;
+  layout: StackLayout;
+}): CheckOptions {
   const { layout } = settings;
   return {
     environment: settings.environment,

@@ -17,6 +17,15 @@ export function oidcIssuer(oidcProviderArn: string): string {
   return issuer;
 }
 
+/**
+ * The ids of a model role's trust statements, by how its pods are admitted: the transition rules
+ * tell by them what a role trusts (plan/transition-rules.ts, RULES-24).
+ */
+export const TRUST_STATEMENT_IDS = {
+  irsa: "ModelServiceAccountViaIrsa",
+  podIdentity: "ModelServiceAccountViaPodIdentity",
+} as const;
+
 /** IRSA: web identity from the cluster's OIDC provider, pinned to one ServiceAccount and STS. */
 export function irsaTrustPolicy(
   oidcProviderArn: string,
@@ -24,7 +33,7 @@ export function irsaTrustPolicy(
 ): PolicyDocument {
   const issuer = oidcIssuer(oidcProviderArn);
   return policyDocument({
-    Sid: "ModelServiceAccountViaIrsa",
+    Sid: TRUST_STATEMENT_IDS.irsa,
     Effect: "Allow",
     Principal: { Federated: oidcProviderArn },
     Action: "sts:AssumeRoleWithWebIdentity",
@@ -43,7 +52,7 @@ export function podIdentityTrustPolicy(
   account: ServiceAccountRef,
 ): PolicyDocument {
   return policyDocument({
-    Sid: "ModelServiceAccountViaPodIdentity",
+    Sid: TRUST_STATEMENT_IDS.podIdentity,
     Effect: "Allow",
     Principal: { Service: "pods.eks.amazonaws.com" },
     Action: ["sts:AssumeRole", "sts:TagSession"],

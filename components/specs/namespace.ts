@@ -18,7 +18,11 @@ export const POD_SECURITY_LABELS = {
  * this label (its Helm chart's namespaceSelector): a rolling update then waits until the load
  * balancer sees each new pod healthy before it removes an old one.
  */
-export const READINESS_GATE_LABELS = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };
+export const READINESS_GATE_LABEL = {
+  key: "elbv2.k8s.aws/pod-readiness-gate-inject",
+  value: "enabled",
+} as const;
+export const READINESS_GATE_LABELS = { [READINESS_GATE_LABEL.key]: READINESS_GATE_LABEL.value };
 
 export function namespaceMetadata(model: ResolvedModel): k8s.types.input.meta.v1.ObjectMeta {
   return {

@@ -16,7 +16,7 @@ export function denyAllSpec(): Spec {
 
 export interface ModelTrafficInputs {
   model: string;
-  /** Who may reach the model port: the load balancers' addresses (stack/deploy.ts, podIngressSources). */
+  /** Who may reach the model port: the load balancers' addresses (stack/pod-ingress.ts, podIngressSources). */
   sources: pulumi.Input<string>[];
   /** Extra egress, e.g. the EKS Pod Identity agent. */
   extraEgress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];

@@ -9,10 +9,10 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { RecordedResource } from "../../plan/record";
 import { checkAwsResources } from "../aws-rules";
 import { checkKubernetesObjects } from "../index";
 import type { KubernetesObject, RuleContext, Violation } from "../index";
+import type { RecordedResource } from "../planned-resource";
 
 export interface GuardrailsConfig {
   /** Apply the production rules (HPA minimum of two, deletion protection, protected data). */

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { markdownDiff } from "../../plan/markdown-diff";
 import type { StackDiff } from "../../plan/markdown-diff";
-import { costSection } from "../../cost/markdown";
+import { costSection } from "../../plan/cost-section";
 import { PRICES_DIR } from "../../cost/prices";
 import type { PriceFile } from "../../cost/prices";
 import { FIXTURE_CONTEXT, TEST_PROJECT } from "../helpers/plan";

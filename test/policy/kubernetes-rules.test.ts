@@ -288,6 +288,13 @@ const cases: {
     message: "selects the pods of no Deployment",
     mutate: (o) => (find(o, "Service", CANARY).spec.selector["maas/version"] = "0.0.0"),
   },
+  {
+    // A Service's empty selector selects no pods (unlike a label selector's empty matchLabels).
+    name: "service-empty-selector-fail",
+    rule: "RULES-14/services",
+    message: "selects the pods of no Deployment",
+    mutate: (o) => (find(o, "Service", CANARY).spec.selector = {}),
+  },
 ];
 
 describe("Kubernetes rules (rules 1-14)", () => {

@@ -5,11 +5,11 @@
  * sides are priced with the same price files (the head's), so the change is the plan's, not the
  * prices'.
  */
-import type { RecordedResource } from "../plan/record";
-import { cell, code, details } from "../plan/markdown";
-import { ASSUMPTIONS, estimateCost } from "./estimate";
-import type { CostEstimate, CostLine, Range } from "./estimate";
-import { change, range } from "./format";
+import { ASSUMPTIONS, estimateCost } from "../cost/estimate";
+import type { CostEstimate, CostLine, Range } from "../cost/estimate";
+import { change, range } from "../cost/format";
+import { cell, code, details } from "./markdown";
+import type { RecordedResource } from "./record";
 
 /** How much of the section to show: everything, no line-by-line table, or the headline only. */
 export type CostDetail = "full" | "no-tables" | "summary";
