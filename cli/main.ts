@@ -10,6 +10,8 @@ import type { Io, Writer } from "./io";
 import { onDemand } from "./on-demand";
 import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
+import type * as PermissionsCommand from "./permissions";
+import type { PermissionsCommandOptions } from "./permissions";
 import { runPlanAllCommand } from "./plan-all";
 import type * as RulesCommand from "./rules";
 import type * as RolloutCommand from "./rollout";
@@ -248,6 +250,22 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
       );
       exit(await runSmokeCommand(options, io, realSmokeWorld));
     });
+
+  withStackOptions(
+    program
+      .command("permissions")
+      .description(
+        'Print the IAM policy the role that runs pulumi up of a stack needs, derived from the resources its offline plan creates (docs/operations.md, "The first pulumi up").',
+      ),
+    "catalogue to plan (default: the stack's maas:catalogue)",
+  ).action(async (options: PermissionsCommandOptions) => {
+    const { runPermissionsCommand } = await onDemand(
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      () => require("./permissions") as typeof PermissionsCommand,
+      () => import("./permissions"),
+    );
+    exit(await runPermissionsCommand(options, io));
+  });
 
   program
     .command("rules")
