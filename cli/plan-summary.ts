@@ -2,6 +2,7 @@
  * The human summary of a plan: what runs per model and version, and what gets created. Rows fit
  * 80 columns; models in natural order (model-2 before model-10); colour only where `paint` adds it.
  */
+import { isColdStandby } from "../catalogue";
 import type { ResolvedCatalogue, ResolvedModel, ResolvedVersion } from "../catalogue";
 import type { RecordedResource } from "../plan/record";
 import { naturalCompare } from "./terminal";
@@ -23,17 +24,27 @@ function versionRows(model: ResolvedModel): string[][] {
   return model.versions.map((version) =>
     version.status === "retired"
       ? [version.version, "retired", "-", "no workload"]
-      : [
-          version.version,
-          version.status,
-          `${version.traffic}%`,
-          `pods ${version.autoscaling.minReplicas}-${version.autoscaling.maxReplicas}`,
-          `cpu ${version.resources.cpu}`,
-          `mem ${version.resources.memory}`,
-          ...gpu(version),
-          `p99 ${version.slo.latencyP99Ms}ms`,
-          `5xx ${version.slo.errorRatePercent}%`,
-        ],
+      : isColdStandby(version)
+        ? // Short cells: each column is as wide as its widest cell.
+          [
+            version.version,
+            "standby",
+            "0%",
+            "cold",
+            "no pods",
+            `wake ${version.healthCheck.startupSeconds}s+`,
+          ]
+        : [
+            version.version,
+            version.status,
+            `${version.traffic}%`,
+            `pods ${version.autoscaling.minReplicas}-${version.autoscaling.maxReplicas}`,
+            `cpu ${version.resources.cpu}`,
+            `mem ${version.resources.memory}`,
+            ...gpu(version),
+            `p99 ${version.slo.latencyP99Ms}ms`,
+            `5xx ${version.slo.errorRatePercent}%`,
+          ],
   );
 }
 
