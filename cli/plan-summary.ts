@@ -25,14 +25,11 @@ function versionRows(model: ResolvedModel): string[][] {
     version.status === "retired"
       ? [version.version, "retired", "-", "no workload"]
       : isColdStandby(version)
-        ? // Short cells: each column is as wide as its widest cell.
-          [
+        ? [
             version.version,
             "standby",
             "0%",
-            "cold",
-            "no pods",
-            `wake ${version.healthCheck.startupSeconds}s+`,
+            `cold: no pods; a wake takes up to ${version.healthCheck.startupSeconds}s + scheduling`,
           ]
         : [
             version.version,
@@ -76,8 +73,15 @@ export function catalogueSummary(
       `  ${out.paint("bold", model.name)} (owner ${model.owner}${shards ? `, load balancer ${model.routing.loadBalancer}` : ""}${callers(model)})`,
     );
     const rows = versionRows(model);
+    // The last cell of a short row (retired, cold) says what does not run: it sets no width.
+    const full = Math.max(...rows.map((cells) => cells.length));
     const widths = rows.reduce<number[]>(
-      (max, cells) => cells.map((cell, index) => Math.max(max[index] ?? 0, cell.length)),
+      (max, cells) =>
+        cells.map((cell, index) =>
+          cells.length < full && index === cells.length - 1
+            ? (max[index] ?? 0)
+            : Math.max(max[index] ?? 0, cell.length),
+        ),
       [],
     );
     rows.forEach((cells, index) => {
