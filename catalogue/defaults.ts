@@ -12,6 +12,7 @@ export const BUILT_IN_DEFAULTS: ResolvedSettings = {
   autoscaling: { minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 },
   slo: { latencyP99Ms: 300, errorRatePercent: 1 },
   env: {},
+  standby: "warm",
 };
 
 /**

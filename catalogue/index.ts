@@ -5,5 +5,11 @@ export { formatProblem } from "./problem";
 export type { Problem } from "./problem";
 export { resolveCatalogue } from "./resolve";
 export type * from "./resolved";
-export { imageIdentity, servedVersions } from "./resolved";
+export {
+  imageIdentity,
+  isColdStandby,
+  runningVersions,
+  servedVersions,
+  wakeTime,
+} from "./resolved";
 export { catalogueJsonSchema } from "./json-schema";

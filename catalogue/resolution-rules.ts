@@ -69,6 +69,7 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
         continue;
       }
       if (versionStatus(layers).status === "retired") continue;
+      problems.push(...coldWithTraffic(input, layers, version));
       traffic.push({
         version,
         traffic: decisive.value!.traffic as number,
@@ -115,6 +116,25 @@ function imageSourcePresent(
       ["models", model, "versions", version],
       "has no image source: set build or image on the model or on the version",
       { key: true },
+    ),
+  ];
+}
+
+/**
+ * `standby: cold` says how a version waits at 0 %. Written on the version itself (its base or
+ * overlay entry) while it has traffic, it cannot hold: refused at the line that says cold. From
+ * the model or the defaults it is a default for the model's standby versions only.
+ */
+function coldWithTraffic(input: RuleInput, layers: Layer[], version: string): Problem[] {
+  const standby = winning(layers, ["standby"]);
+  // Without the share in the message, a base problem that every environment repeats is said once.
+  if (standby?.value !== "cold" || !standby.layer.version || versionStatus(layers).traffic === 0)
+    return [];
+  return [
+    problemAt(
+      input.source,
+      standby.path,
+      `version ${version} takes traffic; standby: cold (no pods) is allowed only at traffic: 0: drop standby: cold (a cold standby given traffic is woken first, its pods ready before the rule moves) or set traffic: 0`,
     ),
   ];
 }

@@ -2,7 +2,7 @@
  * The resolved catalogue: one environment's fully merged, plain-data view of models.yaml.
  * It is the only input the components get, so everything here is explicit and sorted.
  */
-import type { ConsumerAuth } from "./schema";
+import type { ConsumerAuth, StandbyMode } from "./schema";
 
 export type VersionStatus = "live" | "standby" | "retired";
 
@@ -41,6 +41,8 @@ export interface ResolvedSettings {
   env: Record<string, string>;
   /** How the version reaches its share when it rises (rollout/); none: at once. */
   rollout?: ResolvedRolloutPolicy;
+  /** How it waits while at 0 % (`standby:`); only a standby version's counts (isColdStandby). */
+  standby: StandbyMode;
 }
 
 /** The steps of a rollout as the catalogue writes them (rollout/schedule.ts turns them into shares). */
@@ -137,6 +139,42 @@ export interface ResolvedCatalogue {
 /** The versions that run (live and standby): each gets a workload, a target group and alarms. */
 export function servedVersions(model: ResolvedModel): ResolvedVersion[] {
   return model.versions.filter((version) => version.status !== "retired");
+}
+
+/**
+ * A standby that runs nothing (`standby: cold` at traffic 0): no pods, autoscaler, target group
+ * or alarms; its image and registry item stay. Giving it traffic creates its workload again, and
+ * the model's rule waits for its pods (components/model-traffic.ts), as for a new version.
+ */
+export function isColdStandby(version: ResolvedVersion): boolean {
+  return version.status === "standby" && version.standby === "cold";
+}
+
+/** Minutes and seconds for people: `15 min`, `90 s`, `2 min 30 s`. */
+function duration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (minutes === 0) return `${rest} s`;
+  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+}
+
+/**
+ * How long waking a cold standby takes, in words: its pods are created and `pulumi up` waits
+ * until they are ready, which the catalogue bounds by the version's start-up time
+ * (`healthCheck.startupSeconds`, the startup probe's budget), plus scheduling a node and pulling
+ * the image, which it does not know.
+ */
+export function wakeTime(version: ResolvedVersion): string {
+  return `up to ${duration(version.healthCheck.startupSeconds)} (healthCheck.startupSeconds) plus scheduling and the image pull`;
+}
+
+/**
+ * The versions that run pods and take part in routing: live ones and warm standbys. Served
+ * versions (live and standby) hold the model's traffic and images; a cold standby is served but
+ * does not run.
+ */
+export function runningVersions(model: ResolvedModel): ResolvedVersion[] {
+  return servedVersions(model).filter((version) => !isColdStandby(version));
 }
 
 /**

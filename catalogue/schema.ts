@@ -20,6 +20,10 @@ import {
 
 export const API_VERSION = "maas/v1";
 
+/** How a version at 0 % waits (`standby:`): its pods running, or nothing at all. */
+export const STANDBY_MODES = ["warm", "cold"] as const;
+export type StandbyMode = (typeof STANDBY_MODES)[number];
+
 /** DNS-1035 label: the model name becomes a namespace, label value and name prefix. */
 export const MODEL_NAME = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 /** Version keys become label values and, with dots made dashes, Kubernetes names. */
@@ -149,7 +153,7 @@ const resources = z.strictObject({
 const autoscaling = z.strictObject({
   minReplicas: integer(1, 100)
     .optional()
-    .describe("Fewest pods of a version; a standby version runs this many, warm."),
+    .describe("Fewest pods of a version; a warm standby runs this many, a cold one none."),
   maxReplicas: integer(1, 1000)
     .optional()
     .describe("Most pods of a version; must be greater than minReplicas."),
@@ -337,6 +341,12 @@ const settingsShape = {
     .describe(
       "How a version reaches its share (steps, bakes judged on its metrics, automatic abort): the rising version's policy applies. Without one, a share moves at once.",
     ),
+  standby: z
+    .enum(STANDBY_MODES, { error: allowed("must be warm or cold") })
+    .optional()
+    .describe(
+      "How a version at traffic: 0 waits: warm (default) keeps its minimum of pods running, ready at once; cold runs nothing (no pods, autoscaler, target group or alarms) and costs nothing, and is woken (its pods ready, up to healthCheck.startupSeconds) before any traffic moves to it. Set on a version, it is refused while the version has traffic.",
+    ),
 };
 const Settings = z.strictObject(settingsShape);
 
@@ -389,7 +399,7 @@ const imageSourceShape = {
 };
 
 const traffic = integer(0, 100).describe(
-  "Percent of the model's requests; 0 keeps the version warm as a standby.",
+  "Percent of the model's requests; 0 keeps the version as a standby (warm unless standby: cold).",
 );
 const versionShape = {
   ...settingsShape,

@@ -2,6 +2,7 @@
  * The human summary of a plan: what runs per model and version, and what gets created. Rows fit
  * 80 columns; models in natural order (model-2 before model-10); colour only where `paint` adds it.
  */
+import { isColdStandby } from "../catalogue";
 import type { ResolvedCatalogue, ResolvedModel, ResolvedVersion } from "../catalogue";
 import type { RecordedResource } from "../plan/record";
 import { naturalCompare } from "./terminal";
@@ -23,17 +24,24 @@ function versionRows(model: ResolvedModel): string[][] {
   return model.versions.map((version) =>
     version.status === "retired"
       ? [version.version, "retired", "-", "no workload"]
-      : [
-          version.version,
-          version.status,
-          `${version.traffic}%`,
-          `pods ${version.autoscaling.minReplicas}-${version.autoscaling.maxReplicas}`,
-          `cpu ${version.resources.cpu}`,
-          `mem ${version.resources.memory}`,
-          ...gpu(version),
-          `p99 ${version.slo.latencyP99Ms}ms`,
-          `5xx ${version.slo.errorRatePercent}%`,
-        ],
+      : isColdStandby(version)
+        ? [
+            version.version,
+            "standby",
+            "0%",
+            `cold: no pods; a wake takes up to ${version.healthCheck.startupSeconds}s + scheduling`,
+          ]
+        : [
+            version.version,
+            version.status,
+            `${version.traffic}%`,
+            `pods ${version.autoscaling.minReplicas}-${version.autoscaling.maxReplicas}`,
+            `cpu ${version.resources.cpu}`,
+            `mem ${version.resources.memory}`,
+            ...gpu(version),
+            `p99 ${version.slo.latencyP99Ms}ms`,
+            `5xx ${version.slo.errorRatePercent}%`,
+          ],
   );
 }
 
@@ -65,8 +73,15 @@ export function catalogueSummary(
       `  ${out.paint("bold", model.name)} (owner ${model.owner}${shards ? `, load balancer ${model.routing.loadBalancer}` : ""}${callers(model)})`,
     );
     const rows = versionRows(model);
+    // The last cell of a short row (retired, cold) says what does not run: it sets no width.
+    const full = Math.max(...rows.map((cells) => cells.length));
     const widths = rows.reduce<number[]>(
-      (max, cells) => cells.map((cell, index) => Math.max(max[index] ?? 0, cell.length)),
+      (max, cells) =>
+        cells.map((cell, index) =>
+          cells.length < full && index === cells.length - 1
+            ? (max[index] ?? 0)
+            : Math.max(max[index] ?? 0, cell.length),
+        ),
       [],
     );
     rows.forEach((cells, index) => {

@@ -1,10 +1,11 @@
 /**
- * A model's alarms and dashboard: per served version, alarms on its target group for p99
+ * A model's alarms and dashboard: per running version (a cold standby has no target group to
+ * watch, and its absence is what it is for), alarms on its target group for p99
  * latency and 5xx error rate against the version's SLO, unhealthy targets and no healthy target
  * at all, all to the stack's alarm topic; per model, a CloudWatch dashboard with the versions
  * side by side and the load balancer's own errors.
  */
-import { servedVersions } from "../catalogue";
+import { runningVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
@@ -37,7 +38,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: ModelMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:monitoring:ModelMonitoring", name, {}, opts);
     const { model } = args;
-    for (const version of servedVersions(model)) {
+    for (const version of runningVersions(model)) {
       const targetGroup = args.targetGroupArnSuffixes[version.version];
       if (targetGroup === undefined)
         throw new pulumi.ResourceError(
@@ -85,7 +86,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
                 owner: model.owner,
                 region: args.region,
                 loadBalancer,
-                versions: servedVersions(model).map((version) => ({
+                versions: runningVersions(model).map((version) => ({
                   version: version.version,
                   targetGroup: targetGroups[version.version]!,
                 })),

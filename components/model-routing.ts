@@ -1,11 +1,12 @@
 /**
- * Where a model's requests can go: per served version an ALB target group (target type ip),
+ * Where a model's requests can go: per running version (live or warm standby; a cold standby has
+ * none until it is woken) an ALB target group (target type ip),
  * and one readiness rule on the readiness listener that forwards to all of them, so each group
  * is in use and health-checked from the moment it exists. Pods of a version become Ready only
  * once the load balancer sees them healthy (readiness gates), which needs exactly that.
  * Which share of the model's traffic each version gets is model-traffic.ts.
  */
-import { servedVersions } from "../catalogue";
+import { runningVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
@@ -30,7 +31,7 @@ export interface ModelRoutingArgs {
 }
 
 export class ModelRouting extends pulumi.ComponentResource {
-  /** Target groups of the served versions, by version key. */
+  /** Target groups of the running versions, by version key. */
   public readonly targetGroups: Record<string, aws.lb.TargetGroup> = {};
   /** Their physical names (names.ts), by version key: bindings are named after them. */
   public readonly targetGroupNames: Record<string, string> = {};
@@ -40,7 +41,7 @@ export class ModelRouting extends pulumi.ComponentResource {
   constructor(name: string, args: ModelRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:routing:ModelRouting", name, {}, opts);
     const { model } = args;
-    const served = servedVersions(model);
+    const served = runningVersions(model);
     for (const version of served) {
       const groupName = targetGroupName(args.stack, model.name, version.version, args.loadBalancer);
       this.targetGroupNames[version.version] = groupName;

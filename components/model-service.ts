@@ -1,9 +1,10 @@
 /**
  * A model on Kubernetes: its namespace (Pod Security "restricted", load balancer readiness gates
  * injected), its ServiceAccount (bound to the model's IAM role), default-deny NetworkPolicies
- * with the allows a model server needs, and a ModelVersion for every version that is not retired.
+ * with the allows a model server needs, and a ModelVersion for every version that runs (neither
+ * retired nor a cold standby: catalogue/resolved.ts, runningVersions).
  */
-import { servedVersions } from "../catalogue";
+import { runningVersions } from "../catalogue";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
@@ -43,7 +44,7 @@ export interface ModelServiceArgs {
 export class ModelService extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   public readonly serviceAccountName: pulumi.Output<string>;
-  /** Served versions by version key. */
+  /** Running versions (live and warm standby) by version key. */
   public readonly versions: Record<string, ModelVersion> = {};
 
   constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -80,7 +81,7 @@ export class ModelService extends pulumi.ComponentResource {
       { metadata: { name: "deny-all", namespace: this.namespace, labels }, spec: denyAllSpec() },
       { parent: this },
     );
-    const served = servedVersions(model);
+    const served = runningVersions(model);
     new k8s.networking.v1.NetworkPolicy(
       `${name}-model-traffic`,
       {

@@ -8,9 +8,11 @@
  * (provider/pkg/await/deployment.go), and a pod is Ready only once its readiness gate says the
  * load balancer sees it healthy in the version's target group. So within one `pulumi up`, a new
  * version (or one back from retirement) gets its share only when it can answer; weighted
- * forwarding does not fail over, so anything earlier would be failed requests.
+ * forwarding does not fail over, so anything earlier would be failed requests. A cold standby
+ * (no target group, no pods) is not in the rule at all; giving it traffic again creates its
+ * workload and this rule waits for it like for a new version: that is its wake.
  */
-import { servedVersions } from "../catalogue";
+import { runningVersions } from "../catalogue";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel } from "../catalogue";
@@ -47,7 +49,7 @@ export class ModelTraffic extends pulumi.ComponentResource {
           ? frontDoorMatch(model.name, args.routing)
           : { conditions: ruleConditions(model.name, args.routing) }),
         actions: forwardAction(
-          servedVersions(model).map((version) => ({
+          runningVersions(model).map((version) => ({
             targetGroupArn: args.targetGroups[version.version]!.arn,
             weight: version.traffic,
           })),

@@ -1,7 +1,9 @@
 /**
  * What a catalogue edit means, per model and version, in the words of models.yaml: versions
- * added, retired, removed; traffic, replicas, resources and SLO before and after.
+ * added, retired, removed; traffic, replicas, resources and SLO before and after; a standby going
+ * cold, and a cold one woken (with how long its wake takes).
  */
+import { isColdStandby, wakeTime } from "../catalogue";
 import type {
   ResolvedCatalogue,
   ResolvedConsumer,
@@ -19,7 +21,19 @@ export interface ModelChanges {
 }
 
 function state(version: ResolvedVersion): string {
-  return version.status === "retired" ? "retired" : `${version.status}, ${version.traffic}%`;
+  if (version.status === "retired") return "retired";
+  return isColdStandby(version) ? "cold standby, 0%" : `${version.status}, ${version.traffic}%`;
+}
+
+/** What a version's change of standby means: it stops running, or is woken before it serves. */
+function standbyChange(before: ResolvedVersion, after: ResolvedVersion): string | undefined {
+  const wasCold = isColdStandby(before);
+  const isCold = isColdStandby(after);
+  if (!wasCold && isCold)
+    return `${after.version}: goes cold: its pods, autoscaler, target group and alarms are deleted, so it costs nothing while it waits; its image and record stay. Waking it later takes ${wakeTime(after)} before it can take traffic`;
+  if (wasCold && !isCold && after.status !== "retired")
+    return `${after.version}: woken: its pods are created and pulumi up moves the rule only once they are ready, ${wakeTime(after)}${after.traffic > 0 ? "; its share waits until then" : ""}`;
+  return undefined;
 }
 
 const replicas = (v: ResolvedVersion) =>
@@ -47,6 +61,8 @@ function versionChanges(before: ResolvedVersion, after: ResolvedVersion): string
     );
   else if (before.traffic !== after.traffic)
     lines.push(`${after.version}: traffic ${before.traffic}% → ${after.traffic}%`);
+  const standby = standbyChange(before, after);
+  if (standby) lines.push(standby);
   if (after.status !== "retired" && before.status !== "retired") {
     compare("replicas", replicas);
     compare("resources", resources);

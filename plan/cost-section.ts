@@ -29,8 +29,17 @@ export function pricesNote(estimate: Priced, full = false): string {
   return `Prices: ${region}, on demand, retrieved ${prices.retrieved} (${code(prices.file)}).${unconfirmed}`;
 }
 
+/**
+ * Cold standbys of each side, as `model/version`: a version that runs nothing has no cost of its
+ * own, so the table says why it went (cold) or came back (woken) instead of "removed", "added".
+ */
+export interface ColdStandbys {
+  base: string[];
+  head: string[];
+}
+
 /** Rows of the models and versions whose cost differs between the sides. */
-function changedRows(base: Priced, head: Priced): string[] {
+function changedRows(base: Priced, head: Priced, cold: ColdStandbys): string[] {
   const rows: string[] = [];
   const names = [...new Set([...base.models, ...head.models].map((m) => m.model))].sort();
   const same = (a: Range, b: Range) => change(a, b) === "$0";
@@ -55,7 +64,16 @@ function changedRows(base: Priced, head: Priced): string[] {
         v
           ? ` (${v.pods.low === v.pods.high ? v.pods.low : `${v.pods.low}–${v.pods.high}`} pods)`
           : "";
-      const vState = !v0 ? ", added" : !v1 ? ", removed" : "";
+      const key = `${name}/${version}`;
+      const vState = !v0
+        ? cold.base.includes(key)
+          ? ", woken from cold standby"
+          : ", added"
+        : !v1
+          ? cold.head.includes(key)
+            ? ", cold standby"
+            : ", removed"
+          : "";
       rows.push(
         `| ↳ version ${code(version)}${vState} | ${v0 ? `${range(v0.monthly)}${pods(v0)}` : "–"} | ${v1 ? `${range(v1.monthly)}${pods(v1)}` : "–"} | ${change(v0?.monthly ?? ZERO, v1?.monthly ?? ZERO)} |`,
       );
@@ -93,6 +111,7 @@ export function costSection(
   baseResources: RecordedResource[],
   headResources: RecordedResource[],
   detail: CostDetail,
+  cold: ColdStandbys = { base: [], head: [] },
 ): string[] {
   const head = estimateCost(headResources);
   if (!head.priced) return [`Not estimated: ${head.why}.`];
@@ -112,7 +131,7 @@ export function costSection(
       ? `No change: **${range(head.total)} a month**.`
       : `**${delta} a month**${delta.includes(" to ") ? " (at the fewest pods and no requests, to the most pods and every quota used)" : ""}: ${range(base.total)} → ${range(head.total)}.`;
   if (detail === "summary") return [headline];
-  const rows = changedRows(base, head);
+  const rows = changedRows(base, head, cold);
   const lines = [headline, "", pricesNote(head), "", ...rows, ...(rows.length > 0 ? [""] : [])];
   if (detail === "no-tables") return lines;
   return [

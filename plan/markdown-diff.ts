@@ -5,6 +5,7 @@
  * change, old → new, identical changes grouped, in a collapsed table. Kept under GitHub's
  * comment limit; catalogue text always in code spans (markdown.ts).
  */
+import { isColdStandby } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
 import type { Violation } from "../policy";
 import { catalogueChanges, consumerChanges } from "./catalogue-diff";
@@ -44,6 +45,12 @@ export interface StackDiff {
   /** The head's rule violations, each with its rule's fix. */
   violations: (Violation & { fix?: string })[];
 }
+
+/** The catalogue's cold standbys, as `model/version` (the Cost section names them). */
+const coldStandbys = (catalogue: ResolvedCatalogue) =>
+  catalogue.models.flatMap((m) =>
+    m.versions.filter(isColdStandby).map((v) => `${m.name}/${v.version}`),
+  );
 
 const MAX_CHANGES = 6;
 const MAX_NAMES = 5;
@@ -292,7 +299,10 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
     ...section("Catalogue", diffs, (diff) => catalogueLines(diff, detail)),
     // What the change costs (cost/): both sides priced alike, from their recorded resources.
     ...section("Cost", diffs, (diff) =>
-      costSection(diff.base.plan.resources, diff.head.plan.resources, detail),
+      costSection(diff.base.plan.resources, diff.head.plan.resources, detail, {
+        base: coldStandbys(diff.base.catalogue),
+        head: coldStandbys(diff.head.catalogue),
+      }),
     ),
   ];
   if (detail !== "summary") {

@@ -50,7 +50,7 @@ const TRANSITION_RULES: RuleDoc[] = [
     description:
       "No listener rule sends a share to a version before its pods are registered and healthy, and no version is removed while a rule still sends it a share.",
     why: "Weighted forwarding does not fail over: requests to a target group without healthy targets fail (503) until it has some.",
-    fix: "New versions: the model's rule waits for their Deployments (components/model-traffic.ts). Retiring: set traffic 0 first, apply, then retire.",
+    fix: "New versions and cold standbys given traffic: the model's rule waits for their Deployments (components/model-traffic.ts). Retiring or going cold: set traffic 0 first, apply, then retire or set standby: cold.",
   },
   {
     id: "RULES-26/history-kept",
@@ -503,7 +503,7 @@ function trafficFollowsReadiness(t: Transition, steps: Step[]): TransitionFindin
           urn: deployment.urn,
           message: modelGoes
             ? `${label(rule)} is deleted while it sends ${target.weight} to ${label(deployment)}: the model's endpoint stops answering (404); make sure no client still calls it`
-            : `${label(deployment)} is removed while ${label(rule)} still sends it ${target.weight}: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it`,
+            : `${label(deployment)} is removed while ${label(rule)} still sends it ${target.weight}: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it or make it a cold standby (standby: cold)`,
         });
     }
   }

@@ -166,7 +166,7 @@ export abstract class RolloutActions {
       record.model,
       `completed: ${formatWeights(record.target)}; the baseline's capacity and the pinned route are released`,
     );
-    await this.updateModel(done);
+    await this.release(done);
     await this.ports.notifier.notify(
       `maas ${this.options.stack}: ${record.model} ${record.rising} rolled out`,
       `Rollout ${record.id} completed at ${formatWeights(record.target)}.`,
@@ -381,14 +381,48 @@ export abstract class RolloutActions {
     );
   }
 
-  /** A targeted update of everything the record moves: the rule, the pinned route, the autoscalers. */
+  /**
+   * The end of a completed rollout. Baseline versions the catalogue puts in cold standby stop
+   * running now: a whole update deletes their workload, target group and alarms together (a
+   * targeted one would delete only what it names, such as an autoscaler, and leave the pods
+   * running without it). Their traffic left at the last step's shift, a bake ago. Otherwise, or
+   * when the whole update cannot run, a targeted update; the cold versions then go at the
+   * stack's next whole update.
+   */
+  private async release(record: RolloutRecord): Promise<void> {
+    const cold = record.coldAfter ?? [];
+    if (cold.length > 0) {
+      try {
+        this.log(
+          record.model,
+          `${cold.join(", ")} go to cold standby: pulumi up of the whole stack`,
+        );
+        await this.ports.deployer.up();
+        return;
+      } catch (error) {
+        this.log(
+          record.model,
+          `the whole update failed (${error instanceof Error ? error.message : String(error)}); ${cold.join(", ")} go cold at the stack's next whole update`,
+        );
+      }
+    }
+    await this.updateModel(record);
+  }
+
+  /**
+   * A targeted update of everything the record moves: the rule, the pinned route, the
+   * autoscalers (not those of versions a completed rollout lets go cold: see release()).
+   */
   private async updateModel(record: RolloutRecord): Promise<void> {
     const targets = (await this.ports.deployer.targets())[record.model];
     if (!targets) return;
+    const cold = new Set(record.status === "completed" ? (record.coldAfter ?? []) : []);
     await this.ports.deployer.upTargets([
       targets.trafficRule,
       ...(targets.pinnedRoute ? [targets.pinnedRoute] : []),
-      ...Object.values(targets.autoscalers),
+      ...Object.entries(targets.autoscalers)
+        .filter(([version]) => !cold.has(version))
+        .map(([, urn]) => urn),
     ]);
   }
 }

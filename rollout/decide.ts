@@ -13,7 +13,7 @@
  *   stable ReplicaSet.
  */
 import { createHash } from "node:crypto";
-import { servedVersions } from "../catalogue";
+import { isColdStandby, servedVersions } from "../catalogue";
 import type { ResolvedModel } from "../catalogue";
 import { catalogueImages, catalogueWeights, recordMatchesCatalogue } from "./effective";
 import { isActive, judgedWeights, RECORD_SCHEMA_VERSION } from "./record";
@@ -46,6 +46,14 @@ export interface DecideInput {
 function rolloutId(now: Date, rising: string, target: Weights): string {
   const digest = createHash("sha256").update(JSON.stringify(target)).digest("hex").slice(0, 6);
   return `${now.toISOString()}/${rising}/${digest}`;
+}
+
+/** Versions serving in the baseline that the catalogue's target puts in cold standby. */
+function coldAfter(model: ResolvedModel, baseline: Weights): { coldAfter?: string[] } {
+  const cold = servedVersions(model)
+    .filter((v) => isColdStandby(v) && (baseline[v.version] ?? 0) > 0)
+    .map((v) => v.version);
+  return cold.length > 0 ? { coldAfter: cold } : {};
 }
 
 export function decide(input: DecideInput): Decision {
@@ -142,6 +150,7 @@ export function decide(input: DecideInput): Decision {
     ),
     routing: { ruleArn: "", loadBalancerArnSuffix: "", targetGroups: {} },
     steps: [],
+    ...coldAfter(model, baseline),
   };
   const superseded = record && isActive(record) ? { superseded: record } : {};
 

@@ -9,6 +9,8 @@
  *   completed; the baseline once aborted, until the catalogue's target changes).
  * - A record for another target: a reduction of what the record holds (a rollback) applies at
  *   once; anything that raises a version waits at the record's weights for `maas rollout`.
+ * - Cold standby: a version the record uses runs (warm), whatever the catalogue says; once the
+ *   rollout has completed, the catalogue's `standby: cold` applies to its baseline.
  */
 import { imageIdentity, servedVersions } from "../catalogue";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
@@ -28,6 +30,12 @@ export interface ModelRolloutView {
   pinnedImages: Record<string, string>;
   /** The version the pinned route serves: the rising version of an active rollout. */
   pinnedVersion?: string;
+  /**
+   * Versions the record uses (its baseline and rising version, while it is active or aborted):
+   * they keep running whatever the catalogue's `standby:` says, so an abort always has warm pods
+   * to return to and a cold rising version is woken by step 0's update, before any weight moves.
+   */
+  warm?: string[];
 }
 
 /** The catalogue's weights of a model: its served versions' traffic. */
@@ -116,6 +124,15 @@ export function rolloutView(
     : reduction
       ? undefined
       : `the catalogue's new target waits for maas rollout (rollout ${record.id} is ${record.status})`;
+  const uses = isActive(record) || record.status === "aborted";
+  const warm = uses
+    ? [...served].filter(
+        (version) =>
+          version === record.rising ||
+          (record.baseline[version] ?? 0) > 0 ||
+          (weights[version] ?? 0) > 0,
+      )
+    : [];
   return {
     ok: true,
     view: {
@@ -127,6 +144,7 @@ export function rolloutView(
           : {},
       pinnedImages,
       ...(isActive(record) && served.has(record.rising) ? { pinnedVersion: record.rising } : {}),
+      ...(warm.length > 0 ? { warm } : {}),
     },
   };
 }
@@ -143,6 +161,7 @@ export function deployedModel(model: ResolvedModel, view: ModelRolloutView): Res
         ...version,
         traffic,
         status: traffic > 0 ? "live" : "standby",
+        ...(view.warm?.includes(version.version) ? { standby: "warm" as const } : {}),
         ...(minReplicas === undefined
           ? {}
           : { autoscaling: { ...version.autoscaling, minReplicas } }),

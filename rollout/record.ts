@@ -126,6 +126,11 @@ export const RolloutRecordSchema = z.object({
   }),
   preTraffic: z.object({ at: instant, ok: z.boolean(), detail: z.string() }).optional(),
   steps: z.array(stepLog),
+  /**
+   * Baseline versions the target puts in cold standby (`standby: cold` at 0 %): the rollout keeps
+   * them running until it completes, then a whole update lets them go cold (actions.ts).
+   */
+  coldAfter: z.array(z.string()).optional(),
 });
 export type RolloutRecord = z.infer<typeof RolloutRecordSchema>;
 

@@ -78,7 +78,7 @@ describe("a model's api", () => {
     expect(
       problemsOf(mutate(7, '      "1.0.0": { traffic: 90, api: { streaming: true } }')),
     ).toEqual([
-      '7:31: models.scorer.versions.1.0.0.api: unknown key "api"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, rollout, slo, traffic',
+      '7:31: models.scorer.versions.1.0.0.api: unknown key "api"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, rollout, slo, standby, traffic',
     ]);
   });
 });

@@ -54,7 +54,7 @@ const cases: Case[] = [
       [
         5,
         "colour",
-        'models.scorer.colour: unknown key "colour"; allowed: access, api, autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, rollout, routing, shard, slo, versions',
+        'models.scorer.colour: unknown key "colour"; allowed: access, api, autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, rollout, routing, shard, slo, standby, versions',
       ],
     ],
   },
@@ -472,7 +472,7 @@ const cases: Case[] = [
       [
         14,
         "owner",
-        'environments.dev.models.scorer.owner: unknown key "owner"; allowed: access, api, autoscaling, build, env, gpu, healthCheck, image, port, resources, rollout, slo, versions',
+        'environments.dev.models.scorer.owner: unknown key "owner"; allowed: access, api, autoscaling, build, env, gpu, healthCheck, image, port, resources, rollout, slo, standby, versions',
       ],
     ],
   },

@@ -124,6 +124,28 @@ describe("the review's cost section", () => {
     );
   });
 
+  it("a standby gone cold: the GPU pods and alarms it no longer runs, named as a cold standby; woken, they come back", async () => {
+    const cold = catalogue((document) =>
+      document.setIn(["models", "text-embedder", "versions", "1.9.2", "standby"], "cold"),
+    );
+    const diff = await stackDiff({ catalogue: base }, { catalogue: cold });
+    // As for a removed standby: one whole g5.xlarge a pod (2 vCPU, 8 GiB, one GPU in dev), 1-2
+    // pods, and its four alarms on five metrics ($0.50); its target group costs nothing.
+    const low = gpuHour * 730 + 0.5;
+    const high = gpuHour * 730 * 2 + 0.5;
+    expect([low, high]).toEqual([734.88, 1469.26]);
+    const section = costOf(diff);
+    expect(section).toContain("**-$730 to -$1,470 a month**");
+    expect(section).toContain(
+      "| ↳ version `1.9.2`, cold standby | $730–1,470 (1–2 pods) | – | -$730 to -$1,470 |",
+    );
+    const woken = costOf(await stackDiff({ catalogue: cold }, { catalogue: base }));
+    expect(woken).toContain("**+$730 to +$1,470 a month**");
+    expect(woken).toContain(
+      "| ↳ version `1.9.2`, woken from cold standby | – | $730–1,470 (1–2 pods) | +$730 to +$1,470 |",
+    );
+  });
+
   it("states the prices' region and date, and which are not confirmed for it", async () => {
     const diff = await stackDiff({ catalogue: base }, { catalogue: base });
     const section = costOf(diff);

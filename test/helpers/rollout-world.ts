@@ -6,6 +6,7 @@
  * Nothing is timed: a bake of ten minutes is ten minutes of fake time.
  */
 import { createHash } from "node:crypto";
+import { runningVersions } from "../../catalogue";
 import type { ResolvedCatalogue, ResolvedModel, ResolvedRolloutPolicy } from "../../catalogue";
 import { ROLLOUT_DEFAULTS } from "../../catalogue/defaults";
 import { derivedListenerPriority } from "../../catalogue/names";
@@ -95,6 +96,16 @@ export class FakeWorld {
   locked = false;
   /** What the program deploys, by model. */
   catalogue: ResolvedCatalogue;
+  /**
+   * The versions that run pods, by model, as the last whole update left them (a targeted update
+   * creates and deletes only what it names). Unknown until the first whole update: everything
+   * the catalogue serves or the rule sends to.
+   */
+  running = new Map<string, string[]>();
+  /** `running` after each whole update, with the weights it applied. */
+  wholeUpdates: { running: Record<string, string[]>; weights: Record<string, Weights> }[] = [];
+  /** Targeted autoscalers of versions the program no longer runs: a half-deleted version. */
+  partial: string[] = [];
   deployed = false;
 
   constructor(models: ResolvedModel[], deployed: Record<string, Weights> = {}) {
@@ -118,6 +129,19 @@ export class FakeWorld {
     const applied = applyRollouts(this.catalogue, this.records);
     if (!applied.ok) throw new Error(applied.problems.join("\n"));
     await during?.();
+    const runs = (name: string) =>
+      runningVersions(applied.applied.catalogue.models.find((m) => m.name === name)!).map(
+        (v) => v.version,
+      );
+    if (!models) {
+      for (const m of applied.applied.catalogue.models) this.running.set(m.name, runs(m.name));
+      this.wholeUpdates.push({
+        running: Object.fromEntries(this.running),
+        weights: Object.fromEntries(
+          Object.entries(applied.applied.views).map(([name, view]) => [name, view.weights]),
+        ),
+      });
+    }
     for (const [name, view] of Object.entries(applied.applied.views)) {
       if (models && !models.has(name)) continue;
       if (rules) this.live.set(name, view.weights);
@@ -171,6 +195,15 @@ export class FakeWorld {
           const refused = locked();
           if (refused) return refused;
           const models = new Set(urns.map((urn) => urn.split(":")[2]!));
+          // An autoscaler the program no longer has is deleted alone by a targeted update.
+          const applied = applyRollouts(this.catalogue, this.records);
+          if (applied.ok)
+            for (const urn of urns.filter((u) => u.startsWith("urn:hpa:"))) {
+              const [, , name, version] = urn.split(":") as [string, string, string, string];
+              const found = applied.applied.catalogue.models.find((m) => m.name === name);
+              if (found && !runningVersions(found).some((v) => v.version === version))
+                this.partial.push(`${name}:${version}`);
+            }
           const during = this.duringNextTargetedUpdate;
           this.duringNextTargetedUpdate = undefined;
           return this.program(
@@ -278,7 +311,10 @@ export class FakeWorld {
       targets[m.name] = {
         trafficRule: `urn:rule:${m.name}`,
         ...(this.pinned.has(m.name) ? { pinnedRoute: `urn:pinned:${m.name}` } : {}),
-        autoscalers: Object.fromEntries(versions.map((v) => [v, `urn:hpa:${m.name}:${v}`])),
+        // The last whole update's outputs: autoscalers of the versions it left running.
+        autoscalers: Object.fromEntries(
+          (this.running.get(m.name) ?? versions).map((v) => [v, `urn:hpa:${m.name}:${v}`]),
+        ),
         ruleArn: `arn:rule:${m.name}`,
         loadBalancerArnSuffix: "app/main/1",
         targetGroups: Object.fromEntries(

@@ -18,6 +18,39 @@ const catalogue = (...versions: ResolvedVersion[]): ResolvedCatalogue => ({
 });
 
 describe("catalogue changes", () => {
+  it("says when a standby goes cold and when a cold one is woken, with how long a wake takes", () => {
+    const startup = { path: "/healthz", startupSeconds: 900 };
+    const warm = catalogue(
+      version({ version: "2.0.0", traffic: 100, healthCheck: startup }),
+      version({ version: "1.9.2", traffic: 0, status: "standby", healthCheck: startup }),
+    );
+    const cold = catalogue(
+      version({ version: "2.0.0", traffic: 100, healthCheck: startup }),
+      version({
+        version: "1.9.2",
+        traffic: 0,
+        status: "standby",
+        standby: "cold",
+        healthCheck: startup,
+      }),
+    );
+    const rollback = catalogue(
+      version({ version: "2.0.0", traffic: 0, status: "standby", healthCheck: startup }),
+      version({ version: "1.9.2", traffic: 100, healthCheck: startup }),
+    );
+    expect(catalogueChanges(warm, cold)[0]!.lines).toEqual([
+      "1.9.2: goes cold: its pods, autoscaler, target group and alarms are deleted, so it costs nothing while it waits; its image and record stay. Waking it later takes up to 15 min (healthCheck.startupSeconds) plus scheduling and the image pull before it can take traffic",
+    ]);
+    expect(catalogueChanges(cold, rollback)[0]!.lines).toEqual([
+      "2.0.0: live, 100% → standby, 0%",
+      "1.9.2: cold standby, 0% → live, 100%",
+      "1.9.2: woken: its pods are created and pulumi up moves the rule only once they are ready, up to 15 min (healthCheck.startupSeconds) plus scheduling and the image pull; its share waits until then",
+    ]);
+    expect(catalogueChanges(cold, warm)[0]!.lines).toEqual([
+      "1.9.2: woken: its pods are created and pulumi up moves the rule only once they are ready, up to 15 min (healthCheck.startupSeconds) plus scheduling and the image pull",
+    ]);
+  });
+
   it("says what happened to each version in models.yaml's terms", () => {
     const before = catalogue(
       version({ version: "1.0.0", traffic: 90 }),

@@ -122,7 +122,7 @@ describe("catalogue edits, from deployed to next", () => {
         severity: "refuse",
         urn: t.step("Deployment", "scorer-v1-0-0").urn,
         message:
-          "Deployment scorer-v1-0-0 is removed while ListenerRule scorer still sends it 90: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it",
+          "Deployment scorer-v1-0-0 is removed while ListenerRule scorer still sends it 90: move its traffic to the other versions first (traffic: 0, a warm standby), apply, then retire it or make it a cold standby (standby: cold)",
       },
     ]);
   });
