@@ -623,8 +623,7 @@ const frontDoorOnlyWayIn: AwsRule = {
           const pinnedOnly =
             inputs.fromPort === PINNED_LISTENER_PORT && inputs.toPort === PINNED_LISTENER_PORT;
           // Kept on purpose while callers move (maas:keepDirectAccess): the review warns of them.
-          const keptWhileMoving =
-            inputs.tags?.[DIRECT_ACCESS_TAG.key] === DIRECT_ACCESS_TAG.value;
+          const keptWhileMoving = inputs.tags?.[DIRECT_ACCESS_TAG.key] === DIRECT_ACCESS_TAG.value;
           return report(
             "front-door/only-way-in",
             rule,
