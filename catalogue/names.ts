@@ -75,6 +75,87 @@ export function workloadName(model: string, version: string): string {
   return fitName(`${model}-v${versionSlug(version)}`, NAME_LIMITS.kubernetesName);
 }
 
+/**
+ * Logical names (the last part of a URN) are joined from a component's name and catalogue names
+ * with `-`, as they always were. Where a catalogue name could be read as another child's fixed
+ * part (a model `models` beside the API's `/models` resource, a model `a-proxy` beside model
+ * `a`'s proxy, a consumer `foo-key-2` beside consumer `foo`'s key `2`, a version `1-image` beside
+ * version `1`'s image record), `_` joins it instead: no stack, model, version, consumer or key
+ * label can hold one, so two distinct inputs never meet. Names that could not meet keep the name
+ * they had; one that moves keeps its resource through an alias to its former name, where no other
+ * resource now holds that name (formerName()).
+ */
+export interface LogicalName {
+  name: string;
+  /** What it was named before `_` joined it: an alias to it keeps the deployed resource. */
+  formerly?: string;
+}
+
+/** The path segment every model's API Gateway resources hang under (`/models/<model>`). */
+export const API_MODELS_SEGMENT = "models";
+const API_PROXY_SUFFIX = "-proxy";
+
+/** The front door API's `/models` resource. */
+export function apiModelsResourceName(api: string): string {
+  return `${api}-${API_MODELS_SEGMENT}`;
+}
+
+/** A model's `/models/<model>` resource in the API named `api`. */
+export function apiModelResourceName(api: string, model: string): LogicalName {
+  const plain = `${api}-${model}`;
+  return model === API_MODELS_SEGMENT || model.endsWith(API_PROXY_SUFFIX)
+    ? { name: `${api}_${model}`, formerly: plain }
+    : { name: plain };
+}
+
+/** A model's `/models/<model>/{proxy+}` resource in the API named `api`. */
+export function apiProxyResourceName(api: string, model: string): string {
+  return `${api}-${model}${API_PROXY_SUFFIX}`;
+}
+
+/**
+ * A consumer's API key (and its usage plan key) in its ConsumerAccess component named `access`:
+ * the first label keeps the component's own name, another label `<access>-key-<label>`; a
+ * consumer whose name holds `-key-` could be read as another's key, and joins its labels with `_`.
+ */
+export function consumerKeyName(
+  access: string,
+  consumer: string,
+  label: string,
+  first: boolean,
+): LogicalName {
+  const plain = first ? access : `${access}-key-${label}`;
+  // `a-key` + key `x` and `a` + key `key-x` meet too: a name ending in `-key` is marked as well.
+  return consumer.includes("-key-") || consumer.endsWith("-key")
+    ? { name: `${access}_key-${label}`, formerly: plain }
+    : { name: plain };
+}
+
+const IMAGE_RECORD_SUFFIX = "-image";
+
+/** A version's registry item: its workload name (`_record` after one that ends as image records do). */
+export function versionRecordName(workload: string): LogicalName {
+  return workload.endsWith(IMAGE_RECORD_SUFFIX)
+    ? { name: `${workload}_record`, formerly: workload }
+    : { name: workload };
+}
+
+/** The registry item of the image a version runs (and the generation drawn for it). */
+export function imageRecordName(workload: string): string {
+  return `${workload}${IMAGE_RECORD_SUFFIX}`;
+}
+
+/**
+ * The former name a renamed resource keeps through an alias, unless another resource holds that
+ * name now (`held`: its siblings' names): the engine refuses an alias that is another resource's
+ * URN, and that resource is the one the stack holds under it.
+ */
+export function formerName(logical: LogicalName, held: ReadonlySet<string>): string | undefined {
+  return logical.formerly !== undefined && !held.has(logical.formerly)
+    ? logical.formerly
+    : undefined;
+}
+
 /** Namespaces a model may not take: Kubernetes' own. */
 export function reservedNamespaceProblem(model: string): string | undefined {
   if (model === "default" || model.startsWith("kube-")) {

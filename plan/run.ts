@@ -16,8 +16,8 @@ import { canonical } from "./canonical";
 import { kubernetesManifests } from "./manifests";
 import type { Manifest } from "./manifests";
 import { entryProblem, loadEntry } from "./entry";
-import { recordProgram } from "./record";
-import type { RecordedResource } from "./record";
+import { DuplicateUrnError, recordProgram } from "./record";
+import type { RecordedResource, Recording } from "./record";
 import { baseStackName, shardBaseProblems } from "./shard-base";
 import { readStackConfig, StackConfigError } from "./stack-config";
 import { applyRollouts } from "../rollout/effective";
@@ -242,18 +242,28 @@ async function planInWorkingDirectory(
   );
   if (!applied.ok) return { ok: false, problems: applied.problems };
 
-  const recording = await recordProgram(
-    {
-      project: stackConfig.project,
-      stack: options.stack,
-      config: stackConfig.config,
-      secretKeys: stackConfig.secretKeys,
-      placeholders: { region: settings.region, ...(stackOutputs ? { stackOutputs } : {}) },
-      ...(options.onResource ? { onResource: options.onResource } : {}),
-      rolloutRecords: records,
-    },
-    () => loadEntry(stackConfig.programDir),
-  );
+  let recording: Recording;
+  try {
+    recording = await recordProgram(
+      {
+        project: stackConfig.project,
+        stack: options.stack,
+        config: stackConfig.config,
+        secretKeys: stackConfig.secretKeys,
+        placeholders: { region: settings.region, ...(stackOutputs ? { stackOutputs } : {}) },
+        ...(options.onResource ? { onResource: options.onResource } : {}),
+        rolloutRecords: records,
+      },
+      () => loadEntry(stackConfig.programDir),
+    );
+  } catch (error) {
+    if (error instanceof DuplicateUrnError)
+      return {
+        ok: false,
+        problems: error.problems.map((problem) => `stack ${options.stack}: ${problem}`),
+      };
+    throw error;
+  }
   const resources = [...recording.resources].sort((a, b) =>
     a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
   );

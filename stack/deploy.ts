@@ -14,6 +14,7 @@ import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
 import {
   frontDoorApiName,
   frontDoorMetricNamespace,
+  imageRecordName,
   modelNamespace,
   repositoryName,
   roleName,
@@ -160,6 +161,8 @@ interface Shared {
   rollouts: Record<string, ModelRolloutView>;
   /** Who may reach the model port on pods (podIngressSources()). */
   podIngressSources: pulumi.Input<string>[];
+  /** The logical names of every deployed model's image records (names.ts imageRecordName). */
+  imageRecordNames: ReadonlySet<string>;
 }
 
 /** Per model, a promise of what routes it, resolved when its traffic rule exists. */
@@ -206,6 +209,13 @@ export function deploy(
       : {}),
     rollouts,
     podIngressSources: podIngressSources(settings, catalogue, providers),
+    imageRecordNames: new Set(
+      models.flatMap((model) =>
+        servedVersions(
+          rollouts[model.name] ? deployedModel(model, rollouts[model.name]!) : model,
+        ).map((version) => imageRecordName(version.workloadName)),
+      ),
+    ),
   };
   // A single or base stack's registry writes its snapshot; a shard writes its own beside it.
   if (settings.layout.kind === "shard")
@@ -290,7 +300,7 @@ function readShared(
   baseStack: string,
   loadBalancers: string[],
   providers: Providers,
-): Omit<Shared, "rollouts" | "podIngressSources"> {
+): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames"> {
   const baseName = `${pulumi.getOrganization()}/${settings.project}/${baseStack}`;
   const base = new pulumi.StackReference("base", { name: baseName });
   const registry = base.requireOutput("registry") as pulumi.Output<Record<string, string>>;
@@ -343,7 +353,7 @@ function deployShared(
   deployed: ResolvedCatalogue,
   settings: StackSettings,
   providers: Providers,
-): Omit<Shared, "rollouts" | "podIngressSources"> {
+): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames"> {
   const { onAws } = providers;
   const account = aws.getCallerIdentityOutput({}, { provider: providers.aws });
 
@@ -593,6 +603,7 @@ function deployModel(catalogueModel: ResolvedModel, shared: Shared): DeployedMod
       tableName: registry.table,
       bucketName: registry.bucket,
       images: images.references,
+      imageRecordNames: shared.imageRecordNames,
     },
     onAws,
   );
