@@ -12,6 +12,30 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_LOAD_BALANCER } from "./quotas";
 
+/**
+ * The AWS partition of a region: the first part of every ARN the stack writes (`arn:aws:`,
+ * `arn:aws-us-gov:`, `arn:aws-cn:`). Only the partitions whose service principals and endpoints
+ * are `*.amazonaws.com` are deployed to (stack settings refuse the others).
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-isof-")) return "aws-iso-f";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+  if (region.startsWith("eusc-")) return "aws-eusc";
+  return "aws";
+}
+
+/** The partitions maas deploys to: their service principals and endpoints are `*.amazonaws.com`. */
+export const SUPPORTED_PARTITIONS = ["aws", "aws-us-gov"] as const;
+
+/** The root principal of an account, in the stack's partition. */
+export function accountRootArn(region: string, account: string): string {
+  return `arn:${partitionOf(region)}:iam::${account}:root`;
+}
+
 /** Limits from the targets' own rules. */
 export const NAME_LIMITS = {
   kubernetesName: 63,

@@ -3,14 +3,24 @@
  * messages that say so. settings.ts reads the keys and turns them into StackSettings.
  */
 import { z } from "zod";
-import { STACK_NAME } from "../catalogue/names";
+import { partitionOf, STACK_NAME, SUPPORTED_PARTITIONS } from "../catalogue/names";
 import { SHARD_NAME } from "../catalogue/schema";
 
 const CIDR =
   /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(?:[0-9]|[12][0-9]|3[0-2])$/;
+/**
+ * A Kubernetes label key: an optional DNS-subdomain prefix (at most 253) and `/`, then a name of
+ * at most 63 (apimachinery validation.IsQualifiedName); a value is at most 63, empty or
+ * alphanumeric at both ends (IsValidLabelValue).
+ */
 const LABEL_KEY =
-  /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+  /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?(?=[^/]{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(?:(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const LABEL_KEY_TEXT =
+  "must be a Kubernetes label key: an optional DNS prefix of at most 253 characters and /, then at most 63 letters, digits, - _ . starting and ending with a letter or digit";
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/\S+$/;
+/** `arn:<partition>:acm:<region>:<account>:certificate/<id>`, its partition and region captured. */
+const CERTIFICATE_ARN = /^arn:(aws[a-z-]*):acm:([a-z0-9-]+):[0-9]{12}:certificate\/\S+$/;
 /** "must be a list of …; got a map", or "is required: …" when the key is missing. */
 function shaped(what: string, required?: string) {
   return (issue: { input?: unknown }) =>
@@ -51,7 +61,15 @@ export const settingsShape = {
     .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, {
       error: "must be an AWS region such as eu-west-1",
     })
-    .describe("The region of every AWS resource."),
+    // Every ARN the stack writes names its partition; only partitions whose service principals
+    // and endpoints are *.amazonaws.com are deployed to (names.ts, partitionOf).
+    .refine((region) => (SUPPORTED_PARTITIONS as readonly string[]).includes(partitionOf(region)), {
+      error: (issue) =>
+        `is in the ${partitionOf(String(issue.input))} partition, whose service principals and endpoints maas does not write (amazonaws.com.cn, or an isolated region's own): use a region of the ${SUPPORTED_PARTITIONS.join(" or ")} partition`,
+    })
+    .describe(
+      `The region of every AWS resource (of the ${SUPPORTED_PARTITIONS.join(" or ")} partition).`,
+    ),
   "maas:environment": z
     .string({
       error: "is required: the overlay under environments: in the catalogue this stack deploys",
@@ -86,9 +104,18 @@ export const settingsShape = {
     ),
   "maas:gpuNodeSelector": z
     .record(
-      z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key" }),
-      z.string({ error: "must be a label value (text)" }),
-      { error: shaped("a map of node label -> value") },
+      z.string().regex(LABEL_KEY, { error: LABEL_KEY_TEXT }),
+      z.string({ error: "must be a label value (text)" }).regex(LABEL_VALUE, {
+        error:
+          "must be a Kubernetes label value: at most 63 letters, digits, - _ ., starting and ending with a letter or digit (or empty)",
+      }),
+      {
+        // A key that is not a label key says so, not that the map is wrong.
+        error: (issue) =>
+          issue.code === "invalid_key"
+            ? LABEL_KEY_TEXT
+            : shaped("a map of node label -> value")(issue),
+      },
     )
     .default({ "nvidia.com/gpu.present": "true" })
     .describe("Node labels of the GPU nodes (a map); GPU models' pods are scheduled there."),
@@ -150,11 +177,15 @@ export const settingsShape = {
       },
     )
     .min(2, { error: "needs at least two subnets in different availability zones" })
+    .refine((ids) => new Set(ids).size === ids.length, {
+      error: (issue) =>
+        `lists ${(issue.input as string[]).filter((id, index, ids) => ids.indexOf(id) !== index).join(", ")} more than once: list each subnet once (a load balancer needs two in different availability zones)`,
+    })
     .describe("At least two subnets in different zones, for the load balancer (a list)."),
   "maas:certificateArn": z
     .string()
-    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/\S+$/, {
-      error: "must be an ACM certificate ARN",
+    .regex(CERTIFICATE_ARN, {
+      error: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
     })
     .optional()
     .describe(
@@ -319,6 +350,33 @@ export const CROSS_KEY_RULES: {
     path: "maas:shard",
     message: "is required with maas:baseStack: which shard of the catalogue this stack deploys",
     holds: (settings) => !settings["maas:baseStack"] || !!settings["maas:shard"],
+  },
+  {
+    // A load balancer's listener takes certificates of its own region only (ACM is regional).
+    path: "maas:certificateArn",
+    message:
+      "must be a certificate of the stack's region (aws:region) and partition: a load balancer's listener takes an ACM certificate of its own region only; request or import the certificate in that region",
+    holds: (settings) => {
+      const match = CERTIFICATE_ARN.exec(settings["maas:certificateArn"] ?? "");
+      return (
+        !match ||
+        typeof settings["aws:region"] !== "string" ||
+        (match[2] === settings["aws:region"] && match[1] === partitionOf(settings["aws:region"]))
+      );
+    },
+  },
+  {
+    path: "maas:oidcProviderArn",
+    message:
+      "must be in the stack's partition (aws:region's: arn:aws: for most regions, arn:aws-us-gov: for GovCloud): the roles trust it",
+    holds: (settings) => {
+      const partition = /^arn:([^:]+):/.exec(settings["maas:oidcProviderArn"] ?? "")?.[1];
+      return (
+        partition === undefined ||
+        typeof settings["aws:region"] !== "string" ||
+        partition === partitionOf(settings["aws:region"])
+      );
+    },
   },
   {
     path: "maas:alarmDatapoints",
