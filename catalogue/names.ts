@@ -61,6 +61,16 @@ export function shortHash(text: string, length = 8): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
+/**
+ * A hash of a shortened name's whole identity in `length` base-36 characters (lowercase letters
+ * and digits, about 5.17 bits each: 10 carry 51 bits, 12 carry 62), so names shortened from
+ * thousands of models and versions, in every stack of an account, do not meet by chance.
+ */
+export function identityHash(identity: string, length: number): string {
+  const digits = BigInt(`0x${createHash("sha256").update(identity).digest("hex")}`).toString(36);
+  return digits.padStart(length, "0").slice(-length);
+}
+
 /** `name` when it fits `limit`, else its prefix and an 8-character hash of the whole name. */
 export function fitName(name: string, limit: number): string {
   if (name.length <= limit) return name;
@@ -203,9 +213,17 @@ export function repositoryName(stack: string, model: string): string {
   return fitName(name, NAME_LIMITS.ecrRepository);
 }
 
-/** The IAM role of a model's pods. */
+/**
+ * The IAM role of a model's pods: `maas-<stack>_<model>`. One that does not fit IAM's 64
+ * characters is its prefix, `.` and a 62-bit hash of the whole name: no stack or model name holds
+ * a `.`, so a shortened name never equals another model's whole one (IAM compares role names
+ * case-insensitively; both forms are lowercase).
+ */
 export function roleName(stack: string, model: string): string {
-  return fitName(`maas-${stack}_${model}`, NAME_LIMITS.iamRole);
+  const name = `maas-${stack}_${model}`;
+  if (name.length <= NAME_LIMITS.iamRole) return name;
+  const hash = identityHash(name, 12);
+  return `${name.slice(0, NAME_LIMITS.iamRole - hash.length - 1)}.${hash}`;
 }
 
 /** The stack's alarm topic. */
@@ -283,12 +301,21 @@ export function loadBalancerAlarmName(stack: string, loadBalancer: string, kind:
     : `${alarmNamePrefix(stack)}${loadBalancer}_${kind}`;
 }
 
+/** The longest `<model>-<version>` a target group name holds whole (with its 6-hex suffix). */
+export const TARGET_GROUP_READABLE = NAME_LIMITS.targetGroup - 7;
+
 /**
  * Target group names are at most 32 characters and unique per account and region. The name is
- * the model and version (trimmed to fit) and a hash of the stack, the model, the version and
- * everything that forces AWS to replace a target group: its VPC, and the load balancer it
- * belongs to (a target group serves one load balancer only). A replacement gets a new name, so
- * it can be created before the old one is deleted.
+ * the model and version and a hash of the stack, the model, the version and everything that
+ * forces AWS to replace a target group: its VPC, and the load balancer it belongs to (a target
+ * group serves one load balancer only). A replacement gets a new name, so it can be created
+ * before the old one is deleted.
+ *
+ * `<model>-<version>` of up to 25 characters is whole, with 6 hex characters (24 bits) after it.
+ * A longer one is cut, so versions of one model (and models of every stack and shard) that share
+ * their first characters differ by the hash alone: it has 10 base-36 characters (51 bits). Its
+ * last part (10 characters after the last `-`) can never be a whole name's (6), so a shortened
+ * name never equals another model's whole one.
  */
 export function targetGroupName(
   stack: string,
@@ -296,14 +323,12 @@ export function targetGroupName(
   version: string,
   loadBalancer: LoadBalancerIdentity,
 ): string {
-  const suffix = shortHash(
-    `${stack}/${model}/${version}/${loadBalancerName(stack, loadBalancer)}/${loadBalancer.vpcId}`,
-    6,
-  );
-  const readable = `${model}-${versionSlug(version)}`
-    .slice(0, NAME_LIMITS.targetGroup - suffix.length - 1)
-    .replace(/-+$/, "");
-  return `${readable}-${suffix}`;
+  const identity = `${stack}/${model}/${version}/${loadBalancerName(stack, loadBalancer)}/${loadBalancer.vpcId}`;
+  const readable = `${model}-${versionSlug(version)}`;
+  if (readable.length <= TARGET_GROUP_READABLE) return `${readable}-${shortHash(identity, 6)}`;
+  const hash = identityHash(identity, 10);
+  const cut = readable.slice(0, NAME_LIMITS.targetGroup - hash.length - 1).replace(/-+$/, "");
+  return `${cut}-${hash}`;
 }
 
 /**
