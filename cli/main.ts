@@ -115,7 +115,7 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
     )
     .action(async (options: PlanCommandOptions & { allStacks?: boolean }) => {
       if (options.allStacks) {
-        exit(runPlanAllCommand(options, io));
+        exit(await runPlanAllCommand(options, io));
         return;
       }
       const { runPlanCommand } = await onDemand(

@@ -7,10 +7,16 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type * as Run from "../plan/run";
+import type * as PlanCommand from "./plan";
 import type { Plan } from "../plan/run";
+import { layoutProblems } from "../plan/layout-check";
+import type { LayoutStack } from "../plan/layout-check";
+import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectStacks } from "../plan/stack-config";
 import { isProcessIo, processIo } from "./io";
 import type { Io } from "./io";
+import { onDemand } from "./on-demand";
 import { terminal, wrap } from "./terminal";
 
 export interface PlanAllOptions {
@@ -21,7 +27,10 @@ export interface PlanAllOptions {
 
 const number = (value: number) => value.toLocaleString("en");
 
-export function runPlanAllCommand(options: PlanAllOptions, io: Io = processIo()): number {
+export async function runPlanAllCommand(
+  options: PlanAllOptions,
+  io: Io = processIo(),
+): Promise<number> {
   const stacks = projectStacks(process.cwd());
   if (stacks.length === 0) {
     io.stderr.write("maas plan: no Pulumi.<stack>.yaml in this directory\n");
@@ -30,7 +39,7 @@ export function runPlanAllCommand(options: PlanAllOptions, io: Io = processIo())
   const script = resolve(__dirname, "..", "bin", "maas.js");
   const failed: string[] = [];
   let resources = 0;
-  let models = 0;
+  const plans = new Map<string, Plan>();
   const inherit = isProcessIo(io);
   for (const stack of stacks) {
     const json = join("out", stack, "plan.json");
@@ -59,18 +68,93 @@ export function runPlanAllCommand(options: PlanAllOptions, io: Io = processIo())
     if (result.status === 0 || (result.status === 1 && existsSync(json))) {
       const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
       resources += plan.resources.length;
-      models += Object.keys(plan.outputs.models ?? {}).length;
+      plans.set(stack, plan);
     }
   }
   const out = terminal(io.stdout, io.env);
+  // The stacks as a whole: what no single stack's plan can see.
+  const project = await projectLayout(stacks, options);
+  const whole = [
+    ...project.problems,
+    ...crossStackCollisions(
+      [...plans].map(([stack, plan]) =>
+        stackScope(stack, project.deployment(stack), plan.resources),
+      ),
+    ),
+  ];
+  for (const problem of whole) io.stdout.write(`${wrap(out.paint("red", problem), 2)}\n`);
+  // Each model once per deployment (a base and its shards, or a single stack).
+  const deployed = new Set(
+    [...plans].flatMap(([stack, plan]) =>
+      Object.keys(plan.outputs.models ?? {}).map(
+        (model) => `${project.deployment(stack)} ${model}`,
+      ),
+    ),
+  );
+  const verdict =
+    failed.length > 0
+      ? out.paint("red", `not planned or breaking a rule: ${failed.join(", ")}`)
+      : whole.length > 0
+        ? out.paint(
+            "red",
+            `the stacks do not fit together (${whole.length} problem${whole.length === 1 ? "" : "s"} above)`,
+          )
+        : out.paint("green", "every stack planned and passes every rule");
   io.stdout.write(
     `${wrap(
-      `maas plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${stacks.join(", ")}): ${number(resources)} resources, ${number(models)} models deployed; ${
-        failed.length === 0
-          ? out.paint("green", "every stack planned and passes every rule")
-          : out.paint("red", `not planned or breaking a rule: ${failed.join(", ")}`)
-      }`,
+      `maas plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${stacks.join(", ")}): ${number(resources)} resources, ${number(deployed.size)} models deployed; ${verdict}`,
     )}\n`,
   );
-  return failed.length === 0 ? 0 : 1;
+  return failed.length === 0 && whole.length === 0 ? 0 : 1;
+}
+
+/**
+ * The project's stacks as their files say: each one's deployment (a shard's base), and what is
+ * wrong with their layout (plan/layout-check.ts: every base's shards, each with exactly one
+ * stack). A stack whose file does not read is left out: its own plan says why.
+ */
+export async function projectLayout(
+  stacks: string[],
+  options: Pick<PlanAllOptions, "catalogue" | "config">,
+): Promise<{ problems: string[]; deployment: (stack: string) => string }> {
+  const deployments = new Map<string, string>();
+  const deployment = (stack: string) => deployments.get(stack) ?? stack;
+  const { parseConfigPairs } = await onDemand(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require("./plan") as typeof PlanCommand,
+    () => import("./plan"),
+  );
+  const config = parseConfigPairs(options.config ?? []);
+  if (typeof config === "string") return { problems: [], deployment };
+  const { readStack, prepareStack } = await onDemand(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require("../plan/run") as typeof Run,
+    () => import("../plan/run"),
+  );
+  const common = {
+    config,
+    ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+  };
+  const read: LayoutStack[] = stacks.flatMap((stack) => {
+    const found = readStack({ ...common, stack });
+    if ("problems" in found) return [];
+    const { origins } = found.stackConfig;
+    deployments.set(stack, found.settings.deployment);
+    return [
+      {
+        stack,
+        layout: found.settings.layout,
+        where: (key: string) => origins[key] ?? `Pulumi.${stack}.yaml`,
+      },
+    ];
+  });
+  const catalogues = new Map<string, Run.PreparedStack>();
+  const problems = layoutProblems(read, (base, shard) => {
+    if (!catalogues.has(base)) catalogues.set(base, prepareStack({ ...common, stack: base }));
+    const prepared = catalogues.get(base)!;
+    return prepared.ok
+      ? prepared.catalogue.models.filter((model) => model.shard === shard).map((m) => m.name)
+      : undefined;
+  });
+  return { problems, deployment };
 }

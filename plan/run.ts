@@ -16,6 +16,7 @@ import { canonical } from "./canonical";
 import { kubernetesManifests } from "./manifests";
 import type { Manifest } from "./manifests";
 import { entryProblem, loadEntry } from "./entry";
+import { duplicateNames } from "./physical-names";
 import { DuplicateUrnError, recordProgram } from "./record";
 import type { RecordedResource, Recording } from "./record";
 import { baseStackName, shardBaseProblems } from "./shard-base";
@@ -59,7 +60,10 @@ export interface PlanOptions {
   rolloutRecords?: string;
 }
 
-/** The rules (docs/rules.md) on a plan's Kubernetes objects and AWS resources; production rules when the stack is protected. */
+/**
+ * The rules (docs/rules.md) on a plan's Kubernetes objects and AWS resources (production rules
+ * when the stack is protected), and that no two of its resources hold one physical name.
+ */
 export function planViolations(
   resources: RecordedResource[],
   manifests: Manifest[],
@@ -69,6 +73,13 @@ export function planViolations(
   return [
     ...checkKubernetesObjects(objects, { production: settings.protect }),
     ...checkAwsResources(resources, { production: settings.protect }),
+    // RULES 27: AWS or Kubernetes would refuse the second create (maas diff judged it only).
+    ...duplicateNames(resources).map(({ resource, name, other }) => ({
+      rule: "RULES-27/unique-names",
+      object: `${resource.type.split(":").pop()} ${resource.name}`,
+      source: resource,
+      message: `${name} is also ${other.type.split(":").pop()} ${other.name}'s: the second create fails (an alarm silently takes the first's place); names derive from catalogue/names.ts, which keeps distinct inputs apart: report this, with the catalogue and stack file`,
+    })),
   ];
 }
 
@@ -113,12 +124,12 @@ export function readStack(
   }
 }
 
-/** A stack's settings and resolved catalogue (prepare()), with `--config` and `--catalogue` over its stack file. */
-export function prepareStack(
-  options: PlanOptions,
-):
+export type PreparedStack =
   | { ok: true; settings: StackSettings; catalogue: ResolvedCatalogue }
-  | { ok: false; problems: string[] } {
+  | { ok: false; problems: string[] };
+
+/** A stack's settings and resolved catalogue (prepare()), with `--config` and `--catalogue` over its stack file. */
+export function prepareStack(options: PlanOptions): PreparedStack {
   const read = readStackConfigWithOverrides(options);
   if ("problems" in read) return { ok: false, problems: read.problems };
   const prepared = prepare(read.source, read.stackConfig.project, options.stack);
