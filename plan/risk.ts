@@ -112,13 +112,24 @@ export function risks(input: RiskInput): Risk[] {
       text: `${grouped("leave the stack but stay in AWS (registry history)", leaving)}. Bringing them back later needs pulumi import`,
     });
 
-  // Whole models removed.
+  // Whole models removed (or renamed, which removes the old name). One that still serves
+  // traffic loses it in this apply, as a retired version would (refused, RULES-25): it is taken
+  // down in a step of its own, where retiring its versions says so.
   const headModels = new Set(input.head.models.map((m) => m.name));
-  for (const model of input.base.models.filter((m) => !headModels.has(m.name)))
-    out.push({
-      level: "warn",
-      text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
-    });
+  for (const model of input.base.models.filter((m) => !headModels.has(m.name))) {
+    const live = model.versions.filter((v) => v.status !== "retired" && v.traffic > 0);
+    out.push(
+      live.length === 0
+        ? {
+            level: "warn",
+            text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
+          }
+        : {
+            level: "refuse",
+            text: `model ${code(model.name)} is removed while it serves traffic (${live.map((v) => `${code(v.version)} ${v.traffic}%`).join(", ")}): its callers get 404 from this apply, its workloads, routing and alarms go, and its registry records keep saying live. Take it down in two steps: retire all its versions (retired: true), apply, then remove it. A rename is the same: serve the new name beside it, move its callers, then take the old one down`,
+          },
+    );
+  }
 
   // Who may call changes through a new API deployment, which waits for the integrations, which
   // wait for their models' rules and so for this apply's rollouts (components/front-door-api.ts).
