@@ -6,7 +6,7 @@ import { isMap } from "yaml";
 import type { Problem } from "./problem";
 import { API_GATEWAY_QUOTAS, API_RESOURCES_PER_MODEL } from "./quotas";
 import type { RuleInput } from "./rule-input";
-import { ALL_CONSUMERS } from "./schema";
+import { ALL_CONSUMERS, CONSUMER_AUTHS } from "./schema";
 import type { CatalogueDocument } from "./schema";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
@@ -156,7 +156,7 @@ function frontDoorQuotas({ source, document }: RuleInput): Problem[] {
   const consumers = document.consumers;
   if (consumers === undefined) return [];
   const problems: Problem[] = [];
-  for (const auth of ["sigv4", "apiKey"] as const) {
+  for (const auth of CONSUMER_AUTHS) {
     const count = Object.values(consumers).filter((c) => (c.auth ?? "sigv4") === auth).length;
     if (count > API_GATEWAY_QUOTAS.stagesPerApi)
       problems.push(

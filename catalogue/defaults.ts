@@ -1,4 +1,5 @@
-import type { ResolvedRolloutPolicy, ResolvedSettings } from "./resolved";
+import { API_GATEWAY_TIMEOUTS } from "./quotas";
+import type { ResolvedApi, ResolvedRolloutPolicy, ResolvedSettings } from "./resolved";
 
 /**
  * Built-in defaults, the lowest layer of precedence. Chosen for a small CPU model server:
@@ -11,6 +12,16 @@ export const BUILT_IN_DEFAULTS: ResolvedSettings = {
   autoscaling: { minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 },
   slo: { latencyP99Ms: 300, errorRatePercent: 1 },
   env: {},
+};
+
+/**
+ * A model's `api:` for what it leaves out: buffered, within API Gateway's default integration
+ * timeout (29 s). A model that declares no `api:` has the same longest request: what its
+ * pods' shutdown and its load balancer's idle timeout were always timed for.
+ */
+export const API_DEFAULTS: ResolvedApi = {
+  streaming: false,
+  timeoutSeconds: API_GATEWAY_TIMEOUTS.defaultSeconds,
 };
 
 /** A build's Dockerfile, relative to its context, unless `build.dockerfile` names another. */

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { DEFAULT_LOAD_BALANCER } from "./quotas";
+import type { ConsumerAuth } from "./schema";
 
 /**
  * The AWS partition of a region: the first part of every ARN the stack writes (`arn:aws:`,
@@ -55,6 +56,10 @@ export const NAME_LIMITS = {
   logGroup: 512,
   /** VPC links v2: 128. */
   vpcLink: 128,
+  /** Cognito app clients (ClientName: 1-128, `[\w\s+=,.@-]+`). */
+  appClient: 128,
+  /** Cognito user pools (PoolName: 1-128, `[\w\s+=,.@-]+`). */
+  userPool: 128,
 } as const;
 
 export function shortHash(text: string, length = 8): string {
@@ -352,8 +357,8 @@ export function derivedListenerPriority(model: string): number {
   return 1 + (Number.parseInt(shortHash(model), 16) % MAX_LISTENER_PRIORITY);
 }
 
-/** The front door's REST API of one kind of caller: `maas-<stack>_sigv4` or `maas-<stack>_apikey`. */
-export function frontDoorApiName(stack: string, auth: "sigv4" | "apiKey"): string {
+/** The front door's REST API of one kind of caller: `maas-<stack>_sigv4`, `_oauth` or `_apikey`. */
+export function frontDoorApiName(stack: string, auth: ConsumerAuth): string {
   return fitName(`maas-${stack}_${auth.toLowerCase()}`, NAME_LIMITS.restApi);
 }
 
@@ -374,6 +379,52 @@ export function consumerName(stack: string, consumer: string): string {
  */
 export function consumerSecretPrefix(stack: string, consumer: string): string {
   return fitName(`maas/${stack}/consumers/${consumer}/api-key-`, NAME_LIMITS.secretNamePrefix);
+}
+
+/**
+ * The prefix of a consumer's client secret (oauth consumers), beside its key's:
+ * `maas/<stack>/consumers/<consumer>/client-secret-`.
+ */
+export function consumerClientSecretPrefix(stack: string, consumer: string): string {
+  return fitName(
+    `maas/${stack}/consumers/${consumer}/client-secret-`,
+    NAME_LIMITS.secretNamePrefix,
+  );
+}
+
+/**
+ * The user pool that issues the oauth consumers' tokens: `maas-<stack>_consumers`. Derived from
+ * the stack alone (a pool's name forces its replacement: terraform-provider-aws
+ * internal/service/cognitoidp/user_pool.go, `name` ForceNew), so no catalogue edit replaces it.
+ */
+export function tokenUserPoolName(stack: string): string {
+  return fitName(`maas-${stack}_consumers`, NAME_LIMITS.userPool);
+}
+
+/** A consumer's app client in that pool: `maas-<stack>_<consumer>`. */
+export function tokenClientName(stack: string, consumer: string): string {
+  return fitName(`maas-${stack}_${consumer}`, NAME_LIMITS.appClient);
+}
+
+/**
+ * Words Cognito refuses in a prefix domain ("You can't use the text aws, amazon, or cognito in
+ * the domain prefix": Cognito developer guide, "Using the Amazon Cognito domain").
+ */
+const COGNITO_RESERVED = /aws|amazon|cognito/;
+
+/**
+ * The prefix of the user pool's hosted domain, whose `/oauth2/token` is the consumers' token
+ * endpoint: `maas-<stack>-<hash>`. A prefix is unique among every AWS account's pools in the
+ * region (`<prefix>.auth.<region>.amazoncognito.com`), so the stack's name alone would meet
+ * another organisation's `maas-dev`: the hash covers the account, the region and the stack (40
+ * bits, and the readable part keeps two stacks of one account apart). It changes with none of
+ * the catalogue: a new prefix replaces the domain. A stack whose name holds a reserved word
+ * keeps the hash alone (`maas-<hash>`); hexadecimal digits and `maas` hold none.
+ * Pattern `^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$` (CreateUserPoolDomain): at most 48 here.
+ */
+export function tokenDomainPrefix(stack: string, accountId: string, region: string): string {
+  const hash = shortHash(`${accountId}/${region}/${stack}`, 10);
+  return COGNITO_RESERVED.test(stack) ? `maas-${hash}` : `maas-${stack}-${hash}`;
 }
 
 /** The prefix of the front door's access log group (CloudWatch Logs appends a suffix). */

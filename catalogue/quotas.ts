@@ -55,3 +55,35 @@ export const API_GATEWAY_QUOTAS = {
 
 /** API resources a model takes on each front-door API: `/models/<m>` and `/models/<m>/{proxy+}`. */
 export const API_RESOURCES_PER_MODEL = 2;
+
+/**
+ * How long API Gateway lets a REST API's integration take (API Gateway developer guide:
+ * "Quotas for configuring and running a REST API in API Gateway", row "Integration timeout for
+ * Regional APIs": 50 milliseconds to 29 seconds, raised above 29 s by request for Regional and
+ * private APIs, which "might require a reduction in your account-level throttle quota"; "Stream
+ * the integration response for your proxy integrations in API Gateway": a streamed response
+ * lasts at most 15 minutes; aws.apigateway.Integration, timeoutMilliseconds: at most 300,000
+ * buffered and 900,000 streamed).
+ */
+export const API_GATEWAY_TIMEOUTS = {
+  /** The default integration timeout: the most a buffered one takes unless the quota is raised. */
+  defaultSeconds: 29,
+  /** The most a buffered integration may take once the quota is raised. */
+  bufferedMaxSeconds: 300,
+  /** The most a streamed response may take (no quota to raise). */
+  streamedMaxSeconds: 900,
+} as const;
+
+/**
+ * Cognito limits the front door's token issuer counts against (Cognito API reference:
+ * ResourceServerType `Scopes`, "Maximum number of 100 items"; CreateUserPoolClient
+ * `AllowedOAuthScopes`, "Maximum number of 50 items"; terraform-provider-aws
+ * internal/service/cognitoidp/user_pool_client.go validates the same 50). Neither is a quota
+ * AWS raises on request.
+ */
+export const COGNITO_QUOTAS = {
+  /** Scopes of one resource server: one per model an oauth consumer may call. */
+  scopesPerResourceServer: 100,
+  /** Scopes one app client may be allowed: one per model its consumer may call. */
+  scopesPerAppClient: 50,
+} as const;

@@ -4,6 +4,7 @@
  */
 import { imageSourceLayer, versionLayers, winning } from "./layers";
 import type { Layer } from "./layers";
+import { apiProblems } from "./model-api";
 import type { Problem } from "./problem";
 import {
   ALB_QUOTAS,
@@ -81,6 +82,7 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
         ...trafficSum(input, environment, model, traffic),
         ...targetGroupLimit(input, model, traffic.length),
       );
+    problems.push(...apiProblems(input, environment, model));
     servedByModel.set(model, { versions: traffic.length, stepped });
   }
   problems.push(...loadBalancerQuotas(input, servedByModel));

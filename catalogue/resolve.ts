@@ -8,6 +8,7 @@ import type { BuildSpec } from "./build-context";
 import { BUILT_IN_DEFAULTS, DEFAULT_DOCKERFILE } from "./defaults";
 import { deepMerge, imageSourceLayer, versionLayers } from "./layers";
 import type { Layer } from "./layers";
+import { resolveApi } from "./model-api";
 import { derivedListenerPriority, workloadName } from "./names";
 import { quantityText } from "./quantity";
 import { resolveRolloutPolicy } from "./rollout-policy";
@@ -96,6 +97,7 @@ function resolveModel(
 ): ResolvedModel {
   const model = document.models[name]!;
   const access = resolveAccess(document, options.environment, name);
+  const api = resolveApi(document, options.environment, name);
   const versions = Object.keys(model.versions)
     .sort(compareVersions)
     .map((version) =>
@@ -117,6 +119,7 @@ function resolveModel(
     },
     versions,
     ...(access ? { access } : {}),
+    ...(api ? { api } : {}),
   };
 }
 

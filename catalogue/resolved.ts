@@ -2,6 +2,7 @@
  * The resolved catalogue: one environment's fully merged, plain-data view of models.yaml.
  * It is the only input the components get, so everything here is explicit and sorted.
  */
+import type { ConsumerAuth } from "./schema";
 
 export type VersionStatus = "live" | "standby" | "retired";
 
@@ -92,14 +93,30 @@ export interface ResolvedModel {
   versions: ResolvedVersion[];
   /** The consumers allowed to call it, sorted; present only when the catalogue declares consumers. */
   access?: string[];
+  /** How its requests are served (`api:`), when the catalogue says; none: buffered, up to 29 s. */
+  api?: ResolvedApi;
+}
+
+/** A model's `api:` with its defaults filled in (catalogue/defaults.ts, API_DEFAULTS). */
+export interface ResolvedApi {
+  /** The front door streams the response as the server writes it, instead of buffering it whole. */
+  streaming: boolean;
+  /**
+   * The longest request, in seconds: the front door's integration timeout, and what the load
+   * balancer's idle timeout and the pods' shutdown outlast (components/specs/request-timing.ts).
+   */
+  timeoutSeconds: number;
 }
 
 /** A caller of the model API (`consumers:`), with the limits its usage plan enforces. */
 export interface ResolvedConsumer {
   name: string;
   description?: string;
-  /** sigv4: calls are signed by its principals; apiKey: calls carry its key (its principals read it). */
-  auth: "sigv4" | "apiKey";
+  /**
+   * sigv4: calls are signed by its principals; oauth: calls carry an access token of its own app
+   * client; apiKey: calls carry its key alone. Every kind sends its key (its principals read it).
+   */
+  auth: ConsumerAuth;
   /** IAM role or user ARNs and account IDs, sorted. */
   principals: string[];
   rateLimit: { requestsPerSecond: number; burst: number };

@@ -7,8 +7,9 @@
  */
 import { z } from "zod";
 import { IMAGE_REFERENCE, imageReferenceProblem } from "./image-reference";
+import { DURATION, durationSeconds } from "./duration";
 import { describeInput } from "./problem";
-import { ALB_QUOTAS } from "./quotas";
+import { ALB_QUOTAS, API_GATEWAY_TIMEOUTS } from "./quotas";
 import {
   CPU_QUANTITY,
   cpuMillicores,
@@ -40,6 +41,7 @@ export const RESERVED_ENV_VARS = [
   "MODEL_URI",
   "MODEL_CACHE_DIR",
   "PORT",
+  "LOAD_BALANCER_IDLE_SECONDS",
 ] as const;
 
 /** An error map that says what is allowed, and what was found when something was. */
@@ -409,6 +411,39 @@ const access = z
     `The consumers (under consumers:) allowed to call the model through the API, or ${ALL_CONSUMERS}. A model that lists none is not callable.`,
   );
 
+const timeoutError = allowed("must be a duration in whole seconds or minutes, such as 90s or 5m");
+const { bufferedMaxSeconds, defaultSeconds, streamedMaxSeconds } = API_GATEWAY_TIMEOUTS;
+
+/**
+ * How the model's requests are served (docs/catalogue.md, "Streaming and long requests"): per
+ * model, as one integration of the front door and one load balancer serve all its versions.
+ * That a buffered timeout fits the buffered limit needs the merged `api:` (catalogue/model-api.ts).
+ */
+const api = z
+  .strictObject({
+    streaming: z
+      .boolean({ error: allowed("must be true or false") })
+      .optional()
+      .describe(
+        "Stream the response as the server writes it (API Gateway's STREAM transfer mode) instead of buffering it whole; without a front door the load balancer streams it anyway.",
+      ),
+    timeout: z
+      .string({ error: timeoutError })
+      .regex(DURATION, { error: timeoutError })
+      .refine((text) => !DURATION.test(text) || durationSeconds(text) <= streamedMaxSeconds, {
+        error: allowed(
+          `must be at most ${streamedMaxSeconds / 60}m: API Gateway streams a response for ${streamedMaxSeconds / 60} minutes at most`,
+        ),
+      })
+      .optional()
+      .describe(
+        `The longest request, such as 90s or 5m, which idle timeouts and pod shutdown outlast: at most ${streamedMaxSeconds / 60}m streamed, ${bufferedMaxSeconds / 60}m buffered (above ${defaultSeconds}s, the stack's maas:apiTimeoutQuotaSeconds).`,
+      ),
+  })
+  .describe(
+    "How the model's requests are served: streamed responses and requests longer than 29 seconds.",
+  );
+
 const Model = z.strictObject({
   owner: pattern(
     LABEL_VALUE,
@@ -449,6 +484,7 @@ const Model = z.strictObject({
     .optional()
     .describe("Where the model is served."),
   access: access.optional(),
+  api: api.optional(),
   ...settingsShape,
   ...imageSourceShape,
   versions: z
@@ -460,6 +496,7 @@ const Model = z.strictObject({
 
 const ModelOverlay = z.strictObject({
   access: access.optional(),
+  api: api.optional(),
   ...settingsShape,
   ...imageSourceShape,
   versions: z
@@ -496,16 +533,26 @@ export const AWS_PRINCIPAL =
 export const MAX_REQUESTS_PER_SECOND = 10_000;
 export const MAX_BURST = 5_000;
 
+/**
+ * How a consumer proves who it is, one REST API of the front door each: sigv4 (its AWS
+ * principals sign), oauth (a Cognito access token from its own app client, client credentials
+ * grant) or apiKey (the key alone, which AWS advises against: API Gateway guide, "Usage plans and
+ * API keys for REST APIs", best practices). Every kind sends its API key too (usage plans meter
+ * and limit by key).
+ */
+export const CONSUMER_AUTHS = ["sigv4", "oauth", "apiKey"] as const;
+export type ConsumerAuth = (typeof CONSUMER_AUTHS)[number];
+
 const Consumer = z.strictObject({
   description: z
     .string({ error: allowed("must be a string") })
     .optional()
     .describe("What the consumer is, for reviewers."),
   auth: z
-    .enum(["sigv4", "apiKey"], { error: allowed("must be sigv4 or apiKey") })
+    .enum(CONSUMER_AUTHS, { error: allowed("must be sigv4, oauth or apiKey") })
     .optional()
     .describe(
-      "How the consumer calls: sigv4 (requests signed with its AWS principals' credentials, default) or apiKey (an x-api-key header; its principals may read the key).",
+      "How the consumer calls: sigv4 (requests signed with its AWS principals' credentials, default), oauth (a bearer token from its own OAuth app client, client credentials grant, carrying only its models' scopes: for callers outside AWS) or apiKey (the x-api-key header alone, which AWS advises against). Its principals may read its API key and client secret.",
     ),
   principals: z
     .array(
@@ -518,7 +565,7 @@ const Consumer = z.strictObject({
     )
     .min(1, { error: allowed("must name at least one IAM principal or account") })
     .describe(
-      "IAM roles or users (ARNs) or account IDs: who signs the consumer's calls (sigv4), and who may read its API key from Secrets Manager.",
+      "IAM roles or users (ARNs) or account IDs: who signs the consumer's calls (sigv4), and who may read its API key (and, with oauth, its client secret) from Secrets Manager.",
     ),
   apiKeys: z
     .array(

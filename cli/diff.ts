@@ -4,8 +4,7 @@
  * program with its own stack files and catalogue (as `pulumi preview` compares against what the
  * base deployed) — or an older catalogue file, planned by the working tree's program and config.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
@@ -30,7 +29,8 @@ import { judgeTransition } from "../plan/transition-rules";
 import { ruleFix } from "../policy";
 import { processIo } from "./io";
 import type { Io } from "./io";
-import { removeIfInterrupted } from "./outputs";
+import { startChild } from "./child";
+import { OutputError, outputTargets, removeIfInterrupted, writeOutputs } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
 import type { Terminal } from "./terminal";
@@ -111,13 +111,13 @@ function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
 }
 
 /** Plans a stack of `projectDir` with the `maas` at `script`, in a process of its own. */
-function planInOwnProcess(
+async function planInOwnProcess(
   script: string,
   projectDir: string,
   stack: string,
   options: Pick<DiffCommandOptions, "catalogue" | "config">,
   env: Io["env"],
-): { plan: Plan; catalogue: ResolvedCatalogue } | string {
+): Promise<{ plan: Plan; catalogue: ResolvedCatalogue } | string> {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
   const forget = removeIfInterrupted(out);
   try {
@@ -134,11 +134,7 @@ function planInOwnProcess(
       ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
       ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
     ];
-    const result = spawnSync(process.execPath, args, {
-      cwd: projectDir,
-      encoding: "utf8",
-      env,
-    });
+    const result = await startChild(args, { cwd: projectDir, env, output: "capture" }).ended;
     if (!existsSync(json))
       return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
     const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
@@ -199,7 +195,7 @@ async function diffStack(
   } else if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) {
     base = emptySide(stack, head.plan);
   } else {
-    const planned = planInOwnProcess(
+    const planned = await planInOwnProcess(
       join(checkout!.projectDir, "bin", "maas.js"),
       checkout!.projectDir,
       stack,
@@ -242,7 +238,7 @@ async function planHead(
     const head = await runPlan({ ...common, stack });
     return head.ok ? head : head.problems.join("\n");
   }
-  const planned = planInOwnProcess(
+  const planned = await planInOwnProcess(
     resolve(__dirname, "..", "bin", "maas.js"),
     process.cwd(),
     stack,
@@ -280,6 +276,14 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
   const which = baseKind(options.base);
   if ("problem" in which) {
     io.stderr.write(`maas diff: ${which.problem}\n`);
+    return 2;
+  }
+  const full = options.full && { flag: "--full", kind: "diff" as const, path: options.full };
+  try {
+    if (full) outputTargets({ file: full });
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    io.stderr.write(`maas diff: ${error.message}\n`);
     return 2;
   }
   const { kind } = which;
@@ -355,15 +359,24 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     ...diff,
     findings: judgeTransition(transition(diff.base.plan.resources, diff.head.plan.resources)),
   }));
-  const { comment, full } = markdownDiff(diffs, {
+  const markdown = markdownDiff(diffs, {
     summary: options.summary ?? false,
     moves,
     refusals,
     untouched,
     base: options.base,
   });
-  io.stdout.write(forTerminal(comment, terminal(io.stdout, io.env)));
-  if (options.full !== undefined) writeFileSync(options.full, full);
+  io.stdout.write(forTerminal(markdown.comment, terminal(io.stdout, io.env)));
+  if (full)
+    try {
+      writeOutputs({ file: { ...full, text: markdown.full } }, io);
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      io.stderr.write(
+        `maas diff: ${error.message}; the comment went to stdout, the whole diff was not written\n`,
+      );
+      return 1;
+    }
   // Every ⛔ of the Risk section: the transition's refusals, the head's rule violations, what a
   // change cuts that another way would not (plan/risk.ts), and the stacks as a whole.
   const refused =

@@ -8,7 +8,6 @@ import type * as DiffCommand from "./diff";
 import { processIo } from "./io";
 import type { Io, Writer } from "./io";
 import { onDemand } from "./on-demand";
-import { cleanUpOnSignals } from "./outputs";
 import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
 import { runPlanAllCommand } from "./plan-all";
@@ -16,7 +15,11 @@ import type * as RulesCommand from "./rules";
 import type * as RolloutCommand from "./rollout";
 import type * as RolloutPorts from "./rollout-ports";
 import type { RolloutCommandOptions, RolloutVerb } from "./rollout";
+import type * as SmokeCommand from "./smoke";
+import type * as SmokeWorld from "../smoke/real-world";
+import type { SmokeCommandOptions } from "./smoke";
 import type { PlanCommandOptions } from "./plan";
+import { stopOnSignals } from "./signals";
 import { runValidate } from "./validate";
 import { terminal } from "./terminal";
 
@@ -213,6 +216,40 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
     });
 
   program
+    .command("smoke")
+    .description(
+      "Call a deployed stack's front door as its consumers do: an oauth consumer's token, 401 without credentials, 200 with theirs (and the path the model receives), 403 for a model not granted, 429 over the limit (--burst). Needs AWS credentials, the Pulumi CLI and network access to the API.",
+    )
+    .addOption(
+      new Option("-s, --stack <name>", "the stack (Pulumi.<stack>.yaml)").makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        "--path <path>",
+        "what to GET under each model: <url>/models/<model>/<path>",
+      ).default("healthz"),
+    )
+    .addOption(
+      new Option(
+        "--burst <n>",
+        "also send n requests at once per consumer (its burst + requestsPerSecond) and expect a 429",
+      ),
+    )
+    .action(async (options: SmokeCommandOptions) => {
+      const { runSmokeCommand } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("./smoke") as typeof SmokeCommand,
+        () => import("./smoke"),
+      );
+      const { realSmokeWorld } = await onDemand(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require("../smoke/real-world") as typeof SmokeWorld,
+        () => import("../smoke/real-world"),
+      );
+      exit(await runSmokeCommand(options, io, realSmokeWorld));
+    });
+
+  program
     .command("rules")
     .description(
       "Print the rule reference (docs/rules.md): every rule's id, what it requires, why, and how to comply.",
@@ -279,11 +316,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
 /**
  * Entry point of bin/maas.js: the process's arguments, streams and working directory; the exit
- * code becomes the process's. A Ctrl-C (or SIGTERM) removes what a run has half written and exits
- * 130 (143).
+ * code becomes the process's. A Ctrl-C (or SIGTERM) stops the run: its child processes, what it
+ * has half written (cli/signals.ts); the process exits 130 (143).
  */
 export function run(): void {
-  cleanUpOnSignals();
+  stopOnSignals();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

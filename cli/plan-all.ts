@@ -2,10 +2,11 @@
  * `maas plan --all-stacks`: every stack of the project (each Pulumi.<stack>.yaml), each planned
  * by `maas plan` in a process of its own, so one stack's Pulumi runtime is in memory at a time
  * (a split 1,000-model catalogue: 11 stacks, none above 1.5 GB), written to out/<stack>/, then
- * one summary across them.
+ * one summary across them. The summary counts only the plans this run wrote: a stack that does
+ * not plan keeps an earlier run's plan.json, which is not this run's. A Ctrl-C or SIGTERM stops
+ * the stack being planned and plans no other; what was written and what was not is said.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type * as Run from "../plan/run";
 import type * as PlanCommand from "./plan";
@@ -14,9 +15,12 @@ import { layoutProblems } from "../plan/layout-check";
 import type { LayoutStack } from "../plan/layout-check";
 import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectStacks } from "../plan/stack-config";
+import { startChild } from "./child";
 import { isProcessIo, processIo } from "./io";
 import type { Io } from "./io";
 import { onDemand } from "./on-demand";
+import { removeLeftovers } from "./outputs";
+import { interrupted, onInterrupt, signalExitCode } from "./signals";
 import { terminal, wrap } from "./terminal";
 
 export interface PlanAllOptions {
@@ -26,6 +30,17 @@ export interface PlanAllOptions {
 }
 
 const number = (value: number) => value.toLocaleString("en");
+
+const outputs = (stack: string) => ({
+  json: join("out", stack, "plan.json"),
+  manifests: join("out", stack, "manifests"),
+});
+
+/** Which file is at `path`: a plan written anew is a new file (renamed into place), with a new identity. */
+function identity(path: string): string | undefined {
+  const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stats && `${stats.dev}:${stats.ino}:${stats.mtimeNs}:${stats.ctimeNs}`;
+}
 
 export async function runPlanAllCommand(
   options: PlanAllOptions,
@@ -37,39 +52,64 @@ export async function runPlanAllCommand(
     return 2;
   }
   const script = resolve(__dirname, "..", "bin", "maas.js");
+  /** Each started stack's plan.json before it was planned. */
+  const before = new Map<string, string | undefined>();
+  const wrote = (stack: string) => {
+    const now = identity(outputs(stack).json);
+    return before.has(stack) && now !== undefined && now !== before.get(stack);
+  };
+  /** The last stack started: its child may have been killed halfway through writing. */
+  let running: { stack: string; pid: number | undefined } | undefined;
+  // Registered before any child, so it runs after the running child has been stopped.
+  const forget = onInterrupt((signal) => {
+    if (running?.pid !== undefined) {
+      const { json, manifests } = outputs(running.stack);
+      removeLeftovers(running.pid, json, manifests);
+    }
+    const written = stacks.filter(wrote);
+    const list = (names: string[]) => (names.length > 0 ? names.join(", ") : "none");
+    io.stderr.write(
+      `${wrap(
+        `maas plan: stopped by ${signal}; written: ${list(written)}; not written: ${list(stacks.filter((stack) => !written.includes(stack)))} (their out/<stack>/ as before)`,
+      )}\n`,
+    );
+  });
   const failed: string[] = [];
+  const inherit = isProcessIo(io);
+  try {
+    for (const [index, stack] of stacks.entries()) {
+      if (interrupted() !== undefined) break;
+      before.set(stack, identity(outputs(stack).json));
+      const child = startChild(
+        [
+          script,
+          "plan",
+          "--stack",
+          stack,
+          ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
+          ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
+          ...(options.summary ? ["--summary"] : []),
+        ],
+        // Each stack's output as it comes: straight to the terminal when this process writes to
+        // its own stdout and stderr, through main()'s writers otherwise.
+        { env: io.env, output: inherit ? "inherit" : io },
+      );
+      running = { stack, pid: child.pid };
+      // Said once its process runs: a signal from now on stops it.
+      io.stderr.write(`maas plan: planning stack ${stack} (${index + 1} of ${stacks.length})\n`);
+      if ((await child.ended).status !== 0) failed.push(stack);
+    }
+  } finally {
+    forget();
+  }
+  const stopped = interrupted();
+  if (stopped !== undefined) return signalExitCode(stopped);
   let resources = 0;
   const plans = new Map<string, Plan>();
-  const inherit = isProcessIo(io);
-  for (const stack of stacks) {
-    const json = join("out", stack, "plan.json");
-    const result = spawnSync(
-      process.execPath,
-      [
-        script,
-        "plan",
-        "--stack",
-        stack,
-        ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
-        ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
-        ...(options.summary ? ["--summary"] : []),
-      ],
-      // Each stack's output as it comes when this process writes to its own stdout and stderr;
-      // passed on after each stack when main() runs with other writers.
-      inherit
-        ? { stdio: "inherit", env: io.env }
-        : { encoding: "utf8", env: io.env, maxBuffer: 256 * 1024 * 1024 },
-    );
-    if (!inherit) {
-      io.stdout.write(String(result.stdout));
-      io.stderr.write(String(result.stderr));
-    }
-    if (result.status !== 0) failed.push(stack);
-    if (result.status === 0 || (result.status === 1 && existsSync(json))) {
-      const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
-      resources += plan.resources.length;
-      plans.set(stack, plan);
-    }
+  for (const stack of stacks.filter(wrote)) {
+    const plan = JSON.parse(readFileSync(outputs(stack).json, "utf8")) as Plan;
+    resources += plan.resources.length;
+    plans.set(stack, plan);
   }
   const out = terminal(io.stdout, io.env);
   // The stacks as a whole: what no single stack's plan can see.

@@ -1,5 +1,7 @@
 /** `maas plan`: the offline plan of a stack, written as plan.json and manifests, summarised on stdout. */
 import { join } from "node:path";
+import { estimateCost } from "../cost/estimate";
+import { costSummary } from "../cost/summary";
 import { manifestText } from "../plan/manifests";
 import type * as Run from "../plan/run";
 import { layoutDescription } from "../stack/layout";
@@ -8,7 +10,7 @@ import { AWS_RULES } from "../policy/aws-rules";
 import { processIo } from "./io";
 import { onDemand } from "./on-demand";
 import type { Io } from "./io";
-import { OutputError, writeOutputs } from "./outputs";
+import { OutputError, outputTargets, writeOutputs } from "./outputs";
 import { catalogueSummary, consumersSummary, resourceCounts } from "./plan-summary";
 import { progress, terminal, wrap } from "./terminal";
 
@@ -37,9 +39,6 @@ export function parseConfigPairs(pairs: string[]): Record<string, string> | stri
   return config;
 }
 
-/** Manifest files this command writes; only these are cleared before writing new ones. */
-const MANIFEST_FILE = /^[0-9]{2}-[a-z]+-[a-z0-9.-]+\.yaml$/;
-
 export async function runPlanCommand(
   options: PlanCommandOptions,
   io: Io = processIo(),
@@ -47,6 +46,25 @@ export async function runPlanCommand(
   const config = parseConfigPairs(options.config ?? []);
   if (typeof config === "string") {
     io.stderr.write(`maas plan: ${config}\n`);
+    return 2;
+  }
+  const places = {
+    file: {
+      flag: "--json",
+      kind: "plan" as const,
+      path: options.json ?? join("out", options.stack, "plan.json"),
+    },
+    dir: {
+      flag: "--manifests",
+      path: options.manifests ?? join("out", options.stack, "manifests"),
+    },
+  };
+  let toStdout: boolean;
+  try {
+    toStdout = outputTargets(places).file.kind === "stdout";
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    io.stderr.write(`maas plan: ${error.message}\n`);
     return 2;
   }
   // Loaded once the arguments are known good: Pulumi's SDK takes a second to import.
@@ -72,20 +90,22 @@ export async function runPlanCommand(
   // Planning runs in promise callbacks, which a signal handler cannot interrupt: let a Ctrl-C
   // that came meanwhile end the run here, before anything is written.
   await new Promise((resolve) => setImmediate(resolve));
-  const jsonFile = options.json ?? join("out", options.stack, "plan.json");
-  const manifestDir = options.manifests ?? join("out", options.stack, "manifests");
+  // What the plan costs a month (cost/), from the resources it records: in plan.json and below.
+  const cost = estimateCost(result.plan.resources);
   try {
-    writeOutputs({
-      json: { path: jsonFile, text: `${JSON.stringify(result.plan, null, 2)}\n` },
-      manifests: {
-        dir: manifestDir,
-        files: result.manifests.map((manifest) => ({
-          name: manifest.file,
-          text: manifestText(manifest),
-        })),
+    writeOutputs(
+      {
+        file: { ...places.file, text: `${JSON.stringify({ ...result.plan, cost }, null, 2)}\n` },
+        dir: {
+          ...places.dir,
+          files: result.manifests.map((manifest) => ({
+            name: manifest.file,
+            text: manifestText(manifest),
+          })),
+        },
       },
-      owned: MANIFEST_FILE,
-    });
+      io,
+    );
   } catch (error) {
     if (!(error instanceof OutputError)) throw error;
     io.stderr.write(`maas plan: ${error.message}; nothing was written\n`);
@@ -93,7 +113,9 @@ export async function runPlanCommand(
   }
 
   const { plan } = result;
-  const out = terminal(io.stdout, io.env);
+  // With the plan on stdout (`--json /dev/stdout | jq`), the summary goes where the plan does not.
+  const report = toStdout ? io.stderr : io.stdout;
+  const out = terminal(report, io.env);
   const checks =
     result.violations.length === 0
       ? [
@@ -114,7 +136,7 @@ export async function runPlanCommand(
             wrap(`    fix: ${ruleFix(v.rule) ?? "see docs/rules.md"}`, 6),
           ]),
         ];
-  io.stdout.write(
+  report.write(
     [
       wrap(
         `maas plan: stack ${plan.stack}, environment ${plan.environment}, catalogue ${plan.catalogue}`,
@@ -135,8 +157,11 @@ export async function runPlanCommand(
           : [],
       ),
       wrap(resourceCounts(plan.resources)),
+      ...costSummary(cost).map((line) => wrap(line, 2)),
       ...checks,
-      wrap(`wrote ${jsonFile} and ${result.manifests.length} manifests to ${manifestDir}/`),
+      wrap(
+        `wrote ${places.file.path} and ${result.manifests.length} manifests to ${places.dir.path}/`,
+      ),
       ...(options.summary ? [] : [wrap(`note: ${plan.note}`)]),
       "",
     ].join("\n"),

@@ -1,8 +1,10 @@
 /**
  * One REST API of the front door, for the consumers of one kind (sigv4: every method requires
- * a SigV4 signature; apiKey: every method requires an API key), each consumer on a stage of its
- * own (consumer-access.ts). Every served model gets `/models/<m>` and `/models/<m>/{proxy+}`,
- * proxied over the VPC link to its load balancer; the resource policy decides who may call it.
+ * a SigV4 signature; oauth: an access token of the token issuer's user pool carrying the model's
+ * scope, checked by a Cognito authorizer; apiKey: an API key alone; every kind sends its key),
+ * each consumer on a stage of its own (consumer-access.ts). Every served model gets
+ * `/models/<m>` and `/models/<m>/{proxy+}`, proxied over the VPC link to its load balancer; the
+ * resource policy decides who may call it.
  *
  * Why REST and not HTTP APIs: only REST APIs have resource policies, usage plans and API keys,
  * and WAF (API Gateway guide, "Choose between REST APIs and HTTP APIs"). Why one stage per
@@ -19,7 +21,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import type { ResolvedConsumer } from "../catalogue";
+import type { ResolvedApi, ResolvedConsumer } from "../catalogue";
 import {
   API_MODELS_SEGMENT,
   apiModelResourceName,
@@ -32,13 +34,17 @@ import {
 import { FIRST_API_KEY } from "../catalogue/resolve";
 import { ConsumerAccess } from "./consumer-access";
 import {
+  authenticationChallenge,
+  deploymentConfiguration,
   FRONT_DOOR_METHODS,
   GATEWAY_RESPONSE_BODY,
-  GATEWAY_RESPONSES,
+  gatewayResponses,
+  methodAuthorization,
   resourcePolicy,
   usagePlanLimits,
 } from "./specs/front-door";
 import type { CallerAuth, FrontDoorModel } from "./specs/front-door";
+import { integrationTransfer } from "./specs/request-timing";
 
 /** A served model behind the front door: where its load balancer answers it. */
 export interface FrontDoorBackend extends FrontDoorModel {
@@ -53,6 +59,8 @@ export interface FrontDoorBackend extends FrontDoorModel {
    * would reach a listener that answers them 404.
    */
   routedBy: pulumi.Input<pulumi.Resource[]>;
+  /** How its requests are served (`api:`), when the model declares it. */
+  api?: ResolvedApi;
 }
 
 export interface FrontDoorApiArgs {
@@ -64,7 +72,11 @@ export interface FrontDoorApiArgs {
   accessLogGroupArn: pulumi.Input<string>;
   webAclArn: pulumi.Input<string>;
   keyArn: pulumi.Input<string>;
+  /** The user pool whose access tokens the oauth API accepts (token-issuer.ts); oauth only. */
+  userPoolArn?: pulumi.Input<string>;
   deployer: pulumi.Input<string[]>;
+  /** maas:disableExecuteApiEndpoint: callers reach the API only through the custom domain. */
+  disableExecuteApiEndpoint: boolean;
   tags: Record<string, string>;
 }
 
@@ -83,6 +95,10 @@ export class FrontDoorApi extends pulumi.ComponentResource {
         endpointConfiguration: { types: "REGIONAL" },
         // Keys come in the x-api-key header (usage plans meter by key).
         apiKeySource: "HEADER",
+        // Always explicit: the provider keeps the last value of this Optional+Computed argument
+        // when it is left out (terraform-provider-aws rest_api.go), so omitting it would never
+        // turn the endpoint back on.
+        disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
         tags: args.tags,
       },
       child,
@@ -102,6 +118,24 @@ export class FrontDoorApi extends pulumi.ComponentResource {
         apiProxyResourceName(name, model.name),
       ]),
     ]);
+    // The oauth API's authorizer: Cognito checks the token's signature, expiry and, per method,
+    // its scopes ("Control access to REST APIs using Amazon Cognito user pools as an authorizer").
+    if (args.auth === "oauth" && args.userPoolArn === undefined)
+      throw new pulumi.ResourceError("the oauth API needs the token issuer's user pool", this);
+    const authorizer =
+      args.auth === "oauth"
+        ? new aws.apigateway.Authorizer(
+            name,
+            {
+              restApi: api.id,
+              name: "consumer-tokens",
+              type: "COGNITO_USER_POOLS",
+              providerArns: [args.userPoolArn!],
+              identitySource: "method.request.header.Authorization",
+            },
+            child,
+          )
+        : undefined;
     const routed: pulumi.Resource[] = [];
     const integrations: aws.apigateway.Integration[] = [];
     for (const model of args.models) {
@@ -126,8 +160,9 @@ export class FrontDoorApi extends pulumi.ComponentResource {
             resourceId: proxy.id,
             httpMethod,
             // Never NONE without a key: every route requires a caller (rule front-door/authenticated).
-            authorization: args.auth === "sigv4" ? "AWS_IAM" : "NONE",
-            // sigv4 consumers send their key too: usage plans meter and limit by key only.
+            ...methodAuthorization(args.auth, model.name),
+            ...(authorizer ? { authorizerId: authorizer.id } : {}),
+            // sigv4 and oauth consumers send their key too: usage plans meter and limit by key only.
             apiKeyRequired: true,
             requestParameters: { "method.request.path.proxy": true },
           },
@@ -148,6 +183,8 @@ export class FrontDoorApi extends pulumi.ComponentResource {
             integrationTarget: model.loadBalancerArn,
             uri: pulumi.interpolate`${model.origin}${model.basePath}/{proxy}`,
             requestParameters: { "integration.request.path.proxy": "method.request.path.proxy" },
+            // Its timeout and streaming (specs/request-timing.ts), when the model declares them.
+            ...integrationTransfer(model.api),
           },
           { ...child, dependsOn: model.routedBy },
         );
@@ -160,7 +197,8 @@ export class FrontDoorApi extends pulumi.ComponentResource {
       JSON.stringify(resourcePolicy(args.auth, args.consumers, args.models, arn)),
     );
     const apiPolicy = new aws.apigateway.RestApiPolicy(name, { restApiId: api.id, policy }, child);
-    const responses = GATEWAY_RESPONSES.map(
+    const challenge = authenticationChallenge(args.auth);
+    const responses = gatewayResponses(args.auth).map(
       (response) =>
         new aws.apigateway.Response(
           `${name}-${response.type.toLowerCase().replace(/_/g, "-")}`,
@@ -169,10 +207,10 @@ export class FrontDoorApi extends pulumi.ComponentResource {
             responseType: response.type,
             statusCode: response.status,
             responseTemplates: { "application/json": GATEWAY_RESPONSE_BODY },
-            ...(response.status === "401" && args.auth === "sigv4"
+            ...(response.status === "401" && challenge
               ? {
                   responseParameters: {
-                    "gatewayresponse.header.WWW-Authenticate": "'AWS4-HMAC-SHA256'",
+                    "gatewayresponse.header.WWW-Authenticate": `'${challenge}'`,
                   },
                 }
               : {}),
@@ -181,7 +219,17 @@ export class FrontDoorApi extends pulumi.ComponentResource {
         ),
     );
     // A stage serves its deployment's snapshot: whatever an integration calls (its URI, load
-    // balancer and VPC link) is part of the configuration a change must redeploy.
+    // balancer and VPC link) and how (its timeout and streaming) is part of the configuration a
+    // change must redeploy, and so is how a method authenticates (specs/front-door.ts
+    // deploymentConfiguration). Only declared `api:`s count: without one the hash stays as it was.
+    const transfers = args.models.flatMap((m) =>
+      m.api ? [[m.name, integrationTransfer(m.api)] as const] : [],
+    );
+    const authorizerSettings = authorizer
+      ? pulumi
+          .all([authorizer.id, authorizer.providerArns, authorizer.identitySource])
+          .apply(([id, pools, source]) => ({ id, pools: pools ?? [], source: source ?? "" }))
+      : undefined;
     const configuration = pulumi
       .all([
         policy,
@@ -190,17 +238,22 @@ export class FrontDoorApi extends pulumi.ComponentResource {
             pulumi.all([integration.uri, integration.integrationTarget, integration.connectionId]),
           ),
         ),
+        authorizerSettings,
       ])
-      .apply(([policy, backends]) =>
+      .apply(([policy, backends, authorizer]) =>
         createHash("sha256")
           .update(
-            JSON.stringify({
-              routes: args.models.map((m) => m.name),
-              backends,
-              policy,
-              responses: GATEWAY_RESPONSES,
-              body: GATEWAY_RESPONSE_BODY,
-            }),
+            JSON.stringify(
+              deploymentConfiguration({
+                auth: args.auth,
+                routes: args.models.map((m) => m.name),
+                backends,
+                transfers,
+                policy,
+                authorizer,
+                disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
+              }),
+            ),
           )
           .digest("hex"),
       );

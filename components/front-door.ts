@@ -1,7 +1,8 @@
 /**
  * The front door: the only way to call a model when the catalogue declares consumers. An API
- * Gateway REST API per kind of consumer (front-door-api.ts: SigV4 or API key), a stage, key,
- * usage plan and secret per consumer (consumer-access.ts), behind a WAF web ACL with a
+ * Gateway REST API per kind of consumer (front-door-api.ts: SigV4, OAuth token or API key), a
+ * stage, key, usage plan and secret per consumer (consumer-access.ts), the token issuer of the
+ * oauth consumers (token-issuer.ts), behind a WAF web ACL with a
  * per-address rate rule; JSON access logs (who called which model, status, latency) in a
  * KMS-encrypted log group with retention; a metric of each consumer's 429s for its alarm.
  *
@@ -13,6 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedConsumer } from "../catalogue";
+import { CONSUMER_AUTHS } from "../catalogue/schema";
 import {
   consumerAlarmName,
   frontDoorLogGroupName,
@@ -21,8 +23,11 @@ import {
 } from "../catalogue/names";
 import type { ConsumerAccess } from "./consumer-access";
 import { FrontDoorApi } from "./front-door-api";
+import { FrontDoorDomain } from "./front-door-domain";
+import type { ApiDomain } from "./front-door-domain";
 import type { FrontDoorBackend } from "./front-door-api";
 import { frontDoorKeyPolicy, perAddressLimit } from "./specs/front-door";
+import { TokenIssuer } from "./token-issuer";
 
 /** The metric the access logs' filter counts a consumer's 429s in. */
 export const THROTTLE_METRIC = { name: "ThrottledRequests", dimension: "Consumer" } as const;
@@ -39,6 +44,10 @@ export interface FrontDoorArgs {
   alarmTopicArn: pulumi.Input<string>;
   /** Days the access and WAF logs are kept (maas:frontDoorLogRetentionDays). */
   logRetentionDays: number;
+  /** The custom domain of stable consumer URLs (maas:apiDomain), when set. */
+  domain?: ApiDomain;
+  /** The APIs' execute-api URLs answer 403 (maas:disableExecuteApiEndpoint; needs `domain`). */
+  disableExecuteApiEndpoint: boolean;
   tags: Record<string, string>;
 }
 
@@ -58,6 +67,10 @@ export class FrontDoor extends pulumi.ComponentResource {
   public readonly metricNamespace: string;
   /** Encrypts the logs and the consumers' key secrets; a reader in another account needs kms:Decrypt on it. */
   public readonly key: aws.kms.Key;
+  /** The custom domain and its mappings, when maas:apiDomain is set. */
+  public readonly domain?: FrontDoorDomain;
+  /** The oauth consumers' token issuer, when the catalogue has oauth consumers. */
+  public readonly tokens?: TokenIssuer;
 
   constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:frontdoor:FrontDoor", name, {}, opts);
@@ -166,8 +179,27 @@ export class FrontDoor extends pulumi.ComponentResource {
       { parent: this, deleteBeforeReplace: true },
     );
 
+    // The oauth consumers' app clients exist as long as the consumers do, served models or not:
+    // a pool and its clients that came and went with the APIs would give them new ids and secrets.
+    const oauth = args.consumers.filter((consumer) => consumer.auth === "oauth");
+    if (oauth.length > 0)
+      this.tokens = new TokenIssuer(
+        `${name}-tokens`,
+        {
+          stack: args.stack,
+          region: args.region,
+          accountId: args.accountId,
+          consumers: oauth,
+          models: args.models,
+          keyArn: key.arn,
+          deployer: args.deployer,
+          tags: args.tags,
+        },
+        child,
+      );
+
     // An API with no method cannot be deployed: none while no model is served.
-    for (const auth of args.models.length > 0 ? (["sigv4", "apiKey"] as const) : []) {
+    for (const auth of args.models.length > 0 ? CONSUMER_AUTHS : []) {
       const consumers = args.consumers.filter((consumer) => consumer.auth === auth);
       if (consumers.length === 0) continue;
       const api = new FrontDoorApi(
@@ -181,7 +213,9 @@ export class FrontDoor extends pulumi.ComponentResource {
           accessLogGroupArn: accessLogs.arn,
           webAclArn: webAcl.arn,
           keyArn: key.arn,
+          ...(auth === "oauth" && this.tokens ? { userPoolArn: this.tokens.userPool.arn } : {}),
           deployer: args.deployer,
+          disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
           tags: args.tags,
         },
         child,
@@ -189,6 +223,23 @@ export class FrontDoor extends pulumi.ComponentResource {
       this.apis[auth] = api;
       Object.assign(this.consumers, api.consumers);
     }
+    // The domain exists while the front door does (served or not); a consumer's mapping while it
+    // has a stage, on whichever API serves it.
+    if (args.domain)
+      this.domain = new FrontDoorDomain(
+        `${name}-domain`,
+        {
+          domain: args.domain,
+          stages: Object.fromEntries(
+            Object.entries(this.consumers).map(([consumer, access]) => [
+              consumer,
+              { restApiId: access.stage.restApi, stageName: access.stage.stageName },
+            ]),
+          ),
+          tags: args.tags,
+        },
+        child,
+      );
     // Throttled in 5 of the last 6 minutes: a limit too low, or a runaway client. Named after
     // the consumer alone: an alarm is known by its name, so one that followed the consumer's
     // API would be deleted by name when the consumer changes its auth.

@@ -40,6 +40,11 @@ export interface IngressArgs {
   vpcCidr: string;
   subnetIds: string[];
   internetFacing: boolean;
+  /**
+   * Seconds a connection may carry no data (specs/request-timing.ts): above the longest request
+   * of its models; unset, ALB's 60 s. An attribute, changed in place.
+   */
+  idleTimeout?: number;
   /** Sources allowed to reach the load balancer, when there is no front door. */
   allowedCidrs: string[];
   /**
@@ -194,6 +199,7 @@ export class Ingress extends pulumi.ComponentResource {
         securityGroups: [this.securityGroup.id],
         dropInvalidHeaderFields: true,
         desyncMitigationMode: "defensive",
+        ...(args.idleTimeout === undefined ? {} : { idleTimeout: args.idleTimeout }),
         enableDeletionProtection: args.protect,
         ...(args.accessLogsBucket
           ? {

@@ -48,7 +48,7 @@ export class ModelRouting extends pulumi.ComponentResource {
         version.workloadName,
         {
           name: groupName,
-          ...targetGroupArgs(version, args.vpcId),
+          ...targetGroupArgs(model, version, args.vpcId),
           tags: args.versionTags(version.version),
         },
         { parent: this },

@@ -36,6 +36,8 @@ export interface ModelServiceArgs {
   admission: pulumi.Resource[];
   /** The identity the pods are admitted with (model-identity.ts). */
   identity: pulumi.Input<string>;
+  /** The model's load balancer's idle timeout, where raised (specs/pod.ts tells the server). */
+  loadBalancerIdleSeconds?: number;
 }
 
 export class ModelService extends pulumi.ComponentResource {
@@ -115,6 +117,7 @@ export class ModelService extends pulumi.ComponentResource {
           loadBalancerSecurityGroupId: args.loadBalancerSecurityGroupId,
           admission: [namespace, serviceAccount, ...args.admission],
           identity: args.identity,
+          loadBalancerIdleSeconds: args.loadBalancerIdleSeconds,
         },
         { parent: this },
       );

@@ -44,6 +44,8 @@ export interface ModelVersionArgs {
   admission: pulumi.Resource[];
   /** The identity the pods are admitted with (`<mode> <role ARN>`): a change rolls them. */
   identity: pulumi.Input<string>;
+  /** The load balancer's idle timeout, where raised: the server keeps connections longer. */
+  loadBalancerIdleSeconds?: number;
 }
 
 export class ModelVersion extends pulumi.ComponentResource {
@@ -123,6 +125,7 @@ export class ModelVersion extends pulumi.ComponentResource {
             targetGroupBinding: bindingName,
             identity: args.identity,
           }),
+          loadBalancerIdleSeconds: args.loadBalancerIdleSeconds,
         }),
       },
       {

@@ -18,7 +18,7 @@ import { FIRST_API_KEY } from "../catalogue/resolve";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as prettier from "prettier";
 import { z } from "zod";
-import { BUILT_IN_DEFAULTS, DEFAULT_DOCKERFILE } from "../catalogue/defaults";
+import { API_DEFAULTS, BUILT_IN_DEFAULTS, DEFAULT_DOCKERFILE } from "../catalogue/defaults";
 import { catalogueJsonSchema } from "../catalogue/json-schema";
 import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "../catalogue/quotas";
 import { SETTINGS_KEYS } from "../catalogue/schema";
@@ -182,6 +182,8 @@ const IMAGE_SOURCE_KEYS = ["build", "image"];
 const MODEL_DEFAULTS = new Map<string, unknown>([
   ["shard", DEFAULT_SHARD],
   ["routing.loadBalancer", DEFAULT_LOAD_BALANCER],
+  ["api.streaming", API_DEFAULTS.streaming],
+  ["api.timeout", `${API_DEFAULTS.timeoutSeconds}s`],
   ["build.dockerfile", DEFAULT_DOCKERFILE],
 ]);
 

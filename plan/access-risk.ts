@@ -1,10 +1,11 @@
 /**
  * Who may call what, before and after: the risks of an access change, read from the planned
- * front door itself (its resource policies and usage plans), so a single stack and a base that
- * serves its shards' models are judged alike, by what AWS would enforce.
+ * front door itself (its resource policies, usage plans and oauth app clients), so a single
+ * stack and a base that serves its shards' models are judged alike, by what AWS would enforce.
  */
 import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import { FIRST_API_KEY } from "../catalogue/resolve";
+import { ACCESS_TOKEN_MINUTES } from "../components/specs/tokens";
 import { code } from "./markdown";
 import type { RecordedResource } from "./record";
 import type { Risk } from "./risk";
@@ -17,6 +18,18 @@ const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
 const API_KEY = "aws:apigateway/apiKey:ApiKey";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const STAGE = "aws:apigateway/stage:Stage";
+const MAPPING = "aws:apigateway/basePathMapping:BasePathMapping";
+const REST_API = "aws:apigateway/restApi:RestApi";
+const APP_CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+
+/** The front door's APIs as their resources are named (components/front-door.ts). */
+const KIND = /^front-door-(sigv4|apikey|oauth)-/;
+const KIND_NAMES: Record<string, string> = {
+  sigv4: "SigV4",
+  apikey: "API key",
+  oauth: "OAuth token",
+};
 
 interface Limits {
   rate?: number;
@@ -44,6 +57,14 @@ interface Access {
   direct: Set<string>;
   /** Days the front door's logs are kept (its log groups' retention). */
   logRetentionDays?: number;
+  /** The execute-api URL of each consumer, as the API and stage it is known by (`<api>/<stage>`). */
+  stages: Map<string, string>;
+  /** The stable URL of each consumer on the custom domain (components/front-door-domain.ts). */
+  stable: Map<string, string>;
+  /** Whether the execute-api URLs are turned off (maas:disableExecuteApiEndpoint). */
+  executeApiOff: boolean;
+  /** The scopes of each oauth consumer's app client (components/token-issuer.ts). */
+  scopes: Map<string, string[]>;
 }
 
 function accessOf(resources: RecordedResource[]): Access {
@@ -55,6 +76,10 @@ function accessOf(resources: RecordedResource[]): Access {
     keys: new Map(),
     kinds: new Map(),
     direct: new Set(),
+    stages: new Map(),
+    stable: new Map(),
+    executeApiOff: false,
+    scopes: new Map(),
   };
   for (const resource of resources) {
     // Client ports only: the pinned listener's runners are no model's callers.
@@ -63,6 +88,19 @@ function accessOf(resources: RecordedResource[]): Access {
       if (fromPort !== PINNED_LISTENER_PORT) access.direct.add(cidrIpv4);
     if (resource.type === LOG_GROUP && typeof resource.inputs.retentionInDays === "number")
       access.logRetentionDays = resource.inputs.retentionInDays;
+    // A consumer's stage is named after it; its mapping's base path too.
+    if (resource.type === STAGE && typeof resource.inputs.stageName === "string")
+      access.stages.set(
+        resource.inputs.stageName,
+        `${String(resource.inputs.restApi)}/${resource.inputs.stageName}`,
+      );
+    if (resource.type === MAPPING && typeof resource.inputs.basePath === "string")
+      access.stable.set(
+        resource.inputs.basePath,
+        `https://${String(resource.inputs.domainName)}/${resource.inputs.basePath}`,
+      );
+    if (resource.type === REST_API && resource.inputs.disableExecuteApiEndpoint === true)
+      access.executeApiOff = true;
     if (resource.type === POLICY && typeof resource.inputs.policy === "string") {
       const statements = (
         JSON.parse(resource.inputs.policy) as {
@@ -81,7 +119,7 @@ function accessOf(resources: RecordedResource[]): Access {
       }
     }
     // Every consumer's secret policy names its principals (components/consumer-access.ts).
-    const secretOf = /^front-door-(?:sigv4|apikey)-(.+)$/.exec(resource.name);
+    const secretOf = /^front-door-(?:sigv4|apikey|oauth)-(.+)$/.exec(resource.name);
     if (resource.type === SECRET_POLICY && secretOf && typeof resource.inputs.policy === "string") {
       const [allow] = (
         JSON.parse(resource.inputs.policy) as { Statement: { Principal?: unknown }[] }
@@ -96,7 +134,10 @@ function accessOf(resources: RecordedResource[]): Access {
         access.keys.set(key[1]!, labels);
       }
     }
-    const kind = /^front-door-(sigv4|apikey)-/.exec(resource.name)?.[1];
+    const client = /^front-door-tokens-(.+)$/.exec(resource.name)?.[1];
+    if (resource.type === APP_CLIENT && client && Array.isArray(resource.inputs.allowedOauthScopes))
+      access.scopes.set(client, resource.inputs.allowedOauthScopes.map(String).sort());
+    const kind = KIND.exec(resource.name)?.[1];
     if (resource.type === USAGE_PLAN && kind)
       access.kinds.set(resource.name.slice(`front-door-${kind}-`.length), kind);
     if (resource.type === USAGE_PLAN) {
@@ -132,6 +173,75 @@ const pair = (grant: string) => {
   return { consumer: consumer!, model: model! };
 };
 
+/** `a, b and 3 more`: a few of many, in code font. */
+function few(items: string[], limit = 4): string {
+  const shown = items.slice(0, limit).map(code).join(", ");
+  return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
+}
+
+/**
+ * Where callers call: a consumer's stable URL (custom domain) when it has one on both sides and
+ * it stays, else its execute-api URL. A re-created API or an auth switch moves the second, never
+ * the first: only a change of what callers use is theirs to act on.
+ */
+function urlRisks(before: Access, after: Access): Risk[] {
+  const out: Risk[] = [];
+  const kept = [...after.consumers.keys()].filter((c) => before.consumers.has(c)).sort();
+  const domainOf = (url: string) => url.split("/")[2] ?? url;
+  // The domain added, changed or removed, for the consumers that stay.
+  const gaining = kept.filter((c) => !before.stable.has(c) && after.stable.has(c));
+  const losing = kept.filter((c) => before.stable.has(c) && !after.stable.has(c));
+  const moving = kept.filter(
+    (c) =>
+      before.stable.has(c) && after.stable.has(c) && before.stable.get(c) !== after.stable.get(c),
+  );
+  if (gaining.length > 0 && before.frontDoor)
+    out.push({
+      level: "note",
+      text: `consumers get stable URLs on ${code(domainOf(after.stable.get(gaining[0]!)!))}: ${few(gaining.map((c) => after.stable.get(c)!))} (outputs: consumers.<name>.stableUrl). They answer once the domain's DNS record points at its Regional endpoint (outputs: apiDomain; with maas:apiHostedZoneId the stack writes it); hand them to callers. The execute-api URLs keep working until maas:disableExecuteApiEndpoint turns them off`,
+    });
+  if (moving.length > 0)
+    out.push({
+      level: "warn",
+      text: `the front door's domain changes (${code(domainOf(before.stable.get(moving[0]!)!))} → ${code(domainOf(after.stable.get(moving[0]!)!))}): every stable URL changes (${few(moving.map((c) => after.stable.get(c)!))}) and the old domain with its mappings is deleted at the end of this update: its callers get errors from then on. The new domain needs its DNS record and certificate first; tell callers the new URLs before this applies`,
+    });
+  if (losing.length > 0 && after.frontDoor)
+    out.push({
+      level: "warn",
+      text: `the front door's domain ${code(domainOf(before.stable.get(losing[0]!)!))} goes: the stable URLs ${few(losing.map((c) => before.stable.get(c)!))} stop working at once. Callers must move to the execute-api URLs (outputs: consumers.<name>.url) before this applies`,
+    });
+  // The execute-api URLs turned off or on again.
+  if (before.frontDoor && after.frontDoor && !before.executeApiOff && after.executeApiOff)
+    out.push({
+      level: "warn",
+      text: "the execute-api URLs are turned off (maas:disableExecuteApiEndpoint): once the APIs' new deployments are live, a call to `https://<api>.execute-api.<region>.amazonaws.com/<consumer>` gets 403. Apply only when every caller uses its stable URL: the access logs' domainName field shows who still calls the execute-api host",
+    });
+  if (before.executeApiOff && !after.executeApiOff && after.frontDoor)
+    out.push({
+      level: "note",
+      text: "the execute-api URLs answer again (maas:disableExecuteApiEndpoint off) once the APIs' new deployments are live",
+    });
+  // An execute-api URL that moves without an auth switch: the API it is on is created anew.
+  for (const consumer of kept) {
+    const [old, current] = [before.stages.get(consumer), after.stages.get(consumer)];
+    if (!old || !current || old === current) continue;
+    if (before.kinds.get(consumer) !== after.kinds.get(consumer)) continue;
+    const stable = after.stable.get(consumer);
+    out.push(
+      stable && stable === before.stable.get(consumer)
+        ? {
+            level: "note",
+            text: `consumer ${code(consumer)}'s API is created anew: its execute-api URL changes, its stable URL ${code(stable)} stays (its mapping moves to the new API in place)`,
+          }
+        : {
+            level: "warn",
+            text: `consumer ${code(consumer)}'s API is created anew: its URL changes, and the old one stops working once this applies. Its callers must move to the new URL (outputs: consumers.${consumer}.url); a custom domain (maas:apiDomain) gives URLs that stay`,
+          },
+    );
+  }
+  return out;
+}
+
 export function accessRisks(transition: Transition): Risk[] {
   const before = accessOf(transition.base);
   const after = accessOf(transition.head);
@@ -146,8 +256,13 @@ export function accessRisks(transition: Transition): Risk[] {
         .map((g) => code(g.model));
       out.push({
         level: models.length > 0 ? "warn" : "note",
-        text: `consumer ${code(consumer)} is added (${limits.rate}/s, burst ${limits.burst}${limits.quota ? `, ${limits.quota}` : ""}) and may call ${models.length > 0 ? models.join(", ") : "no model yet"}: a key, a stage and a secret its principals can read`,
+        text: `consumer ${code(consumer)} is added (${limits.rate}/s, burst ${limits.burst}${limits.quota ? `, ${limits.quota}` : ""}) and may call ${models.length > 0 ? models.join(", ") : "no model yet"}: ${after.kinds.get(consumer) === "oauth" ? "a key, a stage, an app client for its tokens and secrets" : "a key, a stage and a secret"} its principals can read${after.stable.has(consumer) ? `; its URL is ${code(after.stable.get(consumer)!)}` : ""}`,
       });
+      if (after.kinds.get(consumer) === "apikey")
+        out.push({
+          level: "note",
+          text: `consumer ${code(consumer)} authenticates with its API key alone, which AWS advises against ("Don't rely on API keys as your only means of authentication and authorization"): auth: oauth gives a caller outside AWS a token of its own, the key kept for its limits`,
+        });
       continue;
     }
     const raised = [
@@ -163,10 +278,16 @@ export function accessRisks(transition: Transition): Risk[] {
         text: `consumer ${code(consumer)} may call more: ${raised.join(", ")}. The models' capacity (autoscaling.maxReplicas) must carry it`,
       });
     const [oldKind, newKind] = [before.kinds.get(consumer), after.kinds.get(consumer)];
+    const stableUrl = after.stable.get(consumer);
+    const keepsUrl = stableUrl !== undefined && stableUrl === before.stable.get(consumer);
     if (oldKind && newKind && oldKind !== newKind)
       out.push({
         level: "warn",
-        text: `consumer ${code(consumer)} changes how it calls (${oldKind === "apikey" ? "API key" : "SigV4"} → ${newKind === "apikey" ? "API key" : "SigV4"}): it gets a new URL, key and secret on the other API, and its old ones stop working at once; its callers must switch in the same release`,
+        text: `consumer ${code(consumer)} changes how it calls (${KIND_NAMES[oldKind]} → ${KIND_NAMES[newKind]}): ${
+          keepsUrl
+            ? `its stable URL ${code(stableUrl)} stays (its mapping moves to the other API in place), but it gets a new key and secret${newKind === "oauth" ? ", and an app client for its tokens," : ""} there and its old ones stop working at once, as does its execute-api URL; its callers must switch credentials in the same release`
+            : `it gets a new URL, key and secret${newKind === "oauth" ? ", and an app client for its tokens," : ""} on the other API, and its old ones stop working at once; its callers must switch in the same release`
+        }`,
       });
     else {
       const [oldKeys, newKeys] = [before.keys.get(consumer), after.keys.get(consumer)];
@@ -199,6 +320,7 @@ export function accessRisks(transition: Transition): Risk[] {
         text: `consumer ${code(consumer)} is signed for by other principals: ${principals}. Whoever joins gets its grants and limits`,
       });
   }
+  out.push(...urlRisks(before, after));
   for (const consumer of before.consumers.keys())
     if (!after.consumers.has(consumer))
       out.push({
@@ -210,10 +332,11 @@ export function accessRisks(transition: Transition): Risk[] {
     .filter((g) => !after.grants.has(g))
     .map(pair)
     .filter(({ consumer }) => after.consumers.has(consumer));
+  const scope = (model: string) => code(`models/${model}`);
   for (const { consumer, model } of granted.filter((g) => before.consumers.has(g.consumer)))
     out.push({
       level: "warn",
-      text: `consumer ${code(consumer)} may now call ${code(model)}`,
+      text: `consumer ${code(consumer)} may now call ${code(model)}${after.scopes.has(consumer) ? `: its app client gains scope ${scope(model)}, which tokens issued from then on carry` : ""}`,
     });
   const everyone = [...new Set(granted.map((g) => g.model))].filter(
     (model) =>
@@ -225,8 +348,22 @@ export function accessRisks(transition: Transition): Risk[] {
   for (const { consumer, model } of revoked)
     out.push({
       level: "warn",
-      text: `consumer ${code(consumer)} can no longer call ${code(model)}: its calls get 403 once pulumi up deploys the API`,
+      text: `consumer ${code(consumer)} can no longer call ${code(model)}: its calls get 403 once pulumi up deploys the API${after.scopes.has(consumer) ? `. Its app client loses scope ${scope(model)} for new tokens; tokens it holds keep the scope until they expire (${ACCESS_TOKEN_MINUTES} minutes), and its stage's grant, which goes with that deployment, is what refuses them` : ""}`,
     });
+  // An app client's scopes are its stage's grants (components/specs/tokens.ts): a token with a
+  // scope its stage is not granted opens nothing, and a grant without the scope no token.
+  for (const [consumer, scopes] of after.scopes) {
+    const grants = [...after.grants]
+      .map(pair)
+      .filter((g) => g.consumer === consumer)
+      .map((g) => `models/${g.model}`)
+      .sort();
+    if (after.kinds.get(consumer) === "oauth" && JSON.stringify(grants) !== JSON.stringify(scopes))
+      out.push({
+        level: "warn",
+        text: `consumer ${code(consumer)}'s app client has scopes ${scopes.map(code).join(", ") || "none"}, but its stage is granted ${grants.map(code).join(", ") || "nothing"}: the two should say the same`,
+      });
+  }
   return out;
 }
 
@@ -239,8 +376,7 @@ const ranges = (direct: Set<string>) => [...direct].sort().map(code).join(", ");
 function doorRisks(before: Access, after: Access): Risk[] {
   const out: Risk[] = [];
   if (!before.frontDoor && after.frontDoor) {
-    const opens =
-      "the front door opens: models are called through API Gateway by the consumers their access: lists; this apply creates their URLs (outputs: consumers)";
+    const opens = `the front door opens: models are called through API Gateway by the consumers their access: lists; this apply creates their ${after.stable.size > 0 ? "stable URLs (outputs: consumers.<name>.stableUrl, once the domain's DNS record is there)" : "URLs (outputs: consumers)"}`;
     if (after.direct.size > 0)
       out.push({
         level: "warn",
@@ -249,7 +385,7 @@ function doorRisks(before: Access, after: Access): Risk[] {
     else if (before.direct.size > 0)
       out.push({
         level: "refuse",
-        text: `${opens}, and in the same apply the load balancers stop admitting ${ranges(before.direct)}: their callers are cut off before any of them can hold a consumer's URL. To adopt the door without an outage, set maas:keepDirectAccess: true in this change, move callers to their consumer's URL, then drop it`,
+        text: `${opens}, and in the same apply the load balancers stop admitting ${ranges(before.direct)}: their callers are cut off before any of them can hold a consumer's URL. To adopt the door without an outage, set maas:keepDirectAccess: true in this change, move callers to their consumer's ${after.stable.size > 0 ? "stable URL" : "URL"}, then drop it`,
       });
     else out.push({ level: "warn", text: `${opens}; the load balancers admit nothing else` });
   }

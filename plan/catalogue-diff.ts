@@ -8,6 +8,7 @@ import type {
   ResolvedModel,
   ResolvedVersion,
 } from "../catalogue";
+import { API_DEFAULTS } from "../catalogue/defaults";
 import { FIRST_API_KEY } from "../catalogue/resolve";
 import { code } from "./markdown";
 
@@ -62,6 +63,12 @@ function versionChanges(before: ResolvedVersion, after: ResolvedVersion): string
   return lines;
 }
 
+/** How a model's requests are served (`api:`, its defaults when it declares none). */
+const requests = (model: ResolvedModel) => {
+  const api = model.api ?? API_DEFAULTS;
+  return `${api.streaming ? "streamed" : "buffered"}, up to ${api.timeoutSeconds} s`;
+};
+
 /** Who may call a model through the front door (`none`: nobody; `-`: no front door). */
 const callers = (model: ResolvedModel) =>
   model.access === undefined ? "-" : model.access.join(", ") || "none";
@@ -97,6 +104,9 @@ function modelChanges(
       old.has(v.version) ? versionChanges(old.get(v.version)!, v) : [],
     ),
     ...(before.owner === after.owner ? [] : [`owner ${code(before.owner)} → ${code(after.owner)}`]),
+    ...(requests(before) === requests(after)
+      ? []
+      : [`requests ${code(requests(before))} → ${code(requests(after))}`]),
     ...(callers(before) === callers(after)
       ? []
       : [`callers ${code(callers(before))} → ${code(callers(after))}`]),

@@ -6,6 +6,7 @@
  * comment limit; catalogue text always in code spans (markdown.ts).
  */
 import type { ResolvedCatalogue } from "../catalogue";
+import { costSection } from "../cost/markdown";
 import type { Violation } from "../policy";
 import { catalogueChanges, consumerChanges } from "./catalogue-diff";
 import { rolloutLines } from "./rollout-review";
@@ -324,6 +325,10 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
       acrossLines(moves, options.refusals),
     ),
     ...section("Catalogue", diffs, (diff) => catalogueLines(diff, detail)),
+    // What the change costs (cost/): both sides priced alike, from their recorded resources.
+    ...section("Cost", diffs, (diff) =>
+      costSection(diff.base.plan.resources, diff.head.plan.resources, detail),
+    ),
   ];
   if (detail !== "summary") {
     lines.push("### Resources", "");

@@ -51,6 +51,7 @@ const AWS_SERVICES: Record<string, string> = {
   iam: "IAM",
   kms: "KMS",
   lb: "ELB",
+  route53: "Route 53",
   s3: "S3",
   secretsmanager: "Secrets Manager",
   sns: "SNS",

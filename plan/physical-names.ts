@@ -88,11 +88,26 @@ const NAMERS: Record<string, Namer> = {
   "aws:apigateway/usagePlanKey:UsagePlanKey": (i) => [
     joined("usage plan key", i.usagePlanId, i.keyId),
   ],
+  // Unique in a region across every account (API Gateway guide, "Custom domain name for public
+  // REST APIs"); a mapping by its base path on the domain; a DNS record by zone, name and type.
+  "aws:apigateway/domainName:DomainName": (i) => [joined("API custom domain", i.domainName)],
+  "aws:apigateway/basePathMapping:BasePathMapping": (i) => [
+    joined("base path", i.basePath, "of API custom domain", i.domainName),
+  ],
+  "aws:route53/record:Record": (i) => [
+    joined("DNS record", i.zoneId, text(i.name)?.toLowerCase(), i.type),
+  ],
   "aws:wafv2/webAclAssociation:WebAclAssociation": (i) => [
     joined("WAF association of", i.resourceArn),
   ],
   "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (i) => [
     joined("WAF logging of", i.resourceArn),
+  ],
+  // A prefix domain is unique among every account's pools in the region; a resource server
+  // is known by its pool and identifier.
+  "aws:cognito/userPoolDomain:UserPoolDomain": (i) => [joined("Cognito domain", i.domain)],
+  "aws:cognito/resourceServer:ResourceServer": (i) => [
+    joined("Cognito resource server", i.userPoolId, i.identifier),
   ],
   "docker-build:index:Image": (i) =>
     Array.isArray(i.tags) ? i.tags.map((tag) => joined("image tag", tag)) : [],

@@ -190,6 +190,24 @@ const COMPUTED: Record<string, Computed> = {
       },
     };
   },
+  // A custom domain is known by its name; its Regional endpoint's host looks like AWS's
+  // (d-<10 characters>.execute-api.<region>.amazonaws.com), its hosted zone is a placeholder.
+  "aws:apigateway/domainName:DomainName": (name, inputs, context) => {
+    const domain = String(inputs.domainName);
+    return {
+      id: domain,
+      state: {
+        ...inputs,
+        arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/domainnames/${domain}`,
+        regionalDomainName: `d-${hex(`domain:${name}`, 10)}.execute-api.${context.region}.amazonaws.com`,
+        regionalZoneId: "Z0PLACEHOLDERAPIGW",
+      },
+    };
+  },
+  "aws:apigateway/basePathMapping:BasePathMapping": (_name, inputs) => ({
+    id: `${String(inputs.domainName)}/${typeof inputs.basePath === "string" ? inputs.basePath : ""}`,
+    state: { ...inputs },
+  }),
   "aws:apigateway/apiKey:ApiKey": (name, inputs, context) => {
     const id = hex(`key:${name}`, 10);
     // The provider marks the value secret (additionalSecretOutputs): so does the recording.
@@ -199,6 +217,50 @@ const COMPUTED: Record<string, Computed> = {
         ...inputs,
         arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/apikeys/${id}`,
         value: `placeholder-api-key-${hex(`value:${name}`, 24)}`,
+      },
+    };
+  },
+  "aws:apigateway/authorizer:Authorizer": (name, inputs, context) => {
+    const id = hex(`authorizer:${name}`, 6);
+    return {
+      id,
+      state: {
+        ...inputs,
+        arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/restapis/${String(inputs.restApi)}/authorizers/${id}`,
+      },
+    };
+  },
+  // Cognito: a pool id is `<region>_<9 characters>`, a client id 26 characters, a domain is
+  // known by its prefix and a resource server by its pool and identifier (the provider's ids).
+  "aws:cognito/userPool:UserPool": (name, inputs, context) => {
+    const id = `${context.region}_${hex(`pool:${name}`, 9)}`;
+    return {
+      id,
+      state: {
+        ...inputs,
+        name: autoName(name, inputs),
+        arn: arn(context, "cognito-idp", `userpool/${id}`),
+        endpoint: `cognito-idp.${context.region}.amazonaws.com/${id}`,
+      },
+    };
+  },
+  "aws:cognito/userPoolClient:UserPoolClient": (name, inputs) => ({
+    id: hex(`client:${name}`, 26),
+    // The provider marks the secret secret (additionalSecretOutputs); it reaches the plan only
+    // as the secret version's input, which is masked.
+    state: { ...inputs, clientSecret: `placeholder-client-secret-${hex(`secret:${name}`, 24)}` },
+  }),
+  "aws:cognito/userPoolDomain:UserPoolDomain": (_name, inputs) => ({
+    id: String(inputs.domain),
+    state: { ...inputs, awsAccountId: PLACEHOLDER_ACCOUNT },
+  }),
+  "aws:cognito/resourceServer:ResourceServer": (_name, inputs) => {
+    const scopes = Array.isArray(inputs.scopes) ? (inputs.scopes as { scopeName?: string }[]) : [];
+    return {
+      id: `${String(inputs.userPoolId)}|${String(inputs.identifier)}`,
+      state: {
+        ...inputs,
+        scopeIdentifiers: scopes.map((scope) => `${String(inputs.identifier)}/${scope.scopeName}`),
       },
     };
   },

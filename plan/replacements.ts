@@ -64,6 +64,18 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   "aws:apigateway/apiKey:ApiKey": ["value"],
   "aws:apigateway/usagePlanKey:UsagePlanKey": ["keyId", "keyType", "usagePlanId"],
   "aws:apigatewayv2/vpcLink:VpcLink": ["subnetIds", "securityGroupIds"],
+  // The custom domain: its name and an uploaded certificate's PEM fields force a new domain
+  // (domain_name.go); a mapping's restApi, stageName and basePath are patched in place, only its
+  // domain forces a new one (base_path_mapping.go; pull request #16147); a DNS record is
+  // replaced for a new zone or name (route53/record.go), its type and alias are upserted.
+  "aws:apigateway/domainName:DomainName": [
+    "domainName",
+    "certificateBody",
+    "certificateChain",
+    "certificatePrivateKey",
+  ],
+  "aws:apigateway/basePathMapping:BasePathMapping": ["domainName"],
+  "aws:route53/record:Record": ["zoneId", "name"],
   "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
   "aws:secretsmanager/secretVersion:SecretVersion": ["secretId", "secretString"],
   "aws:secretsmanager/secretPolicy:SecretPolicy": ["secretArn"],
@@ -75,6 +87,20 @@ const FORCES_REPLACEMENT: Record<string, string[]> = {
   ],
   "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix", "logGroupClass"],
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": ["name", "logGroupName"],
+  // The token issuer (terraform-provider-aws internal/service/apigateway/authorizer.go;
+  // internal/service/cognitoidp user_pool.go, user_pool_domain.go, resource_server.go and
+  // user_pool_client.go: ForceNew / RequiresReplace). A client's scopes, flows and token
+  // validity change in place, so its id and secret stay.
+  "aws:apigateway/authorizer:Authorizer": ["restApi"],
+  "aws:cognito/userPool:UserPool": [
+    "name",
+    "aliasAttributes",
+    "usernameAttributes",
+    "usernameConfiguration",
+  ],
+  "aws:cognito/userPoolDomain:UserPoolDomain": ["domain", "userPoolId", "certificateArn"],
+  "aws:cognito/resourceServer:ResourceServer": ["userPoolId", "identifier", "name"],
+  "aws:cognito/userPoolClient:UserPoolClient": ["userPoolId", "generateSecret"],
 };
 
 /**

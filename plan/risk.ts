@@ -10,6 +10,7 @@ import type { Violation } from "../policy";
 import { imageSource } from "./catalogue-diff";
 import { code, displayType } from "./markdown";
 import type { RecordedResource } from "./record";
+import { requestTimingRisks } from "./request-timing-risk";
 import type { Transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
 
@@ -24,6 +25,7 @@ const HISTORY = [
   "aws:ecr/repository:Repository",
   "docker-build:index:Image",
 ];
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 /** Replaced on every change of what the front door routes: the API's routine redeployment. */
 const API_DEPLOYMENT = "aws:apigateway/deployment:Deployment";
 /** A rule id (explained in docs/rules.md, which the comment's footnote names). */
@@ -59,6 +61,7 @@ export function risks(input: RiskInput): Risk[] {
   ];
 
   out.push(...accessRisks(transition));
+  out.push(...requestTimingRisks(transition));
 
   // Replacements, by type: what is created anew, and when the old one goes.
   const replaced = new Map<string, string[]>();
@@ -85,13 +88,20 @@ export function risks(input: RiskInput): Risk[] {
       text: `${grouped(`replaced: ${names.length} ${what}`, names)}. A new one is created${what.includes("deleted first") ? " after the old one is deleted" : ", the old one deleted at the end of pulumi up"}; what refers to it changes with it`,
     });
 
-  // Protection turned off, where nothing else keeps the resource: one retained on delete
-  // (the front door's audit trail) leaves the stack, never the account.
+  // Protection turned off. Not the audit trail's (log groups and the keys that encrypt them):
+  // retained on delete and unprotected by design (components/front-door.ts, AUDIT_TRAIL), they
+  // leave the stack, never the account.
   const headByUrn = new Map(transition.head.map((r) => [r.urn, r]));
+  const logGroups = transition.head.filter((r) => r.type === LOG_GROUP);
+  const auditTrail = new Set([
+    ...logGroups.map((r) => r.urn),
+    ...logGroups.flatMap((r) => r.dependencies),
+  ]);
   const unprotected = transition.base
     .filter((r) => {
       const head = headByUrn.get(r.urn);
-      return r.options?.protect && head && !head.options?.protect && !head.options?.retainOnDelete;
+      if (!r.options?.protect || !head || head.options?.protect) return false;
+      return !(auditTrail.has(r.urn) && head.options?.retainOnDelete);
     })
     .map((r) => `${displayType(r.type)} ${r.name}`);
   if (unprotected.length > 0)

@@ -6,6 +6,7 @@
  */
 import { DIRECT_ACCESS_TAG } from "../catalogue/names";
 import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
+import { modelScope } from "../components/specs/front-door";
 import type { RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
 
 /**
@@ -549,27 +550,49 @@ const internetHttps: AwsRule = {
       ),
 };
 
+/** What a method asks of a caller beyond its key: nothing, or the problem with what it asks. */
+function methodCallerProblems(method: PlannedResource): string[] {
+  const inputs = inputsOf(method);
+  if (inputs.authorization === "NONE" && inputs.apiKeyRequired !== true)
+    return [
+      "accepts calls without a signature or an API key (authorization NONE, no key required)",
+    ];
+  if (inputs.authorization !== "COGNITO_USER_POOLS") return [];
+  // Without scopes a Cognito authorizer takes any token of its pools, ID tokens included
+  // (CloudFormation, AWS::ApiGateway::Method AuthorizationScopes): every consumer's token would
+  // open every model. With another model's scope, that model's callers would open this one.
+  const scopes = inputs.authorizationScopes;
+  const model = /^front-door-oauth-(.+)-(?:get|post)$/.exec(method.name)?.[1];
+  const own = model === undefined ? undefined : modelScope(model);
+  return [
+    ...(typeof inputs.authorizerId === "string" && inputs.authorizerId !== ""
+      ? []
+      : ["takes Cognito tokens but names no authorizer"]),
+    ...(!Array.isArray(scopes) || scopes.length === 0
+      ? [
+          "takes any token of the user pool (COGNITO_USER_POOLS without authorizationScopes): every oauth consumer's token would open the model",
+        ]
+      : own !== undefined && (scopes.length !== 1 || scopes[0] !== own)
+        ? [
+            `asks for scopes ${scopes.map(String).join(", ")}, not the model's own ${own}: tokens for other models would open it`,
+          ]
+        : []),
+  ];
+}
+
 const frontDoorAuthenticated: AwsRule = {
   id: "front-door/authenticated",
-  why: "A route of the front door that needs neither a signature nor a key lets anyone who reaches the API call the model, unmetered and unrecorded; a SigV4 API whose policy allows every principal lets any AWS account in.",
-  fix: "Keep every method AWS_IAM or apiKeyRequired, and the SigV4 API's grants to the consumers' principals (components/front-door-api.ts, components/specs/front-door.ts); callers are granted in models.yaml (consumers:, access:).",
+  why: "A route of the front door that needs neither a signature, a token nor a key lets anyone who reaches the API call the model, unmetered and unrecorded; a token route without the model's scope lets every oauth consumer's token open it; a SigV4 API whose policy allows every principal lets any AWS account in.",
+  fix: "Keep every method AWS_IAM, COGNITO_USER_POOLS with its authorizer and the model's scope, or apiKeyRequired, and the SigV4 API's grants to the consumers' principals (components/front-door-api.ts, components/specs/front-door.ts); callers are granted in models.yaml (consumers:, access:).",
   description:
-    "Every API Gateway method requires a caller: SigV4 (authorization AWS_IAM) or an API key (apiKeyRequired); the SigV4 API's resource policy allows named principals only.",
+    "Every API Gateway method requires a caller: SigV4 (authorization AWS_IAM), a Cognito access token with the model's scope (COGNITO_USER_POOLS, an authorizer and authorizationScopes) or an API key (apiKeyRequired); the SigV4 API's resource policy allows named principals only.",
   check: (resources) => {
     const sigv4Apis = ofType(resources, "aws:apigateway/restApi:RestApi")
       .filter((api) => String(inputsOf(api).name).endsWith("_sigv4"))
       .map((api) => api.urn);
     return [
       ...ofType(resources, "aws:apigateway/method:Method").flatMap((method) =>
-        report(
-          "front-door/authenticated",
-          method,
-          inputsOf(method).authorization !== "NONE" || inputsOf(method).apiKeyRequired === true
-            ? []
-            : [
-                "accepts calls without a signature or an API key (authorization NONE, no key required)",
-              ],
-        ),
+        report("front-door/authenticated", method, methodCallerProblems(method)),
       ),
       ...ofType(resources, "aws:apigateway/restApiPolicy:RestApiPolicy")
         .filter((policy) => policy.dependencies.some((urn) => sigv4Apis.includes(urn)))

@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import { DEFAULT_LOAD_BALANCER } from "../catalogue/quotas";
+import type { ConsumerAuth } from "../catalogue/schema";
 import {
   frontDoorApiName,
   frontDoorMetricNamespace,
@@ -37,6 +38,7 @@ import { FrontDoor } from "../components/front-door";
 import type { FrontDoorBackend } from "../components/front-door-api";
 import { FrontDoorLink } from "../components/front-door-link";
 import { deployerPrincipalArns } from "../components/specs/front-door";
+import { loadBalancerIdleTimeouts } from "../components/specs/request-timing";
 import { endpointPath, FRONT_DOOR_PATH } from "../components/specs/routing";
 import { deployedModel } from "../rollout/effective";
 import type { ModelRolloutView } from "../rollout/effective";
@@ -110,28 +112,56 @@ export interface SharedRegistry {
   keyArn: pulumi.Output<string>;
 }
 
-/** A consumer's way in: its URL (the stage), how it authenticates, and where its API key is. */
+/** A consumer's way in: its URLs (the stage), how it authenticates, and where its API key is. */
 export interface DeployedConsumer {
-  auth: string;
+  auth: ConsumerAuth;
   /**
    * `https://<api>.execute-api.<region>.amazonaws.com/<consumer>`: models are under /models/<m>/.
-   * None while no model is served: an API without a method cannot be deployed.
+   * It changes when the consumer changes how it calls, or its API is created anew. None while no
+   * model is served (an API without a method cannot be deployed), and none once
+   * maas:disableExecuteApiEndpoint turns it off.
    */
   url?: pulumi.Output<string>;
+  /**
+   * `https://<maas:apiDomain>/<consumer>`, with a custom domain: the same whichever API serves the
+   * consumer. Models are under /models/<m>/ as with `url`.
+   */
+  stableUrl?: pulumi.Output<string>;
   /** The Secrets Manager secret holding its API key (only its principals can read it). */
   apiKeySecretArn?: pulumi.Output<string>;
   /** The KMS key of that secret: a reader in another account needs kms:Decrypt on it. */
   apiKeySecretKeyArn: pulumi.Output<string>;
   /** The models it may call. */
   models: string[];
+  /** oauth: where it gets access tokens (client credentials grant, HTTP Basic client id and secret). */
+  tokenEndpoint?: pulumi.Output<string>;
+  /** oauth: its app client's id. */
+  clientId?: pulumi.Output<string>;
+  /** oauth: the Secrets Manager secret holding its client secret (only its principals can read it). */
+  clientSecretArn?: pulumi.Output<string>;
+  /** oauth: the scopes its tokens carry, one per model it may call (`models/<model>`). */
+  scopes?: string[];
   /** Why it has no URL yet, when it has none. */
   note?: string;
+}
+
+/** The front door's custom domain, with what its DNS record needs. */
+export interface DeployedApiDomain {
+  domainName: string;
+  /** The target of the domain's DNS record: an alias (Route 53) or a CNAME to it. */
+  regionalDomainName: pulumi.Output<string>;
+  /** The hosted zone of that target, for a Route 53 alias record. */
+  regionalZoneId: pulumi.Output<string>;
+  /** Whether the stack writes the record (maas:apiHostedZoneId) or you do. */
+  dnsRecord: string;
 }
 
 export interface DeployedStack {
   registry: SharedRegistry;
   /** The front door's consumers, by name, when the catalogue declares consumers. */
   consumers?: Record<string, DeployedConsumer>;
+  /** The front door's custom domain, when maas:apiDomain is set. */
+  apiDomain?: DeployedApiDomain;
   /** The load balancers models are served through, by name (`main` unless the catalogue names others). */
   loadBalancers: Record<string, SharedLoadBalancer>;
   alarmTopicArn: pulumi.Output<string>;
@@ -149,8 +179,10 @@ interface Shared {
   alarmTopicArn: pulumi.Output<string>;
   /** The front door's consumers (a single or base stack that has one). */
   consumers?: Record<string, DeployedConsumer>;
+  /** The front door's custom domain (a single or base stack that has one). */
+  apiDomain?: DeployedApiDomain;
   /** How each consumer of the catalogue calls (every stack: the models' dashboards). */
-  consumerAuth?: Map<string, "sigv4" | "apiKey">;
+  consumerAuth?: Map<string, ConsumerAuth>;
   /**
    * Tells the front door what routes a model once deployModel() has made it (the front door is
    * made first: the models' dashboards and outputs read it); settle() ends the wait for models
@@ -163,6 +195,8 @@ interface Shared {
   podIngressSources: pulumi.Input<string>[];
   /** The logical names of every deployed model's image records (names.ts imageRecordName). */
   imageRecordNames: ReadonlySet<string>;
+  /** The load balancers' idle timeouts where raised, by name (specs/request-timing.ts). */
+  idleTimeouts: Record<string, number>;
 }
 
 /** Per model, a promise of what routes it, resolved when its traffic rule exists. */
@@ -200,10 +234,12 @@ export function deploy(
   const providers = stackProviders(settings);
   const deployed = deployedCatalogue(catalogue, settings.layout);
   const { models } = deployed;
+  // From the whole catalogue: a load balancer serves the models of every shard.
+  const idleTimeouts = loadBalancerIdleTimeouts(catalogue.models);
   const shared: Shared = {
     ...(settings.layout.kind === "shard"
       ? readShared(settings, settings.layout.baseStack, loadBalancerNames(models), providers)
-      : deployShared(catalogue, deployed, settings, providers)),
+      : deployShared(catalogue, deployed, settings, providers, idleTimeouts)),
     ...(catalogue.consumers
       ? { consumerAuth: new Map(catalogue.consumers.map((c) => [c.name, c.auth])) }
       : {}),
@@ -216,6 +252,7 @@ export function deploy(
         ).map((version) => imageRecordName(version.workloadName)),
       ),
     ),
+    idleTimeouts,
   };
   // A single or base stack's registry writes its snapshot; a shard writes its own beside it.
   if (settings.layout.kind === "shard")
@@ -236,6 +273,7 @@ export function deploy(
   return {
     registry: shared.registry,
     ...(shared.consumers ? { consumers: shared.consumers } : {}),
+    ...(shared.apiDomain ? { apiDomain: shared.apiDomain } : {}),
     loadBalancers: shared.loadBalancers,
     alarmTopicArn: shared.alarmTopicArn,
     models: deployedModels,
@@ -300,7 +338,7 @@ function readShared(
   baseStack: string,
   loadBalancers: string[],
   providers: Providers,
-): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames"> {
+): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames" | "idleTimeouts"> {
   const baseName = `${pulumi.getOrganization()}/${settings.project}/${baseStack}`;
   const base = new pulumi.StackReference("base", { name: baseName });
   const registry = base.requireOutput("registry") as pulumi.Output<Record<string, string>>;
@@ -353,7 +391,8 @@ function deployShared(
   deployed: ResolvedCatalogue,
   settings: StackSettings,
   providers: Providers,
-): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames"> {
+  idleTimeouts: Record<string, number>,
+): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames" | "idleTimeouts"> {
   const { onAws } = providers;
   const account = aws.getCallerIdentityOutput({}, { provider: providers.aws });
 
@@ -407,6 +446,7 @@ function deployShared(
         vpcCidr: settings.network.vpcCidr,
         subnetIds: settings.ingress.subnetIds,
         internetFacing: settings.ingress.internetFacing,
+        idleTimeout: idleTimeouts[name],
         allowedCidrs: settings.ingress.allowedCidrs,
         keepDirectAccess: settings.ingress.keepDirectAccess,
         pinnedRouteCidrs: settings.ingress.pinnedRouteCidrs,
@@ -444,7 +484,7 @@ function deployShared(
     );
   }
   const frontDoorRouting = link && catalogue.consumers ? new FrontDoorRouting() : undefined;
-  const consumers =
+  const frontDoor =
     link && catalogue.consumers && frontDoorRouting
       ? deployFrontDoor(catalogue, settings, frontDoorRouting, {
           link,
@@ -460,7 +500,8 @@ function deployShared(
     settings,
     onAws,
     onKubernetes: providers.onKubernetes,
-    ...(consumers ? { consumers } : {}),
+    ...(frontDoor ? { consumers: frontDoor.consumers } : {}),
+    ...(frontDoor?.apiDomain ? { apiDomain: frontDoor.apiDomain } : {}),
     registry: {
       bucket: registry.bucketName,
       bucketArn: registry.bucket.arn,
@@ -492,7 +533,7 @@ function deployFrontDoor(
     alarmTopicArn: pulumi.Output<string>;
     onAws: pulumi.ComponentResourceOptions;
   },
-): Record<string, DeployedConsumer> {
+): { consumers: Record<string, DeployedConsumer>; apiDomain?: DeployedApiDomain } {
   const https = settings.ingress.certificateArn !== undefined;
   const port = https ? 443 : 80;
   const routing = settings.ingress.routing;
@@ -509,6 +550,7 @@ function deployFrontDoor(
       basePath:
         endpoint.host === undefined ? endpoint.path.replace(/\/$/, "") : `/${FRONT_DOOR_PATH}`,
       routedBy: routedBy.routedBy(model.name),
+      ...(model.api ? { api: model.api } : {}),
     };
   });
   const consumers = catalogue.consumers ?? [];
@@ -524,14 +566,38 @@ function deployFrontDoor(
       vpcLinkId: shared.link.vpcLink.id,
       alarmTopicArn: shared.alarmTopicArn,
       logRetentionDays: settings.frontDoor.logRetentionDays,
+      ...(settings.frontDoor.domain ? { domain: settings.frontDoor.domain } : {}),
+      disableExecuteApiEndpoint: settings.frontDoor.disableExecuteApiEndpoint,
       tags: {},
     },
     shared.onAws,
   );
-  return Object.fromEntries(
+  const domain = frontDoor.domain;
+  const apiDomain: DeployedApiDomain | undefined = domain
+    ? {
+        domainName: settings.frontDoor.domain!.name,
+        regionalDomainName: domain.domainName.regionalDomainName,
+        regionalZoneId: domain.domainName.regionalZoneId,
+        dnsRecord: domain.record
+          ? `an alias A record in Route 53 hosted zone ${settings.frontDoor.domain!.hostedZoneId!}, written by the stack`
+          : "yours to create: an alias A record (Route 53) or a CNAME to regionalDomainName",
+      }
+    : undefined;
+  const consumerOutputs = Object.fromEntries(
     consumers.map((consumer): [string, DeployedConsumer] => {
       const access = frontDoor.consumers[consumer.name];
       const granted = models.filter((m) => m.access.includes(consumer.name)).map((m) => m.name);
+      const issuer = frontDoor.tokens;
+      const token = issuer?.consumers[consumer.name];
+      const tokens =
+        issuer && token
+          ? {
+              tokenEndpoint: issuer.tokenEndpoint,
+              clientId: token.client.id,
+              clientSecretArn: token.secret.arn,
+              scopes: token.scopes,
+            }
+          : {};
       // No model served (bootstrapping, or the last one retired): no API, so no stage or key yet.
       if (!access)
         return [
@@ -540,27 +606,33 @@ function deployFrontDoor(
             auth: consumer.auth,
             apiKeySecretKeyArn: frontDoor.key.arn,
             models: granted,
+            ...tokens,
             note: "no model is served yet: the consumer's URL and key come with the first served model it may call",
           },
         ];
+      const stableUrl = domain?.url(consumer.name);
       return [
         consumer.name,
         {
           auth: consumer.auth,
-          url: access.stage.invokeUrl,
+          // Off, the execute-api URL answers 403: only the stable one is handed out.
+          ...(settings.frontDoor.disableExecuteApiEndpoint ? {} : { url: access.stage.invokeUrl }),
+          ...(stableUrl ? { stableUrl } : {}),
           apiKeySecretArn: access.secret.arn,
           apiKeySecretKeyArn: frontDoor.key.arn,
           models: granted,
+          ...tokens,
         },
       ];
     }),
   );
+  return { consumers: consumerOutputs, ...(apiDomain ? { apiDomain } : {}) };
 }
 
 /** Who may call the model through the front door, with the API each calls (its dashboard rows). */
 function frontDoorCallers(
   model: ResolvedModel,
-  consumerAuth: Map<string, "sigv4" | "apiKey"> | undefined,
+  consumerAuth: Map<string, ConsumerAuth> | undefined,
   deployment: string,
 ): { callers?: { consumer: string; api: string }[]; frontDoorNamespace?: string } {
   if (!consumerAuth || !model.access) return {};
@@ -680,6 +752,7 @@ function deployModel(catalogueModel: ResolvedModel, shared: Shared): DeployedMod
       loadBalancerSecurityGroupId: loadBalancer.securityGroupId,
       admission: [...identity.admission, routing.readinessRule!],
       identity: identity.podIdentity,
+      loadBalancerIdleSeconds: shared.idleTimeouts[model.routing.loadBalancer],
     },
     shared.onKubernetes(),
   );

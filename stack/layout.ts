@@ -5,6 +5,7 @@
 import { servedVersions } from "../catalogue";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import type { CheckOptions } from "../catalogue/load";
+import { loadBalancerIdleTimeouts } from "../components/specs/request-timing";
 import type { StackSettings } from "./settings";
 
 /**
@@ -75,18 +76,29 @@ export function loadBalancerNames(models: ResolvedModel[]): string[] {
 
 /**
  * What of the catalogue a stack's resources follow from: a base needs the names of the load
- * balancers its shards' models use and, with a front door, the consumers and who may call each
- * served model; any other stack, the models it deploys. Two catalogues with the same view plan
- * the stack alike (with the same program and config).
+ * balancers its shards' models use, their idle timeouts and, with a front door, the consumers
+ * and who may call each served model and how (`api:`); any other stack, the models it deploys
+ * and the idle timeouts of their load balancers (which any shard's models may raise, and its
+ * pods are told). Two catalogues with the same view plan the stack alike (with the same program
+ * and config).
  */
 export function catalogueView(catalogue: ResolvedCatalogue, layout: StackLayout): unknown {
-  if (layout.kind !== "base") return deployedCatalogue(catalogue, layout);
+  const idleTimeouts = loadBalancerIdleTimeouts(catalogue.models);
+  if (layout.kind !== "base") {
+    const deployed = deployedCatalogue(catalogue, layout);
+    const used = loadBalancerNames(deployed.models);
+    return {
+      models: deployed,
+      idleTimeouts: used.map((name) => [name, idleTimeouts[name]]),
+    };
+  }
   const loadBalancers = loadBalancerNames(catalogue.models);
-  if (!catalogue.consumers) return loadBalancers;
+  if (!catalogue.consumers) return { loadBalancers, idleTimeouts };
   return {
     loadBalancers,
+    idleTimeouts,
     consumers: catalogue.consumers,
-    access: frontDoorModels(catalogue).map((model) => [model.name, model.access]),
+    access: frontDoorModels(catalogue).map((model) => [model.name, model.access, model.api]),
   };
 }
 

@@ -12,6 +12,8 @@ import { checkCatalogueFile, formatProblem, resolveChecked, servedVersions } fro
 import type { ResolvedCatalogue, ResolvedConsumer } from "../catalogue";
 import { partitionOf } from "../catalogue/names";
 import { frontDoorProblems } from "../components/specs/front-door";
+import { integrationQuotaProblems } from "./integration-quota";
+import { tokenProblems } from "../components/specs/tokens";
 import { catalogueCheckOptions, deployedCatalogue, frontDoorModels } from "./layout";
 import { readSettings, SettingsError } from "./settings";
 import type { ConfigSource, StackSettings } from "./settings";
@@ -45,12 +47,11 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
   const where = (key: string) => source.where?.(key) ?? `Pulumi.${stack}.yaml`;
   const frontDoor = catalogue.consumers
     ? [
-        ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)).map(
-          (problem) => `${settings.catalogue}: ${problem}`,
-        ),
-        ...otherPartitions(catalogue.consumers, settings.region).map(
-          (problem) => `${settings.catalogue}: ${problem}`,
-        ),
+        ...[
+          ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)),
+          ...tokenProblems(catalogue.consumers, frontDoorModels(catalogue)),
+          ...otherPartitions(catalogue.consumers, settings.region),
+        ].map((problem) => `${settings.catalogue}: ${problem}`),
         ...(settings.ingress.certificateArn && settings.ingress.routing.mode === "path"
           ? [
               // API Gateway checks the name of the certificate even when told to skip its
@@ -63,9 +64,11 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
     : [];
   const problems = [
     ...frontDoor,
+    ...domainProblems(catalogue, settings, where),
     ...aroundTheDoor(catalogue, settings, where),
     ...retentionProblems(catalogue, settings, where),
     ...rolloutProblems(catalogue, settings, where),
+    ...integrationQuotaProblems(checked, catalogue, settings, where),
   ];
   if (problems.length > 0) return { ok: false, invalid: "catalogue", settings, problems };
   return { ok: true, settings, catalogue };
@@ -140,6 +143,27 @@ function rolloutProblems(
         );
     }
   return [...problems];
+}
+
+/**
+ * maas:apiDomain names the front door's domain: a stack without a front door (no consumers, or a
+ * shard, whose front door is its base's) would silently not create it.
+ */
+function domainProblems(
+  catalogue: ResolvedCatalogue,
+  settings: StackSettings,
+  where: (key: string) => string,
+): string[] {
+  if (!settings.frontDoor.domain) return [];
+  if (settings.layout.kind === "shard")
+    return [
+      `${where("maas:apiDomain")}: maas:apiDomain: stack ${settings.stack} is a shard: the front door and its domain belong to the base stack ${settings.layout.baseStack}; set maas:apiDomain (and its certificate) there`,
+    ];
+  if (!catalogue.consumers)
+    return [
+      `${where("maas:apiDomain")}: maas:apiDomain: ${settings.catalogue} declares no consumers, so there is no front door to give a domain: declare consumers:, or remove maas:apiDomain and its keys`,
+    ];
+  return [];
 }
 
 /** An IPv4 CIDR as its first address and prefix length. */

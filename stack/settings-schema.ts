@@ -18,9 +18,13 @@ const LABEL_KEY =
 const LABEL_VALUE = /^(?:(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const LABEL_KEY_TEXT =
   "must be a Kubernetes label key: an optional DNS prefix of at most 253 characters and /, then at most 63 letters, digits, - _ . starting and ending with a letter or digit";
+/** A DNS name as API Gateway takes a custom domain: lowercase labels, at most 253 characters. */
+const DNS_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/\S+$/;
 /** `arn:<partition>:acm:<region>:<account>:certificate/<id>`, its partition and region captured. */
 const CERTIFICATE_ARN = /^arn:(aws[a-z-]*):acm:([a-z0-9-]+):[0-9]{12}:certificate\/\S+$/;
+const CERTIFICATE_ARN_TEXT =
+  "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)";
 /** "must be a list of …; got a map", or "is required: …" when the key is missing. */
 function shaped(what: string, required?: string) {
   return (issue: { input?: unknown }) =>
@@ -184,13 +188,39 @@ export const settingsShape = {
     .describe("At least two subnets in different zones, for the load balancer (a list)."),
   "maas:certificateArn": z
     .string()
-    .regex(CERTIFICATE_ARN, {
-      error: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
-    })
+    .regex(CERTIFICATE_ARN, { error: CERTIFICATE_ARN_TEXT })
     .optional()
     .describe(
       "An ACM certificate: HTTPS on 443 and HTTP redirected; without it, plain HTTP on 80 (dev).",
     ),
+  "maas:apiDomain": z
+    .string()
+    .regex(DNS_NAME, {
+      error: "must be a lowercase DNS name such as api.models.example.com (no wildcard)",
+    })
+    .optional()
+    .describe(
+      "The front door's custom domain, such as api.models.example.com (a Regional API Gateway custom domain, with maas:apiCertificateArn): each consumer's stable URL is https://<domain>/<consumer>, whichever API serves it. Needs consumers in the catalogue; the DNS record is yours unless maas:apiHostedZoneId names a Route 53 zone.",
+    ),
+  "maas:apiCertificateArn": z
+    .string()
+    .regex(CERTIFICATE_ARN, { error: CERTIFICATE_ARN_TEXT })
+    .optional()
+    .describe(
+      "The ACM certificate of maas:apiDomain, issued and in the stack's region (aws:region): a Regional custom domain takes a certificate of its own region.",
+    ),
+  "maas:apiHostedZoneId": z
+    .string()
+    .regex(/^Z[0-9A-Z]{1,31}$/, {
+      error: "must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
+    })
+    .optional()
+    .describe(
+      "A Route 53 public hosted zone that holds maas:apiDomain: the stack writes the domain's alias record there. Without it, create the record yourself (stack output apiDomain).",
+    ),
+  "maas:disableExecuteApiEndpoint": BOOLEAN.default(false).describe(
+    "true: the front door's execute-api URLs answer 403, so callers reach it only through maas:apiDomain. A second step, once every caller uses the stable URLs: it cuts callers of the old ones.",
+  ),
   "maas:internetFacing": BOOLEAN.default(false).describe(
     "true for an internet-facing load balancer; false for an internal one.",
   ),
@@ -234,6 +264,15 @@ export const settingsShape = {
     })
     .optional()
     .describe("The domain of host routing, such as models.example.com."),
+  "maas:apiTimeoutQuotaSeconds": z.coerce
+    .number({ error: "must be a whole number of seconds from 29 to 300" })
+    .int({ error: "must be a whole number of seconds from 29 to 300" })
+    .min(29, { error: "must be a whole number of seconds from 29 to 300" })
+    .max(300, { error: "must be a whole number of seconds from 29 to 300" })
+    .default(29)
+    .describe(
+      "How long the account's API Gateway quota lets a buffered integration take in this region, in seconds: 29 unless AWS raised it (at most 300). A model's buffered api.timeout above it is refused; streaming needs no quota.",
+    ),
   "maas:accessLogsBucket": z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" })
@@ -333,6 +372,45 @@ export const CROSS_KEY_RULES: {
     message:
       "needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text)",
     holds: (settings) => !settings["maas:internetFacing"] || !!settings["maas:certificateArn"],
+  },
+  {
+    path: "maas:apiCertificateArn",
+    message:
+      "is required with maas:apiDomain: an issued ACM certificate for that name, in the stack's region",
+    holds: (settings) => !settings["maas:apiDomain"] || !!settings["maas:apiCertificateArn"],
+  },
+  {
+    path: "maas:apiDomain",
+    message: "is required with maas:apiCertificateArn: the custom domain the certificate is for",
+    holds: (settings) => !settings["maas:apiCertificateArn"] || !!settings["maas:apiDomain"],
+  },
+  {
+    // API Gateway guide, "Set up a Regional custom domain name": "You must provide a
+    // Region-specific ACM certificate. This certificate must be in the same Region as your API."
+    path: "maas:apiCertificateArn",
+    message:
+      'must be a certificate in the stack\'s region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name")',
+    holds: (settings) => {
+      const match = CERTIFICATE_ARN.exec(settings["maas:apiCertificateArn"] ?? "");
+      // A missing or malformed ARN or region is reported by its own key alone.
+      return (
+        match === null ||
+        typeof settings["aws:region"] !== "string" ||
+        (match[2] === settings["aws:region"] && match[1] === partitionOf(settings["aws:region"]))
+      );
+    },
+  },
+  {
+    path: "maas:apiHostedZoneId",
+    message: "needs maas:apiDomain: the zone would hold that domain's alias record",
+    holds: (settings) => !settings["maas:apiHostedZoneId"] || !!settings["maas:apiDomain"],
+  },
+  {
+    path: "maas:disableExecuteApiEndpoint",
+    message:
+      "needs maas:apiDomain: with the execute-api endpoint off, callers reach the front door through the custom domain only",
+    holds: (settings) =>
+      !settings["maas:disableExecuteApiEndpoint"] || !!settings["maas:apiDomain"],
   },
   {
     path: "maas:shard",

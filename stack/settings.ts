@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { stackNameProblem } from "../catalogue/names";
 import { closestKey } from "../catalogue/suggest";
 import { SECRET_KEYS, SettingsSchema, settingsShape } from "./settings-schema";
+import type { ApiDomain } from "../components/front-door-domain";
 import type { IdentityBinding } from "../components/model-identity";
 import type { StackLayout } from "./layout";
 
@@ -60,8 +61,19 @@ export interface StackSettings {
     routing: { mode: "path" } | { mode: "host"; domain: string };
     accessLogsBucket?: string;
   };
-  /** The front door's audit trail: its access and WAF logs' retention. */
-  frontDoor: { logRetentionDays: number };
+  frontDoor: {
+    /** Days its access and WAF logs are kept (the audit trail, retained on delete). */
+    logRetentionDays: number;
+    /** The front door's custom domain (maas:apiDomain), when set: stable consumer URLs. */
+    domain?: ApiDomain;
+    /** maas:disableExecuteApiEndpoint: the APIs' execute-api URLs answer 403. */
+    disableExecuteApiEndpoint: boolean;
+  };
+  /** API Gateway quotas of the account in the region, as the stack declares them. */
+  apiGateway: {
+    /** The longest buffered integration allowed, in seconds (29 unless raised). */
+    integrationTimeoutQuotaSeconds: number;
+  };
   alarms: {
     emails: string[];
     periodSeconds: number;
@@ -242,7 +254,20 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
           : { mode: "path" },
       ...(s["maas:accessLogsBucket"] ? { accessLogsBucket: s["maas:accessLogsBucket"] } : {}),
     },
-    frontDoor: { logRetentionDays: s["maas:frontDoorLogRetentionDays"] },
+    frontDoor: {
+      logRetentionDays: s["maas:frontDoorLogRetentionDays"],
+      ...(s["maas:apiDomain"]
+        ? {
+            domain: {
+              name: s["maas:apiDomain"],
+              certificateArn: s["maas:apiCertificateArn"]!,
+              ...(s["maas:apiHostedZoneId"] ? { hostedZoneId: s["maas:apiHostedZoneId"] } : {}),
+            },
+          }
+        : {}),
+      disableExecuteApiEndpoint: s["maas:disableExecuteApiEndpoint"],
+    },
+    apiGateway: { integrationTimeoutQuotaSeconds: s["maas:apiTimeoutQuotaSeconds"] },
     alarms: {
       // Each address is one subscription, named after it: an address listed twice is one.
       emails: [...new Set(s["maas:alarmEmails"])],

@@ -14,6 +14,7 @@
  */
 import type { ResolvedConsumer } from "../../catalogue";
 import { accountRootArn, partitionOf } from "../../catalogue/names";
+import { CONSUMER_AUTHS } from "../../catalogue/schema";
 
 export type CallerAuth = ResolvedConsumer["auth"];
 
@@ -66,8 +67,11 @@ export function grantsByConsumer(
  * The resource policy of the API that serves `consumers` (all of one kind), each on its own
  * stage named after it.
  *
- * - Allow: a consumer's principals (sigv4) or anyone holding the stage's key (apiKey: the usage
- *   plan binds the key to that stage alone) on the consumer's granted models.
+ * - Allow: a consumer's principals (sigv4) or anyone holding the stage's key (apiKey, oauth: the
+ *   usage plan binds the key to that stage alone; oauth callers also need a token the
+ *   authorizer accepts, which the policy cannot see) on the consumer's granted models. A model
+ *   taken from a consumer leaves its stage's grant here, so the next deployment refuses it at
+ *   once, whatever scopes the consumer's unexpired tokens still carry.
  * - Deny, sigv4: anyone but the consumer's principals on its stage. A same-account role whose
  *   own IAM policy allows `execute-api:Invoke` on `*` would otherwise get through a policy that
  *   merely allows others (table A: an IAM allow and a silent resource policy allow the call).
@@ -148,7 +152,7 @@ export function frontDoorProblems(
   consumers: ResolvedConsumer[],
   models: FrontDoorModel[],
 ): string[] {
-  return (["sigv4", "apiKey"] as const).flatMap((auth) => {
+  return CONSUMER_AUTHS.flatMap((auth) => {
     const of = consumers.filter((consumer) => consumer.auth === auth);
     if (of.length === 0) return [];
     const length = JSON.stringify(resourcePolicy(auth, of, models, LONGEST_API_ARN)).length;
@@ -158,6 +162,40 @@ export function frontDoorProblems(
         ]
       : [];
   });
+}
+
+/**
+ * How each API's methods authenticate a caller (API Gateway's `authorization`), and for oauth
+ * the scope the token must carry: the model's own, so a consumer's token opens only the models
+ * its app client was given (components/specs/tokens.ts). Never NONE without a key required
+ * (rule front-door/authenticated).
+ */
+export function methodAuthorization(
+  auth: CallerAuth,
+  model: string,
+): { authorization: string; authorizationScopes?: string[] } {
+  switch (auth) {
+    case "sigv4":
+      return { authorization: "AWS_IAM" };
+    case "oauth":
+      // With scopes the authorizer takes access tokens only, never ID tokens (CloudFormation,
+      // AWS::ApiGateway::Method AuthorizationScopes).
+      return { authorization: "COGNITO_USER_POOLS", authorizationScopes: [modelScope(model)] };
+    case "apiKey":
+      return { authorization: "NONE" };
+  }
+}
+
+/**
+ * The token issuer's resource server, the first half of every scope (`models/<model>`). Fixed: it
+ * forces the resource server's replacement (terraform-provider-aws
+ * internal/service/cognitoidp/resource_server.go, `identifier` and `name` ForceNew).
+ */
+export const TOKEN_RESOURCE_SERVER = { identifier: "models", name: "maas models" } as const;
+
+/** The scope a token must carry to call `model`: its methods' authorizationScopes. */
+export function modelScope(model: string): string {
+  return `${TOKEN_RESOURCE_SERVER.identifier}/${model}`;
 }
 
 /**
@@ -191,15 +229,92 @@ export const GATEWAY_RESPONSES: { type: string; status: string; meaning: string 
   },
 ];
 
+/**
+ * The oauth API's own: the Cognito authorizer refused the token (none, not the pool's, expired;
+ * and, AWS's guide leaves it open, perhaps one without the model's scope: docs/operations.md,
+ * "Token authentication: to confirm in a real account"), which API Gateway answers 401 by
+ * default ("Gateway response types", UNAUTHORIZED). Listed so its body is the front door's like
+ * every other, with its Bearer challenge.
+ */
+const TOKEN_RESPONSES: typeof GATEWAY_RESPONSES = [
+  {
+    type: "UNAUTHORIZED",
+    status: "401",
+    meaning:
+      "no access token, or one the user pool did not issue, expired or without the model's scope",
+  },
+];
+
+/** The gateway responses of the API of `auth`. */
+export function gatewayResponses(auth: CallerAuth): typeof GATEWAY_RESPONSES {
+  return auth === "oauth" ? [...GATEWAY_RESPONSES, ...TOKEN_RESPONSES] : GATEWAY_RESPONSES;
+}
+
+/**
+ * The `WWW-Authenticate` challenge of the API's 401s, which says what credential it wants (RFC
+ * 9110 §11.6.1; RFC 6750 §3 for bearer tokens). The API-key API has no scheme to name.
+ */
+export function authenticationChallenge(auth: CallerAuth): string | undefined {
+  switch (auth) {
+    case "sigv4":
+      return "AWS4-HMAC-SHA256";
+    case "oauth":
+      return "Bearer";
+    case "apiKey":
+      return undefined;
+  }
+}
+
+/**
+ * What a deployment of one API snapshots, which its triggers hash (front-door-api.ts): the
+ * routes, what each integration calls and how (timeout, streaming), the resource policy, the
+ * gateway responses, whether the execute-api endpoint is on, and how the methods authenticate. For oauth that is the authorizer (its id, user pools and header) and
+ * each method's scope, which a stage serves from its deployment only; sigv4's and apiKey's
+ * methods authenticate as their kind fixes, and their configuration keeps the shape it had, so
+ * their deployments stay as they are.
+ */
+export function deploymentConfiguration(args: {
+  auth: CallerAuth;
+  routes: string[];
+  backends: unknown;
+  /** How each model with a declared `api:` is answered (timeout, streaming); none: absent. */
+  transfers: readonly (readonly [string, unknown])[];
+  policy: string;
+  authorizer?: { id: string; pools: string[]; source: string } | undefined;
+  disableExecuteApiEndpoint: boolean;
+}): object {
+  return {
+    routes: args.routes,
+    backends: args.backends,
+    ...(args.transfers.length > 0 ? { transfers: args.transfers } : {}),
+    policy: args.policy,
+    responses: gatewayResponses(args.auth),
+    body: GATEWAY_RESPONSE_BODY,
+    // Takes effect only with a stage update, such as a new deployment (API Gateway guide,
+    // "Disable the default endpoint for REST APIs"); absent while off, so existing deployments
+    // keep their hash.
+    ...(args.disableExecuteApiEndpoint ? { executeApiEndpoint: "disabled" } : {}),
+    ...(args.auth === "oauth"
+      ? {
+          authentication: {
+            authorizer: args.authorizer,
+            methods: args.routes.map((model) => methodAuthorization(args.auth, model)),
+            challenge: authenticationChallenge(args.auth),
+          },
+        }
+      : {}),
+  };
+}
+
 /** The JSON body of every gateway response: the status's reason, never request data. */
 export const GATEWAY_RESPONSE_BODY =
   '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}';
 
 /**
  * One JSON line per request. Caller identity (the consumer is the stage; the principal that
- * signed; the key's id, never the key), model route, status, error type, latencies and the
- * trace id that joins it to the load balancer's access log (the version served). The status is
- * unquoted so metric filters compare it as a number.
+ * signed; the key's id, never the key; the token's app client), model route, status, error
+ * type, latencies and the trace id that joins it to the load balancer's access log (the version
+ * served). The status is unquoted so metric filters compare it as a number.
  */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
@@ -209,7 +324,15 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   userArn: "$context.identity.userArn",
   accountId: "$context.identity.accountId",
   apiKeyId: "$context.identity.apiKeyId",
+  // The app client whose token the oauth API accepted (the Cognito authorizer's claims): which
+  // consumer's token came with the stage's key.
+  clientId: "$context.authorizer.claims.client_id",
   sourceIp: "$context.identity.sourceIp",
+  // Which host the caller used, the custom domain (maas:apiDomain) or the execute-api one: who
+  // still calls an old URL before maas:disableExecuteApiEndpoint turns it off; and the TLS
+  // version it negotiated (API Gateway guide, "Security policies for REST APIs").
+  domainName: "$context.domainName",
+  tlsVersion: "$context.tlsVersion",
   method: "$context.httpMethod",
   route: "$context.resourcePath",
   path: "$context.path",

@@ -6,7 +6,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel, ResolvedVersion } from "../../catalogue";
-import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "./shutdown";
+import { shutdownTiming } from "./shutdown";
 import { versionLabels, versionSelector } from "./labels";
 
 type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
@@ -43,10 +43,20 @@ export interface PodInputs {
    * binding, their credentials. Named in the template, so a change rolls the pods.
    */
   admission: Record<string, pulumi.Input<string>>;
+  /**
+   * The idle timeout of the model's load balancer where raised above ALB's 60 s
+   * (request-timing.ts): the server must keep idle connections open longer, or the load balancer
+   * may send a request on one the server is closing (ALB guide, "Connection idle timeout": a 502).
+   */
+  loadBalancerIdleSeconds?: number;
 }
+
+/** The variable that tells the server its load balancer's raised idle timeout. */
+export const IDLE_TIMEOUT_ENV = "LOAD_BALANCER_IDLE_SECONDS";
 
 export function podTemplate(inputs: PodInputs): PodTemplateSpec {
   const { model, version } = inputs;
+  const shutdown = shutdownTiming(model);
   return {
     metadata: { labels: versionLabels(model, version), annotations: inputs.admission },
     spec: {
@@ -54,7 +64,7 @@ export function podTemplate(inputs: PodInputs): PodTemplateSpec {
       // IRSA and Pod Identity inject their own projected token; the API token is not needed.
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+      terminationGracePeriodSeconds: shutdown.terminationGraceSeconds,
       securityContext: {
         runAsNonRoot: true,
         runAsUser: RUN_AS_ID,
@@ -62,7 +72,7 @@ export function podTemplate(inputs: PodInputs): PodTemplateSpec {
         fsGroup: RUN_AS_ID,
         seccompProfile: { type: "RuntimeDefault" },
       },
-      containers: [serverContainer(inputs)],
+      containers: [serverContainer(inputs, shutdown.preStopSeconds)],
       volumes: [
         { name: "tmp", emptyDir: { sizeLimit: TMP_SIZE } },
         { name: "model-cache", emptyDir: { sizeLimit: version.resources.modelCache } },
@@ -75,7 +85,7 @@ export function podTemplate(inputs: PodInputs): PodTemplateSpec {
   };
 }
 
-function serverContainer(inputs: PodInputs): Container {
+function serverContainer(inputs: PodInputs, preStopSeconds: number): Container {
   const { model, version } = inputs;
   const gpu: Record<string, string> = version.gpu
     ? { "nvidia.com/gpu": String(version.gpu.count) }
@@ -92,6 +102,9 @@ function serverContainer(inputs: PodInputs): Container {
       { name: "MODEL_URI", value: inputs.artifactUri },
       { name: "MODEL_CACHE_DIR", value: MODEL_CACHE_PATH },
       { name: "PORT", value: String(version.port) },
+      ...(inputs.loadBalancerIdleSeconds === undefined
+        ? []
+        : [{ name: IDLE_TIMEOUT_ENV, value: String(inputs.loadBalancerIdleSeconds) }]),
       ...Object.entries(version.env).map(([name, value]) => ({ name, value })),
     ],
     resources: {
@@ -126,7 +139,7 @@ function serverContainer(inputs: PodInputs): Container {
       failureThreshold: Math.ceil(version.healthCheck.startupSeconds / STARTUP_PERIOD_SECONDS),
     },
     // Needs Kubernetes 1.30+ (sleep action): no shell or sleep binary required in the image.
-    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+    lifecycle: { preStop: { sleep: { seconds: preStopSeconds } } },
     securityContext: {
       allowPrivilegeEscalation: false,
       privileged: false,

@@ -4,8 +4,8 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResolvedVersion } from "../../catalogue";
-import { DEREGISTRATION_DELAY_SECONDS } from "./shutdown";
+import type { ResolvedModel, ResolvedVersion } from "../../catalogue";
+import { shutdownTiming } from "./shutdown";
 
 export type Routing = { mode: "path" } | { mode: "host"; domain: string };
 
@@ -111,6 +111,7 @@ export function forwardAction(
 export const TARGET_GROUP_PORT = 80;
 
 export function targetGroupArgs(
+  model: Pick<ResolvedModel, "api">,
   version: ResolvedVersion,
   vpcId: string,
 ): Omit<aws.lb.TargetGroupArgs, "name" | "tags"> {
@@ -122,8 +123,9 @@ export function targetGroupArgs(
     protocolVersion: "HTTP1",
     // Inference latency varies a lot per request: send to the target with the fewest in flight.
     loadBalancingAlgorithmType: "least_outstanding_requests",
-    // Matches the pod's preStop delay and grace period (shutdown.ts).
-    deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
+    // Drains the model's longest request, within the pod's grace period (shutdown.ts); an
+    // attribute, changed in place.
+    deregistrationDelay: shutdownTiming(model).deregistrationDelaySeconds,
     healthCheck: {
       enabled: true,
       protocol: "HTTP",

@@ -4,9 +4,10 @@ The model is a linear classifier over colour-histogram features: small enough to
 the image, real enough to exercise the platform (load on start, readiness after load,
 /predict, graceful shutdown). Standard library only, so the image needs no pip install.
 
-Endpoints:
+Endpoints, each also under a prefix (the load balancer's /models/<name>/ with path routing):
   GET  /healthz  ready: 200 once the model is loaded (readiness and startup probe)
   GET  /livez    alive: 200 while the process serves requests (liveness probe)
+  GET  /echo     {"path": <the path received>}: what `maas smoke --path echo` checks
   POST /predict  {"pixels": [[r, g, b], ...]} -> {"label": ..., "scores": {...}, "version": ...}
 """
 
@@ -63,17 +64,23 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def endpoint(self):
+        """The route: the path's last segment, whatever prefix the load balancer keeps."""
+        return self.path.split("?")[0].rstrip("/").split("/")[-1]
+
     def do_GET(self):
-        if self.path == "/healthz":
+        if self.endpoint() == "healthz":
             ready = Handler.model is not None
             self.send_json(200 if ready else 503, {"ready": ready, "model": MODEL_NAME, "version": MODEL_VERSION})
-        elif self.path == "/livez":
+        elif self.endpoint() == "livez":
             self.send_json(200, {"alive": True})
+        elif self.endpoint() == "echo":
+            self.send_json(200, {"path": self.path.split("?")[0], "model": MODEL_NAME, "version": MODEL_VERSION})
         else:
             self.send_json(404, {"error": "not found"})
 
     def do_POST(self):
-        if self.path.rstrip("/").split("/")[-1] != "predict":
+        if self.endpoint() != "predict":
             self.send_json(404, {"error": "not found"})
             return
         length = int(self.headers.get("Content-Length") or 0)

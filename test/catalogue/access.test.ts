@@ -96,6 +96,32 @@ describe("access rules", () => {
   });
 });
 
+describe("oauth consumers", () => {
+  it("are accepted, resolved with their kind, and refused by a misspelt kind with the kinds allowed", () => {
+    expect(problemsOf(catalogue({ 7: "    auth: oauth" }))).toEqual([]);
+    expect(resolvedOf(catalogue({ 7: "    auth: oauth" })).consumers?.[1]).toMatchObject({
+      name: "partner",
+      auth: "oauth",
+      apiKeys: ["1"],
+    });
+    expect(problemsOf(catalogue({ 7: "    auth: oauth2" }))).toEqual([
+      '7:11: consumers.partner.auth: must be sigv4, oauth or apiKey; got "oauth2"',
+    ]);
+  });
+
+  it("count against their own API's stages", () => {
+    const many = Array.from({ length: 11 }, (_, i) => [
+      `  t${i}:`,
+      "    auth: oauth",
+      `    principals: [arn:aws:iam::111122223333:role/t${i}]`,
+      "    rateLimit: { requestsPerSecond: 1, burst: 1 }",
+    ]).flat();
+    expect(problemsOf(catalogue({ 6: `${many.join("\n")}\n  partner:` }))).toEqual([
+      '2:1: consumers: declares 11 oauth consumers; each is a stage of the oauth API, and an API holds 10 stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers',
+    ]);
+  });
+});
+
 describe("access resolution", () => {
   it("gives each model its consumers, sorted; none when it lists none", () => {
     const resolved = resolvedOf(catalogue({ 13: "    access: [partner, checkout]" }), "prod");

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   consumerAlarmName,
+  consumerClientSecretPrefix,
   consumerName,
   consumerSecretPrefix,
   dashboardName,
@@ -17,6 +18,9 @@ import {
   STACK_NAME,
   TARGET_GROUP_READABLE,
   targetGroupName,
+  tokenClientName,
+  tokenDomainPrefix,
+  tokenUserPoolName,
   versionAlarmName,
   vpcLinkName,
   wafLogGroupName,
@@ -84,6 +88,10 @@ describe("physical names, for any valid stack, model, version and consumer", () 
   const SECRET = /^[A-Za-z0-9/_+=.@-]+$/;
   const LOG_GROUP = /^[._\-/#A-Za-z0-9]+$/;
   const DASHBOARD = /^[A-Za-z0-9_-]+$/;
+  /** Cognito's PoolName and ClientName: `[\w\s+=,.@-]+`. */
+  const COGNITO_NAME = /^[\w\s+=,.@-]+$/;
+  const account = fc.stringMatching(/^[0-9]{12}$/);
+  const region = fc.constantFrom("eu-west-1", "us-east-1", "us-gov-west-1", "cn-north-1");
 
   it("fit their limits and characters", () => {
     fc.assert(
@@ -108,8 +116,40 @@ describe("physical names, for any valid stack, model, version and consumer", () 
         fits(frontDoorLogGroupName(s), NAME_LIMITS.logGroup - 26, LOG_GROUP);
         fits(wafLogGroupName(s), NAME_LIMITS.logGroup - 26, LOG_GROUP);
         expect(wafLogGroupName(s).startsWith("aws-waf-logs-")).toBe(true);
+        fits(frontDoorApiName(s, "oauth"), NAME_LIMITS.restApi, /^\S+$/);
+        fits(consumerClientSecretPrefix(s, c), NAME_LIMITS.secretNamePrefix, SECRET);
+        fits(tokenUserPoolName(s), NAME_LIMITS.userPool, COGNITO_NAME);
+        fits(tokenClientName(s, c), NAME_LIMITS.appClient, COGNITO_NAME);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("give the token issuer's domain a prefix Cognito takes: its pattern, none of its reserved words", () => {
+    fc.assert(
+      fc.property(stack, account, region, (s, a, r) => {
+        const prefix = tokenDomainPrefix(s, a, r);
+        expect(prefix).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/);
+        expect(prefix).not.toMatch(/aws|amazon|cognito/);
+        expect(prefix).toBe(tokenDomainPrefix(s, a, r));
+      }),
+      { numRuns: 300 },
+    );
+    expect(tokenDomainPrefix("prod", "111122223333", "eu-west-1")).toMatch(
+      /^maas-prod-[0-9a-f]{10}$/,
+    );
+    expect(tokenDomainPrefix("aws-prod", "111122223333", "eu-west-1")).toMatch(
+      /^maas-[0-9a-f]{10}$/,
+    );
+  });
+
+  it("keep token domains apart across stacks, accounts and regions (a prefix is unique among every account's)", () => {
+    fc.assert(
+      fc.property(stack, account, region, stack, account, region, (s1, a1, r1, s2, a2, r2) => {
+        fc.pre(s1 !== s2 || a1 !== a2 || r1 !== r2);
+        expect(tokenDomainPrefix(s1, a1, r1)).not.toBe(tokenDomainPrefix(s2, a2, r2));
+      }),
+      { numRuns: 500 },
     );
   });
 
@@ -119,7 +159,13 @@ describe("physical names, for any valid stack, model, version and consumer", () 
         fc.pre(s1 !== s2 || m1 !== m2);
         for (const name of [repositoryName, roleName, dashboardName])
           expect(name(s1, m1)).not.toBe(name(s2, m2));
-        for (const name of [consumerName, consumerSecretPrefix, consumerAlarmName])
+        for (const name of [
+          consumerName,
+          consumerSecretPrefix,
+          consumerClientSecretPrefix,
+          consumerAlarmName,
+          tokenClientName,
+        ])
           expect(name(s1, m1)).not.toBe(name(s2, m2));
       }),
       { numRuns: 500 },

@@ -54,7 +54,7 @@ const cases: Case[] = [
       [
         5,
         "colour",
-        'models.scorer.colour: unknown key "colour"; allowed: access, autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, rollout, routing, shard, slo, versions',
+        'models.scorer.colour: unknown key "colour"; allowed: access, api, autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, rollout, routing, shard, slo, versions',
       ],
     ],
   },
@@ -472,7 +472,7 @@ const cases: Case[] = [
       [
         14,
         "owner",
-        'environments.dev.models.scorer.owner: unknown key "owner"; allowed: access, autoscaling, build, env, gpu, healthCheck, image, port, resources, rollout, slo, versions',
+        'environments.dev.models.scorer.owner: unknown key "owner"; allowed: access, api, autoscaling, build, env, gpu, healthCheck, image, port, resources, rollout, slo, versions',
       ],
     ],
   },
@@ -633,7 +633,7 @@ const cases: Case[] = [
       [
         5,
         "MODEL_URI",
-        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_CACHE_DIR, PORT",
+        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_CACHE_DIR, PORT, LOAD_BALANCER_IDLE_SECONDS",
       ],
     ],
   },

@@ -215,7 +215,9 @@ describe("maas plan", () => {
     const result = await maas(["plan", "--all-stacks"], { cwd: project });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("maas:vpcCidr: must be an IPv4 CIDR");
-    expect(result.stderr).toBe("maas plan: stack prod not planned; nothing was written\n");
+    expect(result.stderr).toBe(
+      "maas plan: planning stack prod (1 of 1)\nmaas plan: stack prod not planned; nothing was written\n",
+    );
     expect(result.stdout.trimEnd().split("\n").slice(-2).join(" ").replace(/\s+/g, " ")).toBe(
       "maas plan: 1 stack (prod): 0 resources, 0 models deployed; not planned or breaking a rule: prod",
     );

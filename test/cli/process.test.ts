@@ -4,11 +4,67 @@
  * process of its own. Everything else runs main() in-process (test/cli/*.test.ts).
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, maasProcess } from "../helpers/cli";
+import { BIN, maasProcess, PROJECT_ROOT } from "../helpers/cli";
 import { copyTestProject, TEST_PROJECT } from "../helpers/plan";
+
+/** The processes whose parent is `pid` (from /proc: no ps needed). */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The parent pid is the second field after the command name, which is in parentheses.
+        return (
+          readFileSync(`/proc/${name}/stat`, "utf8")
+            .replace(/^.*\) /s, "")
+            .split(" ")[1] === String(pid)
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const gone = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+/**
+ * `maas <args>` as a process in `cwd`, sent `signal` once its stderr says `when`; what it said,
+ * its exit code, and the children it had when the signal was sent.
+ */
+function interruptedRun(args: string[], cwd: string, when: RegExp, signal: NodeJS.Signals) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "", children: [] as number[], signalled: false };
+  child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+    if (!output.signalled && when.test(output.stderr)) {
+      output.signalled = true;
+      output.children = childrenOf(child.pid!);
+      child.kill(signal);
+    }
+  });
+  return new Promise<typeof output & { code: number | null }>((resolve) =>
+    child.on("close", (code) => resolve({ ...output, code })),
+  );
+}
+
+const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
+const LEFTOVER = /\.(tmp|old)-\d+$|\.lock$/;
 
 describe("maas as a process", () => {
   it("exits 0, 1 and 2 as a shell sees them, writing to its own stdout and stderr", () => {
@@ -46,21 +102,89 @@ describe("maas as a process", () => {
     ).toEqual([]);
   });
 
-  it("plans every stack with --all-stacks, each in its own process, and sums them up", () => {
+  it("plans every stack with --all-stacks, each in its own process, and sums up what this run wrote", () => {
     const project = copyTestProject();
     const prod = join(project, "Pulumi.prod.yaml");
     writeFileSync(
       prod,
       readFileSync(prod, "utf8").replace("maas:vpcCidr: 10.30.0.0/16", "maas:vpcCidr: nowhere"),
     );
+    // An earlier run's plan of the stack that no longer plans: kept, and not this run's.
+    mkdirSync(join(project, "out", "prod"), { recursive: true });
+    const stale = {
+      project: "maas",
+      stack: "prod",
+      note: "",
+      resources: Array(1000).fill({}),
+      outputs: { models: { a: {} } },
+    };
+    writeFileSync(join(project, "out", "prod", "plan.json"), JSON.stringify(stale));
     const result = maasProcess(["plan", "--all-stacks", "--summary"], { cwd: project });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("maas plan: stack dev, environment dev");
     expect(result.stdout).toContain("maas:vpcCidr: must be an IPv4 CIDR");
+    expect(result.stderr).toContain("maas plan: planning stack dev (1 of 2)\n");
+    expect(result.stderr).toContain("maas plan: planning stack prod (2 of 2)\n");
     const plan = JSON.parse(readFileSync(join(project, "out", "dev", "plan.json"), "utf8"));
     // The last line, as wrapped at 80 columns.
     expect(result.stdout.trimEnd().split("\n").slice(-2).join(" ").replace(/\s+/g, " ")).toBe(
       `maas plan: 2 stacks (dev, prod): ${plan.resources.length} resources, 3 models deployed; not planned or breaking a rule: prod`,
     );
+    expect(JSON.parse(readFileSync(join(project, "out", "prod", "plan.json"), "utf8"))).toEqual(
+      stale,
+    );
+  });
+
+  describe("--all-stacks stopped by a signal", () => {
+    it("stops on a Ctrl-C during the first stack: its process too, no other stack, nothing written", async () => {
+      const project = copyTestProject(SHARDED);
+      const result = await interruptedRun(
+        ["plan", "--all-stacks"],
+        project,
+        /planning stack platform \(1 of 3\)/,
+        "SIGINT",
+      );
+      expect(result.code).toBe(130);
+      // The stack's process (and the one compiling TypeScript for the run, tsx's esbuild).
+      expect(result.children.length).toBeGreaterThan(0);
+      expect(result.children.every(gone), "the stack's process outlived the run").toBe(true);
+      expect(result.stderr).not.toMatch(/planning stack platform-/);
+      expect(result.stderr.trimEnd().split("\n").slice(-3).join(" ").replace(/\s+/g, " ")).toMatch(
+        /maas plan: stopped by SIGINT; written: none; not written: platform, platform-risk, platform-vision \(their out\/<stack>\/ as before\)$/,
+      );
+      expect(result.stdout).not.toMatch(/^maas plan: 3 stacks/m);
+      expect(existsSync(join(project, "out"))).toBe(false);
+    });
+
+    it("stops on SIGTERM during the second stack: the first written, the others as they were", async () => {
+      const project = copyTestProject(SHARDED);
+      // An earlier run's plan of a stack this run does not reach stays as it was.
+      mkdirSync(join(project, "out", "platform-vision"), { recursive: true });
+      writeFileSync(join(project, "out", "platform-vision", "plan.json"), "earlier\n");
+      const result = await interruptedRun(
+        ["plan", "--all-stacks"],
+        project,
+        /planning stack platform-risk \(2 of 3\)/,
+        "SIGTERM",
+      );
+      expect(result.code).toBe(143);
+      expect(result.children.every(gone), "the stack's process outlived the run").toBe(true);
+      expect(result.stderr).not.toContain("planning stack platform-vision");
+      expect(result.stderr.trimEnd().split("\n").slice(-3).join(" ").replace(/\s+/g, " ")).toMatch(
+        /maas plan: stopped by SIGTERM; written: platform; not written: platform-risk, platform-vision \(their out\/<stack>\/ as before\)$/,
+      );
+      expect(
+        JSON.parse(readFileSync(join(project, "out", "platform", "plan.json"), "utf8")),
+      ).toMatchObject({ stack: "platform" });
+      expect(existsSync(join(project, "out", "platform-risk", "plan.json"))).toBe(false);
+      expect(readFileSync(join(project, "out", "platform-vision", "plan.json"), "utf8")).toBe(
+        "earlier\n",
+      );
+      expect(
+        readdirSync(join(project, "out"), { recursive: true, encoding: "utf8" }).filter((name) =>
+          LEFTOVER.test(name),
+        ),
+      ).toEqual([]);
+    });
   });
 });

@@ -197,14 +197,17 @@ describe("the front door", () => {
       const format = JSON.parse(
         String(inputs(stage).accessLogSettings.format).replace("$context.status", "0"),
       ) as Record<string, string>;
-      // Who called (consumer, principal, key id), what (route), the answer, and the trace id
-      // that joins the load balancer's log (the version served); never the key itself.
+      // Who called (consumer, principal, key id), through which host, what (route), the answer,
+      // and the trace id that joins the load balancer's log (the version served); never the key.
       expect(format).toMatchObject({
         consumer: "$context.stage",
         caller: "$context.identity.caller",
         apiKeyId: "$context.identity.apiKeyId",
         route: "$context.resourcePath",
         traceId: "$context.xrayTraceId",
+        // Which URL the caller used (custom domain or execute-api), and its TLS version.
+        domainName: "$context.domainName",
+        tlsVersion: "$context.tlsVersion",
       });
       expect(Object.values(format)).not.toContain("$context.identity.apiKey");
       expect(inputs(stage).xrayTracingEnabled).toBe(true);

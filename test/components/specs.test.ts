@@ -9,11 +9,6 @@ import { oidcIssuer } from "../../components/specs/model-policies";
 import { CONTAINER_NAME, MODEL_CACHE_PATH, PORT_NAME, RUN_AS_ID } from "../../components/specs/pod";
 import { allowModelTrafficSpec } from "../../components/specs/network-policy";
 import { registryItem } from "../../components/specs/registry-item";
-import {
-  DEREGISTRATION_DELAY_SECONDS,
-  PRE_STOP_SECONDS,
-  TERMINATION_GRACE_SECONDS,
-} from "../../components/specs/shutdown";
 import { resolvedVersion } from "../helpers/resolved";
 
 const version = resolvedVersion({
@@ -57,7 +52,8 @@ describe("deployment spec", () => {
       serviceAccountName: "scorer",
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+      // A model without api: drains a 29 s request: 20 s preStop + 30 s + 15 s, as always.
+      terminationGracePeriodSeconds: 65,
       securityContext: {
         runAsNonRoot: true,
         runAsUser: RUN_AS_ID,
@@ -80,7 +76,7 @@ describe("deployment spec", () => {
       name: CONTAINER_NAME,
       image: `registry.example.com/scorer@sha256:${"a".repeat(64)}`,
       readinessProbe: { httpGet: { path: "/ready", port: PORT_NAME } },
-      lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+      lifecycle: { preStop: { sleep: { seconds: 20 } } },
     });
     // The model's identity, artifacts, cache and port, then the version's own env.
     expect(server.env).toEqual([
@@ -157,12 +153,6 @@ describe("deployment spec", () => {
   it("allows a rollout at least ten minutes, more for slow loaders", () => {
     expect(progressDeadlineSeconds(60)).toBe(600);
     expect(progressDeadlineSeconds(900)).toBe(1200);
-  });
-
-  it("keeps the load balancer's deregistration inside the pod's grace period", () => {
-    expect(TERMINATION_GRACE_SECONDS).toBeGreaterThan(
-      PRE_STOP_SECONDS + DEREGISTRATION_DELAY_SECONDS,
-    );
   });
 });
 

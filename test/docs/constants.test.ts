@@ -5,9 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ALB_QUOTAS, RULES_PER_MODEL } from "../../catalogue/quotas";
+import { ALB_QUOTAS, COGNITO_QUOTAS, RULES_PER_MODEL } from "../../catalogue/quotas";
 import { STACK_NAME } from "../../catalogue/names";
 import { MODEL_CACHE_PATH } from "../../components/specs/pod";
+import { ACCESS_TOKEN_MINUTES } from "../../components/specs/tokens";
 import { KUBERNETES_RULES } from "../../policy";
 import { AWS_RULES } from "../../policy/aws-rules";
 
@@ -32,6 +33,15 @@ describe("constants in the docs", () => {
     expect(catalogue).toContain(`at most ${word} live or standby`);
     expect(operations).toContain(`An ALB rule forwards to at most ${word} target groups`);
     expect(operations).toContain(`a model may have at most ${word} live and standby versions`);
+  });
+
+  it("OAuth tokens' lifetime and Cognito's scope limits (components/specs/tokens.ts, catalogue/quotas.ts)", () => {
+    expect(catalogue).toContain(`A token lasts ${ACCESS_TOKEN_MINUTES} minutes`);
+    expect(catalogue).toContain(`(at most ${ACCESS_TOKEN_MINUTES} minutes)`);
+    expect(operations).toContain(`access tokens for ${ACCESS_TOKEN_MINUTES} minutes`);
+    expect(catalogue).toContain(
+      `${COGNITO_QUOTAS.scopesPerAppClient} scopes per app client (models one consumer may call) and ${COGNITO_QUOTAS.scopesPerResourceServer} per resource server`,
+    );
   });
 
   it("the model cache path (components/specs/pod.ts)", () => {

@@ -119,12 +119,12 @@ export function catalogueText(lines: string[]): string {
 }
 
 /**
- * A copy of the test project in a temporary directory (where commands may write out/), its
- * program still the repository's own.
+ * A copy of the test project (or another of test/fixtures/) in a temporary directory (where
+ * commands may write out/), its program still the repository's own.
  */
-export function copyTestProject(): string {
+export function copyTestProject(fixture = TEST_PROJECT): string {
   const dir = mkdtempSync(join(tmpdir(), "maas-project-"));
-  cpSync(TEST_PROJECT, dir, { recursive: true });
+  cpSync(fixture, dir, { recursive: true });
   const file = join(dir, "Pulumi.yaml");
   writeFileSync(file, readFileSync(file, "utf8").replace(/^main: .*$/m, `main: ${PROJECT_ROOT}`));
   return dir;

@@ -7,7 +7,7 @@ import type { TransitionFinding } from "../../plan/transition-rules";
 import { transition } from "../../plan/transition";
 import type { Step, Transition } from "../../plan/transition";
 import { FIXTURE_CONTEXT, planOf } from "./plan";
-import type { PlanRequest } from "./plan";
+import type { PlanFixture, PlanRequest } from "./plan";
 
 export interface TransitionFixture {
   transition: Transition;
@@ -22,11 +22,15 @@ export interface TransitionFixture {
 
 const shortType = (type: string) => type.split(":").pop()!;
 
+/**
+ * The transition from `base` to `head`. `base` may be a plan already made, which tests that
+ * start many edits from one deployed state share (read only: nothing here changes it).
+ */
 export async function transitionBetween(
-  base: PlanRequest,
+  base: PlanRequest | PlanFixture,
   head: PlanRequest,
 ): Promise<TransitionFixture> {
-  const before = await planOf(base);
+  const before = "plan" in base ? base : await planOf(base);
   const after = await planOf(head);
   const t = transition(before.plan.resources, after.plan.resources);
   const find = (type: string, name: string) => {

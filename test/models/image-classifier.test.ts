@@ -62,6 +62,17 @@ describe("image-classifier example server", () => {
     expect((await fetch(`${base}/livez`)).status).toBe(200);
   });
 
+  it("answers its probes and echoes the path it received, also under the /models/<name>/ prefix", async () => {
+    expect((await fetch(`${base}/models/image-classifier/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/models/image-classifier/livez`)).status).toBe(200);
+    for (const path of ["/echo", "/models/image-classifier/echo"]) {
+      const response = await fetch(`${base}${path}?q=1`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ path, version: "1.5.0" });
+    }
+    expect((await fetch(`${base}/models/image-classifier/nothing`)).status).toBe(404);
+  });
+
   it("predicts, also under the load balancer's /models/<name>/ prefix", async () => {
     for (const path of ["/predict", "/models/image-classifier/predict"]) {
       const response = await fetch(`${base}${path}`, {

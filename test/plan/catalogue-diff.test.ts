@@ -67,6 +67,20 @@ describe("catalogue changes", () => {
       "model added (owner `team-a`): 1.0.0 live, 100%, image `registry.example.com/model@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`",
     ]);
   });
+
+  it("says how a model's requests are served when its api: changes, and nothing when it says the defaults", () => {
+    const plain = catalogue(version({}));
+    const streamed = {
+      models: plain.models.map((m) => ({ ...m, api: { streaming: true, timeoutSeconds: 600 } })),
+    };
+    expect(catalogueChanges(plain, streamed)).toEqual([
+      { model: "m", lines: ["requests `buffered, up to 29 s` → `streamed, up to 600 s`"] },
+    ]);
+    const defaults = {
+      models: plain.models.map((m) => ({ ...m, api: { streaming: false, timeoutSeconds: 29 } })),
+    };
+    expect(catalogueChanges(plain, defaults)).toEqual([]);
+  });
 });
 
 describe("access changes", () => {

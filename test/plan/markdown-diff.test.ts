@@ -7,7 +7,7 @@ import { cell, code } from "../../plan/markdown";
 import { COMMENT_LIMIT, markdownDiff } from "../../plan/markdown-diff";
 import type { StackDiff } from "../../plan/markdown-diff";
 import { stackDiff } from "../helpers/stack-diff";
-import { withConsumers } from "../helpers/front-door";
+import { API_DOMAIN, withConsumers } from "../helpers/front-door";
 import { twoModels } from "../helpers/transition";
 
 const CERTIFICATE =
@@ -207,6 +207,38 @@ describe("pull-request Markdown", () => {
     ]).comment;
     expect(moved).toContain(
       "moves from load balancer `main` to `search`: its callers keep their front-door URLs",
+    );
+  });
+
+  it("with a custom domain: says the new stable URLs when it is added, and keeps them through an auth switch", async () => {
+    const added = markdownDiff([
+      await stackDiff(
+        { catalogue: withConsumers() },
+        { catalogue: withConsumers(), config: API_DOMAIN },
+      ),
+    ]).comment;
+    expect(added).toContain(
+      "- ℹ️ **note** consumers get stable URLs on `api.models.example.com`: `https://api.models.example.com/checkout`,",
+    );
+    expect(added).toContain("| + add | `API Gateway DomainName` `front-door-domain` |");
+    const switched = markdownDiff([
+      await stackDiff(
+        { catalogue: withConsumers(), config: API_DOMAIN },
+        {
+          catalogue: withConsumers([
+            "  reports:\n    principals:",
+            "  reports:\n    auth: apiKey\n    principals:",
+          ]),
+          config: API_DOMAIN,
+        },
+      ),
+    ]).comment;
+    expect(switched).toContain(
+      "its stable URL `https://api.models.example.com/reports` stays (its mapping moves to the other API in place)",
+    );
+    expect(switched).not.toContain("it gets a new URL");
+    expect(switched).toMatch(
+      /\| ~ update \| `API Gateway BasePathMapping` `front-door-domain-reports` \| `restApi` /,
     );
   });
 

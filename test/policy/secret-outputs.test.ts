@@ -9,13 +9,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
 import { checkAwsResources, CREDENTIAL_OUTPUTS } from "../../policy/aws-rules";
 import { PROJECT_ROOT } from "../helpers/cli";
-import { withConsumers } from "../helpers/front-door";
+import { withTokens } from "../helpers/front-door";
 import { planOf } from "../helpers/plan";
 
 let resources: RecordedResource[];
 
 beforeAll(async () => {
-  resources = (await planOf({ stack: "prod", catalogue: withConsumers() })).plan.resources;
+  resources = (await planOf({ stack: "prod", catalogue: withTokens() })).plan.resources;
 });
 
 /** The outputs a provider class marks secret itself (its constructor's additionalSecretOutputs). */
@@ -46,6 +46,25 @@ describe("credentials in the state", () => {
         v.rule.startsWith("RULES-34"),
       ),
     ).toEqual([]);
+  });
+
+  it("keeps every oauth consumer's client secret secret: the provider marks it, and its secret version's input is masked", () => {
+    const clients = resources.filter((r) => r.type === "aws:cognito/userPoolClient:UserPoolClient");
+    expect(clients.map((c) => c.name).sort()).toEqual([
+      "front-door-tokens-lab",
+      "front-door-tokens-portal",
+    ]);
+    expect(CREDENTIAL_OUTPUTS["aws:cognito/userPoolClient:UserPoolClient"]).toEqual({
+      outputs: ["clientSecret"],
+      markedByProvider: ["clientSecret"],
+    });
+    for (const client of clients) {
+      const version = resources.find(
+        (r) =>
+          r.type === "aws:secretsmanager/secretVersion:SecretVersion" && r.name === client.name,
+      )!;
+      expect(version.inputs.secretString, client.name).toBe("[secret]");
+    }
   });
 
   it("reports an output that carries a credential in plain text", () => {

@@ -4,7 +4,6 @@
  * traffic, SLO thresholds, alarm dimensions and actions, the alarm topic and the dashboards.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "../../components/specs/shutdown";
 import { projectPlans, servedWorkloads } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 
@@ -139,8 +138,12 @@ describe("per served version", () => {
       tags: { "maas:model": "text-embedder", "maas:version": "2.0.0", "maas:owner": "search-team" },
     });
     expect(group.name.length).toBeLessThanOrEqual(32);
-    expect(group.deregistrationDelay).toBeGreaterThan(PRE_STOP_SECONDS);
-    expect(group.deregistrationDelay + PRE_STOP_SECONDS).toBeLessThan(TERMINATION_GRACE_SECONDS);
+    // The version's pods outlast the drain: preStop, then the deregistration delay, then SIGKILL.
+    const pod = dev.inputs("kubernetes:apps/v1:Deployment", "text-embedder-v2-0-0").spec.template
+      .spec;
+    const preStop = pod.containers[0].lifecycle.preStop.sleep.seconds as number;
+    expect(group.deregistrationDelay).toBeGreaterThan(preStop);
+    expect(group.deregistrationDelay + preStop).toBeLessThan(pod.terminationGracePeriodSeconds);
   });
 
   it("binds the version's Service to its target group and lets the load balancer's security group reach the pods", () => {

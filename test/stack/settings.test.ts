@@ -120,6 +120,11 @@ describe("stack settings", () => {
     expect(problems({ "maas:alarmPeriodSeconds": "45" })).toEqual([
       'Pulumi.dev.yaml: maas:alarmPeriodSeconds: must be 10, 30 or a multiple of 60; got "45"',
     ]);
+    // API Gateway's buffered integrations take 29 s unless raised, and 300 s at most.
+    for (const quota of ["600", "20", "2m"])
+      expect(problems({ "maas:apiTimeoutQuotaSeconds": quota })).toEqual([
+        `Pulumi.dev.yaml: maas:apiTimeoutQuotaSeconds: must be a whole number of seconds from 29 to 300; got "${quota}"`,
+      ]);
   });
 
   it("refuses an unknown maas: key with the key it most likely meant, so a typo cannot unprotect production", () => {
@@ -150,6 +155,75 @@ describe("stack settings", () => {
           "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678",
       }),
     ).toEqual([]);
+  });
+
+  describe("the front door's custom domain", () => {
+    const CERTIFICATE =
+      "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678";
+    const domain = {
+      "maas:apiDomain": "api.models.example.com",
+      "maas:apiCertificateArn": CERTIFICATE,
+    };
+
+    it("reads the domain, its certificate and zone; the execute-api endpoint stays on by default", () => {
+      const settings = readSettings(
+        configSource({ ...dev, ...domain, "maas:apiHostedZoneId": "Z0123456789ABCDEFGHIJ" }),
+        "maas",
+        "dev",
+      );
+      expect(settings.frontDoor).toEqual({
+        domain: {
+          name: "api.models.example.com",
+          certificateArn: CERTIFICATE,
+          hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        },
+        disableExecuteApiEndpoint: false,
+        logRetentionDays: 365,
+      });
+      expect(readSettings(configSource(dev), "maas", "dev").frontDoor).toEqual({
+        disableExecuteApiEndpoint: false,
+        logRetentionDays: 365,
+      });
+    });
+
+    it("names a malformed domain, certificate or zone by its key", () => {
+      expect(
+        problems({
+          "maas:apiDomain": "API.Example.com",
+          "maas:apiCertificateArn": "arn:aws:iam::123456789012:server-certificate/x",
+          "maas:apiHostedZoneId": "example.com",
+        }),
+      ).toEqual([
+        'Pulumi.dev.yaml: maas:apiDomain: must be a lowercase DNS name such as api.models.example.com (no wildcard); got "API.Example.com"',
+        'Pulumi.dev.yaml: maas:apiCertificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); got "arn:aws:iam::123456789012:server-certificate/x"',
+        'Pulumi.dev.yaml: maas:apiHostedZoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ; got "example.com"',
+      ]);
+      expect(problems({ ...domain, "maas:apiDomain": "*.models.example.com" })).toHaveLength(1);
+    });
+
+    it("wants the domain and its certificate together, the certificate in the stack's region", () => {
+      expect(problems({ "maas:apiDomain": "api.models.example.com" })).toEqual([
+        "Pulumi.dev.yaml: maas:apiCertificateArn: is required with maas:apiDomain: an issued ACM certificate for that name, in the stack's region",
+      ]);
+      expect(problems({ "maas:apiCertificateArn": CERTIFICATE })).toEqual([
+        `Pulumi.dev.yaml: maas:apiDomain: is required with maas:apiCertificateArn: the custom domain the certificate is for`,
+      ]);
+      // An edge-optimized domain's certificate lives in us-east-1; a Regional one in its own region.
+      const elsewhere = CERTIFICATE.replace("eu-west-1", "us-east-1");
+      expect(problems({ ...domain, "maas:apiCertificateArn": elsewhere })).toEqual([
+        `Pulumi.dev.yaml: maas:apiCertificateArn: must be a certificate in the stack's region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); got "${elsewhere}"`,
+      ]);
+    });
+
+    it("turns the execute-api endpoint off, or writes DNS, only with a domain", () => {
+      expect(
+        problems({ "maas:disableExecuteApiEndpoint": "true", "maas:apiHostedZoneId": "Z0123" }),
+      ).toEqual([
+        'Pulumi.dev.yaml: maas:apiHostedZoneId: needs maas:apiDomain: the zone would hold that domain\'s alias record; got "Z0123"',
+        'Pulumi.dev.yaml: maas:disableExecuteApiEndpoint: needs maas:apiDomain: with the execute-api endpoint off, callers reach the front door through the custom domain only; got "true"',
+      ]);
+      expect(problems({ ...domain, "maas:disableExecuteApiEndpoint": "true" })).toEqual([]);
+    });
   });
 
   it("takes only stack names every derived AWS name can hold", () => {
