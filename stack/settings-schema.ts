@@ -14,7 +14,7 @@ const CIDR =
  * alphanumeric at both ends (IsValidLabelValue).
  */
 const LABEL_KEY =
-  /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?(?=[^/]{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+  /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(?:(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const LABEL_KEY_TEXT =
   "must be a Kubernetes label key: an optional DNS prefix of at most 253 characters and /, then at most 63 letters, digits, - _ . starting and ending with a letter or digit";
@@ -25,6 +25,16 @@ const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/\S+$/;
 const CERTIFICATE_ARN = /^arn:(aws[a-z-]*):acm:([a-z0-9-]+):[0-9]{12}:certificate\/\S+$/;
 const CERTIFICATE_ARN_TEXT =
   "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)";
+/**
+ * A region the stack may deploy to: rules between keys that compare with it hold for any other,
+ * which aws:region reports alone.
+ */
+function deployableRegion(region: unknown): region is string {
+  return (
+    typeof region === "string" &&
+    (SUPPORTED_PARTITIONS as readonly string[]).includes(partitionOf(region))
+  );
+}
 /** "must be a list of …; got a map", or "is required: …" when the key is missing. */
 function shaped(what: string, required?: string) {
   return (issue: { input?: unknown }) =>
@@ -395,7 +405,7 @@ export const CROSS_KEY_RULES: {
       // A missing or malformed ARN or region is reported by its own key alone.
       return (
         match === null ||
-        typeof settings["aws:region"] !== "string" ||
+        !deployableRegion(settings["aws:region"]) ||
         (match[2] === settings["aws:region"] && match[1] === partitionOf(settings["aws:region"]))
       );
     },
@@ -438,7 +448,7 @@ export const CROSS_KEY_RULES: {
       const match = CERTIFICATE_ARN.exec(settings["maas:certificateArn"] ?? "");
       return (
         !match ||
-        typeof settings["aws:region"] !== "string" ||
+        !deployableRegion(settings["aws:region"]) ||
         (match[2] === settings["aws:region"] && match[1] === partitionOf(settings["aws:region"]))
       );
     },
@@ -451,7 +461,7 @@ export const CROSS_KEY_RULES: {
       const partition = /^arn:([^:]+):/.exec(settings["maas:oidcProviderArn"] ?? "")?.[1];
       return (
         partition === undefined ||
-        typeof settings["aws:region"] !== "string" ||
+        !deployableRegion(settings["aws:region"]) ||
         partition === partitionOf(settings["aws:region"])
       );
     },
