@@ -102,3 +102,39 @@ describe("upgrading a stack whose target group names were cut to fit", () => {
     );
   });
 });
+
+describe("upgrading a stack whose model role name was cut to fit", () => {
+  // `maas-dev_<model>` is 70 characters: past IAM's 64.
+  const model = "fraud-scorer-gradient-boosted-trees-with-calibration-v2-eu";
+  const catalogue = twoModels(["  ranker:", `  ${model}:`]);
+
+  it("replaces the role create-before-delete, rolls the pods onto it, and deletes the old one last", async () => {
+    const head = await planOf({ catalogue });
+    const role = head.ofType("aws:iam/role:Role").find((r) => r.name === model)!;
+    const name = String(role.inputs.name);
+    expect(name).toMatch(/^maas-dev_fraud-scorer-.*\.[0-9a-z]{12}$/);
+    // What names.ts derived before: its prefix and 8 hex of the whole name.
+    const previous = fitName(`maas-dev_${model}`, NAME_LIMITS.iamRole);
+    const base = JSON.parse(
+      JSON.stringify(head.plan.resources).split(name).join(previous),
+    ) as RecordedResource[];
+
+    const t = transition(base, head.plan.resources);
+    const at = (op: string, type: string, name: string) =>
+      t.steps.findIndex((s) => s.op === op && s.type.endsWith(type) && s.name.startsWith(name));
+    expect(t.steps.find((s) => s.type.endsWith(":Role") && s.name === model)).toMatchObject({
+      op: "replace",
+      deleteFirst: false,
+      causes: ["name"],
+    });
+    // The pods' identity names the role: they roll after it exists, before the old one goes.
+    const deployment = head
+      .ofType("kubernetes:apps/v1:Deployment")
+      .find((d) => d.name.startsWith(model.slice(0, 40)))!;
+    const pods = at("update", "Deployment", deployment.name);
+    expect(pods).toBeGreaterThan(at("replace", "Role", model));
+    // Nothing else of other models changes; nothing the rules refuse.
+    expect(t.steps.filter((s) => s.type.endsWith(":Role")).map((s) => s.name)).toEqual([model]);
+    expect(judgeTransition(t).filter((f) => f.severity === "refuse")).toEqual([]);
+  });
+});
