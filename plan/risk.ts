@@ -136,7 +136,7 @@ export function risks(input: RiskInput): Risk[] {
           }
         : {
             level: "refuse",
-            text: `model ${code(model.name)} is removed while it serves traffic (${live.map((v) => `${code(v.version)} ${v.traffic}%`).join(", ")}): its callers get 404 from this apply, its workloads, routing and alarms go, and its registry records keep saying live. Take it down in two steps: retire all its versions (retired: true), apply, then remove it. A rename is the same: serve the new name beside it, move its callers, then take the old one down`,
+            text: `model ${code(model.name)} is removed while it serves traffic (${live.map((v) => `${code(v.version)} ${v.traffic}%`).join(", ")}): its callers get 404 from this apply, its workloads, routing and alarms go, and its registry records keep saying live. Take it down in two steps: retire all its versions (retired: true), apply, then remove it. A rename is the same: serve the new name beside it, move its callers, then take the old one down. A move to another shard is judged as one only when both stacks are diffed (maas diff --all-stacks)`,
           },
     );
   }
