@@ -27,7 +27,7 @@ const versions = fc.oneof(
     return standby ? [...lines, '"0.9.0": { traffic: 0 }'] : lines;
   }),
   // Retired: every version taken down.
-  fc.constant(['"1.0.0": { retired: true }']),
+  fc.constant<string[]>(['"1.0.0": { retired: true }']),
 );
 
 function catalogue(models: [string, string[]][]): ResolvedCatalogue {
