@@ -150,6 +150,11 @@ const PROGRAM_NAMED = new Set([
   "aws:sns/topic:Topic",
   "aws:kms/alias:Alias",
   "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+  // The front door's domain and token issuer: from stack config and the stack's name.
+  "aws:apigateway/domainName:DomainName",
+  "aws:apigateway/basePathMapping:BasePathMapping",
+  "aws:route53/record:Record",
+  "aws:cognito/userPoolDomain:UserPoolDomain",
 ]);
 
 /** What a stack's names live in: its region, its cluster, its layout (a base and its shards). */
@@ -188,6 +193,8 @@ function scopeOf(resource: RecordedResource, stack: StackScope): string {
   if (resource.type.startsWith("kubernetes:")) return `on cluster ${stack.cluster}`;
   // IAM is global: its names are unique in the account, whatever the region.
   if (resource.type === "aws:iam/role:Role") return "in the account";
+  // A hosted zone is global too: its records are the zone's, whatever the region.
+  if (resource.type === "aws:route53/record:Record") return "in the account";
   if (PROGRAM_NAMED.has(resource.type)) return `in region ${stack.region}`;
   return `in layout ${stack.layout}, region ${stack.region}`;
 }

@@ -13,6 +13,7 @@ import type { LayoutStack } from "../../plan/layout-check";
 import { crossStackCollisions, duplicateNames, stackScope } from "../../plan/physical-names";
 import type { RecordedResource } from "../../plan/record";
 import { PROJECT_ROOT } from "../helpers/cli";
+import { API_DOMAIN, withConsumers } from "../helpers/front-door";
 import { planOf, projectPlans } from "../helpers/plan";
 
 /** Where a stack file writes a key, as stack-config.ts gives it. */
@@ -108,6 +109,22 @@ describe("physical names across stacks", () => {
     );
     // Without the twin, the layout's stacks share nothing.
     expect(crossStackCollisions(scopes.filter((s) => s.stack !== "platform-twin"))).toEqual([]);
+  });
+});
+
+describe("physical names two projects' stacks set from their config", () => {
+  it("one front door domain in two stacks of a region: the second create fails", async () => {
+    const catalogue = withConsumers();
+    const dev = await planOf({ catalogue, config: API_DOMAIN });
+    const prod = await planOf({ stack: "prod", catalogue, config: API_DOMAIN });
+    const [collision, ...more] = crossStackCollisions([
+      stackScope("dev", "dev", dev.plan.resources),
+      stackScope("prod", "prod", prod.plan.resources),
+    ]);
+    expect(more).toEqual([]);
+    expect(collision).toMatch(
+      /^stacks dev and prod would each create \d+ physical names \(.*API custom domain api\.models\.example\.com in region eu-west-1.*\)/,
+    );
   });
 });
 
