@@ -11,7 +11,7 @@ import { imageSource } from "./catalogue-diff";
 import { code, displayType } from "./markdown";
 import type { RecordedResource } from "./record";
 import { requestTimingRisks } from "./request-timing-risk";
-import type { Transition } from "./transition";
+import type { Step, Transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
 
 export interface Risk {
@@ -43,6 +43,21 @@ export interface RiskInput {
 function grouped(label: string, items: string[], limit = 8): string {
   const shown = items.slice(0, limit).map(code).join(", ");
   return `${label}: ${shown}${items.length > limit ? ` and ${items.length - limit} more` : ""}`;
+}
+
+/**
+ * A replacement for its name alone, from a name an older maas shortened (a target group's ending
+ * in 6 hex, a role's in 8) to the shortened form names.ts gives it now (10 base-36 characters
+ * after a `-`, or 12 after a `.`), which no whole name has.
+ */
+function shortenedBefore(step: Step): boolean {
+  const [before, after] = [step.previous?.inputs.name, step.resource.inputs.name];
+  if (typeof before !== "string" || typeof after !== "string") return false;
+  if (step.type === "aws:lb/targetGroup:TargetGroup")
+    return /-[0-9a-f]{6}$/.test(before) && /-[0-9a-z]{10}$/.test(after);
+  if (step.type === "aws:iam/role:Role")
+    return /-[0-9a-f]{8}$/.test(before) && /\.[0-9a-z]{12}$/.test(after);
+  return false;
 }
 
 export function risks(input: RiskInput): Risk[] {
@@ -86,6 +101,15 @@ export function risks(input: RiskInput): Risk[] {
     out.push({
       level: "warn",
       text: `${grouped(`replaced: ${names.length} ${what}`, names)}. A new one is created${what.includes("deleted first") ? " after the old one is deleted" : ", the old one deleted at the end of pulumi up"}; what refers to it changes with it`,
+    });
+  // Names an older maas shortened with too few bits, renamed once (RULES-32, names.ts).
+  const renamed = transition.steps
+    .filter((s) => s.op === "replace" && s.causes.join() === "name" && shortenedBefore(s))
+    .map((s) => `${displayType(s.type)} ${s.name}`);
+  if (renamed.length > 0)
+    out.push({
+      level: "note",
+      text: `${grouped("renamed once by this version of maas", renamed)}: their names were shortened to fit with a short hash, and now carry one of their whole identity long enough that no two meet across an account's stacks (RULES-32). Each is replaced create-before-delete, its pods rolled onto the new one first; names that fit whole do not change (docs/operations.md, "Changing a running stack")`,
     });
 
   // Protection turned off. Not the audit trail's (log groups and the keys that encrypt them):

@@ -100,6 +100,15 @@ describe("upgrading a stack whose target group names were cut to fit", () => {
     expect(review.map((r) => r.text)).toContainEqual(
       expect.stringMatching(/^replaced: 1 ELB TargetGroup \(name changed\)/),
     );
+    // The review says why: maas renamed it, once.
+    expect(review).toContainEqual({
+      level: "note",
+      text: expect.stringMatching(
+        new RegExp(
+          `^renamed once by this version of maas: \`ELB TargetGroup ${group}\`: .*\\(RULES-32\\)`,
+        ),
+      ),
+    });
   });
 });
 
@@ -136,5 +145,15 @@ describe("upgrading a stack whose model role name was cut to fit", () => {
     // Nothing else of other models changes; nothing the rules refuse.
     expect(t.steps.filter((s) => s.type.endsWith(":Role")).map((s) => s.name)).toEqual([model]);
     expect(judgeTransition(t).filter((f) => f.severity === "refuse")).toEqual([]);
+    const review = risks({
+      transition: t,
+      findings: judgeTransition(t),
+      base: head.catalogue,
+      head: head.catalogue,
+      violations: [],
+    });
+    expect(review.filter((r) => r.text.startsWith("renamed once")).map((r) => r.text)).toEqual([
+      expect.stringMatching(/^renamed once by this version of maas: `IAM Role fraud-scorer-/),
+    ]);
   });
 });
