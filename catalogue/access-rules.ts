@@ -117,11 +117,22 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
 }
 
 /**
+ * Which principal an entry names, as IAM resolves it: an account, or a role or user of an
+ * account by its name alone, in lower case (IAM names are unique in an account whatever their
+ * case, and a path does not make another role: `role/Checkout` and `role/team/checkout` are one).
+ */
+export function principalIdentity(principal: string): string {
+  const arn = /^arn:[^:]+:iam::([0-9]{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(principal);
+  return arn ? `${arn[1]} ${arn[2]} ${arn[3]!.toLowerCase()}` : principal;
+}
+
+/**
  * A principal is one consumer: its grants and its limits follow from which consumer signs, and
  * two consumers sharing a role would make both ambiguous.
  */
 function sharedPrincipals({ source, document }: RuleInput): Problem[] {
-  const owner = new Map<string, string>();
+  /** By principalIdentity(): the consumer that lists it, and how it wrote it. */
+  const owner = new Map<string, { name: string; written: string }>();
   const problems: Problem[] = [];
   const consumers = Object.entries(document.consumers ?? {});
   // An account ID stands for every principal of the account: a role of it is that consumer's too.
@@ -131,23 +142,30 @@ function sharedPrincipals({ source, document }: RuleInput): Problem[] {
       if (ACCOUNT_ID.test(principal) && !accounts.has(principal)) accounts.set(principal, name);
   for (const [name, consumer] of consumers)
     consumer.principals.forEach((principal, index) => {
-      const holder = owner.get(principal);
+      const identity = principalIdentity(principal);
+      const first = owner.get(identity);
+      const holder = first?.name;
       const account = ACCOUNT_ID.test(principal)
         ? undefined
         : /::([0-9]{12}):/.exec(principal)?.[1];
       const accountHolder = account === undefined ? undefined : accounts.get(account);
       if (holder === undefined && (accountHolder === undefined || accountHolder === name)) {
-        owner.set(principal, name);
+        owner.set(identity, { name, written: principal });
         return;
       }
+      // IAM names are unique in an account whatever their case and path: one role, two spellings.
+      const same =
+        first !== undefined && first.written !== principal
+          ? ` (${first.written}: IAM role and user names are unique in an account whatever their case and path)`
+          : "";
       problems.push(
         problemAt(
           source,
           ["consumers", name, "principals", index],
           holder === name
-            ? `lists ${principal} twice; list each principal once`
+            ? `lists ${principal} twice${same}; list each principal once`
             : holder !== undefined
-              ? `${principal} is also consumer ${holder}'s principal; a principal belongs to one consumer (its grants and limits follow from it)`
+              ? `${principal} is also consumer ${holder}'s principal${same}; a principal belongs to one consumer (its grants and limits follow from it)`
               : `${principal} is in account ${account}, which consumer ${accountHolder} lists whole: the role could act as ${accountHolder} too; list ${accountHolder}'s roles instead of its account, or use another account`,
         ),
       );

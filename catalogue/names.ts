@@ -13,6 +13,30 @@ import { createHash } from "node:crypto";
 import { DEFAULT_LOAD_BALANCER } from "./quotas";
 import type { ConsumerAuth } from "./schema";
 
+/**
+ * The AWS partition of a region: the first part of every ARN the stack writes (`arn:aws:`,
+ * `arn:aws-us-gov:`, `arn:aws-cn:`). Only the partitions whose service principals and endpoints
+ * are `*.amazonaws.com` are deployed to (stack settings refuse the others).
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-isof-")) return "aws-iso-f";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+  if (region.startsWith("eusc-")) return "aws-eusc";
+  return "aws";
+}
+
+/** The partitions maas deploys to: their service principals and endpoints are `*.amazonaws.com`. */
+export const SUPPORTED_PARTITIONS = ["aws", "aws-us-gov"] as const;
+
+/** The root principal of an account, in the stack's partition. */
+export function accountRootArn(region: string, account: string): string {
+  return `arn:${partitionOf(region)}:iam::${account}:root`;
+}
+
 /** Limits from the targets' own rules. */
 export const NAME_LIMITS = {
   kubernetesName: 63,
@@ -40,6 +64,16 @@ export const NAME_LIMITS = {
 
 export function shortHash(text: string, length = 8): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/**
+ * A hash of a shortened name's whole identity in `length` base-36 characters (lowercase letters
+ * and digits, about 5.17 bits each: 10 carry 51 bits, 12 carry 62), so names shortened from
+ * thousands of models and versions, in every stack of an account, do not meet by chance.
+ */
+export function identityHash(identity: string, length: number): string {
+  const digits = BigInt(`0x${createHash("sha256").update(identity).digest("hex")}`).toString(36);
+  return digits.padStart(length, "0").slice(-length);
 }
 
 /** `name` when it fits `limit`, else its prefix and an 8-character hash of the whole name. */
@@ -80,6 +114,87 @@ export function workloadName(model: string, version: string): string {
   return fitName(`${model}-v${versionSlug(version)}`, NAME_LIMITS.kubernetesName);
 }
 
+/**
+ * Logical names (the last part of a URN) are joined from a component's name and catalogue names
+ * with `-`, as they always were. Where a catalogue name could be read as another child's fixed
+ * part (a model `models` beside the API's `/models` resource, a model `a-proxy` beside model
+ * `a`'s proxy, a consumer `foo-key-2` beside consumer `foo`'s key `2`, a version `1-image` beside
+ * version `1`'s image record), `_` joins it instead: no stack, model, version, consumer or key
+ * label can hold one, so two distinct inputs never meet. Names that could not meet keep the name
+ * they had; one that moves keeps its resource through an alias to its former name, where no other
+ * resource now holds that name (formerName()).
+ */
+export interface LogicalName {
+  name: string;
+  /** What it was named before `_` joined it: an alias to it keeps the deployed resource. */
+  formerly?: string;
+}
+
+/** The path segment every model's API Gateway resources hang under (`/models/<model>`). */
+export const API_MODELS_SEGMENT = "models";
+const API_PROXY_SUFFIX = "-proxy";
+
+/** The front door API's `/models` resource. */
+export function apiModelsResourceName(api: string): string {
+  return `${api}-${API_MODELS_SEGMENT}`;
+}
+
+/** A model's `/models/<model>` resource in the API named `api`. */
+export function apiModelResourceName(api: string, model: string): LogicalName {
+  const plain = `${api}-${model}`;
+  return model === API_MODELS_SEGMENT || model.endsWith(API_PROXY_SUFFIX)
+    ? { name: `${api}_${model}`, formerly: plain }
+    : { name: plain };
+}
+
+/** A model's `/models/<model>/{proxy+}` resource in the API named `api`. */
+export function apiProxyResourceName(api: string, model: string): string {
+  return `${api}-${model}${API_PROXY_SUFFIX}`;
+}
+
+/**
+ * A consumer's API key (and its usage plan key) in its ConsumerAccess component named `access`:
+ * the first label keeps the component's own name, another label `<access>-key-<label>`; a
+ * consumer whose name holds `-key-` could be read as another's key, and joins its labels with `_`.
+ */
+export function consumerKeyName(
+  access: string,
+  consumer: string,
+  label: string,
+  first: boolean,
+): LogicalName {
+  const plain = first ? access : `${access}-key-${label}`;
+  // `a-key` + key `x` and `a` + key `key-x` meet too: a name ending in `-key` is marked as well.
+  return consumer.includes("-key-") || consumer.endsWith("-key")
+    ? { name: `${access}_key-${label}`, formerly: plain }
+    : { name: plain };
+}
+
+const IMAGE_RECORD_SUFFIX = "-image";
+
+/** A version's registry item: its workload name (`_record` after one that ends as image records do). */
+export function versionRecordName(workload: string): LogicalName {
+  return workload.endsWith(IMAGE_RECORD_SUFFIX)
+    ? { name: `${workload}_record`, formerly: workload }
+    : { name: workload };
+}
+
+/** The registry item of the image a version runs (and the generation drawn for it). */
+export function imageRecordName(workload: string): string {
+  return `${workload}${IMAGE_RECORD_SUFFIX}`;
+}
+
+/**
+ * The former name a renamed resource keeps through an alias, unless another resource holds that
+ * name now (`held`: its siblings' names): the engine refuses an alias that is another resource's
+ * URN, and that resource is the one the stack holds under it.
+ */
+export function formerName(logical: LogicalName, held: ReadonlySet<string>): string | undefined {
+  return logical.formerly !== undefined && !held.has(logical.formerly)
+    ? logical.formerly
+    : undefined;
+}
+
 /** Namespaces a model may not take: Kubernetes' own. */
 export function reservedNamespaceProblem(model: string): string | undefined {
   if (model === "default" || model.startsWith("kube-")) {
@@ -103,9 +218,17 @@ export function repositoryName(stack: string, model: string): string {
   return fitName(name, NAME_LIMITS.ecrRepository);
 }
 
-/** The IAM role of a model's pods. */
+/**
+ * The IAM role of a model's pods: `maas-<stack>_<model>`. One that does not fit IAM's 64
+ * characters is its prefix, `.` and a 62-bit hash of the whole name: no stack or model name holds
+ * a `.`, so a shortened name never equals another model's whole one (IAM compares role names
+ * case-insensitively; both forms are lowercase).
+ */
 export function roleName(stack: string, model: string): string {
-  return fitName(`maas-${stack}_${model}`, NAME_LIMITS.iamRole);
+  const name = `maas-${stack}_${model}`;
+  if (name.length <= NAME_LIMITS.iamRole) return name;
+  const hash = identityHash(name, 12);
+  return `${name.slice(0, NAME_LIMITS.iamRole - hash.length - 1)}.${hash}`;
 }
 
 /** The stack's alarm topic. */
@@ -183,12 +306,21 @@ export function loadBalancerAlarmName(stack: string, loadBalancer: string, kind:
     : `${alarmNamePrefix(stack)}${loadBalancer}_${kind}`;
 }
 
+/** The longest `<model>-<version>` a target group name holds whole (with its 6-hex suffix). */
+export const TARGET_GROUP_READABLE = NAME_LIMITS.targetGroup - 7;
+
 /**
  * Target group names are at most 32 characters and unique per account and region. The name is
- * the model and version (trimmed to fit) and a hash of the stack, the model, the version and
- * everything that forces AWS to replace a target group: its VPC, and the load balancer it
- * belongs to (a target group serves one load balancer only). A replacement gets a new name, so
- * it can be created before the old one is deleted.
+ * the model and version and a hash of the stack, the model, the version and everything that
+ * forces AWS to replace a target group: its VPC, and the load balancer it belongs to (a target
+ * group serves one load balancer only). A replacement gets a new name, so it can be created
+ * before the old one is deleted.
+ *
+ * `<model>-<version>` of up to 25 characters is whole, with 6 hex characters (24 bits) after it.
+ * A longer one is cut, so versions of one model (and models of every stack and shard) that share
+ * their first characters differ by the hash alone: it has 10 base-36 characters (51 bits). Its
+ * last part (10 characters after the last `-`) can never be a whole name's (6), so a shortened
+ * name never equals another model's whole one.
  */
 export function targetGroupName(
   stack: string,
@@ -196,14 +328,12 @@ export function targetGroupName(
   version: string,
   loadBalancer: LoadBalancerIdentity,
 ): string {
-  const suffix = shortHash(
-    `${stack}/${model}/${version}/${loadBalancerName(stack, loadBalancer)}/${loadBalancer.vpcId}`,
-    6,
-  );
-  const readable = `${model}-${versionSlug(version)}`
-    .slice(0, NAME_LIMITS.targetGroup - suffix.length - 1)
-    .replace(/-+$/, "");
-  return `${readable}-${suffix}`;
+  const identity = `${stack}/${model}/${version}/${loadBalancerName(stack, loadBalancer)}/${loadBalancer.vpcId}`;
+  const readable = `${model}-${versionSlug(version)}`;
+  if (readable.length <= TARGET_GROUP_READABLE) return `${readable}-${shortHash(identity, 6)}`;
+  const hash = identityHash(identity, 10);
+  const cut = readable.slice(0, NAME_LIMITS.targetGroup - hash.length - 1).replace(/-+$/, "");
+  return `${cut}-${hash}`;
 }
 
 /**

@@ -543,9 +543,13 @@ const Environment = z.strictObject({
     ),
 });
 
-/** An IAM role or user ARN, or a 12-digit account ID: who signs calls (SigV4) or reads a key. */
+/**
+ * An IAM role or user ARN, or a 12-digit account ID: who signs calls (SigV4) or reads a key. The
+ * ARN's partition is one of AWS's, its path `/` or `/<segments>/` (printable ASCII, IAM's
+ * CreateRole), its name at most 64 of `\w+=,.@-` (IAM's RoleName and UserName).
+ */
 export const AWS_PRINCIPAL =
-  /^(?:[0-9]{12}|arn:aws[a-z-]*:iam::[0-9]{12}:(?:role|user)\/[\w+=,.@/-]{1,512})$/;
+  /^(?:[0-9]{12}|arn:aws(?:-cn|-us-gov|-iso|-iso-[bef]|-eusc)?:iam::[0-9]{12}:(?:role|user)\/(?:[!-.0-~]+\/){0,40}[\w+=,.@-]{1,64})$/;
 
 /**
  * API Gateway's account-level throttle per region (10,000 requests per second, burst 5,000:
@@ -580,7 +584,7 @@ const Consumer = z.strictObject({
     .array(
       pattern(
         AWS_PRINCIPAL,
-        'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>) or a 12-digit account ID, quoted ("111122223333")',
+        'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>, or role/<path>/<name>: a name of at most 64 letters, digits and +=,.@_-) or a 12-digit account ID, quoted ("111122223333")',
         600,
       ),
       { error: allowed("must be a list of IAM role or user ARNs and account IDs") },

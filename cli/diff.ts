@@ -13,13 +13,15 @@ import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "../catalogue/quotas";
 import { checkoutAt, isCommit } from "../plan/base-checkout";
 import type { BaseCheckout } from "../plan/base-checkout";
 import { code } from "../plan/markdown";
-import { markdownDiff } from "../plan/markdown-diff";
+import { markdownDiff, stackRisks } from "../plan/markdown-diff";
 import type { StackDiff } from "../plan/markdown-diff";
 import { planViolations, readStack, runPlan } from "../plan/run";
 import { kubernetesManifests } from "../plan/manifests";
 import type { Violation } from "../policy";
 import { projectStacks } from "../plan/stack-config";
 import { afterStateMoves, findShardMoves } from "../plan/shard-moves";
+import { crossStackCollisions, stackScope } from "../plan/physical-names";
+import { projectLayout } from "./plan-all";
 import { untouchedStacks } from "./diff-scope";
 import type { Plan, PlanOptions } from "../plan/run";
 import { transition } from "../plan/transition";
@@ -334,6 +336,23 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     io.stderr.write("maas diff: a side does not plan; fix its problems first\n");
     return 1;
   }
+  // The stacks as a whole (--all-stacks): each shard one stack, no name two stacks create.
+  const project = options.allStacks
+    ? await projectLayout(stacks, {
+        ...(options.config ? { config: options.config } : {}),
+        ...(catalogue === undefined ? {} : { catalogue }),
+      })
+    : undefined;
+  const refusals = project
+    ? [
+        ...project.problems,
+        ...crossStackCollisions(
+          sides.map(({ head }) =>
+            stackScope(head.plan.stack, project.deployment(head.plan.stack), head.plan.resources),
+          ),
+        ),
+      ]
+    : [];
   // Models moving between the stacks diffed: judged as they go once their state has moved.
   const moves = findShardMoves(sides);
   const diffs: StackDiff[] = afterStateMoves(sides, moves).map((diff) => ({
@@ -343,6 +362,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
   const markdown = markdownDiff(diffs, {
     summary: options.summary ?? false,
     moves,
+    refusals,
     untouched,
     base: options.base,
   });
@@ -357,9 +377,11 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
       );
       return 1;
     }
+  // Every ⛔ of the Risk section: the transition's refusals, the head's rule violations, what a
+  // change cuts that another way would not (plan/risk.ts), and the stacks as a whole.
   const refused =
-    diffs.flatMap((d) => d.findings.filter((f) => f.severity === "refuse")).length +
-    diffs.flatMap((d) => d.violations).length;
+    diffs.flatMap((d) => stackRisks(d, moves).filter((risk) => risk.level === "refuse")).length +
+    refusals.length;
   if (refused > 0) {
     io.stderr.write(`maas diff: ${refused} risk(s) refuse this change (⛔ in the Risk section)\n`);
     return 1;

@@ -8,11 +8,17 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type * as Run from "../plan/run";
+import type * as PlanCommand from "./plan";
 import type { Plan } from "../plan/run";
+import { layoutProblems } from "../plan/layout-check";
+import type { LayoutStack } from "../plan/layout-check";
+import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectStacks } from "../plan/stack-config";
 import { startChild } from "./child";
 import { isProcessIo, processIo } from "./io";
 import type { Io } from "./io";
+import { onDemand } from "./on-demand";
 import { removeLeftovers } from "./outputs";
 import { interrupted, onInterrupt, signalExitCode } from "./signals";
 import { terminal, wrap } from "./terminal";
@@ -99,21 +105,96 @@ export async function runPlanAllCommand(
   const stopped = interrupted();
   if (stopped !== undefined) return signalExitCode(stopped);
   let resources = 0;
-  let models = 0;
+  const plans = new Map<string, Plan>();
   for (const stack of stacks.filter(wrote)) {
     const plan = JSON.parse(readFileSync(outputs(stack).json, "utf8")) as Plan;
     resources += plan.resources.length;
-    models += Object.keys(plan.outputs.models ?? {}).length;
+    plans.set(stack, plan);
   }
   const out = terminal(io.stdout, io.env);
+  // The stacks as a whole: what no single stack's plan can see.
+  const project = await projectLayout(stacks, options);
+  const whole = [
+    ...project.problems,
+    ...crossStackCollisions(
+      [...plans].map(([stack, plan]) =>
+        stackScope(stack, project.deployment(stack), plan.resources),
+      ),
+    ),
+  ];
+  for (const problem of whole) io.stdout.write(`${wrap(out.paint("red", problem), 2)}\n`);
+  // Each model once per deployment (a base and its shards, or a single stack).
+  const deployed = new Set(
+    [...plans].flatMap(([stack, plan]) =>
+      Object.keys(plan.outputs.models ?? {}).map(
+        (model) => `${project.deployment(stack)} ${model}`,
+      ),
+    ),
+  );
+  const verdict =
+    failed.length > 0
+      ? out.paint("red", `not planned or breaking a rule: ${failed.join(", ")}`)
+      : whole.length > 0
+        ? out.paint(
+            "red",
+            `the stacks do not fit together (${whole.length} problem${whole.length === 1 ? "" : "s"} above)`,
+          )
+        : out.paint("green", "every stack planned and passes every rule");
   io.stdout.write(
     `${wrap(
-      `maas plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${stacks.join(", ")}): ${number(resources)} resources, ${number(models)} models deployed; ${
-        failed.length === 0
-          ? out.paint("green", "every stack planned and passes every rule")
-          : out.paint("red", `not planned or breaking a rule: ${failed.join(", ")}`)
-      }`,
+      `maas plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${stacks.join(", ")}): ${number(resources)} resources, ${number(deployed.size)} models deployed; ${verdict}`,
     )}\n`,
   );
-  return failed.length === 0 ? 0 : 1;
+  return failed.length === 0 && whole.length === 0 ? 0 : 1;
+}
+
+/**
+ * The project's stacks as their files say: each one's deployment (a shard's base), and what is
+ * wrong with their layout (plan/layout-check.ts: every base's shards, each with exactly one
+ * stack). A stack whose file does not read is left out: its own plan says why.
+ */
+export async function projectLayout(
+  stacks: string[],
+  options: Pick<PlanAllOptions, "catalogue" | "config">,
+): Promise<{ problems: string[]; deployment: (stack: string) => string }> {
+  const deployments = new Map<string, string>();
+  const deployment = (stack: string) => deployments.get(stack) ?? stack;
+  const { parseConfigPairs } = await onDemand(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require("./plan") as typeof PlanCommand,
+    () => import("./plan"),
+  );
+  const config = parseConfigPairs(options.config ?? []);
+  if (typeof config === "string") return { problems: [], deployment };
+  const { readStack, prepareStack } = await onDemand(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require("../plan/run") as typeof Run,
+    () => import("../plan/run"),
+  );
+  const common = {
+    config,
+    ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+  };
+  const read: LayoutStack[] = stacks.flatMap((stack) => {
+    const found = readStack({ ...common, stack });
+    if ("problems" in found) return [];
+    const { origins } = found.stackConfig;
+    deployments.set(stack, found.settings.deployment);
+    return [
+      {
+        stack,
+        layout: found.settings.layout,
+        where: (key: string) => origins[key] ?? `Pulumi.${stack}.yaml`,
+      },
+    ];
+  });
+  const catalogues = new Map<string, Run.PreparedStack>();
+  const problems = layoutProblems(read, (base, shard) => {
+    if (!catalogues.has(base)) catalogues.set(base, prepareStack({ ...common, stack: base }));
+    const prepared = catalogues.get(base)!;
+    return prepared.ok
+      ? prepared.catalogue.models.filter((model) => model.shard === shard).map((m) => m.name)
+      : undefined;
+  });
+  return { problems, deployment };
 }

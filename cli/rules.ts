@@ -3,7 +3,7 @@
  * (id, what each requires, why, how to comply), so the reference can never drift from the checks.
  */
 import { transitionRuleDocs } from "../plan/transition-rules";
-import { KUBERNETES_RULES, SCHEMA_RULE } from "../policy";
+import { KUBERNETES_RULES, OBJECT_SIZE_RULE, SCHEMA_RULE } from "../policy";
 import type { RuleDoc } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
 
@@ -37,7 +37,7 @@ export function rulesReference(): string {
     ...section(
       "On every plan: Kubernetes objects",
       "`maas plan`, the head of `maas diff`, and the CrossGuard pack's `maas-kubernetes-workloads` policy check every Kubernetes object the stack creates.",
-      [SCHEMA_RULE, ...KUBERNETES_RULES],
+      [SCHEMA_RULE, OBJECT_SIZE_RULE, ...KUBERNETES_RULES],
     ),
     ...section(
       "On every plan: AWS resources",

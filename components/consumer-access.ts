@@ -13,7 +13,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedConsumer } from "../catalogue";
-import { consumerName, consumerSecretPrefix } from "../catalogue/names";
+import {
+  consumerKeyName,
+  consumerName,
+  consumerSecretPrefix,
+  formerName,
+} from "../catalogue/names";
 import { FIRST_API_KEY } from "../catalogue/resolve";
 import { ACCESS_LOG_FORMAT, consumerSecretPolicy } from "./specs/front-door";
 import type { usagePlanLimits } from "./specs/front-door";
@@ -21,6 +26,8 @@ import type { usagePlanLimits } from "./specs/front-door";
 export interface ConsumerAccessArgs {
   stack: string;
   consumer: ResolvedConsumer;
+  /** The logical names of every key of the API's consumers (names.ts consumerKeyName). */
+  heldKeyNames: ReadonlySet<string>;
   restApiId: pulumi.Input<string>;
   deploymentId: pulumi.Input<string>;
   limits: ReturnType<typeof usagePlanLimits>;
@@ -97,7 +104,11 @@ export class ConsumerAccess extends pulumi.ComponentResource {
     // One key per label, all on the consumer's usage plan (they share its limits): during a
     // rotation both work. The first label keeps the names a single key always had.
     const keys = consumer.apiKeys.map((label) => {
-      const keyName = label === FIRST_API_KEY ? name : `${name}-key-${label}`;
+      const logical = consumerKeyName(name, consumer.name, label, label === FIRST_API_KEY);
+      const keyName = logical.name;
+      const formerly = formerName(logical, args.heldKeyNames);
+      // A key renamed apart from another consumer's keeps its value: the same key under its new name.
+      const renamed = formerly === undefined ? {} : { aliases: [{ name: formerly }] };
       const key = new aws.apigateway.ApiKey(
         keyName,
         {
@@ -106,12 +117,12 @@ export class ConsumerAccess extends pulumi.ComponentResource {
           enabled: true,
           tags: args.tags,
         },
-        child,
+        { ...child, ...renamed },
       );
       new aws.apigateway.UsagePlanKey(
         keyName,
         { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id },
-        { parent: this, additionalSecretOutputs: ["value"] },
+        { parent: this, additionalSecretOutputs: ["value"], ...renamed },
       );
       return key;
     });

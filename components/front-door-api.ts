@@ -22,7 +22,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { ResolvedApi, ResolvedConsumer } from "../catalogue";
-import { frontDoorApiName } from "../catalogue/names";
+import {
+  API_MODELS_SEGMENT,
+  apiModelResourceName,
+  apiModelsResourceName,
+  apiProxyResourceName,
+  consumerKeyName,
+  formerName,
+  frontDoorApiName,
+} from "../catalogue/names";
+import { FIRST_API_KEY } from "../catalogue/resolve";
 import { ConsumerAccess } from "./consumer-access";
 import {
   authenticationChallenge,
@@ -108,10 +117,19 @@ export class FrontDoorApi extends pulumi.ComponentResource {
     );
     const api = this.api;
     const models = new aws.apigateway.Resource(
-      `${name}-models`,
-      { restApi: api.id, parentId: api.rootResourceId, pathPart: "models" },
+      apiModelsResourceName(name),
+      { restApi: api.id, parentId: api.rootResourceId, pathPart: API_MODELS_SEGMENT },
       child,
     );
+    // Every resource's name, so a model's resource renamed apart from another's (names.ts) keeps
+    // its former name through an alias only where no other resource holds it now.
+    const held = new Set([
+      apiModelsResourceName(name),
+      ...args.models.flatMap((model) => [
+        apiModelResourceName(name, model.name).name,
+        apiProxyResourceName(name, model.name),
+      ]),
+    ]);
     // The oauth API's authorizer: Cognito checks the token's signature, expiry and, per method,
     // its scopes ("Control access to REST APIs using Amazon Cognito user pools as an authorizer").
     if (args.auth === "oauth" && args.userPoolArn === undefined)
@@ -134,13 +152,15 @@ export class FrontDoorApi extends pulumi.ComponentResource {
     const integrations: aws.apigateway.Integration[] = [];
     for (const model of args.models) {
       // `/models/<m>` only holds the proxy resource: every route is under `/models/<m>/`.
+      const rootName = apiModelResourceName(name, model.name);
+      const formerly = formerName(rootName, held);
       const root = new aws.apigateway.Resource(
-        `${name}-${model.name}`,
+        rootName.name,
         { restApi: api.id, parentId: models.id, pathPart: model.name },
-        child,
+        { ...child, ...(formerly === undefined ? {} : { aliases: [{ name: formerly }] }) },
       );
       const proxy = new aws.apigateway.Resource(
-        `${name}-${model.name}-proxy`,
+        apiProxyResourceName(name, model.name),
         { restApi: api.id, parentId: root.id, pathPart: "{proxy+}" },
         child,
       );
@@ -259,12 +279,28 @@ export class FrontDoorApi extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...routed, apiPolicy, ...responses] },
     );
+    // Every key's name, so a key renamed apart from another consumer's (names.ts) keeps its
+    // former name through an alias only where no other key holds it now.
+    const heldKeyNames = new Set(
+      args.consumers.flatMap((consumer) =>
+        consumer.apiKeys.map(
+          (label) =>
+            consumerKeyName(
+              `${name}-${consumer.name}`,
+              consumer.name,
+              label,
+              label === FIRST_API_KEY,
+            ).name,
+        ),
+      ),
+    );
     for (const consumer of args.consumers)
       this.consumers[consumer.name] = new ConsumerAccess(
         `${name}-${consumer.name}`,
         {
           stack: args.stack,
           consumer,
+          heldKeyNames,
           restApiId: api.id,
           deploymentId: deployment.id,
           limits: usagePlanLimits(consumer),

@@ -16,6 +16,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ResolvedModel } from "../catalogue";
+import { formerName, imageRecordName, versionRecordName } from "../catalogue/names";
 import { REGISTRY_TABLE } from "./registry";
 import { imageItem, registryItem } from "./specs/registry-item";
 
@@ -26,6 +27,12 @@ export interface ModelRecordsArgs {
   bucketName: pulumi.Input<string>;
   /** Digest-pinned references of the served versions, by version key. */
   images: Record<string, pulumi.Input<string>>;
+  /**
+   * The logical names of the stack's image items, every model's (names.ts imageRecordName): a
+   * version item renamed apart from them keeps its former name through an alias only where none
+   * of them holds it.
+   */
+  imageRecordNames: ReadonlySet<string>;
 }
 
 export class ModelRecords extends pulumi.ComponentResource {
@@ -33,8 +40,10 @@ export class ModelRecords extends pulumi.ComponentResource {
     super("maas:registry:ModelRecords", name, {}, opts);
     for (const version of args.model.versions) {
       const image = args.images[version.version];
+      const record = versionRecordName(version.workloadName);
+      const formerly = formerName(record, args.imageRecordNames);
       new aws.dynamodb.TableItem(
-        version.workloadName,
+        record.name,
         {
           tableName: args.tableName,
           hashKey: REGISTRY_TABLE.hashKey,
@@ -51,7 +60,11 @@ export class ModelRecords extends pulumi.ComponentResource {
             ),
           ),
         },
-        { parent: this, retainOnDelete: true },
+        {
+          parent: this,
+          retainOnDelete: true,
+          ...(formerly === undefined ? {} : { aliases: [{ name: formerly }] }),
+        },
       );
       if (image === undefined) continue;
       // A generation drawn for each image the version runs (a new image, a new one, also when
@@ -60,12 +73,12 @@ export class ModelRecords extends pulumi.ComponentResource {
       // (PutItem with attribute_not_exists: terraform-provider-aws table_item.go, "Explode if
       // item exists. We didn't create it.").
       const generation = new random.RandomId(
-        `${version.workloadName}-image`,
+        imageRecordName(version.workloadName),
         { byteLength: 4, keepers: { image } },
         { parent: this },
       );
       new aws.dynamodb.TableItem(
-        `${version.workloadName}-image`,
+        imageRecordName(version.workloadName),
         {
           tableName: args.tableName,
           hashKey: REGISTRY_TABLE.hashKey,

@@ -309,11 +309,20 @@ export function accessRisks(transition: Transition): Risk[] {
           level: "note",
           text: `consumer ${code(consumer)} gets key ${added.map(code).join(", ")}; its secret now holds it (the value is masked here)${removed.length === 0 ? "; the other key keeps working until its label is removed" : ""}`,
         });
+      // Replacing every key in one apply cuts every caller: none could hold the new key before.
+      const replaced = added.length > 0 && removed.length === (oldKeys?.size ?? 0);
       if (removed.length > 0)
-        out.push({
-          level: "warn",
-          text: `consumer ${code(consumer)}'s key ${removed.map(code).join(", ")} is deleted: callers still sending it get 401${added.length > 0 ? "; the new key is created in the same update, so nobody could switch beforehand: rotate in two steps (add a label, then remove the old one)" : ""}`,
-        });
+        out.push(
+          replaced
+            ? {
+                level: "refuse",
+                text: `consumer ${code(consumer)}'s key ${removed.map(code).join(", ")} is replaced by ${added.map(code).join(", ")} in one apply: its callers get 401 from this apply, and none could hold the new key before it (it is created in the same update). Rotate in two steps: add the new label beside the old one, apply, move callers to the value its secret then holds, then remove the old label`,
+              }
+            : {
+                level: "warn",
+                text: `consumer ${code(consumer)}'s key ${removed.map(code).join(", ")} is deleted: callers still sending it get 401`,
+              },
+        );
     }
     const principals = after.principals.get(consumer);
     if (before.principals.has(consumer) && principals !== before.principals.get(consumer))
@@ -386,7 +395,7 @@ function doorRisks(before: Access, after: Access): Risk[] {
       });
     else if (before.direct.size > 0)
       out.push({
-        level: "warn",
+        level: "refuse",
         text: `${opens}, and in the same apply the load balancers stop admitting ${ranges(before.direct)}: their callers are cut off before any of them can hold a consumer's URL. To adopt the door without an outage, set maas:keepDirectAccess: true in this change, move callers to their consumer's ${after.stable.size > 0 ? "stable URL" : "URL"}, then drop it`,
       });
     else out.push({ level: "warn", text: `${opens}; the load balancers admit nothing else` });
@@ -401,7 +410,8 @@ function doorRisks(before: Access, after: Access): Risk[] {
         ? ""
         : `. Its access and WAF logs and their key stay in the account (retained on delete) and the logs expire after ${before.logRetentionDays} days; schedule the key's deletion after that (docs/operations.md, "Removing the front door")`;
     out.push({
-      level: "warn",
+      // Its callers cut before any can move, where keepDirectAccess would have let them.
+      level: cut ? "refuse" : "warn",
       text: `the front door goes: models lose authentication, per-consumer limits and access logs, and the load balancers admit ${ranges(after.direct)}${cut}${kept}`,
     });
   }

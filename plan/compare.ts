@@ -145,15 +145,45 @@ export function differingPaths(before: unknown, after: unknown): string[] {
   return differences(before, after).map((change) => change.path);
 }
 
+/**
+ * Each resource of `after` with the resource of `before` it is, as the engine matches them: by
+ * URN first, then by its aliases (the URNs a renamed resource had), each resource of `before`
+ * taken once (pulumi/pulumi pkg/resource/deploy/step_generator.go, generateSteps).
+ */
+export function matchResources(
+  before: RecordedResource[],
+  after: RecordedResource[],
+): Map<string, RecordedResource> {
+  const old = new Map(before.map((resource) => [resource.urn, resource]));
+  const matched = new Map<string, RecordedResource>();
+  const taken = new Set<string>();
+  for (const resource of after) {
+    const previous = old.get(resource.urn);
+    if (previous) {
+      matched.set(resource.urn, previous);
+      taken.add(previous.urn);
+    }
+  }
+  for (const resource of after) {
+    if (matched.has(resource.urn)) continue;
+    const alias = (resource.options?.aliases ?? []).find((urn) => old.has(urn) && !taken.has(urn));
+    if (alias === undefined) continue;
+    matched.set(resource.urn, old.get(alias)!);
+    taken.add(alias);
+  }
+  return matched;
+}
+
 export function comparePlans(
   before: RecordedResource[],
   after: RecordedResource[],
 ): PlanComparison {
-  const old = new Map(before.map((resource) => [resource.urn, resource]));
-  const current = new Map(after.map((resource) => [resource.urn, resource]));
+  const matched = matchResources(before, after);
+  const kept = new Set([...matched.values()].map((resource) => resource.urn));
   const changed: ResourceChange[] = [];
-  for (const [urn, resource] of current) {
-    const previous = old.get(urn);
+  for (const resource of after) {
+    const { urn } = resource;
+    const previous = matched.get(urn);
     if (!previous) continue;
     const changes = [
       ...differences(previous.inputs, resource.inputs).map((change) => ({
@@ -169,8 +199,8 @@ export function comparePlans(
       changed.push({ urn, type: resource.type, paths: changes.map((c) => c.path), changes });
   }
   return {
-    added: after.filter((resource) => !old.has(resource.urn)),
-    removed: before.filter((resource) => !current.has(resource.urn)),
+    added: after.filter((resource) => !matched.has(resource.urn)),
+    removed: before.filter((resource) => !kept.has(resource.urn)),
     changed,
   };
 }

@@ -143,8 +143,12 @@ function names(row: Row): string {
 /** How much of each stack's diff to show. */
 type Detail = "full" | "no-tables" | "summary";
 
-/** The risk section of one stack, as lines. */
-function riskLines(diff: StackDiff): string[] {
+/**
+ * Every risk of one stack, with the models moving in or out of it: the transition's findings,
+ * the head's rule violations, and what the change means (plan/risk.ts). Those at `refuse` fail
+ * `maas diff`.
+ */
+export function stackRisks(diff: StackDiff, moves: ShardMove[] = []): Risk[] {
   const found = risks({
     transition: transition(diff.base.plan.resources, diff.head.plan.resources),
     findings: diff.findings,
@@ -162,6 +166,23 @@ function riskLines(diff: StackDiff): string[] {
     );
     if (warning) found.push({ level: "warn", text: warning });
   }
+  // A move is safe only with its state move (the command under "Across stacks"): said in both
+  // stacks, so neither reads "no risk".
+  const stack = diff.head.plan.stack;
+  for (const move of moves.filter((m) => m.from === stack || m.to === stack))
+    found.unshift({
+      level: "warn",
+      text:
+        move.from === stack
+          ? `model ${code(move.model)} leaves this stack for ${code(move.to)}: the steps below assume its state has moved (the command under "Across stacks"); without the move, pulumi up here deletes its workloads, routing and alarms, and its traffic stops`
+          : `model ${code(move.model)} arrives from ${code(move.from)}: the steps below assume its state has moved (the command under "Across stacks"); without the move, pulumi up here fails to create names ${code(move.from)} still holds`,
+    });
+  return found;
+}
+
+/** The risk section of one stack, as lines. */
+function riskLines(diff: StackDiff, moves: ShardMove[]): string[] {
+  const found = stackRisks(diff, moves);
   return found.length === 0
     ? ["No risk found: `pulumi up` can go from base to head safely."]
     : found.map((risk) => `- ${ICON[risk.level]} ${risk.text}`);
@@ -239,12 +260,18 @@ function section(
   return out;
 }
 
-/** Models moving between stacks: the state move each needs before `pulumi up`. */
-function moveLines(moves: ShardMove[]): string[] {
-  if (moves.length === 0) return [];
+/**
+ * What only the stacks together show: a layout that does not fit (a shard with no stack or two,
+ * physical names two stacks would create), refused; models moving between stacks, with the state
+ * move each needs before `pulumi up`.
+ */
+function acrossLines(moves: ShardMove[], refusals: string[]): string[] {
+  if (moves.length === 0 && refusals.length === 0) return [];
   return [
     "#### Across stacks",
     "",
+    ...refusals.map((text) => `- ${ICON.refuse} ${text}`),
+    ...(refusals.length > 0 ? [""] : []),
     ...moves.flatMap((move) => [
       `- ${ICON.warn} model ${code(move.model)} moves from stack ${code(move.from)} to ${code(move.to)}. Its AWS and Kubernetes names stay the same, so its state must move first, before \`pulumi up\` on either stack (Pulumi CLI 3.131 or later); otherwise ${code(move.from)} deletes its workloads and ${code(move.to)} fails to create names that still exist. The steps below are those after the move:`,
       "",
@@ -271,6 +298,8 @@ function untouchedLines(untouched: Map<string, string>): string[] {
 
 interface RenderOptions {
   moves: ShardMove[];
+  /** What the stacks together refuse (plan/layout-check.ts, crossStackCollisions). */
+  refusals: string[];
   untouched: Map<string, string>;
   /** The base as given, for the heading when no stack was planned. */
   base: string;
@@ -286,6 +315,7 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
       `Base: ${code(options.base)} · Head: working tree`,
       "",
       ...untouchedLines(options.untouched),
+      ...acrossLines(options.moves, options.refusals),
     ].join("\n");
   const { moves } = options;
   const lines = [
@@ -295,7 +325,12 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
     `Base: ${first.base.label} · Head: ${first.head.label}`,
     "",
     ...untouchedLines(options.untouched),
-    ...section("Risk", diffs, riskLines, moveLines(moves)),
+    ...section(
+      "Risk",
+      diffs,
+      (diff) => riskLines(diff, moves),
+      acrossLines(moves, options.refusals),
+    ),
     ...section("Catalogue", diffs, (diff) => catalogueLines(diff, detail)),
     // What the change costs (cost/): both sides priced alike, from their recorded resources.
     ...section("Cost", diffs, (diff) =>
@@ -333,12 +368,14 @@ export function markdownDiff(
   options: {
     summary?: boolean;
     moves?: ShardMove[];
+    refusals?: string[];
     untouched?: Map<string, string>;
     base?: string;
   } = {},
 ): { comment: string; full: string } {
   const scope: RenderOptions = {
     moves: options.moves ?? [],
+    refusals: options.refusals ?? [],
     untouched: options.untouched ?? new Map<string, string>(),
     base: options.base ?? "base",
   };

@@ -132,3 +132,109 @@ export function physicalNames(resource: RecordedResource): string[] {
     : (NAMERS[resource.type]?.(resource.inputs) ?? []);
   return names.filter((name): name is string => name !== undefined);
 }
+
+/**
+ * Names the program sets itself (from the catalogue and the stack's name), which are the same in
+ * the offline plan as in AWS: two stacks that set one collide in the account. Every other AWS
+ * physical name holds a provider-computed value (an ARN, an id, an auto-named table), which the
+ * plan only stands in for, the same in every stack: those are compared within a layout only, where
+ * a shard's stand-ins are its base's real resources.
+ */
+const PROGRAM_NAMED = new Set([
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:lb/targetGroup:TargetGroup",
+  "aws:ecr/repository:Repository",
+  "aws:iam/role:Role",
+  "aws:cloudwatch/metricAlarm:MetricAlarm",
+  "aws:cloudwatch/dashboard:Dashboard",
+  "aws:sns/topic:Topic",
+  "aws:kms/alias:Alias",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+  // The front door's domain and token issuer: from stack config and the stack's name.
+  "aws:apigateway/domainName:DomainName",
+  "aws:apigateway/basePathMapping:BasePathMapping",
+  "aws:route53/record:Record",
+  "aws:cognito/userPoolDomain:UserPoolDomain",
+]);
+
+/** What a stack's names live in: its region, its cluster, its layout (a base and its shards). */
+export interface StackScope {
+  stack: string;
+  region: string;
+  /** Its deployment: a shard's base stack, else the stack itself. */
+  layout: string;
+  /** The cluster's kube context, or `kubeconfig of <layout>` where the kubeconfig is a secret. */
+  cluster: string;
+  resources: RecordedResource[];
+}
+
+/**
+ * A plan's scope, read from its providers; `layout` is its deployment (a shard's base stack, else
+ * the stack itself), whose registry and load balancers its placeholders stand for.
+ */
+export function stackScope(
+  stack: string,
+  layout: string,
+  resources: RecordedResource[],
+): StackScope {
+  const of = (type: string) => resources.find((r) => r.type === type)?.inputs ?? {};
+  const context = text(of("pulumi:providers:kubernetes").context);
+  return {
+    stack,
+    region: text(of("pulumi:providers:aws").region) ?? "",
+    layout,
+    cluster: context ? `kube context ${context}` : `the kubeconfig of ${layout}`,
+    resources,
+  };
+}
+
+/** Where a resource's physical name must be unique across stacks. */
+function scopeOf(resource: RecordedResource, stack: StackScope): string {
+  if (resource.type.startsWith("kubernetes:")) return `on cluster ${stack.cluster}`;
+  // IAM is global: its names are unique in the account, whatever the region.
+  if (resource.type === "aws:iam/role:Role") return "in the account";
+  // A hosted zone is global too: its records are the zone's, whatever the region.
+  if (resource.type === "aws:route53/record:Record") return "in the account";
+  if (PROGRAM_NAMED.has(resource.type)) return `in region ${stack.region}`;
+  return `in layout ${stack.layout}, region ${stack.region}`;
+}
+
+/**
+ * RULES 27 and 32 across a project's stacks: the physical names that two stacks would create in
+ * one scope (an account and region, a cluster), one problem per group of stacks that share some.
+ */
+export function crossStackCollisions(stacks: StackScope[]): string[] {
+  const holders = new Map<string, Set<string>>();
+  for (const stack of stacks)
+    for (const resource of stack.resources)
+      for (const name of physicalNames(resource)) {
+        const key = `${name} ${scopeOf(resource, stack)}`;
+        holders.set(key, (holders.get(key) ?? new Set()).add(stack.stack));
+      }
+  const shared = new Map<string, string[]>();
+  for (const [name, owners] of holders)
+    if (owners.size > 1) {
+      const key = [...owners].sort().join(" and ");
+      shared.set(key, [...(shared.get(key) ?? []), name]);
+    }
+  return [...shared].sort().map(([owners, names]) => {
+    const shown = names.sort().slice(0, 4).join("; ");
+    const more = names.length > 4 ? `; and ${names.length - 4} more` : "";
+    return `stacks ${owners} would each create ${names.length === 1 ? "a physical name" : `${names.length} physical names`} (${shown}${more}): the second create fails, or, for an alarm, silently takes the first's place. A model belongs to one stack of its layout (its shard's), and stacks that share an account, region or cluster need names of their own (RULES-27, RULES-32)`;
+  });
+}
+
+/** RULES 27 within one plan: a physical name that two of its resources hold. */
+export function duplicateNames(
+  resources: RecordedResource[],
+): { resource: RecordedResource; name: string; other: RecordedResource }[] {
+  const owners = new Map<string, RecordedResource>();
+  const found: { resource: RecordedResource; name: string; other: RecordedResource }[] = [];
+  for (const resource of resources)
+    for (const name of physicalNames(resource)) {
+      const other = owners.get(name);
+      if (other && other.urn !== resource.urn) found.push({ resource, name, other });
+      else owners.set(name, resource);
+    }
+  return found;
+}

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../catalogue/names";
 import { replacementKey } from "./replacements";
 
 /** The account ID AWS uses in its documentation: obviously not a real one. */
@@ -38,7 +39,7 @@ type Computed = (
 ) => { id: string; state: State };
 
 const arn = (context: PlaceholderContext, service: string, resource: string, regional = true) =>
-  `arn:aws:${service}:${regional ? context.region : ""}:${PLACEHOLDER_ACCOUNT}:${resource}`;
+  `arn:${partitionOf(context.region)}:${service}:${regional ? context.region : ""}:${PLACEHOLDER_ACCOUNT}:${resource}`;
 
 /** Provider-assigned names look like Pulumi's auto-names: the logical name and a suffix. */
 const autoName = (seed: string, inputs: State, key = "name") =>
@@ -57,9 +58,16 @@ const COMPUTED: Record<string, Computed> = {
     const keyId = uuid(name);
     return { id: keyId, state: { ...inputs, keyId, arn: arn(context, "kms", `key/${keyId}`) } };
   },
-  "aws:s3/bucket:Bucket": (name, inputs) => {
+  "aws:s3/bucket:Bucket": (name, inputs, context) => {
     const bucket = autoName(name, inputs, "bucket");
-    return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
+    return {
+      id: bucket,
+      state: {
+        ...inputs,
+        bucket,
+        arn: `arn:${partitionOf(context.region)}:s3:::${bucket}`,
+      },
+    };
   },
   "aws:dynamodb/table:Table": (name, inputs, context) => {
     const table = autoName(name, inputs);
@@ -81,14 +89,14 @@ const COMPUTED: Record<string, Computed> = {
       },
     };
   },
-  "aws:iam/role:Role": (name, inputs) => {
+  "aws:iam/role:Role": (name, inputs, context) => {
     const role = autoName(name, inputs);
     return {
       id: role,
       state: {
         ...inputs,
         name: role,
-        arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/${role}`,
+        arn: arn(context, "iam", `role/${role}`, false),
         uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
       },
     };
@@ -163,7 +171,7 @@ const COMPUTED: Record<string, Computed> = {
       id,
       state: {
         ...inputs,
-        arn: `arn:aws:apigateway:${context.region}::/restapis/${id}`,
+        arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/restapis/${id}`,
         executionArn: arn(context, "execute-api", id),
         rootResourceId: hex(`root:${name}`, 10),
       },
@@ -176,7 +184,7 @@ const COMPUTED: Record<string, Computed> = {
       id: `ags-${api}-${stage}`,
       state: {
         ...inputs,
-        arn: `arn:aws:apigateway:${context.region}::/restapis/${api}/stages/${stage}`,
+        arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/restapis/${api}/stages/${stage}`,
         invokeUrl: `https://${api}.execute-api.${context.region}.amazonaws.com/${stage}`,
         executionArn: arn(context, "execute-api", `${api}/${stage}`),
       },
@@ -190,7 +198,7 @@ const COMPUTED: Record<string, Computed> = {
       id: domain,
       state: {
         ...inputs,
-        arn: `arn:aws:apigateway:${context.region}::/domainnames/${domain}`,
+        arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/domainnames/${domain}`,
         regionalDomainName: `d-${hex(`domain:${name}`, 10)}.execute-api.${context.region}.amazonaws.com`,
         regionalZoneId: "Z0PLACEHOLDERAPIGW",
       },
@@ -207,7 +215,7 @@ const COMPUTED: Record<string, Computed> = {
       id,
       state: {
         ...inputs,
-        arn: `arn:aws:apigateway:${context.region}::/apikeys/${id}`,
+        arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/apikeys/${id}`,
         value: `placeholder-api-key-${hex(`value:${name}`, 24)}`,
       },
     };
@@ -218,7 +226,7 @@ const COMPUTED: Record<string, Computed> = {
       id,
       state: {
         ...inputs,
-        arn: `arn:aws:apigateway:${context.region}::/restapis/${String(inputs.restApi)}/authorizers/${id}`,
+        arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/restapis/${String(inputs.restApi)}/authorizers/${id}`,
       },
     };
   },
@@ -325,7 +333,7 @@ export function placeholderCall(
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return {
         accountId: PLACEHOLDER_ACCOUNT,
-        arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:user/placeholder`,
+        arn: arn(context, "iam", "user/placeholder", false),
         userId: "PLACEHOLDER",
         id: PLACEHOLDER_ACCOUNT,
       };

@@ -4,7 +4,10 @@
  * inputs, dependencies and resource options. Provider-computed values come from placeholders.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
 import type {
+  ReadResourceRequest,
+  ReadResourceResponse,
   RegisterResourceRequest,
   RegisterResourceResponse,
 } from "@pulumi/pulumi/proto/resource_pb";
@@ -43,6 +46,10 @@ interface MockMonitor {
   registerResource(
     request: RegisterResourceRequest,
     callback: (error: unknown, response?: RegisterResourceResponse) => void,
+  ): Promise<void>;
+  readResource(
+    request: ReadResourceRequest,
+    callback: (error: unknown, response?: ReadResourceResponse) => void,
   ): Promise<void>;
 }
 
@@ -164,6 +171,73 @@ function optionsOf(request: RegisterResourceRequest): RecordedResource["options"
   return Object.keys(options).length > 0 ? options : undefined;
 }
 
+/** The URN an alias stands for, as the engine collapses it (step_generator.go, collapseAliasToUrn). */
+function aliasUrn(
+  alias: Alias,
+  request: { getType(): string; getName(): string; getParent(): string },
+  stack: string,
+  project: string,
+): string {
+  if (!alias.hasSpec()) return alias.getUrn();
+  const spec = alias.getSpec()!;
+  const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
+  return engineUrn(
+    spec.getStack() || stack,
+    spec.getProject() || project,
+    parent,
+    spec.getType() || request.getType(),
+    spec.getName() || request.getName(),
+  );
+}
+
+/**
+ * What Pulumi's engine refuses before it changes anything: two resources of one URN ("Duplicate
+ * resource URN"), and a resource that claims, through an alias, the URN another resource has
+ * ("Duplicate resource alias", when the stack holds a resource there). The offline plan refuses
+ * them at registration, whatever the program does with the error.
+ */
+export class DuplicateUrnError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "DuplicateUrnError";
+  }
+}
+
+const BUG =
+  "maas joins every name from catalogue and stack config names with separators those names cannot hold (catalogue/names.ts), so distinct inputs should never meet: report this, with the catalogue and stack file that caused it";
+
+/** Every URN and alias registered so far; a second claim on one is a problem. */
+class UrnClaims {
+  private readonly urns = new Set<string>();
+  /** Alias URN -> the URN of the resource that claims it. */
+  private readonly aliases = new Map<string, string>();
+  readonly problems: string[] = [];
+
+  /** Claims `urn` and its `aliases`, or records why the engine would refuse them. */
+  claim(urn: string, aliases: string[]): void {
+    const problems: string[] = [];
+    if (this.urns.has(urn))
+      problems.push(
+        `${urn}: two resources have this URN, which Pulumi's engine refuses (Duplicate resource URN) before it changes anything; ${BUG}`,
+      );
+    const holder = this.aliases.get(urn);
+    if (holder !== undefined)
+      problems.push(
+        `${urn}: is also an alias of ${holder}, which Pulumi's engine refuses (Duplicate resource alias) once the stack holds a resource under it; ${BUG}`,
+      );
+    for (const alias of aliases) {
+      const other = this.urns.has(alias) ? alias : this.aliases.get(alias);
+      if (alias !== urn && other !== undefined)
+        problems.push(
+          `${urn}: its alias ${alias} is also ${other === alias ? "a resource's URN" : `an alias of ${other}`}, which Pulumi's engine refuses (Duplicate resource alias) once the stack holds a resource under it; ${BUG}`,
+        );
+    }
+    this.problems.push(...problems);
+    this.urns.add(urn);
+    for (const alias of aliases) if (!this.aliases.has(alias)) this.aliases.set(alias, urn);
+  }
+}
+
 /** An error's stack without its frames: `Error: message`, what V8 writes above them. */
 export function firstLineOnly(error: Error): string {
   return Error.prototype.toString.call(error);
@@ -178,9 +252,16 @@ export async function recordProgram(
   program: () => unknown,
 ): Promise<Recording> {
   const resources: RecordedResource[] = [];
+  const claims = new UrnClaims();
+  /** The name the next placeholder is derived from: a renamed resource's former one (its alias). */
+  let seedName: string | undefined;
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => placeholderResource(args, options.placeholders),
+      newResource: (args) => {
+        const name = seedName ?? args.name;
+        seedName = undefined;
+        return placeholderResource({ ...args, name }, options.placeholders);
+      },
       call: (args) => placeholderCall(args, options.placeholders),
     },
     options.project,
@@ -197,18 +278,50 @@ export async function recordProgram(
   monitor.newUrn = (parent, type, name) =>
     engineUrn(options.stack, options.project, parent, type, name);
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) =>
-    register(request, (error, response) => {
+  const read = monitor.readResource.bind(monitor);
+  const urnOf = (request: { getParent(): string; getType(): string; getName(): string }) =>
+    engineUrn(
+      options.stack,
+      options.project,
+      request.getParent(),
+      request.getType(),
+      request.getName(),
+    );
+  // A refused registration is recorded, and the plan fails once the program has run: failing
+  // the registration itself would reject, later, every output that depends on it.
+  monitor.readResource = (request, callback) => {
+    claims.claim(urnOf(request), []);
+    return read(request, callback);
+  };
+  monitor.registerResource = (request, callback) => {
+    const aliases = [
+      ...new Set(
+        request
+          .getAliasesList()
+          .map((alias) => aliasUrn(alias, request, options.stack, options.project)),
+      ),
+    ].sort();
+    claims.claim(urnOf(request), aliases);
+    // The mock asks for the placeholder at once (runtime/mocks.js, registerResource): a
+    // renamed resource keeps the ids and ARNs it had under its former name, as it does in AWS.
+    // Only renames are recorded: providers alias their own renamed types (aws:s3/bucketV2 to
+    // aws:s3/bucket), which moves nothing between two plans of one SDK.
+    const renames = aliases.filter((urn) => urn.split("::").pop() !== request.getName());
+    seedName = renames[0]?.split("::").pop();
+    const registered = register(request, (error, response) => {
       if (!error && response) {
         // Canonical as recorded (keys sorted at every level), as plan.json has it: no copy.
         const object = request.getObject();
-        const resourceOptions = optionsOf(request);
+        const resourceOptions = {
+          ...optionsOf(request),
+          ...(renames.length > 0 ? { aliases: renames } : {}),
+        };
         resources.push({
           custom: request.getCustom(),
           dependencies: [...new Set(request.getDependenciesList())].sort(),
           inputs: ((object && plainStruct(object)) ?? {}) as Record<string, unknown>,
           name: request.getName(),
-          ...(resourceOptions
+          ...(Object.keys(resourceOptions).length > 0
             ? { options: canonical(resourceOptions) as RecordedResource["options"] }
             : {}),
           ...(request.getParent() ? { parent: request.getParent() } : {}),
@@ -222,6 +335,9 @@ export async function recordProgram(
       }
       callback(error, response);
     });
+    seedName = undefined;
+    return registered;
+  };
 
   // Pulumi's runtime records a stack trace for every promise it creates (leak diagnostics); with
   // source maps on, those traces were more than half of a large plan's time (bench/: 2x at 150
@@ -244,11 +360,21 @@ export async function recordProgram(
     Error.prepareStackTrace = firstLineOnly;
   }
   try {
-    const outputs = ((await withRecordSource(options.rolloutRecords ?? fixedRecords([], ""), () =>
-      pulumi.runtime.runInPulumiStack(() => Promise.resolve(program())),
-    )) ?? {}) as Record<string, unknown>;
-    // Registrations started by applies may still be in flight: wait for the runtime to drain.
-    await pulumi.runtime.disconnect();
+    let outputs: Record<string, unknown>;
+    try {
+      outputs =
+        (await withRecordSource(options.rolloutRecords ?? fixedRecords([], ""), () =>
+          pulumi.runtime.runInPulumiStack(() => Promise.resolve(program())),
+        )) ?? {};
+      // Registrations started by applies may still be in flight: wait for the runtime to drain.
+      await pulumi.runtime.disconnect();
+    } catch (error) {
+      // A refused registration fails the program somewhere else first: the refusal is the cause.
+      if (claims.problems.length > 0) throw new DuplicateUrnError(claims.problems);
+      throw error;
+    }
+    // Refused even when the program caught the error its registration got.
+    if (claims.problems.length > 0) throw new DuplicateUrnError(claims.problems);
     return {
       resources,
       outputs: plainProperty(JSON.parse(JSON.stringify(outputs))) as Record<string, unknown>,

@@ -11,7 +11,7 @@ import { imageSource } from "./catalogue-diff";
 import { code, displayType } from "./markdown";
 import type { RecordedResource } from "./record";
 import { requestTimingRisks } from "./request-timing-risk";
-import type { Transition } from "./transition";
+import type { Step, Transition } from "./transition";
 import type { TransitionFinding } from "./transition-rules";
 import type { Risk } from "./review-risk";
 
@@ -40,6 +40,21 @@ export interface RiskInput {
 function grouped(label: string, items: string[], limit = 8): string {
   const shown = items.slice(0, limit).map(code).join(", ");
   return `${label}: ${shown}${items.length > limit ? ` and ${items.length - limit} more` : ""}`;
+}
+
+/**
+ * A replacement for its name alone, from a name an older maas shortened (a target group's ending
+ * in 6 hex, a role's in 8) to the shortened form names.ts gives it now (10 base-36 characters
+ * after a `-`, or 12 after a `.`), which no whole name has.
+ */
+function shortenedBefore(step: Step): boolean {
+  const [before, after] = [step.previous?.inputs.name, step.resource.inputs.name];
+  if (typeof before !== "string" || typeof after !== "string") return false;
+  if (step.type === "aws:lb/targetGroup:TargetGroup")
+    return /-[0-9a-f]{6}$/.test(before) && /-[0-9a-z]{10}$/.test(after);
+  if (step.type === "aws:iam/role:Role")
+    return /-[0-9a-f]{8}$/.test(before) && /\.[0-9a-z]{12}$/.test(after);
+  return false;
 }
 
 export function risks(input: RiskInput): Risk[] {
@@ -84,6 +99,15 @@ export function risks(input: RiskInput): Risk[] {
       level: "warn",
       text: `${grouped(`replaced: ${names.length} ${what}`, names)}. A new one is created${what.includes("deleted first") ? " after the old one is deleted" : ", the old one deleted at the end of pulumi up"}; what refers to it changes with it`,
     });
+  // Names an older maas shortened with too few bits, renamed once (RULES-32, names.ts).
+  const renamed = transition.steps
+    .filter((s) => s.op === "replace" && s.causes.join() === "name" && shortenedBefore(s))
+    .map((s) => `${displayType(s.type)} ${s.name}`);
+  if (renamed.length > 0)
+    out.push({
+      level: "note",
+      text: `${grouped("renamed once by this version of maas", renamed)}: their names were shortened to fit with a short hash, and now carry one of their whole identity long enough that no two meet across an account's stacks (RULES-32). Each is replaced create-before-delete, its pods rolled onto the new one first; names that fit whole do not change (docs/operations.md, "Changing a running stack")`,
+    });
 
   // Protection turned off. Not the audit trail's (log groups and the keys that encrypt them):
   // retained on delete and unprotected by design (components/front-door.ts, AUDIT_TRAIL), they
@@ -119,13 +143,24 @@ export function risks(input: RiskInput): Risk[] {
       text: `${grouped("leave the stack but stay in AWS (registry history)", leaving)}. Bringing them back later needs pulumi import`,
     });
 
-  // Whole models removed.
+  // Whole models removed (or renamed, which removes the old name). One that still serves
+  // traffic loses it in this apply, as a retired version would (refused, RULES-25): it is taken
+  // down in a step of its own, where retiring its versions says so.
   const headModels = new Set(input.head.models.map((m) => m.name));
-  for (const model of input.base.models.filter((m) => !headModels.has(m.name)))
-    out.push({
-      level: "warn",
-      text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
-    });
+  for (const model of input.base.models.filter((m) => !headModels.has(m.name))) {
+    const live = model.versions.filter((v) => v.status !== "retired" && v.traffic > 0);
+    out.push(
+      live.length === 0
+        ? {
+            level: "warn",
+            text: `model ${code(model.name)} is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS`,
+          }
+        : {
+            level: "refuse",
+            text: `model ${code(model.name)} is removed while it serves traffic (${live.map((v) => `${code(v.version)} ${v.traffic}%`).join(", ")}): its callers get 404 from this apply, its workloads, routing and alarms go, and its registry records keep saying live. Take it down in two steps: retire all its versions (retired: true), apply, then remove it. A rename is the same: serve the new name beside it, move its callers, then take the old one down. A move to another shard is judged as one only when both stacks are diffed (maas diff --all-stacks)`,
+          },
+    );
+  }
 
   // Who may call changes through a new API deployment, which waits for the integrations, which
   // wait for their models' rules and so for this apply's rollouts (components/front-door-api.ts).

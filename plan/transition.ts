@@ -2,7 +2,7 @@
  * What `pulumi up` does on the way from one plan (what is deployed) to the next: which
  * resources it creates, updates, replaces and deletes, and in which order. The model follows
  * the engine (pulumi/pulumi pkg/resource/deploy/step_generator.go, deployment_executor.go):
- * - resources match by URN; a change of a field the provider cannot update in place (or one in
+ * - resources match by URN, then by their aliases (a renamed resource's former URNs); a change of a field the provider cannot update in place (or one in
  *   the resource's replaceOnChanges) replaces it, every other change updates it;
  * - a replacement creates the new resource first and deletes the old one at the end of the
  *   update, unless deleteBeforeReplace is set or the provider asks for it (pulumi-kubernetes
@@ -12,7 +12,7 @@
  * Placeholders give a replaced resource new ids and ARNs (placeholders.ts), so what refers to it
  * changes too, as it does in the cloud. transition-rules.ts judges the steps.
  */
-import { differingPaths } from "./compare";
+import { differingPaths, matchResources } from "./compare";
 import type { RecordedResource } from "./record";
 import { pathsTouching, replacementFields } from "./replacements";
 
@@ -106,9 +106,12 @@ function dependencyOrder(resources: RecordedResource[]): string[] {
 export function transition(base: RecordedResource[], head: RecordedResource[]): Transition {
   const old = new Map(base.filter((r) => r.custom).map((resource) => [resource.urn, resource]));
   const current = head.filter((resource) => resource.custom);
+  // By URN, then by alias: a renamed resource is the one it was (an update at most).
+  const matched = matchResources([...old.values()], current);
+  const kept = new Set([...matched.values()].map((resource) => resource.urn));
   const forward: Step[] = [];
   for (const resource of current) {
-    const previous = old.get(resource.urn);
+    const previous = matched.get(resource.urn);
     const step = previous
       ? changeStep(previous, resource)
       : {
@@ -123,9 +126,8 @@ export function transition(base: RecordedResource[], head: RecordedResource[]): 
         };
     if (step) forward.push(step);
   }
-  const headUrns = new Set(current.map((resource) => resource.urn));
   const deletes: Step[] = [...old.values()]
-    .filter((resource) => !headUrns.has(resource.urn))
+    .filter((resource) => !kept.has(resource.urn))
     .map((resource) => ({
       op: "delete" as const,
       urn: resource.urn,

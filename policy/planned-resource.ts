@@ -25,6 +25,12 @@ export interface PlannedResource {
     customTimeouts?: { create?: string; update?: string; delete?: string };
     /** Outputs the program asks the engine to keep secret, besides those the provider marks. */
     additionalSecretOutputs?: string[];
+    /**
+     * Former URNs of a renamed resource (Pulumi `aliases` with another name): the engine takes
+     * a resource of the stack under one of them for this one, so a rename keeps the resource
+     * instead of replacing it.
+     */
+    aliases?: string[];
   };
 }
 

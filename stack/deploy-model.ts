@@ -75,6 +75,7 @@ export function deployModel(catalogueModel: ResolvedModel, shared: Shared): Depl
       tableName: registry.table,
       bucketName: registry.bucket,
       images: images.references,
+      imageRecordNames: shared.imageRecordNames,
     },
     onAws,
   );

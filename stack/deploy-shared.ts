@@ -28,7 +28,7 @@ export function deployShared(
   settings: StackSettings,
   providers: Providers,
   idleTimeouts: Record<string, number>,
-): Omit<Shared, "rollouts" | "podIngressSources" | "idleTimeouts"> {
+): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames" | "idleTimeouts"> {
   const { onAws } = providers;
   const account = aws.getCallerIdentityOutput({}, { provider: providers.aws });
 

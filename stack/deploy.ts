@@ -6,9 +6,12 @@
  * deployModel() is everything one model gets (deploy-model.ts); what the stack exports is
  * typed in outputs.ts.
  */
+import { servedVersions } from "../catalogue";
 import type { ResolvedCatalogue } from "../catalogue";
+import { imageRecordName } from "../catalogue/names";
 import { catalogueSnapshot } from "../components/catalogue-snapshot";
 import { loadBalancerIdleTimeouts } from "../components/specs/request-timing";
+import { deployedModel } from "../rollout/effective";
 import type { ModelRolloutView } from "../rollout/effective";
 import { deployModel } from "./deploy-model";
 import { deployShared } from "./deploy-shared";
@@ -50,6 +53,13 @@ export function deploy(
       : {}),
     rollouts,
     podIngressSources: podIngressSources(settings, catalogue, providers),
+    imageRecordNames: new Set(
+      models.flatMap((model) =>
+        servedVersions(
+          rollouts[model.name] ? deployedModel(model, rollouts[model.name]!) : model,
+        ).map((version) => imageRecordName(version.workloadName)),
+      ),
+    ),
     idleTimeouts,
   };
   // A single or base stack's registry writes its snapshot; a shard writes its own beside it.

@@ -9,7 +9,8 @@
  * (catalogue/load.ts: withCatalogueMemo), so the program's own prepare() does not repeat them.
  */
 import { checkCatalogueFile, formatProblem, resolveChecked, servedVersions } from "../catalogue";
-import type { ResolvedCatalogue } from "../catalogue";
+import type { ResolvedCatalogue, ResolvedConsumer } from "../catalogue";
+import { partitionOf } from "../catalogue/names";
 import { frontDoorProblems } from "../components/specs/front-door";
 import { integrationQuotaProblems } from "./integration-quota";
 import { tokenProblems } from "../components/specs/tokens";
@@ -49,6 +50,7 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
         ...[
           ...frontDoorProblems(catalogue.consumers, frontDoorModels(catalogue)),
           ...tokenProblems(catalogue.consumers, frontDoorModels(catalogue)),
+          ...otherPartitions(catalogue.consumers, settings.region),
         ].map((problem) => `${settings.catalogue}: ${problem}`),
         ...(settings.ingress.certificateArn && settings.ingress.routing.mode === "path"
           ? [
@@ -70,6 +72,24 @@ export function prepare(source: ConfigSource, project: string, stack: string): P
   ];
   if (problems.length > 0) return { ok: false, invalid: "catalogue", settings, problems };
   return { ok: true, settings, catalogue };
+}
+
+/**
+ * A principal of another partition than the stack's can neither sign the stack's calls nor read
+ * its secrets: IAM policies name principals of their own partition only.
+ */
+function otherPartitions(consumers: ResolvedConsumer[], region: string): string[] {
+  const partition = partitionOf(region);
+  return consumers.flatMap((consumer) =>
+    consumer.principals.flatMap((principal) => {
+      const theirs = /^arn:([^:]+):/.exec(principal)?.[1];
+      return theirs === undefined || theirs === partition
+        ? []
+        : [
+            `consumers.${consumer.name}.principals: ${principal} is in the ${theirs} partition, the stack (aws:region ${region}) in ${partition}: a policy there cannot name it; list principals of arn:${partition}: only`,
+          ];
+    }),
+  );
 }
 
 /**

@@ -15,7 +15,7 @@ export function readShared(
   baseStack: string,
   loadBalancers: string[],
   providers: Providers,
-): Omit<Shared, "rollouts" | "podIngressSources" | "idleTimeouts"> {
+): Omit<Shared, "rollouts" | "podIngressSources" | "imageRecordNames" | "idleTimeouts"> {
   const baseName = `${pulumi.getOrganization()}/${settings.project}/${baseStack}`;
   const base = new pulumi.StackReference("base", { name: baseName });
   const registry = base.requireOutput("registry") as pulumi.Output<Record<string, string>>;

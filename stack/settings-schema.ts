@@ -3,17 +3,38 @@
  * messages that say so. settings.ts reads the keys and turns them into StackSettings.
  */
 import { z } from "zod";
-import { STACK_NAME } from "../catalogue/names";
+import { partitionOf, STACK_NAME, SUPPORTED_PARTITIONS } from "../catalogue/names";
 import { SHARD_NAME } from "../catalogue/schema";
 
 const CIDR =
   /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(?:[0-9]|[12][0-9]|3[0-2])$/;
+/**
+ * A Kubernetes label key: an optional DNS-subdomain prefix (at most 253) and `/`, then a name of
+ * at most 63 (apimachinery validation.IsQualifiedName); a value is at most 63, empty or
+ * alphanumeric at both ends (IsValidLabelValue).
+ */
 const LABEL_KEY =
-  /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+  /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(?:(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const LABEL_KEY_TEXT =
+  "must be a Kubernetes label key: an optional DNS prefix of at most 253 characters and /, then at most 63 letters, digits, - _ . starting and ending with a letter or digit";
 /** A DNS name as API Gateway takes a custom domain: lowercase labels, at most 253 characters. */
 const DNS_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate\/\S+$/;
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/\S+$/;
+/** `arn:<partition>:acm:<region>:<account>:certificate/<id>`, its partition and region captured. */
+const CERTIFICATE_ARN = /^arn:(aws[a-z-]*):acm:([a-z0-9-]+):[0-9]{12}:certificate\/\S+$/;
+const CERTIFICATE_ARN_TEXT =
+  "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)";
+/**
+ * A region the stack may deploy to: rules between keys that compare with it hold for any other,
+ * which aws:region reports alone.
+ */
+function deployableRegion(region: unknown): region is string {
+  return (
+    typeof region === "string" &&
+    (SUPPORTED_PARTITIONS as readonly string[]).includes(partitionOf(region))
+  );
+}
 /** "must be a list of …; got a map", or "is required: …" when the key is missing. */
 function shaped(what: string, required?: string) {
   return (issue: { input?: unknown }) =>
@@ -54,7 +75,15 @@ export const settingsShape = {
     .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, {
       error: "must be an AWS region such as eu-west-1",
     })
-    .describe("The region of every AWS resource."),
+    // Every ARN the stack writes names its partition; only partitions whose service principals
+    // and endpoints are *.amazonaws.com are deployed to (names.ts, partitionOf).
+    .refine((region) => (SUPPORTED_PARTITIONS as readonly string[]).includes(partitionOf(region)), {
+      error: (issue) =>
+        `is in the ${partitionOf(String(issue.input))} partition, whose service principals and endpoints maas does not write (amazonaws.com.cn, or an isolated region's own): use a region of the ${SUPPORTED_PARTITIONS.join(" or ")} partition`,
+    })
+    .describe(
+      `The region of every AWS resource (of the ${SUPPORTED_PARTITIONS.join(" or ")} partition).`,
+    ),
   "maas:environment": z
     .string({
       error: "is required: the overlay under environments: in the catalogue this stack deploys",
@@ -92,9 +121,18 @@ export const settingsShape = {
     ),
   "maas:gpuNodeSelector": z
     .record(
-      z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key" }),
-      z.string({ error: "must be a label value (text)" }),
-      { error: shaped("a map of node label -> value") },
+      z.string().regex(LABEL_KEY, { error: LABEL_KEY_TEXT }),
+      z.string({ error: "must be a label value (text)" }).regex(LABEL_VALUE, {
+        error:
+          "must be a Kubernetes label value: at most 63 letters, digits, - _ ., starting and ending with a letter or digit (or empty)",
+      }),
+      {
+        // A key that is not a label key says so, not that the map is wrong.
+        error: (issue) =>
+          issue.code === "invalid_key"
+            ? LABEL_KEY_TEXT
+            : shaped("a map of node label -> value")(issue),
+      },
     )
     .default({ "nvidia.com/gpu.present": "true" })
     .describe("Node labels of the GPU nodes (a map); GPU models' pods are scheduled there."),
@@ -156,10 +194,14 @@ export const settingsShape = {
       },
     )
     .min(2, { error: "needs at least two subnets in different availability zones" })
+    .refine((ids) => new Set(ids).size === ids.length, {
+      error: (issue) =>
+        `lists ${(issue.input as string[]).filter((id, index, ids) => ids.indexOf(id) !== index).join(", ")} more than once: list each subnet once (a load balancer needs two in different availability zones)`,
+    })
     .describe("At least two subnets in different zones, for the load balancer (a list)."),
   "maas:certificateArn": z
     .string()
-    .regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN" })
+    .regex(CERTIFICATE_ARN, { error: CERTIFICATE_ARN_TEXT })
     .optional()
     .describe(
       "An ACM certificate: HTTPS on 443 and HTTP redirected; without it, plain HTTP on 80 (dev).",
@@ -175,7 +217,7 @@ export const settingsShape = {
     ),
   "maas:apiCertificateArn": z
     .string()
-    .regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN" })
+    .regex(CERTIFICATE_ARN, { error: CERTIFICATE_ARN_TEXT })
     .optional()
     .describe(
       "The ACM certificate of maas:apiDomain, issued and in the stack's region (aws:region): a Regional custom domain takes a certificate of its own region.",
@@ -366,14 +408,14 @@ export const CROSS_KEY_RULES: {
     // Region-specific ACM certificate. This certificate must be in the same Region as your API."
     path: "maas:apiCertificateArn",
     message:
-      'must be a certificate in the stack\'s region (aws:region): a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name")',
+      'must be a certificate in the stack\'s region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name")',
     holds: (settings) => {
-      const region = ACM_CERTIFICATE_ARN.exec(settings["maas:apiCertificateArn"] ?? "")?.[1];
+      const match = CERTIFICATE_ARN.exec(settings["maas:apiCertificateArn"] ?? "");
       // A missing or malformed ARN or region is reported by its own key alone.
       return (
-        region === undefined ||
-        typeof settings["aws:region"] !== "string" ||
-        region === settings["aws:region"]
+        match === null ||
+        !deployableRegion(settings["aws:region"]) ||
+        (match[2] === settings["aws:region"] && match[1] === partitionOf(settings["aws:region"]))
       );
     },
   },
@@ -405,6 +447,33 @@ export const CROSS_KEY_RULES: {
     path: "maas:shard",
     message: "is required with maas:baseStack: which shard of the catalogue this stack deploys",
     holds: (settings) => !settings["maas:baseStack"] || !!settings["maas:shard"],
+  },
+  {
+    // A load balancer's listener takes certificates of its own region only (ACM is regional).
+    path: "maas:certificateArn",
+    message:
+      "must be a certificate of the stack's region (aws:region) and partition: a load balancer's listener takes an ACM certificate of its own region only; request or import the certificate in that region",
+    holds: (settings) => {
+      const match = CERTIFICATE_ARN.exec(settings["maas:certificateArn"] ?? "");
+      return (
+        !match ||
+        !deployableRegion(settings["aws:region"]) ||
+        (match[2] === settings["aws:region"] && match[1] === partitionOf(settings["aws:region"]))
+      );
+    },
+  },
+  {
+    path: "maas:oidcProviderArn",
+    message:
+      "must be in the stack's partition (aws:region's: arn:aws: for most regions, arn:aws-us-gov: for GovCloud): the roles trust it",
+    holds: (settings) => {
+      const partition = /^arn:([^:]+):/.exec(settings["maas:oidcProviderArn"] ?? "")?.[1];
+      return (
+        partition === undefined ||
+        !deployableRegion(settings["aws:region"]) ||
+        partition === partitionOf(settings["aws:region"])
+      );
+    },
   },
   {
     path: "maas:alarmDatapoints",

@@ -283,7 +283,8 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       subnetIds: [...s["maas:subnetIds"]].sort(),
       ...(s["maas:certificateArn"] ? { certificateArn: s["maas:certificateArn"] } : {}),
       internetFacing: s["maas:internetFacing"],
-      allowedCidrs: s["maas:ingressCidrs"] ?? [s["maas:vpcCidr"]],
+      // Deduplicated, as pinnedRouteCidrs: each CIDR is one security group rule per port, named after it.
+      allowedCidrs: [...new Set(s["maas:ingressCidrs"] ?? [s["maas:vpcCidr"]])],
       keepDirectAccess: s["maas:keepDirectAccess"],
       // A set to AWS, deduplicated: each CIDR is one security group rule named after it.
       pinnedRouteCidrs: [...new Set(s["maas:pinnedRouteCidrs"] ?? [])].sort(),
@@ -309,7 +310,8 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     },
     apiGateway: { integrationTimeoutQuotaSeconds: s["maas:apiTimeoutQuotaSeconds"] },
     alarms: {
-      emails: s["maas:alarmEmails"],
+      // Each address is one subscription, named after it: an address listed twice is one.
+      emails: [...new Set(s["maas:alarmEmails"])],
       periodSeconds: s["maas:alarmPeriodSeconds"],
       evaluationPeriods: s["maas:alarmEvaluationPeriods"],
       datapointsToAlarm: s["maas:alarmDatapoints"],

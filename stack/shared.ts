@@ -36,6 +36,8 @@ export interface Shared {
   rollouts: Record<string, ModelRolloutView>;
   /** Who may reach the model port on pods (podIngressSources()). */
   podIngressSources: pulumi.Input<string>[];
+  /** The logical names of every deployed model's image records (names.ts imageRecordName). */
+  imageRecordNames: ReadonlySet<string>;
   /** The load balancers' idle timeouts where raised, by name (specs/request-timing.ts). */
   idleTimeouts: Record<string, number>;
 }

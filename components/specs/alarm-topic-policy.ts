@@ -1,5 +1,5 @@
 /** Who may use the alarm topic: the account, as by default, and this stack's alarms. */
-import { alarmNamePrefix } from "../../catalogue/names";
+import { accountRootArn, alarmNamePrefix, partitionOf } from "../../catalogue/names";
 import { policyDocument } from "./policy-document";
 import type { PolicyDocument } from "./policy-document";
 
@@ -15,7 +15,7 @@ export function alarmTopicPolicy(inputs: AlarmTopicPolicyInputs): PolicyDocument
     {
       Sid: "AccountManagesTopic",
       Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${inputs.accountId}:root` },
+      Principal: { AWS: accountRootArn(inputs.region, inputs.accountId) },
       Action: [
         "SNS:GetTopicAttributes",
         "SNS:SetTopicAttributes",
@@ -37,7 +37,7 @@ export function alarmTopicPolicy(inputs: AlarmTopicPolicyInputs): PolicyDocument
       Condition: {
         StringEquals: { "aws:SourceAccount": inputs.accountId },
         ArnLike: {
-          "aws:SourceArn": `arn:aws:cloudwatch:${inputs.region}:${inputs.accountId}:alarm:${alarmNamePrefix(inputs.stack)}*`,
+          "aws:SourceArn": `arn:${partitionOf(inputs.region)}:cloudwatch:${inputs.region}:${inputs.accountId}:alarm:${alarmNamePrefix(inputs.stack)}*`,
         },
       },
     },

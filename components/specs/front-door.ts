@@ -13,6 +13,7 @@
  * (hashicorp/terraform-provider-aws#15602).
  */
 import type { ResolvedConsumer } from "../../catalogue";
+import { accountRootArn, partitionOf } from "../../catalogue/names";
 import { CONSUMER_AUTHS } from "../../catalogue/schema";
 
 export type CallerAuth = ResolvedConsumer["auth"];
@@ -406,14 +407,16 @@ export function frontDoorKeyPolicy(args: {
   region: string;
   readers: string[];
 }): object {
-  const readers = args.readers.map((p) => (ACCOUNT_ID.test(p) ? `arn:aws:iam::${p}:root` : p));
+  const readers = args.readers.map((p) =>
+    ACCOUNT_ID.test(p) ? accountRootArn(args.region, p) : p,
+  );
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Sid: "Administer",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
+        Principal: { AWS: accountRootArn(args.region, args.accountId) },
         Action: "kms:*",
         Resource: "*",
       },
@@ -431,7 +434,7 @@ export function frontDoorKeyPolicy(args: {
         Resource: "*",
         Condition: {
           ArnLike: {
-            "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${args.accountId}:log-group:*`,
+            "kms:EncryptionContext:aws:logs:arn": `arn:${partitionOf(args.region)}:logs:${args.region}:${args.accountId}:log-group:*`,
           },
         },
       },
@@ -476,8 +479,10 @@ export function deployerPrincipalArns(callerArn: string): string[] {
 export function consumerSecretPolicy(consumer: ResolvedConsumer, deployer: string[]): object {
   const roles = [...consumer.principals.filter((p) => !ACCOUNT_ID.test(p)), ...deployer];
   const accounts = consumer.principals.filter((p) => ACCOUNT_ID.test(p));
+  // The deployer's ARN (getCallerIdentity's) is in the stack's partition.
+  const partition = /^arn:([^:]+):/.exec(deployer[0] ?? "")?.[1] ?? "aws";
   const principals = consumer.principals.map((p) =>
-    ACCOUNT_ID.test(p) ? `arn:aws:iam::${p}:root` : p,
+    ACCOUNT_ID.test(p) ? `arn:${partition}:iam::${p}:root` : p,
   );
   return {
     Version: "2012-10-17",

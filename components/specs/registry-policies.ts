@@ -1,5 +1,5 @@
 /** Policy documents of the registry: TLS-only bucket access, and who may use the key. */
-import { alarmNamePrefix } from "../../catalogue/names";
+import { accountRootArn, alarmNamePrefix, partitionOf } from "../../catalogue/names";
 import { policyDocument } from "./policy-document";
 import type { PolicyDocument } from "./policy-document";
 
@@ -31,7 +31,7 @@ export function keyPolicyDocument(inputs: {
     {
       Sid: "AccountAdministersKeyThroughIam",
       Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Principal: { AWS: accountRootArn(inputs.region, accountId) },
       Action: "kms:*",
       Resource: "*",
     },
@@ -44,7 +44,7 @@ export function keyPolicyDocument(inputs: {
       Condition: {
         StringEquals: { "aws:SourceAccount": accountId },
         ArnLike: {
-          "aws:SourceArn": `arn:aws:cloudwatch:${inputs.region}:${accountId}:alarm:${alarmNamePrefix(inputs.stack)}*`,
+          "aws:SourceArn": `arn:${partitionOf(inputs.region)}:cloudwatch:${inputs.region}:${accountId}:alarm:${alarmNamePrefix(inputs.stack)}*`,
         },
       },
     },

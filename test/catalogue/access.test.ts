@@ -2,7 +2,10 @@
  * consumers: and access: — who may call a model. Each rule with its ok case and one mutation,
  * positions and messages asserted exactly; resolution of access per environment.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { principalIdentity } from "../../catalogue/access-rules";
+import { AWS_PRINCIPAL } from "../../catalogue/schema";
 import { problemsOf, resolvedOf, yaml } from "../helpers/catalogue";
 
 const ROLE = "arn:aws:iam::111122223333:role/checkout-api";
@@ -178,6 +181,77 @@ describe("access rules, names", () => {
       expect.arrayContaining([
         "6:3: consumers.all-consumers: is reserved: access: all-consumers means every consumer; choose another name",
       ]),
+    );
+  });
+});
+
+/**
+ * Principals as IAM reads them (issue 19 item 6): a role's name is at most 64 of `\w+=,.@-`, its
+ * path `/` or `/<segments>/`, its partition one of AWS's; role names are unique in an account
+ * whatever their case and path, so two spellings of one role are one principal.
+ */
+describe("principals as IAM reads them", () => {
+  const roleName = fc.stringMatching(/^[\w+=,.@-]{1,64}$/);
+  const path = fc
+    .array(fc.stringMatching(/^[a-zA-Z0-9_-]{1,10}$/), { maxLength: 3 })
+    .map((segments) => segments.map((segment) => `${segment}/`).join(""));
+  /** The same name in other letters' case. */
+  const recased = (name: string, flips: boolean[]) =>
+    [...name].map((c, i) => (flips[i % flips.length] ? c.toUpperCase() : c.toLowerCase())).join("");
+
+  it("takes IAM's path syntax and names of up to 64 characters, in any partition AWS has", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("aws", "aws-us-gov", "aws-cn", "aws-iso-b"),
+        fc.constantFrom("role", "user"),
+        path,
+        roleName,
+        (partition, kind, at, name) => {
+          expect(
+            AWS_PRINCIPAL.test(`arn:${partition}:iam::111122223333:${kind}/${at}${name}`),
+          ).toBe(true);
+        },
+      ),
+    );
+    expect(AWS_PRINCIPAL.test(`arn:aws:iam::111122223333:role/${"r".repeat(65)}`)).toBe(false);
+    expect(AWS_PRINCIPAL.test("arn:aws:iam::111122223333:role/team//checkout")).toBe(false);
+    expect(AWS_PRINCIPAL.test("arn:awsx:iam::111122223333:role/checkout")).toBe(false);
+    expect(
+      problemsOf(
+        catalogue({ 4: `    principals: [arn:aws:iam::111122223333:role/${"r".repeat(65)}]` }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^4:18: consumers\.checkout\.principals\.0: must be an IAM role or user ARN \(arn:aws:iam::<account>:role\/<name>, or role\/<path>\/<name>: a name of at most 64 letters, digits and \+=,\.@_-\)/,
+      ),
+    ]);
+  });
+
+  it("refuses one role written two ways by two consumers, whatever the case and path", () => {
+    expect(
+      problemsOf(
+        catalogue({ 8: "    principals: [arn:aws:iam::111122223333:role/team/Checkout-API]" }),
+      ),
+    ).toEqual([
+      `8:18: consumers.partner.principals.0: arn:aws:iam::111122223333:role/team/Checkout-API is also consumer checkout's principal (${ROLE}: IAM role and user names are unique in an account whatever their case and path); a principal belongs to one consumer (its grants and limits follow from it)`,
+    ]);
+    fc.assert(
+      fc.property(
+        roleName,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        path,
+        path,
+        (name, flips, first, second) => {
+          const a = `arn:aws:iam::111122223333:role/${first}${name}`;
+          const b = `arn:aws:iam::111122223333:role/${second}${recased(name, flips)}`;
+          expect(principalIdentity(a)).toBe(principalIdentity(b));
+          // A user of that name, or the role in another account, is someone else.
+          expect(principalIdentity(a)).not.toBe(principalIdentity(a.replace(":role/", ":user/")));
+          expect(principalIdentity(a)).not.toBe(
+            principalIdentity(a.replace("111122223333", "444455556666")),
+          );
+        },
+      ),
     );
   });
 });

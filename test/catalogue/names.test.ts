@@ -9,12 +9,14 @@ import {
   dashboardName,
   fitName,
   frontDoorApiName,
+  identityHash,
   frontDoorLogGroupName,
   loadBalancerName,
   NAME_LIMITS,
   repositoryName,
   roleName,
   STACK_NAME,
+  TARGET_GROUP_READABLE,
   targetGroupName,
   tokenClientName,
   tokenDomainPrefix,
@@ -168,5 +170,89 @@ describe("physical names, for any valid stack, model, version and consumer", () 
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+/**
+ * RULES 32: names shortened to fit stay unique across the catalogue and every stack of a layout:
+ * the hash covers the whole identity with enough bits, and a shortened name has a form no whole
+ * name has (target groups: a 10-character last part, not 6; IAM roles: a `.`).
+ */
+describe("shortened names", () => {
+  const stack = fc.stringMatching(STACK_NAME);
+  const lb = { name: "main", internal: true, vpcId: "vpc-0a1b2c3d4e5f60718" };
+  const longModel = fc.stringMatching(/^[a-z][-a-z0-9]{24,61}[a-z0-9]$/);
+
+  it("two versions of one long model, and one model in two stacks, get target groups of their own", () => {
+    const model = "customer-churn-predictor-gradient-boosted";
+    const names = ["1.0.0", "1.0.1", "2.0.0"].map((v) => targetGroupName("platform", model, v, lb));
+    expect(new Set(names).size).toBe(3);
+    expect(names[0]).toMatch(/^customer-churn-predic-[0-9a-z]{10}$/);
+    expect(targetGroupName("dev", model, "1.0.0", lb)).not.toBe(names[0]);
+  });
+
+  it("a shortened target group name is never another's whole name, and never meets another shortened one", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(stack, longModel, versionKey), {
+          minLength: 2,
+          maxLength: 30,
+          selector: ([s, m, v]) => `${s}/${m}/${v}`,
+        }),
+        modelName,
+        versionKey,
+        (shortened, model, version) => {
+          const names = shortened.map(([s, m, v]) => targetGroupName(s, m, v, lb));
+          expect(new Set(names).size).toBe(names.length);
+          for (const name of names) {
+            expect(name.length).toBeLessThanOrEqual(NAME_LIMITS.targetGroup);
+            expect(name).toMatch(/-[0-9a-z]{10}$/);
+          }
+          // A whole name ends in 6 hex characters: it can never be one of them.
+          const whole = targetGroupName("dev", model, version, lb);
+          if (`${model}-${version}`.length <= TARGET_GROUP_READABLE)
+            expect(names).not.toContain(whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("versions of one long model (they share every readable character) never meet", () => {
+    fc.assert(
+      fc.property(
+        longModel,
+        fc.uniqueArray(versionKey, { minLength: 2, maxLength: 200 }),
+        (model, versions) => {
+          const names = versions.map((v) => targetGroupName("platform", model, v, lb));
+          // Versions whose Kubernetes names meet are refused by validation, not here.
+          const distinct = new Set(versions.map((v) => v.replace(/\./g, "-")));
+          expect(new Set(names).size).toBe(distinct.size);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a shortened IAM role name holds a `.`, which no whole one can, and fits 64", () => {
+    fc.assert(
+      fc.property(stack, modelName, stack, modelName, (s1, m1, s2, m2) => {
+        fc.pre(s1 !== s2 || m1 !== m2);
+        const [a, b] = [roleName(s1, m1), roleName(s2, m2)];
+        expect(a).not.toBe(b);
+        // IAM compares role names case-insensitively.
+        expect(a.toLowerCase()).not.toBe(b.toLowerCase());
+        expect(a.length).toBeLessThanOrEqual(NAME_LIMITS.iamRole);
+        const whole = `maas-${s1}_${m1}`;
+        expect(a === whole || (whole.length > NAME_LIMITS.iamRole && a.includes("."))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("hashes in base 36: 10 characters carry 51 bits, 12 carry 62", () => {
+    expect(identityHash("x", 10)).toMatch(/^[0-9a-z]{10}$/);
+    expect(identityHash("x", 12)).toMatch(/^[0-9a-z]{12}$/);
+    expect(identityHash("x", 10)).not.toBe(identityHash("y", 10));
   });
 });

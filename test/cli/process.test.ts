@@ -4,7 +4,15 @@
  * process of its own. Everything else runs main() in-process (test/cli/*.test.ts).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, maasProcess, PROJECT_ROOT } from "../helpers/cli";
@@ -186,5 +194,42 @@ describe("maas as a process", () => {
         ),
       ).toEqual([]);
     });
+  });
+
+  // Each stack is planned in a process of its own: minutes for four on a loaded machine.
+  describe("--all-stacks checks the layout as a whole (issue 19 item 3)", () => {
+    it("refuses two stacks of one shard, and counts each model once", () => {
+      const project = copyTestProject(SHARDED);
+      cpSync(
+        join(project, "Pulumi.platform-vision.yaml"),
+        join(project, "Pulumi.platform-twin.yaml"),
+      );
+      const result = maasProcess(["plan", "--all-stacks", "--summary"], { cwd: project });
+      expect(result.status).toBe(1);
+      const text = result.stdout.replace(/\s+/g, " ");
+      expect(text).toContain(
+        "maas:shard: stacks platform-twin, platform-vision all deploy shard vision of base stack platform",
+      );
+      expect(text).toMatch(
+        /stacks platform-twin and platform-vision would each create \d+ physical names/,
+      );
+      expect(text).toMatch(
+        /maas plan: 4 stacks \(platform, platform-risk, platform-twin, platform-vision\): [\d,]+ resources, 3 models deployed; the stacks do not fit together \(2 problems above\)/,
+      );
+    }, 240_000);
+
+    it("refuses a shard of maas:shards that has no stack: its models would run nowhere", () => {
+      const project = copyTestProject(SHARDED);
+      rmSync(join(project, "Pulumi.platform-risk.yaml"));
+      const result = maasProcess(["plan", "--all-stacks", "--summary"], { cwd: project });
+      expect(result.status).toBe(1);
+      const text = result.stdout.replace(/\s+/g, " ");
+      expect(text).toMatch(
+        /Pulumi\.platform\.yaml:\d+:\d+: maas:shards: shard risk has no stack: its models \(churn-predictor, fraud-scorer\) would be deployed by none/,
+      );
+      expect(text).toMatch(
+        /maas plan: 2 stacks \(platform, platform-vision\): [\d,]+ resources, 1 models deployed; the stacks do not fit together \(1 problem above\)/,
+      );
+    }, 240_000);
   });
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { rulesReference } from "../../cli/rules";
-import { KUBERNETES_RULES, SCHEMA_RULE } from "../../policy";
+import { KUBERNETES_RULES, OBJECT_SIZE_RULE, SCHEMA_RULE } from "../../policy";
 import { AWS_RULES } from "../../policy/aws-rules";
 import { transitionRuleDocs } from "../../plan/transition-rules";
 
@@ -12,7 +12,13 @@ describe("rule reference", () => {
   });
 
   it("documents every rule with what it requires, why and how to comply, under a unique id", () => {
-    const rules = [SCHEMA_RULE, ...KUBERNETES_RULES, ...AWS_RULES, ...transitionRuleDocs()];
+    const rules = [
+      SCHEMA_RULE,
+      OBJECT_SIZE_RULE,
+      ...KUBERNETES_RULES,
+      ...AWS_RULES,
+      ...transitionRuleDocs(),
+    ];
     expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
     for (const rule of rules) {
       expect(rule.description.length, rule.id).toBeGreaterThan(20);

@@ -63,10 +63,19 @@ describe("access risks", () => {
   });
 
   it("say when the front door opens or goes", async () => {
+    // Both cut the load balancers' callers before they can move, which maas:keepDirectAccess avoids.
     expect((await textsOf(withConsumers(), { catalogue: twoModels() }))[0]).toMatch(
-      /^warn: the front door opens/,
+      /^refuse: the front door opens/,
     );
-    expect((await textsOf(twoModels()))[0]).toMatch(/^warn: the front door goes/);
+    expect((await textsOf(twoModels()))[0]).toMatch(/^refuse: the front door goes/);
+    const keeping = await transitionBetween(
+      { catalogue: twoModels() },
+      { catalogue: withConsumers(), config: { "maas:keepDirectAccess": "true" } },
+    );
+    expect(accessRisks(keeping.transition)[0]).toMatchObject({
+      level: "warn",
+      text: expect.stringMatching(/^the front door opens/),
+    });
   });
 });
 
@@ -77,7 +86,7 @@ describe("access risks of keys and auth", () => {
       `    principals: [arn:aws:iam::777788889999:role/partner-key-reader]\n    apiKeys: [${labels}]\n`,
     ]);
 
-  it("note a second key, warn when a key goes, and say when a swap in one step leaves no overlap", async () => {
+  it("note a second key, warn when a key goes, and refuse a swap in one step, which leaves no overlap", async () => {
     expect(await textsOf(keys('"1", "2"'))).toEqual([
       "note: consumer `partner` gets key `2`; its secret now holds it (the value is masked here); the other key keeps working until its label is removed",
     ]);
@@ -86,7 +95,12 @@ describe("access risks of keys and auth", () => {
     ]);
     expect(await textsOf(keys('"2"'))).toEqual([
       "note: consumer `partner` gets key `2`; its secret now holds it (the value is masked here)",
-      "warn: consumer `partner`'s key `1` is deleted: callers still sending it get 401; the new key is created in the same update, so nobody could switch beforehand: rotate in two steps (add a label, then remove the old one)",
+      "refuse: consumer `partner`'s key `1` is replaced by `2` in one apply: its callers get 401 from this apply, and none could hold the new key before it (it is created in the same update). Rotate in two steps: add the new label beside the old one, apply, move callers to the value its secret then holds, then remove the old label",
+    ]);
+    // One key kept: its callers have somewhere to be.
+    expect(await textsOf(keys('"2", "3"'), { catalogue: keys('"1", "2"') })).toEqual([
+      "note: consumer `partner` gets key `3`; its secret now holds it (the value is masked here)",
+      "warn: consumer `partner`'s key `1` is deleted: callers still sending it get 401",
     ]);
   });
 
@@ -122,8 +136,9 @@ describe("access risks with a custom domain", () => {
 
   it("point callers to the stable URLs when the front door opens with a domain", async () => {
     const texts = await between({ catalogue: twoModels() }, withDomain);
+    // Refused without maas:keepDirectAccess: the load balancers' callers are cut off at once.
     expect(texts[0]).toMatch(
-      /^warn: the front door opens: .*; this apply creates their stable URLs \(outputs: consumers\.<name>\.stableUrl, once the domain's DNS record is there\), .* move callers to their consumer's stable URL, then drop it$/,
+      /^refuse: the front door opens: .*; this apply creates their stable URLs \(outputs: consumers\.<name>\.stableUrl, once the domain's DNS record is there\), .* move callers to their consumer's stable URL, then drop it$/,
     );
   });
 

@@ -132,7 +132,7 @@ describe("pull-request Markdown", () => {
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
         "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
-        "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
+        "- ⛔ **refused** model `ranker` is removed while it serves traffic (`2.0.0` 100%): its callers get 404 from this apply, its workloads, routing and alarms go, and its registry records keep saying live. Take it down in two steps: retire all its versions (retired: true), apply, then remove it. A rename is the same: serve the new name beside it, move its callers, then take the old one down. A move to another shard is judged as one only when both stacks are diffed (maas diff --all-stacks)",
       ],
       catalogue:
         "- model removed: its workloads, routing and alarms are deleted; its registry items, images and repository stay in AWS",
@@ -144,7 +144,7 @@ describe("pull-request Markdown", () => {
         "- ⚠️ **check** `RULES-25/traffic-follows-readiness` ListenerRule ranker is deleted while it sends 100 to Deployment ranker-v2-0-0: the model's endpoint stops answering (404); make sure no client still calls it",
         "- ⚠️ **check** `RULES-26/history-kept` TableItem ranker-v2-0-0 leaves the catalogue while its record says live: the record is kept but keeps saying so; retire the version first (retired: true), apply, then remove it",
         "- ℹ️ **note** leave the stack but stay in AWS (registry history): `DynamoDB TableItem ranker-v2-0-0-image`, `DynamoDB TableItem ranker-v2-0-0`. Bringing them back later needs pulumi import",
-        "- ⚠️ **check** model `ranker` is removed: its endpoint, workloads, routing and alarms go; its registry items, images and repository stay in AWS",
+        "- ⛔ **refused** model `ranker` is removed while it serves traffic (`2.0.0` 100%): its callers get 404 from this apply, its workloads, routing and alarms go, and its registry records keep saying live. Take it down in two steps: retire all its versions (retired: true), apply, then remove it. A rename is the same: serve the new name beside it, move its callers, then take the old one down. A move to another shard is judged as one only when both stacks are diffed (maas diff --all-stacks)",
         "- ℹ️ **note** `reranker 2.0.0` (new) gets 100% once its rollout is healthy: pulumi up deploys it first and moves the traffic after; if it never becomes healthy, pulumi up fails and no request reaches it",
       ],
       catalogue: "- model added (owner `team-b`)",

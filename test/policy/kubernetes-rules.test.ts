@@ -3,7 +3,7 @@
  * one mutation per rule fails it with that rule's id and message (kube-score fixture style).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkKubernetesObjects, KUBERNETES_RULES } from "../../policy";
+import { checkKubernetesObjects, KUBERNETES_RULES, MAX_OBJECT_BYTES } from "../../policy";
 import type { KubernetesObject } from "../../policy";
 import { planOf } from "../helpers/plan";
 
@@ -317,5 +317,29 @@ describe("Kubernetes rules (rules 1-14)", () => {
     const found = checkKubernetesObjects(objects, { production: production ?? false });
     expect(found.map((v) => `${v.rule}: ${v.message}`)).toContain(`${rule}: ${message}`);
     expect(new Set(found.map((v) => v.rule))).toEqual(new Set([rule]));
+  });
+});
+
+describe("kubernetes/object-size", () => {
+  const withEnv = (bytes: number) => {
+    const objects = structuredClone(baseline);
+    server(objects).env = [
+      ...(server(objects).env ?? []),
+      { name: "BIG", value: "x".repeat(bytes) },
+    ];
+    return checkKubernetesObjects(objects, { production: false });
+  };
+
+  it("size-ok: a Deployment just under etcd's 1.5 MiB passes", () => {
+    const size = Buffer.byteLength(JSON.stringify(find(baseline, "Deployment", CANARY)));
+    expect(withEnv(MAX_OBJECT_BYTES - size - 100)).toEqual([]);
+  });
+
+  it("size-fail: a Deployment over it is refused, naming the catalogue's env", () => {
+    const found = withEnv(MAX_OBJECT_BYTES);
+    expect(found.map((v) => v.rule)).toEqual(["kubernetes/object-size"]);
+    expect(found[0]!.message).toMatch(
+      /^is 1\.50 MiB; etcd stores at most 1\.5 MiB per object \(its default --max-request-bytes\)\. Its size is the version's env \(models\.image-classifier\.versions\.1\.5\.0\.env in the catalogue/,
+    );
   });
 });

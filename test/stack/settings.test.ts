@@ -197,7 +197,7 @@ describe("stack settings", () => {
         }),
       ).toEqual([
         'Pulumi.dev.yaml: maas:apiDomain: must be a lowercase DNS name such as api.models.example.com (no wildcard); got "API.Example.com"',
-        'Pulumi.dev.yaml: maas:apiCertificateArn: must be an ACM certificate ARN; got "arn:aws:iam::123456789012:server-certificate/x"',
+        'Pulumi.dev.yaml: maas:apiCertificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); got "arn:aws:iam::123456789012:server-certificate/x"',
         'Pulumi.dev.yaml: maas:apiHostedZoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ; got "example.com"',
       ]);
       expect(problems({ ...domain, "maas:apiDomain": "*.models.example.com" })).toHaveLength(1);
@@ -213,7 +213,7 @@ describe("stack settings", () => {
       // An edge-optimized domain's certificate lives in us-east-1; a Regional one in its own region.
       const elsewhere = CERTIFICATE.replace("eu-west-1", "us-east-1");
       expect(problems({ ...domain, "maas:apiCertificateArn": elsewhere })).toEqual([
-        `Pulumi.dev.yaml: maas:apiCertificateArn: must be a certificate in the stack's region (aws:region): a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); got "${elsewhere}"`,
+        `Pulumi.dev.yaml: maas:apiCertificateArn: must be a certificate in the stack's region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); got "${elsewhere}"`,
       ]);
     });
 

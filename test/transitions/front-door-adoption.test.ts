@@ -22,10 +22,13 @@ const noDoor = { catalogue: twoModels() };
 const door = { catalogue: withConsumers() };
 const doorKeeping = { catalogue: withConsumers(), config: KEEP };
 
-const warnings = async (base: PlanRequest, head: PlanRequest) =>
+const risksAt = async (level: string, base: PlanRequest, head: PlanRequest) =>
   accessRisks((await transitionBetween(base, head)).transition)
-    .filter((risk) => risk.level === "warn")
+    .filter((risk) => risk.level === level)
     .map((risk) => risk.text);
+const warnings = (base: PlanRequest, head: PlanRequest) => risksAt("warn", base, head);
+/** What cuts callers where another way would not: maas diff refuses it. */
+const refusals = (base: PlanRequest, head: PlanRequest) => risksAt("refuse", base, head);
 
 const directRules = (t: Awaited<ReturnType<typeof transitionBetween>>, op: string) =>
   t.steps.filter((s) => s.startsWith(`${op} SecurityGroupIngressRule::ingress-from-10-`));
@@ -80,8 +83,8 @@ describe("adopting the front door on a running stack", () => {
     ]);
   });
 
-  it("without it the review says callers are cut off in the same apply, and how to avoid it", async () => {
-    const [warning] = await warnings(noDoor, door);
+  it("without it the review refuses: callers are cut off in the same apply, and it says how to avoid it", async () => {
+    const [warning] = await refusals(noDoor, door);
     expect(warning).toMatch(
       /^the front door opens: .* this apply creates their URLs \(outputs: consumers\), and in the same apply the load balancers stop admitting `10\.20\.0\.0\/16`: their callers are cut off before any of them can hold a consumer's URL\. To adopt the door without an outage, set maas:keepDirectAccess: true in this change/,
     );
@@ -112,7 +115,8 @@ describe("removing the front door", () => {
       // Pulumi deletes it from the state only (retainOnDelete): the logs expire by their retention.
       expect(step.previous?.options).toEqual({ retainOnDelete: true });
     }
-    const [goes] = await warnings(prodDoor, prodNoDoor);
+    // Its callers are cut before they can move: refused, with the way that cuts nobody.
+    const [goes] = await refusals(prodDoor, prodNoDoor);
     expect(goes).toMatch(
       /^the front door goes: .* the load balancers admit `10\.30\.0\.0\/16`; the consumers' URLs stop working in this apply, .* first set maas:keepDirectAccess: true .*\. Its access and WAF logs and their key stay in the account \(retained on delete\) and the logs expire after 365 days; schedule the key's deletion after that/,
     );
