@@ -255,7 +255,7 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
     program
       .command("permissions")
       .description(
-        'Print the IAM policy the role that runs pulumi up of a stack needs, derived from the resources its offline plan creates (docs/operations.md, "The first pulumi up").',
+        'Print the IAM policy the role that runs pulumi up of a stack needs, derived from the resources its offline plan creates (docs/setup.md, "The first pulumi up").',
       ),
     "catalogue to plan (default: the stack's maas:catalogue)",
   ).action(async (options: PermissionsCommandOptions) => {

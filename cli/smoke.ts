@@ -1,6 +1,6 @@
 /**
  * `maas smoke`: the front door's smoke test as a command
- * (docs/operations.md, "Smoke test in a real account"): reads the options, takes the world it is
+ * (docs/front-door.md, "Smoke test in a real account"): reads the options, takes the world it is
  * given (smoke/real-world.ts, loaded by cli/main.ts only for this command), runs the checks
  * (smoke/checks.ts) and prints a line per check and a summary.
  */

@@ -13,7 +13,7 @@ import type { ServiceAccountRef } from "./specs/model-policies";
 
 /**
  * How pods get the role's credentials. The other mechanism's key, when the stack sets it too,
- * is trusted as well: the way to switch without pods that cannot renew (docs/operations.md,
+ * is trusted as well: the way to switch without pods that cannot renew (docs/changing.md,
  * "Changing a running stack").
  */
 export type IdentityBinding =

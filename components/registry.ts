@@ -24,7 +24,7 @@ export const ROLLOUTS_TABLE = {
   historyPrefix: "rollout/",
 } as const;
 
-/** Partition key, sort key and the index of the registry table (docs/operations.md, "Registry schema"). */
+/** Partition key, sort key and the index of the registry table (docs/setup.md, "Registry schema"). */
 export const REGISTRY_TABLE = {
   hashKey: "model",
   rangeKey: "version",

@@ -6,7 +6,7 @@
  *
  * Where usage is unknown the figure is a range (the fewest pods to the most the autoscaler may
  * run; no requests to the consumers' quotas) or, where nothing bounds it, no figure at all but
- * the way it is charged (log ingestion, image storage). docs/operations.md, "Cost", states every
+ * the way it is charged (log ingestion, image storage). docs/review.md, "Cost", states every
  * assumption; `ASSUMPTIONS` below is the same list, shown in the review.
  */
 import type { RecordedResource } from "../policy/planned-resource";

@@ -19,6 +19,6 @@ export function costSummary(estimate: CostEstimate): string[] {
     ...new Set(estimate.lines.filter((line) => !line.monthly).map((line) => line.kind)),
   ];
   return [
-    `cost: ${range(estimate.total)} a month on demand (${region} prices of ${prices.retrieved}${unconfirmed}): ${[...models, `shared ${range(estimate.shared)}`].join("; ")}${unbounded.length > 0 ? `; not estimated: ${unbounded.join(", ")}` : ""} (plan.json's cost; docs/operations.md, "Cost")`,
+    `cost: ${range(estimate.total)} a month on demand (${region} prices of ${prices.retrieved}${unconfirmed}): ${[...models, `shared ${range(estimate.shared)}`].join("; ")}${unbounded.length > 0 ? `; not estimated: ${unbounded.join(", ")}` : ""} (plan.json's cost; docs/review.md, "Cost")`,
   ];
 }

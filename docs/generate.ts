@@ -6,7 +6,7 @@
  *   (catalogue/schema.ts: descriptions, types, allowed values and limits, through zod's JSON Schema
  *   exporter, the same models.schema.json editors read) and the built-in defaults
  *   (catalogue/defaults.ts, catalogue/quotas.ts);
- * - docs/operations.md: the stack configuration table and the rules between keys, from
+ * - docs/setup.md: the stack configuration table and the rules between keys, from
  *   stack/settings-schema.ts (descriptions, allowed values, defaults).
  *
  * A generated part sits between `<!-- generated:NAME … -->` and `<!-- end generated:NAME -->`;
@@ -25,7 +25,7 @@ import { SETTINGS_KEYS } from "../catalogue/schema";
 import { CROSS_KEY_RULES, SECRET_KEYS, settingsShape } from "../stack/settings-schema";
 
 /** The guides with generated parts, relative to the project directory. */
-export const GENERATED_DOCS = ["docs/catalogue.md", "docs/operations.md"] as const;
+export const GENERATED_DOCS = ["docs/catalogue.md", "docs/setup.md"] as const;
 
 type JsonSchema = {
   type?: string;

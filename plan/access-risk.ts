@@ -408,7 +408,7 @@ function doorRisks(before: Access, after: Access): Risk[] {
     const kept =
       before.logRetentionDays === undefined
         ? ""
-        : `. Its access and WAF logs and their key stay in the account (retained on delete) and the logs expire after ${before.logRetentionDays} days; schedule the key's deletion after that (docs/operations.md, "Removing the front door")`;
+        : `. Its access and WAF logs and their key stay in the account (retained on delete) and the logs expire after ${before.logRetentionDays} days; schedule the key's deletion after that (docs/front-door.md, "Removing the front door")`;
     out.push({
       // Its callers cut before any can move, where keepDirectAccess would have let them.
       level: cut ? "refuse" : "warn",

@@ -11,7 +11,7 @@
  * region for regional services (`aws:RequestedRegion`): the names AWS gives many of them (ids,
  * generated suffixes) are not known before they exist. The table is what the provider's code
  * calls, not what a real account has confirmed: IAM Access Analyzer's policy generation from the
- * deploying role's CloudTrail events is the check (docs/operations.md, "The first pulumi up").
+ * deploying role's CloudTrail events is the check (docs/setup.md, "The first pulumi up").
  */
 import type { RecordedResource } from "./record";
 

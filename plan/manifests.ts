@@ -117,7 +117,7 @@ function quoteWhatYamlReadsOtherwise(layout: ScalarLayout): void {
  * readers also take `2024-01-01` for a date. js-yaml's default dump schema quotes what YAML 1.1
  * and 1.2 read as something else; the rule above adds the forms go-yaml or the yaml library
  * still read otherwise (`0X1F`, `-0o17`, `.`, `e4`, `2026-8-7`, …). It is also about 1.7 times
- * faster than yaml's Document API on a shard's 1,900 objects (docs/operations.md,
+ * faster than yaml's Document API on a shard's 1,900 objects (docs/performance.md,
  * "Performance").
  */
 export function manifestText(manifest: Manifest): string {

@@ -1,6 +1,6 @@
 /**
  * The front door's smoke test (`maas smoke`): calls a deployed stack's front door as its
- * consumers do and checks what API Gateway answers (docs/operations.md, "Smoke test in a real account"). Per consumer of the
+ * consumers do and checks what API Gateway answers (docs/front-door.md, "Smoke test in a real account"). Per consumer of the
  * stack's `consumers` output (stack/outputs.ts, DeployedConsumer) and per model it may call:
  *
  *   token           (oauth consumers, once) a client credentials grant at the consumer's token
@@ -459,7 +459,7 @@ export async function runSmoke(
       const answer = await world.http({ url, headers: await credentialed.headers(url) });
       const status = "status" in answer ? answer.status : undefined;
       // A token without the route's scope is refused by the authorizer before the resource
-      // policy, with 401 or 403: AWS's guide leaves it open (docs/operations.md, "Token
+      // policy, with 401 or 403: AWS's guide leaves it open (docs/front-door.md, "Token
       // authentication: to confirm in a real account"); the line says which came back.
       const oauth = consumer.auth === "oauth";
       record({

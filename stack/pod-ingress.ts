@@ -10,7 +10,7 @@ import type { StackSettings } from "./settings";
  * load balancers' subnets (their CIDRs, looked up: the load balancers send from addresses in
  * them), so no other workload in the VPC calls a model around the door; else the VPC. The
  * kubelet's probes come from the pod's own node, which NetworkPolicy lets through on the CNIs
- * EKS runs (docs/operations.md, "The front door").
+ * EKS runs (docs/front-door.md, "The front door").
  */
 export function podIngressSources(
   settings: StackSettings,

@@ -58,7 +58,7 @@ const BOOLEAN = z
 
 /**
  * Keys read as secrets, outside the schema (their values stay Outputs), with what they mean: the
- * schema sees only whether one is set (`hasKubeconfig`). docs/operations.md lists them too.
+ * schema sees only whether one is set (`hasKubeconfig`). docs/setup.md lists them too.
  */
 export const SECRET_KEYS = {
   "maas:kubeconfig":
@@ -67,7 +67,7 @@ export const SECRET_KEYS = {
 
 /**
  * Every key with what it allows and, in `describe()`, what it means: the stack configuration table
- * of docs/operations.md is generated from these (`npm run docs`).
+ * of docs/setup.md is generated from these (`npm run docs`).
  */
 export const settingsShape = {
   "aws:region": z

@@ -242,7 +242,7 @@ export const GATEWAY_RESPONSES: { type: string; status: string; meaning: string 
 
 /**
  * The oauth API's own: the Cognito authorizer refused the token (none, not the pool's, expired;
- * and, AWS's guide leaves it open, perhaps one without the model's scope: docs/operations.md,
+ * and, AWS's guide leaves it open, perhaps one without the model's scope: docs/front-door.md,
  * "Token authentication: to confirm in a real account"), which API Gateway answers 401 by
  * default ("Gateway response types", UNAUTHORIZED). Listed so its body is the front door's like
  * every other, with its Bearer challenge.

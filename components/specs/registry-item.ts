@@ -1,5 +1,5 @@
 /**
- * The registry table item of a model version (docs/operations.md, "Registry schema"), in DynamoDB's
+ * The registry table item of a model version (docs/setup.md, "Registry schema"), in DynamoDB's
  * attribute-value JSON. Nothing time-dependent goes in, so an unchanged version is no diff.
  */
 import type { ResolvedModel, ResolvedVersion } from "../../catalogue";

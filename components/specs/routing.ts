@@ -26,7 +26,7 @@ export function ruleConditions(
  * stage is included in the request sent to the integration; aws-cdk's integration test of a
  * REST API through a VPC link v2 to an Application Load Balancer shows the path from the
  * integration's URI alone. Which one a real account sends is on the smoke test's checklist
- * (npm run smoke, docs/operations.md); the rule below accepts both and hands the model the same path.
+ * (npm run smoke, docs/front-door.md); the rule below accepts both and hands the model the same path.
  */
 const STAGE_PREFIX = "([a-z][a-z0-9-]{0,31}/)?";
 

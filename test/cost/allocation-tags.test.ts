@@ -3,7 +3,7 @@
  * environment from the provider's default tags; every AWS resource of a model whose type takes
  * tags (as the installed provider declares it) carries the model and its owner, those of a
  * version its version too; every Kubernetes object of a model carries the same as labels. The
- * types that take no tags are named in docs/operations.md ("Cost"), so nobody looks for them.
+ * types that take no tags are named in docs/review.md ("Cost"), so nobody looks for them.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -78,7 +78,7 @@ for (const stack of ["dev", "prod"])
             .sort(),
         );
       // What takes no tags, by the provider's own declarations: named in the docs.
-      const operations = readFileSync(join(PROJECT_ROOT, "docs", "operations.md"), "utf8").replace(
+      const operations = readFileSync(join(PROJECT_ROOT, "docs", "review.md"), "utf8").replace(
         /\s+/g,
         " ",
       );

@@ -311,7 +311,7 @@ describe("the estimate of known resources, worked out by hand", () => {
     expect(change({ low: 10, high: 20 }, { low: 45, high: 90 })).toBe("+$35 to +$70");
     expect(change({ low: 10, high: 20 }, { low: 10, high: 20.000000001 })).toBe("$0");
     expect(costSummary(estimate)[0]).toBe(
-      'cost: $1,710–3,810 a month on demand (eu-west-1 prices of 2026-01-01, 1 of 17 not confirmed for eu-west-1): a $73–180 (1 $73–180); b $1,610–3,360 (2 $730, 3 $880–2,630); shared $27–270; not estimated: image storage, logs (plan.json\'s cost; docs/operations.md, "Cost")',
+      'cost: $1,710–3,810 a month on demand (eu-west-1 prices of 2026-01-01, 1 of 17 not confirmed for eu-west-1): a $73–180 (1 $73–180); b $1,610–3,360 (2 $730, 3 $880–2,630); shared $27–270; not estimated: image storage, logs (plan.json\'s cost; docs/review.md, "Cost")',
     );
   });
 });

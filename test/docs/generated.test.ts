@@ -1,6 +1,6 @@
 /**
  * The generated tables of the guides (docs/catalogue.md from the catalogue's zod schema and
- * built-in defaults, docs/operations.md from the stack settings schema) are what `npm run docs`
+ * built-in defaults, docs/setup.md from the stack settings schema) are what `npm run docs`
  * produces from the code today.
  */
 import { readFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 /**
  * Every relative link between the docs reaches a file and, with an #anchor, a heading there; every
  * doc the code, the CI scripts and the stack files cite exists, and a heading they name in quotes
- * (`docs/operations.md, "Stack configuration"`) is one.
+ * (`docs/setup.md, "Stack configuration"`) is one.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
