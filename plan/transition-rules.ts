@@ -11,7 +11,7 @@ import { placeholderResource } from "./placeholders";
 import type { RecordedResource } from "./record";
 import { pathsTouching, REFUSED_IN_PLACE } from "./replacements";
 import { serviceSelects } from "../policy/kubernetes-objects";
-import type { RuleDoc } from "../policy/kubernetes-objects";
+import type { RuleDoc } from "../policy/rule";
 import { TRUST_STATEMENT_IDS } from "../components/specs/model-policies";
 import { READINESS_GATE_LABEL } from "../components/specs/namespace";
 

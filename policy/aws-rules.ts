@@ -7,7 +7,7 @@
 import { DIRECT_ACCESS_TAG } from "../catalogue/names";
 import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import { modelScope } from "../components/specs/front-door";
-import type { RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
+import type { RuleContext, RuleDoc, Violation } from "./rule";
 import type { PlannedResource } from "./planned-resource";
 
 export type { PlannedResource } from "./planned-resource";

@@ -4,12 +4,14 @@
  */
 import { CLUSTER_RULES } from "./cluster-rules";
 import { describeObject, report } from "./kubernetes-objects";
-import type { KubernetesObject, Rule, RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
+import type { KubernetesObject, Rule } from "./kubernetes-objects";
+import type { RuleContext, RuleDoc, Violation } from "./rule";
 import { kubernetesSchemaProblem } from "./kubernetes-schema";
 import { WORKLOAD_RULES } from "./workload-rules";
 import { AWS_RULES } from "./aws-rules";
 
-export type { KubernetesObject, Rule, RuleContext, RuleDoc, Violation } from "./kubernetes-objects";
+export type { KubernetesObject, Rule } from "./kubernetes-objects";
+export type { RuleContext, RuleDoc, Violation } from "./rule";
 
 export const KUBERNETES_RULES: Rule[] = [...WORKLOAD_RULES, ...CLUSTER_RULES];
 

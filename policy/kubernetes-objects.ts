@@ -3,6 +3,7 @@
  * kubernetes-models' interfaces, generated from the same OpenAPI schema the objects are
  * validated against.
  */
+import type { RuleContext, RuleDoc, Violation } from "./rule";
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
@@ -33,32 +34,7 @@ interface Kinds {
 
 export type Typed<K extends keyof Kinds> = Kinds[K] & KubernetesObject;
 
-export interface Violation {
-  /** Rule id, e.g. `RULES-3/pod-security`. */
-  rule: string;
-  /** `Kind namespace/name`. */
-  object: string;
-  message: string;
-  /** The object or resource at fault, for tools that point at it (CrossGuard reports its URN). */
-  source: object;
-}
-
-export interface RuleContext {
-  /** Production stacks get the stricter checks (HPA minimum of two replicas, data protection). */
-  production: boolean;
-  /** False where the resource options at hand do not say (CrossGuard sees protect, not retainOnDelete). */
-  retainOnDeleteKnown?: boolean;
-}
-
-/** What a rule requires, why, and how to comply: docs/rules.md is generated from these. */
-export interface RuleDoc {
-  id: string;
-  /** What it requires. */
-  description: string;
-  why: string;
-  fix: string;
-}
-
+/** A rule on the Kubernetes objects of a plan. */
 export interface Rule extends RuleDoc {
   check(objects: KubernetesObject[], context: RuleContext): Violation[];
 }

@@ -10,7 +10,8 @@ import {
   report,
   sameNamespace,
 } from "./kubernetes-objects";
-import type { KubernetesObject, Rule, Violation } from "./kubernetes-objects";
+import type { KubernetesObject, Rule } from "./kubernetes-objects";
+import type { Violation } from "./rule";
 
 /** Runs `check` on every container of every pod template. */
 function perContainer(
