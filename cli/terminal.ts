@@ -4,8 +4,9 @@
  * line on stderr only on a TTY; text wrapped to 80 columns; names in natural order.
  */
 
-const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], bold: [1, 22], dim: [2, 22] };
-export type Style = keyof typeof CODES;
+import { styleText } from "node:util";
+
+export type Style = "red" | "green" | "yellow" | "bold" | "dim";
 
 export const COLUMNS = 80;
 
@@ -25,8 +26,9 @@ export function terminal(
       : false;
   return {
     color,
-    paint: (style, text) =>
-      color ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text,
+    // Node's own codes; whether to colour is decided above, from the io's env and stream (the
+    // CLI runs in-process in tests with an env of its own), so styleText does not look again.
+    paint: (style, text) => (color ? styleText(style, text, { validateStream: false }) : text),
   };
 }
 
