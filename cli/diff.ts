@@ -28,6 +28,7 @@ import { ruleFix } from "../policy";
 import { processIo } from "./io";
 import type { Io } from "./io";
 import { startChild } from "./child";
+import { defaultJobs, limiter } from "./jobs";
 import { OutputError, outputTargets, removeIfInterrupted, writeOutputs } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
@@ -62,7 +63,22 @@ export interface DiffCommandOptions {
   full?: string;
   /** Only the risk and the catalogue changes, no charts or resource tables. */
   summary?: boolean;
+  /** How many plans to run at once (default: defaultJobs()). */
+  jobs?: number;
 }
+
+/**
+ * How a run's plans share the machine: `slot` bounds the plans running at once (each a process,
+ * or this one); `here` lets one plan at a time use this process's Pulumi runtime.
+ */
+interface Scheduler {
+  slot: <T>(task: () => Promise<T>) => Promise<T>;
+  here: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+/** A plan in this process: its runtime first (one at a time), then a slot. */
+const inThisProcess = <T>(scheduler: Scheduler, task: () => Promise<T>) =>
+  scheduler.here(() => scheduler.slot(task));
 
 interface Side {
   label: string;
@@ -108,6 +124,14 @@ function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
   };
 }
 
+/** A plan.json's plan and the catalogue it deployed. */
+function planOfText(text: string): { plan: Plan; catalogue: ResolvedCatalogue } | string {
+  const plan = JSON.parse(text) as Plan;
+  const catalogue = catalogueOfPlan(plan);
+  if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
+  return { plan, catalogue };
+}
+
 /** Plans a stack of `projectDir` with the `maas` at `script`, in a process of its own. */
 async function planInOwnProcess(
   script: string,
@@ -115,7 +139,7 @@ async function planInOwnProcess(
   stack: string,
   options: Pick<DiffCommandOptions, "catalogue" | "config">,
   env: Io["env"],
-): Promise<{ plan: Plan; catalogue: ResolvedCatalogue } | string> {
+): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; text: string } | string> {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
   const forget = removeIfInterrupted(out);
   try {
@@ -135,10 +159,9 @@ async function planInOwnProcess(
     const result = await startChild(args, { cwd: projectDir, env, output: "capture" }).ended;
     if (!existsSync(json))
       return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
-    const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
-    const catalogue = catalogueOfPlan(plan);
-    if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
-    return { plan, catalogue };
+    const text = readFileSync(json, "utf8");
+    const read = planOfText(text);
+    return typeof read === "string" ? read : { ...read, text };
   } finally {
     rmSync(out, { recursive: true, force: true });
     forget();
@@ -168,7 +191,10 @@ function emptySide(stack: string, head: Plan): Side {
   };
 }
 
-/** One stack's base and head, or what keeps them from planning. */
+/**
+ * One stack's base and head, or what keeps them from planning. Both sides are planned at once
+ * (each in a process of its own, or this one), as the scheduler allows.
+ */
 async function diffStack(
   stack: string,
   kind: "file" | "ref",
@@ -177,46 +203,69 @@ async function diffStack(
   common: Omit<PlanOptions, "stack">,
   separate: boolean,
   env: Io["env"],
+  scheduler: Scheduler,
+  log: (line: string) => void,
 ): Promise<Omit<StackDiff, "findings"> | string[]> {
-  const head = await planHead(stack, options, common, separate, env);
+  const [headSettled, baseSettled] = await Promise.allSettled([
+    planHead(stack, options, common, separate, env, scheduler),
+    planBase(stack, kind, checkout, options, common, env, scheduler, log),
+  ]);
+  if (headSettled.status === "rejected") throw headSettled.reason;
+  if (baseSettled.status === "rejected") throw baseSettled.reason;
+  const [head, planned] = [headSettled.value, baseSettled.value];
   if (typeof head === "string") return head.split("\n").map((line) => `${stack}: head: ${line}`);
-  let base: Side | string;
+  const base = planned ?? emptySide(stack, head.plan);
+  if (typeof base === "string") return base.split("\n").map((line) => `${stack}: base: ${line}`);
+  return {
+    base,
+    head: { label: "working tree", plan: head.plan, catalogue: head.catalogue },
+    violations: head.violations.map((v) => ({ ...v, fix: ruleFix(v.rule) })),
+  };
+}
+
+/** The base's side of a stack, or what keeps it from planning; undefined when the base has no such stack. */
+async function planBase(
+  stack: string,
+  kind: "file" | "ref",
+  checkout: BaseCheckout | undefined,
+  options: DiffCommandOptions,
+  common: Omit<PlanOptions, "stack">,
+  env: Io["env"],
+  scheduler: Scheduler,
+  _log: (line: string) => void,
+): Promise<Side | string | undefined> {
   if (kind === "file") {
-    const planned = await runPlan({ ...common, stack, catalogue: options.base });
-    base = planned.ok
+    const planned = await inThisProcess(scheduler, () =>
+      runPlan({ ...common, stack, catalogue: options.base }),
+    );
+    return planned.ok
       ? {
           label: `catalogue ${code(options.base)} (stack config and program: the working tree's on both sides, not compared)`,
           plan: planned.plan,
           catalogue: planned.catalogue,
         }
       : planned.problems.join("\n");
-  } else if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) {
-    base = emptySide(stack, head.plan);
-  } else {
-    const planned = await planInOwnProcess(
+  }
+  if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) return undefined;
+  const overrides = {
+    ...options,
+    ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+  };
+  const planned = await scheduler.slot(() =>
+    planInOwnProcess(
       join(checkout!.projectDir, "bin", "maas.js"),
       checkout!.projectDir,
       stack,
-      {
-        ...options,
-        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-      },
+      overrides,
       env,
-    );
-    base =
-      typeof planned === "string"
-        ? planned
-        : {
-            label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
-            ...planned,
-          };
-    if (typeof base === "string") base = `its own program ${base}`;
-  }
-  if (typeof base === "string") return base.split("\n").map((line) => `${stack}: base: ${line}`);
+    ),
+  );
+  if (typeof planned === "string") return `its own program ${planned}`;
+  const { plan, catalogue } = planned;
   return {
-    base,
-    head: { label: "working tree", plan: head.plan, catalogue: head.catalogue },
-    violations: head.violations.map((v) => ({ ...v, fix: ruleFix(v.rule) })),
+    label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
+    plan,
+    catalogue,
   };
 }
 
@@ -231,20 +280,23 @@ async function planHead(
   common: Omit<PlanOptions, "stack">,
   separate: boolean,
   env: Io["env"],
+  scheduler: Scheduler,
 ): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; violations: Violation[] } | string> {
   if (!separate) {
-    const head = await runPlan({ ...common, stack });
+    const head = await inThisProcess(scheduler, () => runPlan({ ...common, stack }));
     return head.ok ? head : head.problems.join("\n");
   }
-  const planned = await planInOwnProcess(
-    resolve(__dirname, "..", "bin", "maas.js"),
-    process.cwd(),
-    stack,
-    {
-      ...options,
-      ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-    },
-    env,
+  const planned = await scheduler.slot(() =>
+    planInOwnProcess(
+      resolve(__dirname, "..", "bin", "maas.js"),
+      process.cwd(),
+      stack,
+      {
+        ...options,
+        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+      },
+      env,
+    ),
   );
   if (typeof planned === "string") return planned;
   const read = readStack({ ...common, stack });
@@ -312,18 +364,32 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     : new Map<string, string>();
   try {
     const planned = stacks.filter((name) => !untouched.has(name));
-    for (const stack of planned) {
-      const diff = await diffStack(
-        stack,
-        kind,
-        checkout,
-        options,
-        common,
-        planned.length > 1,
-        io.env,
-      );
-      if (Array.isArray(diff)) problems.push(...diff);
-      else sides.push(diff);
+    // Every plan of every stack may run at once, as far as the jobs allow; the results are taken
+    // in the stacks' order, so the diff reads the same whatever finished first.
+    const scheduler: Scheduler = {
+      slot: limiter(options.jobs ?? defaultJobs()),
+      here: limiter(1),
+    };
+    // Settled, not raced: the checkout is removed only once no plan reads it any more.
+    const settled = await Promise.allSettled(
+      planned.map((stack) =>
+        diffStack(
+          stack,
+          kind,
+          checkout,
+          options,
+          common,
+          planned.length > 1,
+          io.env,
+          scheduler,
+          (line) => io.stderr.write(`${line}\n`),
+        ),
+      ),
+    );
+    for (const result of settled) {
+      if (result.status === "rejected") throw result.reason;
+      if (Array.isArray(result.value)) problems.push(...result.value);
+      else sides.push(result.value);
     }
   } finally {
     checkout?.cleanup();

@@ -28,6 +28,21 @@ describe("maas diff over shards", () => {
     expect(result.stdout).toContain("- 1.4.0: traffic 90% → 80%");
   });
 
+  it("reads the same with every plan side by side as one after another", async () => {
+    const dir = projectRepository(SHARDED);
+    editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
+    editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
+    editFile(dir, "models.yaml", "    shard: risk\n    routing", "    shard: vision\n    routing");
+    const one = await maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", "1"], { cwd: dir });
+    const four = await maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", "4"], {
+      cwd: dir,
+    });
+    expect(one.stderr).toBe("");
+    expect(one.stdout).toMatch(/<summary>platform-vision \(prod\): /);
+    expect(one.stdout).toContain("moves from stack `platform-risk` to `platform-vision`");
+    expect(four).toEqual(one);
+  }, 240_000);
+
   it("says so when an edit touches no stack", async () => {
     const dir = projectRepository(SHARDED);
     editFile(
