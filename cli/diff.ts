@@ -29,6 +29,7 @@ import { processIo } from "./io";
 import type { Io } from "./io";
 import { startChild } from "./child";
 import { defaultJobs, limiter } from "./jobs";
+import { basePlanKey, planCacheDir, readCachedPlan, writeCachedPlan } from "../plan/plan-cache";
 import { OutputError, outputTargets, removeIfInterrupted, writeOutputs } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
@@ -232,7 +233,7 @@ async function planBase(
   common: Omit<PlanOptions, "stack">,
   env: Io["env"],
   scheduler: Scheduler,
-  _log: (line: string) => void,
+  log: (line: string) => void,
 ): Promise<Side | string | undefined> {
   if (kind === "file") {
     const planned = await inThisProcess(scheduler, () =>
@@ -251,15 +252,33 @@ async function planBase(
     ...options,
     ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
   };
-  const planned = await scheduler.slot(() =>
-    planInOwnProcess(
-      join(checkout!.projectDir, "bin", "maas.js"),
-      checkout!.projectDir,
-      stack,
-      overrides,
-      env,
-    ),
-  );
+  // The base's plan as an earlier review made it from the same content (plan/plan-cache.ts).
+  const cache = planCacheDir(env, process.cwd());
+  const key =
+    cache === undefined
+      ? undefined
+      : basePlanKey(options.base, stack, {
+          ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+          config: common.config ?? {},
+        });
+  const cached = cache && key ? readCachedPlan(cache, key) : undefined;
+  let planned: { plan: Plan; catalogue: ResolvedCatalogue } | string;
+  if (cached !== undefined) {
+    planned = planOfText(cached);
+    log(`maas diff: stack ${stack}: the base's plan from the plan cache (${cache})`);
+  } else {
+    const made = await scheduler.slot(() =>
+      planInOwnProcess(
+        join(checkout!.projectDir, "bin", "maas.js"),
+        checkout!.projectDir,
+        stack,
+        overrides,
+        env,
+      ),
+    );
+    if (typeof made !== "string" && cache && key) writeCachedPlan(cache, key, made.text);
+    planned = made;
+  }
   if (typeof planned === "string") return `its own program ${planned}`;
   const { plan, catalogue } = planned;
   return {
