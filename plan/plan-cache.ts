@@ -7,7 +7,7 @@
  *
  * The key takes the base's whole tree (the git tree id of the project directory at the ref, which
  * git computes from every tracked file's content), not a chosen list of files: a file the key
- * left out but the plan read (a README inside a build context is part of its digest) would give a
+ * left out but the plan read (any file inside a build context is part of its digest) would give a
  * stale plan silently. Any commit that changes the project's tree is a miss; re-reviews against
  * the same base (new pushes to a pull request, re-runs) are hits.
  */
