@@ -108,6 +108,7 @@ function main(): void {
       .join(" ")}; ${RUNS} runs each`,
   );
   const project = shardedProject(MODELS, { program: PROGRAM });
+  const caches = existsSync(join(PROGRAM, "plan", "plan-cache.ts"));
   // Outside the project: a directory inside it would be an untracked file, a change to review.
   const cache = mkdtempSync(join(tmpdir(), "maas-bench-plan-cache-"));
   console.log("| scenario | runs | wall time (s): min / median / max | peak process memory (MB) |");
@@ -116,7 +117,9 @@ function main(): void {
     if (chosen && !chosen.some((name) => scenario.name.startsWith(name))) continue;
     editCatalogue(project, MODELS, scenario.edit);
     // A warm scenario starts from a cache an earlier review of the same base filled.
-    if (!scenario.cold && scenario.command[0] === "diff") runOnce(project.dir, scenario, cache);
+    // (A program without the plan cache has nothing to warm: cold and warm are the same runs.)
+    if (!scenario.cold && scenario.command[0] === "diff" && caches)
+      runOnce(project.dir, scenario, cache);
     const runs = Array.from({ length: RUNS }, () => runOnce(project.dir, scenario, cache));
     const seconds = runs.map((run) => run.seconds);
     const range = [Math.min(...seconds), median(seconds), Math.max(...seconds)];
