@@ -8,72 +8,15 @@
  * Run with `npm run bench`; MAAS_BENCH_SHARDED_SIZES=100,300,1000 picks the sizes.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { stringify } from "yaml";
 import type { RecordedResource } from "../plan/record";
 import type { Plan } from "../plan/run";
+import { MODELS_PER_SHARD, shardedProject } from "./sharded-project";
 
 const SIZES = (process.env.MAAS_BENCH_SHARDED_SIZES ?? "100,300,1000").split(",").map(Number);
 const ROOT = resolve(__dirname, "..");
-const MODELS_PER_SHARD = 100;
-const MODELS_PER_LOAD_BALANCER = 33;
-
-const STACK_CONFIG = {
-  "aws:region": "eu-west-1",
-  "maas:environment": "prod",
-  "maas:kubeContext": "bench",
-  "maas:vpcCidr": "10.0.0.0/16",
-  "maas:oidcProviderArn":
-    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/BENCH",
-  "maas:vpcId": "vpc-0123456789abcdef0",
-  "maas:subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-};
-
-/** A project with the catalogue of `models` models, its base stack and its shard stacks. */
-function project(models: number): { dir: string; shards: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), `maas-bench-sharded-${models}-`));
-  const shards = Array.from({ length: Math.ceil(models / MODELS_PER_SHARD) }, (_, i) => `s${i}`);
-  writeFileSync(join(dir, "Pulumi.yaml"), `name: maas\nmain: ${ROOT}\nruntime: nodejs\n`);
-  writeFileSync(
-    join(dir, "Pulumi.base.yaml"),
-    stringify({ config: { ...STACK_CONFIG, "maas:shards": shards } }),
-  );
-  for (const shard of shards)
-    writeFileSync(
-      join(dir, `Pulumi.${shard}.yaml`),
-      stringify({ config: { ...STACK_CONFIG, "maas:shard": shard, "maas:baseStack": "base" } }),
-    );
-  const entries = Array.from({ length: models }, (_, index): [string, object] => [
-    `model-${index}`,
-    {
-      owner: `team-${index % 7}`,
-      shard: shards[Math.floor(index / MODELS_PER_SHARD)],
-      routing: {
-        priority: (index % MODELS_PER_LOAD_BALANCER) + 1,
-        loadBalancer: `lb-${Math.floor(index / MODELS_PER_LOAD_BALANCER)}`,
-      },
-      image: `registry.example.com/model-${index}:1.0.0`,
-      versions: {
-        "1.0.0": { traffic: 90 },
-        "1.1.0": { traffic: 10, image: `registry.example.com/model-${index}:1.1.0` },
-        "0.9.0": { traffic: 0, image: `registry.example.com/model-${index}:0.9.0` },
-      },
-    },
-  ]);
-  writeFileSync(
-    join(dir, "models.yaml"),
-    stringify({
-      apiVersion: "maas/v1",
-      models: Object.fromEntries(entries),
-      environments: { prod: {} },
-    }),
-  );
-  return { dir, shards };
-}
-
 interface Measure {
   ms: number;
   maxRssMb: number;
@@ -135,7 +78,7 @@ function main(): void {
     ]),
   );
   for (const models of SIZES) {
-    const { dir, shards } = project(models);
+    const { dir, shards } = shardedProject(models);
     let total = 0;
     let peak = 0;
     for (const stack of ["base", ...shards]) {

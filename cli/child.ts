@@ -66,12 +66,15 @@ export function startChild(
     });
     child.on("close", (status, signal) => resolve({ status, signal, ...text }));
   });
-  const forget = onInterrupt(async (signal) => {
-    // In a terminal the child got the Ctrl-C too; it stops on the first and ignores the second.
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill("SIGKILL"), GRACE_MS);
-    await ended;
-    clearTimeout(timer);
-  });
+  const forget = onInterrupt(
+    async (signal) => {
+      // In a terminal the child got the Ctrl-C too; it stops on the first and ignores the second.
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), GRACE_MS);
+      await ended;
+      clearTimeout(timer);
+    },
+    { first: true },
+  );
   return { pid: child.pid, ended: ended.finally(forget) };
 }

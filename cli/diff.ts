@@ -30,6 +30,8 @@ import { ruleFix } from "../policy";
 import { processIo } from "./io";
 import type { Io } from "./io";
 import { startChild } from "./child";
+import { defaultJobs, limiter } from "./jobs";
+import { basePlanKey, planCacheDir, readCachedPlan, writeCachedPlan } from "../plan/plan-cache";
 import { OutputError, outputTargets, removeIfInterrupted, writeOutputs } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
@@ -64,7 +66,22 @@ export interface DiffCommandOptions {
   full?: string;
   /** Only the risk and the catalogue changes, no charts or resource tables. */
   summary?: boolean;
+  /** How many plans to run at once (default: defaultJobs()). */
+  jobs?: number;
 }
+
+/**
+ * How a run's plans share the machine: `slot` bounds the plans running at once (each a process,
+ * or this one); `here` lets one plan at a time use this process's Pulumi runtime.
+ */
+interface Scheduler {
+  slot: <T>(task: () => Promise<T>) => Promise<T>;
+  here: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+/** A plan in this process: its runtime first (one at a time), then a slot. */
+const inThisProcess = <T>(scheduler: Scheduler, task: () => Promise<T>) =>
+  scheduler.here(() => scheduler.slot(task));
 
 interface Side {
   label: string;
@@ -110,6 +127,14 @@ function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
   };
 }
 
+/** A plan.json's plan and the catalogue it deployed. */
+function planOfText(text: string): { plan: Plan; catalogue: ResolvedCatalogue } | string {
+  const plan = JSON.parse(text) as Plan;
+  const catalogue = catalogueOfPlan(plan);
+  if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
+  return { plan, catalogue };
+}
+
 /** Plans a stack of `projectDir` with the `maas` at `script`, in a process of its own. */
 async function planInOwnProcess(
   script: string,
@@ -117,7 +142,7 @@ async function planInOwnProcess(
   stack: string,
   options: Pick<DiffCommandOptions, "catalogue" | "config">,
   env: Io["env"],
-): Promise<{ plan: Plan; catalogue: ResolvedCatalogue } | string> {
+): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; text: string } | string> {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
   const forget = removeIfInterrupted(out);
   try {
@@ -137,10 +162,9 @@ async function planInOwnProcess(
     const result = await startChild(args, { cwd: projectDir, env, output: "capture" }).ended;
     if (!existsSync(json))
       return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
-    const plan = JSON.parse(readFileSync(json, "utf8")) as Plan;
-    const catalogue = catalogueOfPlan(plan);
-    if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
-    return { plan, catalogue };
+    const text = readFileSync(json, "utf8");
+    const read = planOfText(text);
+    return typeof read === "string" ? read : { ...read, text };
   } finally {
     rmSync(out, { recursive: true, force: true });
     forget();
@@ -170,7 +194,10 @@ function emptySide(stack: string, head: Plan): Side {
   };
 }
 
-/** One stack's base and head, or what keeps them from planning. */
+/**
+ * One stack's base and head, or what keeps them from planning. Both sides are planned at once
+ * (each in a process of its own, or this one), as the scheduler allows.
+ */
 async function diffStack(
   stack: string,
   kind: "file" | "ref",
@@ -179,41 +206,18 @@ async function diffStack(
   common: Omit<PlanOptions, "stack">,
   separate: boolean,
   env: Io["env"],
+  scheduler: Scheduler,
+  log: (line: string) => void,
 ): Promise<Omit<StackDiff, "findings"> | string[]> {
-  const head = await planHead(stack, options, common, separate, env);
+  const [headSettled, baseSettled] = await Promise.allSettled([
+    planHead(stack, options, common, separate, env, scheduler),
+    planBase(stack, kind, checkout, options, common, env, scheduler, log),
+  ]);
+  if (headSettled.status === "rejected") throw headSettled.reason;
+  if (baseSettled.status === "rejected") throw baseSettled.reason;
+  const [head, planned] = [headSettled.value, baseSettled.value];
   if (typeof head === "string") return head.split("\n").map((line) => `${stack}: head: ${line}`);
-  let base: Side | string;
-  if (kind === "file") {
-    const planned = await runPlan({ ...common, stack, catalogue: options.base });
-    base = planned.ok
-      ? {
-          label: `catalogue ${code(options.base)} (stack config and program: the working tree's on both sides, not compared)`,
-          plan: planned.plan,
-          catalogue: planned.catalogue,
-        }
-      : planned.problems.join("\n");
-  } else if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) {
-    base = emptySide(stack, head.plan);
-  } else {
-    const planned = await planInOwnProcess(
-      join(checkout!.projectDir, "bin", "maas.js"),
-      checkout!.projectDir,
-      stack,
-      {
-        ...options,
-        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-      },
-      env,
-    );
-    base =
-      typeof planned === "string"
-        ? planned
-        : {
-            label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
-            ...planned,
-          };
-    if (typeof base === "string") base = `its own program ${base}`;
-  }
+  const base = planned ?? emptySide(stack, head.plan);
   if (typeof base === "string") return base.split("\n").map((line) => `${stack}: base: ${line}`);
   return {
     base,
@@ -222,10 +226,76 @@ async function diffStack(
   };
 }
 
+/** The base's side of a stack, or what keeps it from planning; undefined when the base has no such stack. */
+async function planBase(
+  stack: string,
+  kind: "file" | "ref",
+  checkout: BaseCheckout | undefined,
+  options: DiffCommandOptions,
+  common: Omit<PlanOptions, "stack">,
+  env: Io["env"],
+  scheduler: Scheduler,
+  log: (line: string) => void,
+): Promise<Side | string | undefined> {
+  if (kind === "file") {
+    const planned = await inThisProcess(scheduler, () =>
+      runPlan({ ...common, stack, catalogue: options.base }),
+    );
+    return planned.ok
+      ? {
+          label: `catalogue ${code(options.base)} (stack config and program: the working tree's on both sides, not compared)`,
+          plan: planned.plan,
+          catalogue: planned.catalogue,
+        }
+      : planned.problems.join("\n");
+  }
+  if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) return undefined;
+  const overrides = {
+    ...options,
+    ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+  };
+  // The base's plan as an earlier review made it from the same content (plan/plan-cache.ts).
+  const cache = planCacheDir(env, process.cwd());
+  const key =
+    cache === undefined
+      ? undefined
+      : basePlanKey(options.base, stack, {
+          ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+          config: common.config ?? {},
+        });
+  const cached = cache && key ? readCachedPlan(cache, key) : undefined;
+  let planned: { plan: Plan; catalogue: ResolvedCatalogue } | string;
+  if (cached !== undefined) {
+    planned = planOfText(cached);
+    log(`maas diff: stack ${stack}: the base's plan from the plan cache (${cache})`);
+  } else {
+    const made = await scheduler.slot(() =>
+      planInOwnProcess(
+        join(checkout!.projectDir, "bin", "maas.js"),
+        checkout!.projectDir,
+        stack,
+        overrides,
+        env,
+      ),
+    );
+    if (typeof made !== "string" && cache && key) writeCachedPlan(cache, key, made.text);
+    planned = made;
+  }
+  if (typeof planned === "string") return `its own program ${planned}`;
+  const { plan, catalogue } = planned;
+  return {
+    label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
+    plan,
+    catalogue,
+  };
+}
+
 /**
- * The working tree's plan of a stack: in this process when it is the only stack planned; in a
- * process of its own per stack when several are, so a run holds one stack's Pulumi runtime at a
- * time (11 stacks of a 1,000-model catalogue took 3 GB in one process).
+ * The working tree's plan of a stack: in a process of its own when several stacks are planned
+ * (11 stacks of a 1,000-model catalogue took 3 GB in one process) or the base is a ref (this
+ * process then holds no Pulumi runtime, only the two plans: a 100-model shard's head planned here
+ * took this process to 1.5 GB, in its own 1.2 GB, this one about 0.6 GB); in this process when
+ * a catalogue file is the base of a single stack, planned here too, one after the other.
  */
 async function planHead(
   stack: string,
@@ -233,20 +303,23 @@ async function planHead(
   common: Omit<PlanOptions, "stack">,
   separate: boolean,
   env: Io["env"],
+  scheduler: Scheduler,
 ): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; violations: Violation[] } | string> {
   if (!separate) {
-    const head = await runPlan({ ...common, stack });
+    const head = await inThisProcess(scheduler, () => runPlan({ ...common, stack }));
     return head.ok ? head : head.problems.join("\n");
   }
-  const planned = await planInOwnProcess(
-    resolve(__dirname, "..", "bin", "maas.js"),
-    process.cwd(),
-    stack,
-    {
-      ...options,
-      ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-    },
-    env,
+  const planned = await scheduler.slot(() =>
+    planInOwnProcess(
+      resolve(__dirname, "..", "bin", "maas.js"),
+      process.cwd(),
+      stack,
+      {
+        ...options,
+        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+      },
+      env,
+    ),
   );
   if (typeof planned === "string") return planned;
   const read = readStack({ ...common, stack });
@@ -314,18 +387,32 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     : new Map<string, string>();
   try {
     const planned = stacks.filter((name) => !untouched.has(name));
-    for (const stack of planned) {
-      const diff = await diffStack(
-        stack,
-        kind,
-        checkout,
-        options,
-        common,
-        planned.length > 1,
-        io.env,
-      );
-      if (Array.isArray(diff)) problems.push(...diff);
-      else sides.push(diff);
+    // Every plan of every stack may run at once, as far as the jobs allow; the results are taken
+    // in the stacks' order, so the diff reads the same whatever finished first.
+    const scheduler: Scheduler = {
+      slot: limiter(options.jobs ?? defaultJobs()),
+      here: limiter(1),
+    };
+    // Settled, not raced: the checkout is removed only once no plan reads it any more.
+    const settled = await Promise.allSettled(
+      planned.map((stack) =>
+        diffStack(
+          stack,
+          kind,
+          checkout,
+          options,
+          common,
+          planned.length > 1 || kind === "ref",
+          io.env,
+          scheduler,
+          (line) => io.stderr.write(`${line}\n`),
+        ),
+      ),
+    );
+    for (const result of settled) {
+      if (result.status === "rejected") throw result.reason;
+      if (Array.isArray(result.value)) problems.push(...result.value);
+      else sides.push(result.value);
     }
   } finally {
     checkout?.cleanup();

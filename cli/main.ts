@@ -2,11 +2,12 @@
  * The `maas` command line. Exit codes: 0 success, 1 the input is invalid (problems printed),
  * 2 the command line itself is wrong (usage printed), 70 an internal error (a bug).
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { catalogueJsonSchema } from "../catalogue";
 import type * as DiffCommand from "./diff";
 import { processIo } from "./io";
 import type { Io, Writer } from "./io";
+import { parseJobs } from "./jobs";
 import { onDemand } from "./on-demand";
 import type { DiffCommandOptions } from "./diff";
 import type * as PlanCommand from "./plan";
@@ -52,6 +53,18 @@ function withStackOptions(
         "config over the stack's, like pulumi preview --config (e.g. maas:protect=true)",
       ),
     );
+}
+
+/** `--jobs N` of the commands that plan several stacks, each in a process of its own. */
+function jobsOption(): Option {
+  return new Option(
+    "--jobs <n>",
+    "stacks planned at once, each in a process of its own (default: one per core, as far as free memory holds 1.5 GB a stack)",
+  ).argParser((value) => {
+    const jobs = parseJobs(value);
+    if (jobs === undefined) throw new InvalidArgumentError("expected a whole number, 1 or more.");
+    return jobs;
+  });
 }
 
 /** Builds the command line; each action hands its exit code to `exit`. */
@@ -118,6 +131,7 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
         "every stack of the project, each in a process of its own, to out/<stack>/, with a summary across them",
       ).conflicts(["stack", "json", "manifests"]),
     )
+    .addOption(jobsOption())
     .action(async (options: PlanCommandOptions & { allStacks?: boolean }) => {
       if (options.allStacks) {
         exit(await runPlanAllCommand(options, io));
@@ -150,6 +164,7 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
         "every stack of the project (each Pulumi.<stack>.yaml); those the change does not touch are named, not planned",
       ).conflicts("stack"),
     )
+    .addOption(jobsOption())
     .addOption(
       new Option("--summary", "only the risk and the catalogue changes (no charts or tables)"),
     )

@@ -1,10 +1,11 @@
 /**
  * `maas plan --all-stacks`: every stack of the project (each Pulumi.<stack>.yaml), each planned
- * by `maas plan` in a process of its own, so one stack's Pulumi runtime is in memory at a time
- * (a split 1,000-model catalogue: 11 stacks, none above 1.5 GB), written to out/<stack>/, then
- * one summary across them. The summary counts only the plans this run wrote: a stack that does
- * not plan keeps an earlier run's plan.json, which is not this run's. A Ctrl-C or SIGTERM stops
- * the stack being planned and plans no other; what was written and what was not is said.
+ * by `maas plan` in a process of its own (a split 1,000-model catalogue: 11 stacks, none above
+ * 1.5 GB), as many at once as `--jobs` says (default: the cores, as far as free memory holds:
+ * cli/jobs.ts), written to out/<stack>/, their output in the stacks' order, then one summary
+ * across them. The summary counts only the plans this run wrote: a stack that does not plan keeps
+ * an earlier run's plan.json, which is not this run's. A Ctrl-C or SIGTERM stops every stack
+ * being planned and starts no other; what was written and what was not is said.
  */
 import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -19,6 +20,7 @@ import { startChild } from "./child";
 import { isProcessIo, processIo } from "./io";
 import type { Io } from "./io";
 import { onDemand } from "./on-demand";
+import { defaultJobs, limiter, orderedOutput } from "./jobs";
 import { removeLeftovers } from "./outputs";
 import { interrupted, onInterrupt, signalExitCode } from "./signals";
 import { terminal, wrap } from "./terminal";
@@ -27,6 +29,8 @@ export interface PlanAllOptions {
   catalogue?: string;
   config?: string[];
   summary?: boolean;
+  /** How many stacks to plan at once (default: defaultJobs()). */
+  jobs?: number;
 }
 
 const number = (value: number) => value.toLocaleString("en");
@@ -52,20 +56,30 @@ export async function runPlanAllCommand(
     return 2;
   }
   const script = resolve(__dirname, "..", "bin", "maas.js");
+  const jobs = Math.min(options.jobs ?? defaultJobs(), stacks.length);
   /** Each started stack's plan.json before it was planned. */
   const before = new Map<string, string | undefined>();
   const wrote = (stack: string) => {
     const now = identity(outputs(stack).json);
     return before.has(stack) && now !== undefined && now !== before.get(stack);
   };
-  /** The last stack started: its child may have been killed halfway through writing. */
-  let running: { stack: string; pid: number | undefined } | undefined;
-  // Registered before any child, so it runs after the running child has been stopped.
+  // One stack at a time writing to this process's own streams: its output goes straight to the
+  // terminal (progress lines and all). Several at once: through writers that keep the stacks'
+  // order, and coloured as this process's stdout would be (their output is a pipe).
+  const inherit = jobs === 1 && isProcessIo(io);
+  const ordered = orderedOutput(io, stacks.length);
+  const color = terminal(io.stdout, io.env).color && io.env.FORCE_COLOR === undefined;
+  const env = jobs > 1 && color ? { ...io.env, FORCE_COLOR: "1" } : io.env;
+  /** The stacks started, with their processes: one may have been killed halfway through writing. */
+  const started = new Map<string, number | undefined>();
+  // Registered before any child, so it runs after the running children have been stopped.
   const forget = onInterrupt((signal) => {
-    if (running?.pid !== undefined) {
-      const { json, manifests } = outputs(running.stack);
-      removeLeftovers(running.pid, json, manifests);
+    for (const [stack, pid] of started) {
+      if (pid === undefined) continue;
+      const { json, manifests } = outputs(stack);
+      removeLeftovers(pid, json, manifests);
     }
+    ordered.flush();
     const written = stacks.filter(wrote);
     const list = (names: string[]) => (names.length > 0 ? names.join(", ") : "none");
     io.stderr.write(
@@ -74,31 +88,36 @@ export async function runPlanAllCommand(
       )}\n`,
     );
   });
-  const failed: string[] = [];
-  const inherit = isProcessIo(io);
+  const failed = new Set<string>();
+  const slot = limiter(jobs);
+  const planStack = async (stack: string, index: number) => {
+    if (interrupted() !== undefined) return;
+    before.set(stack, identity(outputs(stack).json));
+    const writers = ordered.writers(index);
+    const child = startChild(
+      [
+        script,
+        "plan",
+        "--stack",
+        stack,
+        ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
+        ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
+        ...(options.summary ? ["--summary"] : []),
+      ],
+      { env, output: inherit ? "inherit" : writers },
+    );
+    started.set(stack, child.pid);
+    // Said once its process runs: a signal from now on stops it.
+    writers.stderr.write(`maas plan: planning stack ${stack} (${index + 1} of ${stacks.length})\n`);
+    const { status } = await child.ended;
+    if (status !== 0) failed.add(stack);
+  };
   try {
-    for (const [index, stack] of stacks.entries()) {
-      if (interrupted() !== undefined) break;
-      before.set(stack, identity(outputs(stack).json));
-      const child = startChild(
-        [
-          script,
-          "plan",
-          "--stack",
-          stack,
-          ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
-          ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
-          ...(options.summary ? ["--summary"] : []),
-        ],
-        // Each stack's output as it comes: straight to the terminal when this process writes to
-        // its own stdout and stderr, through main()'s writers otherwise.
-        { env: io.env, output: inherit ? "inherit" : io },
-      );
-      running = { stack, pid: child.pid };
-      // Said once its process runs: a signal from now on stops it.
-      io.stderr.write(`maas plan: planning stack ${stack} (${index + 1} of ${stacks.length})\n`);
-      if ((await child.ended).status !== 0) failed.push(stack);
-    }
+    await Promise.all(
+      stacks.map((stack, index) =>
+        slot(() => planStack(stack, index)).finally(() => ordered.end(index)),
+      ),
+    );
   } finally {
     forget();
   }
@@ -132,8 +151,11 @@ export async function runPlanAllCommand(
     ),
   );
   const verdict =
-    failed.length > 0
-      ? out.paint("red", `not planned or breaking a rule: ${failed.join(", ")}`)
+    failed.size > 0
+      ? out.paint(
+          "red",
+          `not planned or breaking a rule: ${stacks.filter((stack) => failed.has(stack)).join(", ")}`,
+        )
       : whole.length > 0
         ? out.paint(
             "red",
@@ -145,7 +167,7 @@ export async function runPlanAllCommand(
       `maas plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${stacks.join(", ")}): ${number(resources)} resources, ${number(deployed.size)} models deployed; ${verdict}`,
     )}\n`,
   );
-  return failed.length === 0 && whole.length === 0 ? 0 : 1;
+  return failed.size === 0 && whole.length === 0 ? 0 : 1;
 }
 
 /**

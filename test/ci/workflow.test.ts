@@ -88,10 +88,29 @@ describe("GitHub Actions workflows", () => {
   it("pins every action by commit and never leaves credentials in a checkout", () => {
     for (const file of ALL)
       for (const step of steps(file).filter((s) => s.uses)) {
-        expect(step.uses, `${file}: ${step.uses}`).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+        // owner/repo, or an action in a folder of it (actions/cache/restore), at a commit.
+        expect(step.uses, `${file}: ${step.uses}`).toMatch(
+          /^[\w-]+\/[\w-]+(\/[\w-]+)*@[0-9a-f]{40}$/,
+        );
         if (String(step.uses).startsWith("actions/checkout@"))
           expect(step.with["persist-credentials"], file).toBe(false);
       }
+  });
+
+  it("keeps the base plans between reviews of a pull request: restored before the diff, which reads them, saved after", () => {
+    const diffSteps = workflow(MAIN).jobs["plan-diff"].steps as any[];
+    const at = (prefix: string) =>
+      diffSteps.findIndex((step) => String(step.uses ?? "").startsWith(prefix));
+    const restore = diffSteps[at("actions/cache/restore@")];
+    const save = diffSteps[at("actions/cache/save@")];
+    const diff = diffSteps.findIndex((step) => step.id === "diff");
+    expect(at("actions/cache/restore@")).toBeLessThan(diff);
+    expect(at("actions/cache/save@")).toBeGreaterThan(diff);
+    expect(diffSteps[diff].env.MAAS_PLAN_CACHE).toBe(restore.with.path);
+    expect(save.with.path).toBe(restore.with.path);
+    // A cache entry cannot be overwritten: each run saves under a key of its own.
+    expect(save.with.key).toBe(restore.with.key);
+    expect(save.with.key).toContain("${{ github.run_id }}");
   });
 
   it("installs the Pulumi CLI for the checks, so the rollout engine's integration test runs for real", () => {

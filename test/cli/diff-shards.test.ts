@@ -5,10 +5,24 @@
  * main(); several stacks are planned each in a process of its own.
  */
 import { join } from "node:path";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { maas, PROJECT_ROOT } from "../helpers/cli";
-import { editFile, projectRepository } from "../helpers/repository";
+import { commitAll, editFile, projectRepository } from "../helpers/repository";
+
+/** `work` with `vars` over the environment, as it was after. */
+async function withEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  try {
+    return await work();
+  } finally {
+    for (const [key, value] of Object.entries(before))
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+  }
+}
 
 const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
 const STACKS = ["platform", "platform-vision", "platform-risk"];
@@ -27,6 +41,48 @@ describe("maas diff over shards", () => {
     );
     expect(result.stdout).toContain("- 1.4.0: traffic 90% → 80%");
   });
+
+  it("reads the same with every plan side by side as one after another", async () => {
+    const dir = projectRepository(SHARDED);
+    editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
+    editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
+    editFile(dir, "models.yaml", "    shard: risk\n    routing", "    shard: vision\n    routing");
+    const one = await maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", "1"], { cwd: dir });
+    const four = await maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", "4"], {
+      cwd: dir,
+    });
+    expect(one.stderr).toBe("");
+    expect(one.stdout).toMatch(/<summary>platform-vision \(prod\): /);
+    expect(one.stdout).toContain("moves from stack `platform-risk` to `platform-vision`");
+    expect(four).toEqual(one);
+  }, 240_000);
+
+  it("plans only the head when the base's plan is cached by content, and reads the same", async () => {
+    const dir = projectRepository(SHARDED);
+    editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
+    editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
+    const cache = mkdtempSync(join(tmpdir(), "maas-plan-cache-"));
+    const review = () =>
+      withEnv({ MAAS_PLAN_CACHE: cache }, () =>
+        maas(["diff", "--base", "HEAD", ...ALL], { cwd: dir }),
+      );
+    const cold = await review();
+    expect(cold.stderr).toBe("");
+    expect(readdirSync(cache).filter((name) => name.endsWith(".json"))).toHaveLength(1);
+    const warm = await review();
+    expect(warm.stderr).toBe(
+      `maas diff: stack platform-vision: the base's plan from the plan cache (${cache})\n`,
+    );
+    expect(warm.stdout).toBe(cold.stdout);
+    // Another base content (a commit that changes any file of the project) is another key.
+    writeFileSync(join(dir, "NOTES.txt"), "a new file\n");
+    commitAll(dir);
+    editFile(dir, "models.yaml", '"1.4.0": { traffic: 80 }', '"1.4.0": { traffic: 70 }');
+    editFile(dir, "models.yaml", '"1.5.0": { traffic: 20 }', '"1.5.0": { traffic: 30 }');
+    const other = await review();
+    expect(other.stderr).toBe("");
+    expect(readdirSync(cache).filter((name) => name.endsWith(".json"))).toHaveLength(2);
+  }, 240_000);
 
   it("says so when an edit touches no stack", async () => {
     const dir = projectRepository(SHARDED);

@@ -47,10 +47,16 @@ const gone = (pid: number) => {
 };
 
 /**
- * `maas <args>` as a process in `cwd`, sent `signal` once its stderr says `when`; what it said,
- * its exit code, and the children it had when the signal was sent.
+ * `maas <args>` as a process in `cwd`, sent `signal` once its stderr says `when` (and `delayMs`
+ * more have passed); what it said, its exit code, and the children it had when the signal was sent.
  */
-function interruptedRun(args: string[], cwd: string, when: RegExp, signal: NodeJS.Signals) {
+function interruptedRun(
+  args: string[],
+  cwd: string,
+  when: RegExp,
+  signal: NodeJS.Signals,
+  delayMs = 0,
+) {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: "1" },
@@ -62,8 +68,10 @@ function interruptedRun(args: string[], cwd: string, when: RegExp, signal: NodeJ
     output.stderr += chunk.toString();
     if (!output.signalled && when.test(output.stderr)) {
       output.signalled = true;
-      output.children = childrenOf(child.pid!);
-      child.kill(signal);
+      setTimeout(() => {
+        output.children = childrenOf(child.pid!);
+        child.kill(signal);
+      }, delayMs);
     }
   });
   return new Promise<typeof output & { code: number | null }>((resolve) =>
@@ -143,11 +151,32 @@ describe("maas as a process", () => {
     );
   });
 
+  it("writes the same bytes with stacks planned side by side as one after another", () => {
+    const project = copyTestProject();
+    const one = maasProcess(["plan", "--all-stacks", "--summary", "--jobs", "1"], {
+      cwd: project,
+    });
+    const two = maasProcess(["plan", "--all-stacks", "--summary", "--jobs", "2"], {
+      cwd: project,
+    });
+    expect(one.status).toBe(0);
+    expect(one.stderr).toBe(
+      "maas plan: planning stack dev (1 of 2)\nmaas plan: planning stack prod (2 of 2)\n",
+    );
+    expect(two).toEqual(one);
+  }, 240_000);
+
+  it("refuses --jobs that is not a whole number from 1", () => {
+    const result = maasProcess(["plan", "--all-stacks", "--jobs", "0"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("--jobs <n>' argument '0' is invalid");
+  });
+
   describe("--all-stacks stopped by a signal", () => {
     it("stops on a Ctrl-C during the first stack: its process too, no other stack, nothing written", async () => {
       const project = copyTestProject(SHARDED);
       const result = await interruptedRun(
-        ["plan", "--all-stacks"],
+        ["plan", "--all-stacks", "--jobs", "1"],
         project,
         /planning stack platform \(1 of 3\)/,
         "SIGINT",
@@ -170,7 +199,7 @@ describe("maas as a process", () => {
       mkdirSync(join(project, "out", "platform-vision"), { recursive: true });
       writeFileSync(join(project, "out", "platform-vision", "plan.json"), "earlier\n");
       const result = await interruptedRun(
-        ["plan", "--all-stacks"],
+        ["plan", "--all-stacks", "--jobs", "1"],
         project,
         /planning stack platform-risk \(2 of 3\)/,
         "SIGTERM",
@@ -188,6 +217,58 @@ describe("maas as a process", () => {
       expect(readFileSync(join(project, "out", "platform-vision", "plan.json"), "utf8")).toBe(
         "earlier\n",
       );
+      expect(
+        readdirSync(join(project, "out"), { recursive: true, encoding: "utf8" }).filter((name) =>
+          LEFTOVER.test(name),
+        ),
+      ).toEqual([]);
+    });
+
+    it("stops every stack planning at once on a Ctrl-C: all their processes, nothing written", async () => {
+      const project = copyTestProject(SHARDED);
+      const result = await interruptedRun(
+        ["plan", "--all-stacks", "--jobs", "3"],
+        project,
+        /planning stack platform \(1 of 3\)/,
+        "SIGINT",
+        // The first stack's line is written before the next two processes start (same tick).
+        500,
+      );
+      expect(result.code).toBe(130);
+      // The three stacks' processes (and tsx's esbuild) were running when the signal came.
+      expect(result.children.length).toBeGreaterThanOrEqual(3);
+      expect(result.children.every(gone), "a stack's process outlived the run").toBe(true);
+      expect(result.stderr.trimEnd().split("\n").slice(-3).join(" ").replace(/\s+/g, " ")).toMatch(
+        /maas plan: stopped by SIGINT; written: none; not written: platform, platform-risk, platform-vision \(their out\/<stack>\/ as before\)$/,
+      );
+      expect(existsSync(join(project, "out"))).toBe(false);
+    });
+
+    it("stops on SIGTERM with stacks side by side: it names exactly the plans this run wrote", async () => {
+      const project = copyTestProject(SHARDED);
+      mkdirSync(join(project, "out", "platform-vision"), { recursive: true });
+      writeFileSync(join(project, "out", "platform-vision", "plan.json"), "earlier\n");
+      // With two at once, the second stack's line comes once the first stack has been written.
+      const result = await interruptedRun(
+        ["plan", "--all-stacks", "--jobs", "2"],
+        project,
+        /planning stack platform-risk \(2 of 3\)/,
+        "SIGTERM",
+      );
+      expect(result.code).toBe(143);
+      expect(result.children.every(gone), "a stack's process outlived the run").toBe(true);
+      const said = /written: (.*); not written: (.*) \(their/.exec(
+        result.stderr.trimEnd().split("\n").slice(-3).join(" ").replace(/\s+/g, " "),
+      );
+      expect(said, result.stderr).not.toBeNull();
+      const written = said![1]!.split(", ");
+      expect(written).toContain("platform");
+      const plan = (stack: string) => join(project, "out", stack, "plan.json");
+      for (const stack of ["platform", "platform-risk", "platform-vision"]) {
+        const text = existsSync(plan(stack)) ? readFileSync(plan(stack), "utf8") : undefined;
+        if (written.includes(stack)) expect(JSON.parse(text!)).toMatchObject({ stack });
+        else expect(text).toBe(stack === "platform-vision" ? "earlier\n" : undefined);
+      }
       expect(
         readdirSync(join(project, "out"), { recursive: true, encoding: "utf8" }).filter((name) =>
           LEFTOVER.test(name),

@@ -41,18 +41,24 @@ export function projectRepository(fixture = TEST_PROJECT): string {
   for (const file of projectFiles(fixture))
     cpSync(join(fixture, file), join(dir, file), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  const git = (...args: string[]) => {
-    const result = spawnSync(
-      "git",
-      ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args],
-      { cwd: dir, encoding: "utf8" },
-    );
-    if (result.status !== 0) throw new Error(result.stderr);
-  };
-  git("init", "-q");
-  git("add", ".");
-  git("commit", "-q", "-m", "base");
+  git(dir, "init", "-q");
+  commitAll(dir);
   return dir;
+}
+
+function git(dir: string, ...args: string[]): void {
+  const result = spawnSync(
+    "git",
+    ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args],
+    { cwd: dir, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(result.stderr);
+}
+
+/** Commits everything in the repository's working tree (a new base). */
+export function commitAll(dir: string): void {
+  git(dir, "add", ".");
+  git(dir, "commit", "-q", "-m", "base");
 }
 
 /** Edits a file of the repository in place; a missing `from` fails the test rather than editing nothing. */
