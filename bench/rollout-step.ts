@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { stringify } from "yaml";
+import { STACK_CONFIG } from "./sharded-project";
 import { checkCatalogueFile, resolveChecked } from "../catalogue";
 import { decide } from "../rollout/decide";
 import { judgeWindow } from "../rollout/gates";
@@ -30,21 +31,7 @@ const RUNS = Number(process.env.MAAS_BENCH_ROLLOUT_RUNS ?? 5);
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), "maas-bench-rollout-"));
   writeFileSync(join(dir, "Pulumi.yaml"), `name: maas\nmain: ${ROOT}\nruntime: nodejs\n`);
-  writeFileSync(
-    join(dir, "Pulumi.prod.yaml"),
-    stringify({
-      config: {
-        "aws:region": "eu-west-1",
-        "maas:environment": "prod",
-        "maas:kubeContext": "bench",
-        "maas:vpcCidr": "10.0.0.0/16",
-        "maas:oidcProviderArn":
-          "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/BENCH",
-        "maas:vpcId": "vpc-0123456789abcdef0",
-        "maas:subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-      },
-    }),
-  );
+  writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: STACK_CONFIG }));
   const digest = (index: number, version: string) =>
     `registry.example.com/model-${index}@sha256:${String(index).padStart(8, "0")}${version.replace(/\./g, "").padEnd(56, "0")}`;
   writeFileSync(

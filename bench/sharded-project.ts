@@ -15,7 +15,8 @@ export const MODELS_PER_SHARD = 100;
 const MODELS_PER_LOAD_BALANCER = 33;
 const ROOT = resolve(__dirname, "..");
 
-const STACK_CONFIG = {
+/** A stack file's config that plans offline (placeholder account, VPC and cluster). */
+export const STACK_CONFIG = {
   "aws:region": "eu-west-1",
   "maas:environment": "prod",
   "maas:kubeContext": "bench",
