@@ -28,6 +28,11 @@ export interface CheckOptions extends ShardOptions {
   environment?: string;
   /** Directory that build contexts are made relative to in the resolved catalogue (default: cwd). */
   projectRoot?: string;
+  /**
+   * Directory the catalogue's relative paths are read from (default: the file's own): another
+   * directory when the text stands in for the catalogue that lives there (`withCatalogueStandIn`).
+   */
+  catalogueDir?: string;
 }
 
 export type CheckResult =
@@ -93,7 +98,7 @@ export function checkCatalogueText(
   const input = {
     source,
     document,
-    catalogueDir: dirname(resolvePath(file)),
+    catalogueDir: options.catalogueDir ?? dirname(resolvePath(file)),
     projectRoot: realProjectRoot(options.projectRoot ?? process.cwd()),
   };
   const known = Object.keys(document.environments ?? {});
@@ -154,8 +159,42 @@ export async function withCatalogueMemo<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * While `work` runs, every catalogue a stack reads is `file`'s text instead, as if it were that
+ * catalogue: its build contexts and other relative paths are read from the catalogue's own
+ * directory, its problems name `file`. An older copy of the catalogue kept anywhere (`maas diff
+ * --base old.yaml`) is then planned as the project's catalogue was, not as a catalogue of the
+ * directory it was saved in.
+ */
+export async function withCatalogueStandIn<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const outer = standIn();
+  STAND_IN_HOLDER[STAND_IN] = file;
+  try {
+    return await work();
+  } finally {
+    STAND_IN_HOLDER[STAND_IN] = outer;
+  }
+}
+
+/**
+ * Held on the process, not in this module: the program a plan loads may be another copy of
+ * these modules (a project whose sources sit beside another checkout's CLI, as the tests make
+ * them), and it must see the stand-in the CLI set. Nothing outside the process can set it.
+ */
+const STAND_IN = Symbol.for("maas.catalogueStandIn");
+const STAND_IN_HOLDER = globalThis as unknown as Record<symbol, string | undefined>;
+const standIn = (): string | undefined => STAND_IN_HOLDER[STAND_IN];
+
 /** Reads and validates a catalogue file; an unreadable file is a problem like any other. */
-export function checkCatalogueFile(file: string, options: CheckOptions = {}): CheckResult {
+export function checkCatalogueFile(
+  requested: string,
+  requestedOptions: CheckOptions = {},
+): CheckResult {
+  const file = standIn() ?? requested;
+  const options =
+    file === requested
+      ? requestedOptions
+      : { ...requestedOptions, catalogueDir: dirname(resolvePath(requested)) };
   const read = readTextFile(file);
   if (!read.ok)
     return {

@@ -57,8 +57,11 @@ function forTerminal(markdown: string, out: Terminal): string {
 export interface DiffCommandOptions {
   base: string;
   /** One or more stacks; stacks whose diff reads the same are shown once. */
-  stack: string[];
-  /** Every stack of the project instead of `stack`. */
+  stack?: string[];
+  /**
+   * Every stack of the project instead of `stack`; also the default without `stack`, so that a
+   * review at the desk covers what the pull request's review (CI's `--all-stacks`) covers.
+   */
   allStacks?: boolean;
   catalogue?: string;
   config?: string[];
@@ -239,7 +242,7 @@ async function planBase(
 ): Promise<Side | string | undefined> {
   if (kind === "file") {
     const planned = await inThisProcess(scheduler, () =>
-      runPlan({ ...common, stack, catalogue: options.base }),
+      runPlan({ ...common, stack, catalogueStandIn: options.base }),
     );
     return planned.ok
       ? {
@@ -381,7 +384,11 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
   const forget = checkout ? removeIfInterrupted(checkout.root) : () => undefined;
   const sides: Omit<StackDiff, "findings">[] = [];
   const problems: string[] = [];
-  const stacks = options.allStacks ? projectStacks(process.cwd()) : options.stack;
+  const allStacks = options.allStacks === true || options.stack === undefined;
+  const stacks =
+    options.allStacks === true || options.stack === undefined
+      ? projectStacks(process.cwd())
+      : options.stack;
   const untouched = checkout
     ? untouchedStacks(stacks, options.base, checkout, common)
     : new Map<string, string>();
@@ -424,7 +431,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     return 1;
   }
   // The stacks as a whole (--all-stacks): each shard one stack, no name two stacks create.
-  const project = options.allStacks
+  const project = allStacks
     ? await projectLayout(stacks, {
         ...(options.config ? { config: options.config } : {}),
         ...(catalogue === undefined ? {} : { catalogue }),

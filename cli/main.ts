@@ -43,8 +43,8 @@ function withStackOptions(
           )
         : new Option(
             "-s, --stack <names...>",
-            "stacks to diff (e.g. --stack dev prod); stacks whose diff reads the same are shown once",
-          ).default(["dev"]),
+            "stacks to diff (e.g. --stack dev prod; default: every stack, as the pull request's review); stacks whose diff reads the same are shown once",
+          ),
     )
     .addOption(new Option("-c, --catalogue <file>", catalogueHelp))
     .addOption(

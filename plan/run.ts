@@ -3,7 +3,7 @@
  * config, recorded as plan.json and Kubernetes manifests. No credentials, no cluster, no network.
  */
 import type { ResolvedCatalogue } from "../catalogue";
-import { withCatalogueMemo } from "../catalogue/load";
+import { withCatalogueMemo, withCatalogueStandIn } from "../catalogue/load";
 import { deployedCatalogue } from "../stack/layout";
 import { prepare } from "../stack/prepare";
 import { readSettings, SettingsError } from "../stack/settings";
@@ -47,6 +47,11 @@ export interface PlanOptions {
   stack: string;
   /** Overrides the stack's maas:catalogue. */
   catalogue?: string;
+  /**
+   * A catalogue file read in place of the stack's, as if it were that catalogue (its relative
+   * paths from the stack catalogue's directory): an older copy kept anywhere (`maas diff --base`).
+   */
+  catalogueStandIn?: string;
   /** The Pulumi project directory (default: the working directory, where the program runs). */
   projectDir?: string;
   /** Config values over the stack's (`maas:protect` -> `true`), like `pulumi preview --config`. */
@@ -178,7 +183,12 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const previous = process.cwd();
   if (options.projectDir !== undefined) process.chdir(options.projectDir);
   try {
-    return await withCatalogueMemo(() => planInWorkingDirectory(options));
+    const { catalogueStandIn } = options;
+    return await withCatalogueMemo(() =>
+      catalogueStandIn === undefined
+        ? planInWorkingDirectory(options)
+        : withCatalogueStandIn(catalogueStandIn, () => planInWorkingDirectory(options)),
+    );
   } finally {
     process.chdir(previous);
   }

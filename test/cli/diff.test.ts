@@ -3,7 +3,7 @@
  * in a process of its own) and against a catalogue file.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,7 +21,7 @@ describe("maas diff", () => {
       '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',
       '"1.4.0": { traffic: 20 }, "1.5.0": { traffic: 80 }',
     );
-    const result = await maas(["diff", "--base", "HEAD"], { cwd: dir });
+    const result = await maas(["diff", "--base", "HEAD", "--stack", "dev"], { cwd: dir });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(
@@ -55,7 +55,7 @@ describe("maas diff", () => {
       '    env: { SCORE_THRESHOLD: "0.85" }',
       '    env: { SCORE_THRESHOLD: "0.85" }\n    port: 9090',
     );
-    const result = await maas(["diff", "--base", older], { cwd: dir });
+    const result = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Base: catalogue `" + older + "`");
     expect(result.stdout).toContain("**`fraud-scorer`**\n\n- 3.2.1: port `8080` → `9090`\n");
@@ -109,10 +109,47 @@ describe("maas diff", () => {
     const dir = projectRepository();
     const older = join(dir, "older.yaml");
     cpSync(join(dir, "models.yaml"), older);
-    const result = await maas(["diff", "--base", older], { cwd: dir });
+    const result = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
     expect(result.stdout).toContain(
       "(stack config and program: the working tree's on both sides, not compared)",
     );
+  });
+
+  it("plans an older catalogue kept outside the project as the project's catalogue: build contexts from the project", async () => {
+    const dir = projectRepository();
+    const older = join(mkdtempSync(join(tmpdir(), "maas-older-")), "models.yaml");
+    cpSync(join(dir, "models.yaml"), older);
+    editCatalogue(
+      dir,
+      '    env: { SCORE_THRESHOLD: "0.85" }',
+      '    env: { SCORE_THRESHOLD: "0.85" }\n    port: 9090',
+    );
+    // The catalogue names ./server as a build context, which the directory it was saved in lacks.
+    expect(readFileSync(older, "utf8")).toContain("context: ./server");
+    const result = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("**`fraud-scorer`**\n\n- 3.2.1: port `8080` → `9090`\n");
+    // Its problems name the file itself, at its lines.
+    writeFileSync(older, "apiVersion: maas/v1\nmodels:\n  x: { owner: t, bad: 1 }\n");
+    const broken = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain(`dev: base: ${older}:3:`);
+    expect(broken.stdout).toContain('models.x.bad: unknown key "bad"');
+  });
+
+  it("reviews every stack without --stack, as the pull request's review does", async () => {
+    const dir = projectRepository();
+    editCatalogue(
+      dir,
+      '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',
+      '"1.4.0": { traffic: 20 }, "1.5.0": { traffic: 80 }',
+    );
+    const result = await maas(["diff", "--base", "HEAD", "--summary"], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("## maas diff: `dev` (environment `dev`)");
+    // The edit is dev's environment's: prod resolves as before, so it is named, not planned.
+    expect(result.stdout).toContain("Not planned, as this change does not touch them: `prod` (");
   });
 
   it("refuses a base that is neither a file nor a commit, with a usage error", async () => {
