@@ -32,37 +32,46 @@ export const READINESS_LISTENER_PORT = 9080;
  */
 export { PINNED_LISTENER_PORT };
 
-export interface IngressArgs {
-  stack: string;
-  /** The load balancer's name in the catalogue (`main` unless models name another). */
-  name: string;
+/**
+ * What a stack's config says of its load balancers: `StackSettings.ingress` (stack/settings.ts
+ * reads it from maas:vpcId, maas:subnetIds, …) is this shape, handed over whole.
+ */
+export interface IngressSettings {
   vpcId: string;
-  vpcCidr: string;
+  /** Its subnets (and the VPC link's), sorted: a set to AWS. */
   subnetIds: string[];
+  /** HTTPS with this ACM certificate (and HTTP redirected); plain HTTP without one. */
+  certificateArn?: string;
   internetFacing: boolean;
-  /**
-   * Seconds a connection may carry no data (specs/request-timing.ts): above the longest request
-   * of its models; unset, ALB's 60 s. An attribute, changed in place.
-   */
-  idleTimeout?: number;
-  /** Sources allowed to reach the load balancer, when there is no front door. */
+  /** Sources allowed to reach the load balancer when there is no front door (default: the VPC). */
   allowedCidrs: string[];
   /**
    * With a front door, admit allowedCidrs too, while callers move between the load balancer's
    * address and their consumers' URLs (maas:keepDirectAccess).
    */
   keepDirectAccess: boolean;
-  /** Who may call the pinned listener: the smoke-test runners (maas:pinnedRouteCidrs). */
+  /** Who may call the rollouts' pinned listener: the smoke-test runners (maas:pinnedRouteCidrs). */
   pinnedRouteCidrs: string[];
-  /**
-   * The front door's security group (front-door-link.ts): when set, it is the only source the
-   * load balancer admits, on the client port alone, and the CIDRs above are not opened.
-   */
-  frontDoorSecurityGroupId?: pulumi.Input<string>;
-  /** HTTPS when set; HTTP otherwise (development). */
-  certificateArn?: string;
   /** Existing bucket for access logs, when configured. */
   accessLogsBucket?: string;
+}
+
+export interface IngressArgs {
+  stack: string;
+  /** The load balancer's name in the catalogue (`main` unless models name another). */
+  name: string;
+  settings: IngressSettings;
+  vpcCidr: string;
+  /**
+   * Seconds a connection may carry no data (specs/request-timing.ts): above the longest request
+   * of its models; unset, ALB's 60 s. An attribute, changed in place.
+   */
+  idleTimeout?: number;
+  /**
+   * The front door's security group (front-door-link.ts): when set, it is the only source the
+   * load balancer admits, on the client port alone, and the CIDRs of the settings are not opened.
+   */
+  frontDoorSecurityGroupId?: pulumi.Input<string>;
   /** Protect the load balancer from deletion and replacement (prod). */
   protect: boolean;
 }
@@ -94,13 +103,13 @@ export class Ingress extends pulumi.ComponentResource {
 
   constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("maas:ingress:Ingress", name, {}, opts);
-    this.scheme = args.certificateArn ? "https" : "http";
+    this.scheme = args.settings.certificateArn ? "https" : "http";
 
     // Auto-named: a change of description replaces a security group, which needs a new name.
     this.securityGroup = new aws.ec2.SecurityGroup(
       name,
       {
-        vpcId: args.vpcId,
+        vpcId: args.settings.vpcId,
         description: `maas ${args.stack}: model load balancer ${args.name}`,
         revokeRulesOnDelete: true,
       },
@@ -138,10 +147,10 @@ export class Ingress extends pulumi.ComponentResource {
     // Without a door, or beside it while callers move: the same logical names either way, so
     // adopting the door with maas:keepDirectAccess keeps the rules (only their tag changes) and
     // callers of the load balancer's address are never cut off before they have moved.
-    if (args.frontDoorSecurityGroupId === undefined || args.keepDirectAccess) {
+    if (args.frontDoorSecurityGroupId === undefined || args.settings.keepDirectAccess) {
       const ports = this.scheme === "https" ? [443, 80] : [80];
       const beside = args.frontDoorSecurityGroupId !== undefined;
-      for (const cidr of args.allowedCidrs) {
+      for (const cidr of args.settings.allowedCidrs) {
         for (const port of ports) {
           new aws.vpc.SecurityGroupIngressRule(
             `${name}-from-${cidr.replace(/[./]/g, "-")}-${port}`,
@@ -159,7 +168,7 @@ export class Ingress extends pulumi.ComponentResource {
         }
       }
     }
-    for (const cidr of args.pinnedRouteCidrs)
+    for (const cidr of args.settings.pinnedRouteCidrs)
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-pinned-from-${cidr.replace(/[./]/g, "-")}`,
         {
@@ -186,25 +195,29 @@ export class Ingress extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const internal = !args.internetFacing;
+    const internal = !args.settings.internetFacing;
     this.loadBalancer = new aws.lb.LoadBalancer(
       name,
       {
         // AWS cannot change a load balancer's scheme or VPC in place: the name follows both, so
         // a replacement never collides with the load balancer it replaces.
-        name: loadBalancerName(args.stack, { name: args.name, internal, vpcId: args.vpcId }),
+        name: loadBalancerName(args.stack, {
+          name: args.name,
+          internal,
+          vpcId: args.settings.vpcId,
+        }),
         loadBalancerType: "application",
         internal,
-        subnets: args.subnetIds,
+        subnets: args.settings.subnetIds,
         securityGroups: [this.securityGroup.id],
         dropInvalidHeaderFields: true,
         desyncMitigationMode: "defensive",
         ...(args.idleTimeout === undefined ? {} : { idleTimeout: args.idleTimeout }),
         enableDeletionProtection: args.protect,
-        ...(args.accessLogsBucket
+        ...(args.settings.accessLogsBucket
           ? {
               accessLogs: {
-                bucket: args.accessLogsBucket,
+                bucket: args.settings.accessLogsBucket,
                 prefix:
                   args.name === DEFAULT_LOAD_BALANCER
                     ? `maas/${args.stack}`
@@ -227,11 +240,11 @@ export class Ingress extends pulumi.ComponentResource {
         loadBalancerArn: this.loadBalancer.arn,
         port: 80,
         protocol: "HTTP",
-        defaultActions: [args.certificateArn ? TO_HTTPS : NOT_FOUND],
+        defaultActions: [args.settings.certificateArn ? TO_HTTPS : NOT_FOUND],
       },
       { parent: this },
     );
-    this.listener = args.certificateArn
+    this.listener = args.settings.certificateArn
       ? new aws.lb.Listener(
           `${name}-https`,
           {
@@ -239,7 +252,7 @@ export class Ingress extends pulumi.ComponentResource {
             port: 443,
             protocol: "HTTPS",
             sslPolicy: SSL_POLICY,
-            certificateArn: args.certificateArn,
+            certificateArn: args.settings.certificateArn,
             defaultActions: [NOT_FOUND],
           },
           { parent: this },

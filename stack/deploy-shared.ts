@@ -78,21 +78,10 @@ export function deployShared(
       {
         stack: settings.deployment,
         name,
-        vpcId: settings.ingress.vpcId,
+        settings: settings.ingress,
         vpcCidr: settings.network.vpcCidr,
-        subnetIds: settings.ingress.subnetIds,
-        internetFacing: settings.ingress.internetFacing,
         idleTimeout: idleTimeouts[name],
-        allowedCidrs: settings.ingress.allowedCidrs,
-        keepDirectAccess: settings.ingress.keepDirectAccess,
-        pinnedRouteCidrs: settings.ingress.pinnedRouteCidrs,
         ...(link ? { frontDoorSecurityGroupId: link.securityGroup.id } : {}),
-        ...(settings.ingress.certificateArn
-          ? { certificateArn: settings.ingress.certificateArn }
-          : {}),
-        ...(settings.ingress.accessLogsBucket
-          ? { accessLogsBucket: settings.ingress.accessLogsBucket }
-          : {}),
         protect: settings.protect,
       },
       onAws,

@@ -10,6 +10,7 @@ import { closestKey } from "../catalogue/suggest";
 import { SECRET_KEYS, SettingsSchema, settingsShape } from "./settings-schema";
 import type { ApiDomain } from "../components/front-door-domain";
 import type { IdentityBinding } from "../components/model-identity";
+import type { IngressSettings } from "../components/ingress";
 import type { StackLayout } from "./layout";
 
 export interface StackSettings {
@@ -46,20 +47,8 @@ export interface StackSettings {
   };
   gpu: { nodeSelector: Record<string, string> };
   images: { keep: number; platform: "linux/amd64" | "linux/arm64" };
-  ingress: {
-    vpcId: string;
-    subnetIds: string[];
-    /** HTTPS with this ACM certificate (and HTTP redirected); plain HTTP without one. */
-    certificateArn?: string;
-    internetFacing: boolean;
-    /** Who may reach the load balancer without a front door (default: the VPC). */
-    allowedCidrs: string[];
-    /** With a front door, the load balancers keep admitting allowedCidrs too (callers moving). */
-    keepDirectAccess: boolean;
-    /** Who may call the rollouts' pinned routes (default: nobody). */
-    pinnedRouteCidrs: string[];
+  ingress: IngressSettings & {
     routing: { mode: "path" } | { mode: "host"; domain: string };
-    accessLogsBucket?: string;
   };
   frontDoor: {
     /** Days its access and WAF logs are kept (the audit trail, retained on delete). */
