@@ -12,20 +12,20 @@ import { withCatalogueMemo } from "../catalogue/load";
 import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "../catalogue/quotas";
 import { checkoutAt, isCommit } from "../plan/base-checkout";
 import type { BaseCheckout } from "../plan/base-checkout";
-import { code } from "../plan/markdown";
-import { markdownDiff, stackRisks } from "../plan/markdown-diff";
-import type { StackDiff } from "../plan/markdown-diff";
+import { code } from "../review/markdown";
+import { markdownDiff, stackRisks } from "../review/markdown-diff";
+import type { StackDiff } from "../review/markdown-diff";
 import { planViolations, readStack, runPlan } from "../plan/run";
 import { kubernetesManifests } from "../plan/manifests";
 import type { Violation } from "../policy";
 import { projectStacks } from "../plan/stack-config";
-import { afterStateMoves, findShardMoves } from "../plan/shard-moves";
+import { afterStateMoves, findShardMoves } from "../change/shard-moves";
 import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectLayout } from "./plan-all";
 import { untouchedStacks } from "./diff-scope";
 import type { Plan, PlanOptions } from "../plan/run";
-import { transition } from "../plan/transition";
-import { judgeTransition } from "../plan/transition-rules";
+import { transition } from "../change/transition";
+import { judgeTransition } from "../change/transition-rules";
 import { ruleFix } from "../policy";
 import { processIo } from "./io";
 import type { Io } from "./io";
@@ -472,7 +472,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
       return 1;
     }
   // Every ⛔ of the Risk section: the transition's refusals, the head's rule violations, what a
-  // change cuts that another way would not (plan/risk.ts), and the stacks as a whole.
+  // change cuts that another way would not (review/risk.ts), and the stacks as a whole.
   const refused =
     diffs.flatMap((d) => stackRisks(d, moves).filter((risk) => risk.level === "refuse")).length +
     refusals.length;

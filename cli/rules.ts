@@ -2,7 +2,7 @@
  * `maas rules`: the rule reference (docs/rules.md), generated from the rules' own definitions
  * (id, what each requires, why, how to comply), so the reference can never drift from the checks.
  */
-import { allRules, numberRanges, RULE_FAMILIES } from "../plan/rule-registry";
+import { allRules, numberRanges, RULE_FAMILIES } from "../change/rule-registry";
 import type { RuleDoc } from "../policy/rule";
 
 function section(title: string, intro: string, rules: RuleDoc[]): string[] {

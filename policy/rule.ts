@@ -1,7 +1,7 @@
 /**
  * One shape for every rule maas checks, whichever family judges it (Kubernetes objects, AWS
  * resources, the way between two plans): its id, what it requires, why, how to comply, and what
- * a finding of it says. plan/rule-registry.ts collects every family; docs/rules.md is generated
+ * a finding of it says. change/rule-registry.ts collects every family; docs/rules.md is generated
  * from it (`maas rules`).
  */
 export interface Violation {

@@ -19,7 +19,7 @@ export function oidcIssuer(oidcProviderArn: string): string {
 
 /**
  * The ids of a model role's trust statements, by how its pods are admitted: the transition rules
- * tell by them what a role trusts (plan/transition-rules.ts, RULES-24).
+ * tell by them what a role trusts (change/transition-rules.ts, RULES-24).
  */
 export const TRUST_STATEMENT_IDS = {
   irsa: "ModelServiceAccountViaIrsa",

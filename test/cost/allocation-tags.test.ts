@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { displayType } from "../../plan/markdown";
+import { displayType } from "../../review/markdown";
 import type { RecordedResource } from "../../plan/record";
 import { planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";

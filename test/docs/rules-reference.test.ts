@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rulesReference } from "../../cli/rules";
-import { allRules, numberRanges, RULE_FAMILIES } from "../../plan/rule-registry";
+import { allRules, numberRanges, RULE_FAMILIES } from "../../change/rule-registry";
 import { PROJECT_ROOT } from "../helpers/cli";
 
 /** Every rule id a finding of the program's code can carry: `"RULES-<n>/<slug>"` and the named families. */

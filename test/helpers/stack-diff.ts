@@ -1,7 +1,7 @@
 /** One stack's diff, planned in process from two plan requests (each side's catalogue from its snapshot). */
-import type { StackDiff } from "../../plan/markdown-diff";
-import { transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
+import type { StackDiff } from "../../review/markdown-diff";
+import { transition } from "../../change/transition";
+import { judgeTransition } from "../../change/transition-rules";
 import { planOf } from "./plan";
 import type { PlanRequest } from "./plan";
 

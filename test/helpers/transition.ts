@@ -2,10 +2,10 @@
  * Transitions for tests: plan a base and a head (catalogue text and config over the test
  * project's stack), derive what `pulumi up` would do between them, and judge it.
  */
-import { judgeTransition } from "../../plan/transition-rules";
-import type { TransitionFinding } from "../../plan/transition-rules";
-import { transition } from "../../plan/transition";
-import type { Step, Transition } from "../../plan/transition";
+import { judgeTransition } from "../../change/transition-rules";
+import type { TransitionFinding } from "../../change/transition-rules";
+import { transition } from "../../change/transition";
+import type { Step, Transition } from "../../change/transition";
 import { FIXTURE_CONTEXT, planOf } from "./plan";
 import type { PlanFixture, PlanRequest } from "./plan";
 

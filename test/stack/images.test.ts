@@ -6,7 +6,7 @@
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { comparePlans } from "../../plan/compare";
+import { comparePlans } from "../../change/compare";
 import { catalogueText, copyTestProject, FIXTURE_CONTEXT, planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 

@@ -5,7 +5,7 @@
  * moves another; moving one is a reviewed edit that `pulumi up` applies without a gap.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { dependencyClosure } from "../../plan/transition";
+import { dependencyClosure } from "../../change/transition";
 import { planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 import { transitionBetween, twoModels } from "../helpers/transition";

@@ -19,7 +19,7 @@ import {
   imageRecordName,
   versionRecordName,
 } from "../../catalogue/names";
-import { transition } from "../../plan/transition";
+import { transition } from "../../change/transition";
 import { DuplicateUrnError, recordProgram } from "../../plan/record";
 import type { RecordedResource } from "../../plan/record";
 import { runPlan } from "../../plan/run";

@@ -9,7 +9,7 @@ import { decide } from "../../rollout/decide";
 import type { RolloutRecord } from "../../rollout/record";
 import { planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
-import { transition } from "../../plan/transition";
+import { transition } from "../../change/transition";
 import { twoModels } from "../helpers/transition";
 
 const CATALOGUE = twoModels([

@@ -1,10 +1,10 @@
 /**
  * The everyday catalogue edits, as `pulumi up` would apply them to a deployed stack: each plans
- * the base and the head, derives the engine's steps (plan/transition.ts) and asserts what
- * happens between the two states, and that no transition rule (plan/transition-rules.ts) objects.
+ * the base and the head, derives the engine's steps (change/transition.ts) and asserts what
+ * happens between the two states, and that no transition rule (change/transition-rules.ts) objects.
  */
 import { describe, expect, it } from "vitest";
-import { dependencyClosure } from "../../plan/transition";
+import { dependencyClosure } from "../../change/transition";
 import { transitionBetween, twoModels } from "../helpers/transition";
 import type { TransitionFixture } from "../helpers/transition";
 

@@ -3,8 +3,8 @@
  * of the test project with the changed config, derive the engine's steps, judge them.
  */
 import { describe, expect, it } from "vitest";
-import { dependencyClosure } from "../../plan/transition";
-import type { TransitionFinding } from "../../plan/transition-rules";
+import { dependencyClosure } from "../../change/transition";
+import type { TransitionFinding } from "../../change/transition-rules";
 import { transitionBetween, twoModels } from "../helpers/transition";
 
 const catalogue = twoModels();

@@ -6,8 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
-import { transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
+import { transition } from "../../change/transition";
+import { judgeTransition } from "../../change/transition-rules";
 import { planOf } from "../helpers/plan";
 import { twoModels } from "../helpers/transition";
 

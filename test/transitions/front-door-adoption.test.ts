@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { DIRECT_ACCESS_TAG } from "../../catalogue/names";
-import { accessRisks } from "../../plan/access-risk";
-import { risks } from "../../plan/risk";
-import { transition } from "../../plan/transition";
+import { accessRisks } from "../../review/access-risk";
+import { risks } from "../../review/risk";
+import { transition } from "../../change/transition";
 import { checkAwsResources } from "../../policy/aws-rules";
 import { withConsumers } from "../helpers/front-door";
 import { planOf } from "../helpers/plan";

@@ -7,8 +7,8 @@
  * mapping goes before its stage; another domain is created before the old one goes.
  */
 import { describe, expect, it } from "vitest";
-import { transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
+import { transition } from "../../change/transition";
+import { judgeTransition } from "../../change/transition-rules";
 import { API_CERTIFICATE, API_DOMAIN, withConsumers } from "../helpers/front-door";
 import { planOf } from "../helpers/plan";
 import { transitionBetween } from "../helpers/transition";

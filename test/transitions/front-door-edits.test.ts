@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { withConsumers } from "../helpers/front-door";
-import { dependencyClosure, transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
+import { dependencyClosure, transition } from "../../change/transition";
+import { judgeTransition } from "../../change/transition-rules";
 import { planOf } from "../helpers/plan";
 import { transitionBetween, twoModels } from "../helpers/transition";
 

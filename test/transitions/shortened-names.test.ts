@@ -14,9 +14,9 @@ import {
   versionSlug,
 } from "../../catalogue/names";
 import type { RecordedResource } from "../../plan/record";
-import { transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
-import { risks } from "../../plan/risk";
+import { transition } from "../../change/transition";
+import { judgeTransition } from "../../change/transition-rules";
+import { risks } from "../../review/risk";
 import { planOf } from "../helpers/plan";
 import { twoModels } from "../helpers/transition";
 

@@ -4,11 +4,11 @@
  * Service, alarms) after the rules stop naming it; a cold standby given traffic (a rollback) or
  * woken at 0 % is created like a new version, and the model's rule moves only after its
  * Deployment's rollout (pulumi-kubernetes waits for its pods to be Ready). Each plans the base and
- * the head, derives the engine's steps (plan/transition.ts) and judges them
- * (plan/transition-rules.ts).
+ * the head, derives the engine's steps (change/transition.ts) and judges them
+ * (change/transition-rules.ts).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { dependencyClosure } from "../../plan/transition";
+import { dependencyClosure } from "../../change/transition";
 import { checkAwsResources } from "../../policy/aws-rules";
 import { checkKubernetesObjects } from "../../policy";
 import type { KubernetesObject } from "../../policy";

@@ -10,8 +10,8 @@ import { withConsumers, withTokens } from "../helpers/front-door";
 import { transitionBetween } from "../helpers/transition";
 import { planOf } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
-import { transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
+import { transition } from "../../change/transition";
+import { judgeTransition } from "../../change/transition-rules";
 import type { RecordedResource } from "../../plan/record";
 
 const inputs = (resource: RecordedResource) => resource.inputs as Record<string, any>;

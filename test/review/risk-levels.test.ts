@@ -7,12 +7,12 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ResolvedCatalogue } from "../../catalogue";
-import { accessRisks } from "../../plan/access-risk";
-import { markdownDiff } from "../../plan/markdown-diff";
-import type { StackDiff } from "../../plan/markdown-diff";
-import { risks } from "../../plan/risk";
-import type { ShardMove } from "../../plan/shard-moves";
-import { transition } from "../../plan/transition";
+import { accessRisks } from "../../review/access-risk";
+import { markdownDiff } from "../../review/markdown-diff";
+import type { StackDiff } from "../../review/markdown-diff";
+import { risks } from "../../review/risk";
+import type { ShardMove } from "../../change/shard-moves";
+import { transition } from "../../change/transition";
 import { resolvedOf } from "../helpers/catalogue";
 import { withConsumers } from "../helpers/front-door";
 import { planOf } from "../helpers/plan";

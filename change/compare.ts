@@ -5,7 +5,7 @@
  * a list of distinct strings by the strings themselves, so a version leaving a rule's target
  * groups, or a grant added to a policy, does not make the next one look changed.
  */
-import type { RecordedResource } from "./record";
+import type { RecordedResource } from "../plan/record";
 
 export interface ValueChange {
   /** Dotted path; list items by identity where they have one: `containers[name=server].image`. */

@@ -7,7 +7,7 @@
 import { ALB_DEFAULT_IDLE_SECONDS } from "../components/specs/request-timing";
 import { code } from "./markdown";
 import type { Risk } from "./review-risk";
-import type { Step, Transition } from "./transition";
+import type { Step, Transition } from "../change/transition";
 
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";

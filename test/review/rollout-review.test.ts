@@ -4,8 +4,8 @@
  * stack's share rises with no policy to guard it.
  */
 import { describe, expect, it } from "vitest";
-import { markdownDiff } from "../../plan/markdown-diff";
-import { minutesText, rolloutLines } from "../../plan/rollout-review";
+import { markdownDiff } from "../../review/markdown-diff";
+import { minutesText, rolloutLines } from "../../review/rollout-review";
 import { model, policy } from "../helpers/rollout-world";
 import { stackDiff } from "../helpers/stack-diff";
 import { twoModels } from "../helpers/transition";

@@ -7,9 +7,9 @@ import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import { FIRST_API_KEY } from "../catalogue/resolve";
 import { ACCESS_TOKEN_MINUTES } from "../components/specs/tokens";
 import { code } from "./markdown";
-import type { RecordedResource } from "./record";
+import type { RecordedResource } from "../plan/record";
 import type { Risk } from "./review-risk";
-import type { Transition } from "./transition";
+import type { Transition } from "../change/transition";
 
 const POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
 const USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan";

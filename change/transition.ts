@@ -13,8 +13,8 @@
  * changes too, as it does in the cloud. transition-rules.ts judges the steps.
  */
 import { differingPaths, matchResources } from "./compare";
-import type { RecordedResource } from "./record";
-import { pathsTouching, replacementFields } from "./replacements";
+import type { RecordedResource } from "../plan/record";
+import { pathsTouching, replacementFields } from "../plan/replacements";
 
 export type StepOp = "create" | "update" | "replace" | "delete";
 

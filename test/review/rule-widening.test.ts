@@ -1,13 +1,13 @@
 /**
  * A listener rule's conditions changed in place cut the requests they no longer match (the
- * warning of plan/risk.ts); a change that only widens them, as the front door's regex does on
+ * warning of review/risk.ts); a change that only widens them, as the front door's regex does on
  * an existing path-routed stack, cuts nobody and is not warned of.
  */
 import { describe, expect, it } from "vitest";
 import { frontDoorMatch, ruleConditions } from "../../components/specs/routing";
 import type { RecordedResource } from "../../plan/record";
-import { risks } from "../../plan/risk";
-import { transition } from "../../plan/transition";
+import { risks } from "../../review/risk";
+import { transition } from "../../change/transition";
 
 const rule = (inputs: Record<string, unknown>): RecordedResource => ({
   urn: "urn:pulumi:prod::maas::maas:routing:ModelTraffic$aws:lb/listenerRule:ListenerRule::scorer",

@@ -11,8 +11,8 @@
  * `pulumi up` does after the move. The command itself is in the across-stacks risk.
  */
 import type { ResolvedCatalogue } from "../catalogue";
-import type { RecordedResource } from "./record";
-import type { Plan } from "./run";
+import type { RecordedResource } from "../plan/record";
+import type { Plan } from "../plan/run";
 
 export interface ShardMove {
   model: string;

@@ -37,7 +37,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     title: "On the way from one plan to the next",
     intro:
-      "`maas diff` derives what `pulumi up` would do between the base and the head (plan/transition.ts) and checks the steps. A refused change exits 1.",
+      "`maas diff` derives what `pulumi up` would do between the base and the head (change/transition.ts) and checks the steps. A refused change exits 1.",
     subject: "the way from one state to the next",
     rules: transitionRuleDocs(),
   },

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { comparePlans } from "../../plan/compare";
+import { comparePlans } from "../../change/compare";
 import { FIXTURE_CONTEXT, planOf, TEST_PROJECT } from "../helpers/plan";
 import type { PlanFixture } from "../helpers/plan";
 

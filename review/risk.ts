@@ -9,10 +9,10 @@ import { accessRisks } from "./access-risk";
 import type { Violation } from "../policy";
 import { imageSource } from "./catalogue-diff";
 import { code, displayType } from "./markdown";
-import type { RecordedResource } from "./record";
+import type { RecordedResource } from "../plan/record";
 import { requestTimingRisks } from "./request-timing-risk";
-import type { Step, Transition } from "./transition";
-import type { TransitionFinding } from "./transition-rules";
+import type { Step, Transition } from "../change/transition";
+import type { TransitionFinding } from "../change/transition-rules";
 import type { Risk } from "./review-risk";
 
 export type { Risk } from "./review-risk";

@@ -1,6 +1,6 @@
 /** How two plans' values are compared: lists of distinct strings as sets, reorders still seen. */
 import { describe, expect, it } from "vitest";
-import { differences } from "../../plan/compare";
+import { differences } from "../../change/compare";
 import { pathsTouching } from "../../plan/replacements";
 
 const policy = (resources: string[]) =>

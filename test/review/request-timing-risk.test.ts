@@ -1,6 +1,6 @@
-/** Changes of how long requests may take, in the review's risk section (plan/request-timing-risk.ts). */
+/** Changes of how long requests may take, in the review's risk section (review/request-timing-risk.ts). */
 import { describe, expect, it } from "vitest";
-import { requestTimingRisks } from "../../plan/request-timing-risk";
+import { requestTimingRisks } from "../../review/request-timing-risk";
 import { withConsumers } from "../helpers/front-door";
 import { transitionBetween, twoModels } from "../helpers/transition";
 

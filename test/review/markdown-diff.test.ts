@@ -3,9 +3,9 @@
  * grouping, stacks merged when they read the same, escaping of catalogue text, the size cap.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { cell, code } from "../../plan/markdown";
-import { COMMENT_LIMIT, markdownDiff } from "../../plan/markdown-diff";
-import type { StackDiff } from "../../plan/markdown-diff";
+import { cell, code } from "../../review/markdown";
+import { COMMENT_LIMIT, markdownDiff } from "../../review/markdown-diff";
+import type { StackDiff } from "../../review/markdown-diff";
 import { stackDiff } from "../helpers/stack-diff";
 import { API_DOMAIN, withConsumers } from "../helpers/front-door";
 import { twoModels } from "../helpers/transition";

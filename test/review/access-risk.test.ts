@@ -1,11 +1,11 @@
 /** Access changes in the review's risk section, read from the planned front door. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { accessRisks } from "../../plan/access-risk";
+import { accessRisks } from "../../review/access-risk";
 import { API_DOMAIN, withConsumers, withTokens } from "../helpers/front-door";
 import { transitionBetween, twoModels } from "../helpers/transition";
 import { planOf } from "../helpers/plan";
 import type { PlanFixture, PlanRequest } from "../helpers/plan";
-import { transition } from "../../plan/transition";
+import { transition } from "../../change/transition";
 
 const base = { catalogue: withConsumers() };
 const textsOf = async (head: string, from: PlanRequest | PlanFixture = base) =>

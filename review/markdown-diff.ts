@@ -10,20 +10,20 @@ import type { ResolvedCatalogue } from "../catalogue";
 import type { Violation } from "../policy";
 import { catalogueChanges, consumerChanges } from "./catalogue-diff";
 import { rolloutLines } from "./rollout-review";
-import { comparePlans } from "./compare";
+import { comparePlans } from "../change/compare";
 import { costSection } from "./cost-section";
-import type { ValueChange } from "./compare";
+import type { ValueChange } from "../change/compare";
 import { beforeAfter, cell, code, details, displayType } from "./markdown";
-import type { RecordedResource } from "./record";
-import { replacementCauses } from "./replacements";
+import type { RecordedResource } from "../plan/record";
+import { replacementCauses } from "../plan/replacements";
 import { risks } from "./risk";
-import { stateMoveCommand } from "./shard-moves";
-import type { ShardMove } from "./shard-moves";
+import { stateMoveCommand } from "../change/shard-moves";
+import type { ShardMove } from "../change/shard-moves";
 import type { Risk } from "./risk";
-import type { Plan } from "./run";
+import type { Plan } from "../plan/run";
 import { trafficChart } from "./traffic-chart";
-import { transition } from "./transition";
-import type { TransitionFinding } from "./transition-rules";
+import { transition } from "../change/transition";
+import type { TransitionFinding } from "../change/transition-rules";
 
 /** The hidden marker the workflow finds its comment by. */
 export const COMMENT_MARKER = "<!-- maas-diff -->";
@@ -145,7 +145,7 @@ type Detail = "full" | "no-tables" | "summary";
 
 /**
  * Every risk of one stack, with the models moving in or out of it: the transition's findings,
- * the head's rule violations, and what the change means (plan/risk.ts). Those at `refuse` fail
+ * the head's rule violations, and what the change means (review/risk.ts). Those at `refuse` fail
  * `maas diff`.
  */
 export function stackRisks(diff: StackDiff, moves: ShardMove[] = []): Risk[] {
@@ -156,7 +156,7 @@ export function stackRisks(diff: StackDiff, moves: ShardMove[] = []): Risk[] {
     head: diff.head.catalogue,
     violations: diff.violations,
   });
-  // A production weight change that nothing guards (plan/rollout-review.ts).
+  // A production weight change that nothing guards (review/rollout-review.ts).
   const production = diff.head.plan.protected === true;
   for (const model of diff.head.catalogue.models) {
     const { warning } = rolloutLines(

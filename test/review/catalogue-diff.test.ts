@@ -1,7 +1,7 @@
 /** The pull-request diff's catalogue changes, in models.yaml's terms. */
 import { describe, expect, it } from "vitest";
 import type { ResolvedCatalogue, ResolvedVersion } from "../../catalogue";
-import { catalogueChanges, consumerChanges } from "../../plan/catalogue-diff";
+import { catalogueChanges, consumerChanges } from "../../review/catalogue-diff";
 import { resolvedVersion } from "../helpers/resolved";
 
 const version = resolvedVersion;

@@ -6,10 +6,10 @@
  */
 import { dependencyClosure } from "./transition";
 import type { Step, Transition } from "./transition";
-import { physicalNames } from "./physical-names";
-import { placeholderResource } from "./placeholders";
-import type { RecordedResource } from "./record";
-import { pathsTouching, REFUSED_IN_PLACE } from "./replacements";
+import { physicalNames } from "../plan/physical-names";
+import { placeholderResource } from "../plan/placeholders";
+import type { RecordedResource } from "../plan/record";
+import { pathsTouching, REFUSED_IN_PLACE } from "../plan/replacements";
 import { serviceSelects } from "../policy/kubernetes-objects";
 import type { RuleDoc } from "../policy/rule";
 import { TRUST_STATEMENT_IDS } from "../components/specs/model-policies";

@@ -9,7 +9,7 @@ import { ASSUMPTIONS, estimateCost } from "../cost/estimate";
 import type { CostEstimate, CostLine, Range } from "../cost/estimate";
 import { change, range } from "../cost/format";
 import { cell, code, details } from "./markdown";
-import type { RecordedResource } from "./record";
+import type { RecordedResource } from "../plan/record";
 
 /** How much of the section to show: everything, no line-by-line table, or the headline only. */
 export type CostDetail = "full" | "no-tables" | "summary";
