@@ -3,6 +3,7 @@
  * the value otherwise), a dotted path, and a message that says what is allowed.
  */
 import type { z } from "zod";
+import { INPUT_RULES } from "./input-rules";
 import { knownKeysAt } from "./json-schema";
 import type { Problem } from "./problem";
 import { problemAt } from "./source";
@@ -34,6 +35,7 @@ export function schemaProblems(
       case "unrecognized_keys":
         return issue.keys.map((key) =>
           problemAt(
+            INPUT_RULES["known-keys"],
             source,
             [...path, key],
             source.suggestions.unknownKeyMessage(key, knownKeysAt(path)),
@@ -43,9 +45,13 @@ export function schemaProblems(
           ),
         );
       case "invalid_key":
-        return [problemAt(source, path, issue.issues[0]?.message ?? issue.message, { key: true })];
+        return [
+          problemAt(INPUT_RULES.schema, source, path, issue.issues[0]?.message ?? issue.message, {
+            key: true,
+          }),
+        ];
       default:
-        return [problemAt(source, path, issue.message)];
+        return [problemAt(INPUT_RULES.schema, source, path, issue.message)];
     }
   });
 }

@@ -234,7 +234,12 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       const got = raw[key];
       const suffix =
         typeof got === "string" && issue.path.length === 1 ? `; got ${JSON.stringify(got)}` : "";
-      problems.push(`${at(key)}: ${issue.path.join(".")}: ${issue.message}${suffix}`);
+      // A rule between keys closes its line with its id, as a catalogue problem does.
+      const rule =
+        issue.code === "custom" ? (issue.params as { rule?: string } | undefined)?.rule : undefined;
+      problems.push(
+        `${at(key)}: ${issue.path.join(".")}: ${issue.message}${suffix}${rule ? ` [${rule}]` : ""}`,
+      );
     }
   }
   if (problems.length > 0 || !parsed.success) throw new SettingsError(problems);

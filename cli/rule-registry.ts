@@ -1,25 +1,46 @@
 /**
- * Every rule maas checks, in one registry: the families (Kubernetes objects and AWS resources on
- * every plan, the way from one plan to the next), each rule in the one shape of policy/rule.ts.
- * Ids are unique across families: building the registry fails on a repeated id, so two families
- * can never answer to one name. `maas rules` (cli/rules.ts) writes docs/rules.md from it.
+ * Every rule maas checks, in one registry: the families (the catalogue and the stack's config as
+ * they are read, Kubernetes objects and AWS resources on every plan, the way from one plan to the
+ * next), each rule in the one shape of catalogue/rule.ts. Ids are unique across families:
+ * building the registry fails on a repeated id, so two families can never answer to one name.
+ * `maas rules` (cli/rules.ts) writes docs/rules.md from it.
+ *
+ * It lives in cli/ because it must see every family, and cli/ is the one folder that imports
+ * them all: the catalogue's rules sit on the floor (catalogue/ imports nothing), the stack
+ * config's in stack/, the plan's in policy/ (which must not import plan/), the transitions'
+ * among the plan's stages. Nothing but `maas rules` and the tests reads it.
  */
+import { CATALOGUE_RULES } from "../catalogue/rules";
+import type { RuleDoc } from "../catalogue/rule";
 import { KUBERNETES_RULES, OBJECT_SIZE_RULE, SCHEMA_RULE } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
-import type { RuleDoc } from "../policy/rule";
-import { transitionRuleDocs } from "./transition-rules";
+import { transitionRuleDocs } from "../plan/transition-rules";
+import { INTEGRATION_QUOTA_RULES } from "../stack/integration-quota";
+import { CROSS_KEY_RULES } from "../stack/settings-schema";
 
 export interface RuleFamily {
   /** The heading of its section in docs/rules.md. */
   title: string;
   /** What checks it, and when. */
   intro: string;
-  /** What its numbered rules are about, for the page's first paragraph. */
-  subject: string;
+  /** What its numbered rules (`RULES-<n>/…`) are about, for the page's first paragraph. */
+  subject?: string;
   rules: readonly RuleDoc[];
 }
 
 export const RULE_FAMILIES: readonly RuleFamily[] = [
+  {
+    title: "When the catalogue is read",
+    intro:
+      "`maas validate`, `maas plan`, `maas diff` and the program itself (before it registers any resource) check `models.yaml`: the base catalogue and every environment under `environments:`. Each problem is one line, `models.yaml:LINE:COL: path: what is wrong and what is allowed [id]`, all of them in one run.",
+    rules: CATALOGUE_RULES,
+  },
+  {
+    title: "When the stack config is read",
+    intro:
+      "The program and `maas plan` read the stack's `maas:` keys (`Pulumi.<stack>.yaml`, `--config`) before anything is planned. An unknown key is an error that names the closest known one, and each key's own values are stated in [setup.md](setup.md#stack-configuration). The rules between keys are these, each reported at the key it blames (`Pulumi.<stack>.yaml: key: message [id]`), and one between a key and the catalogue, reported at the catalogue's line.",
+    rules: [...Object.values(CROSS_KEY_RULES), ...Object.values(INTEGRATION_QUOTA_RULES)],
+  },
   {
     title: "On every plan: Kubernetes objects",
     intro:
