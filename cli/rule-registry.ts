@@ -16,6 +16,7 @@ import { KUBERNETES_RULES, OBJECT_SIZE_RULE, SCHEMA_RULE } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
 import { transitionRuleDocs } from "../plan/transition-rules";
 import { INTEGRATION_QUOTA_RULES } from "../stack/integration-quota";
+import { STACK_NAME_RULES } from "../stack/settings";
 import { CROSS_KEY_RULES } from "../stack/settings-schema";
 
 export interface RuleFamily {
@@ -38,8 +39,12 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     title: "When the stack config is read",
     intro:
-      "The program and `maas plan` read the stack's `maas:` keys (`Pulumi.<stack>.yaml`, `--config`) before anything is planned. An unknown key is an error that names the closest known one, and each key's own values are stated in [setup.md](setup.md#stack-configuration). The rules between keys are these, each reported at the key it blames (`Pulumi.<stack>.yaml: key: message [id]`), and one between a key and the catalogue, reported at the catalogue's line.",
-    rules: [...Object.values(CROSS_KEY_RULES), ...Object.values(INTEGRATION_QUOTA_RULES)],
+      "The program and `maas plan` read the stack's `maas:` keys (`Pulumi.<stack>.yaml`, `--config`) before anything is planned. An unknown key is an error that names the closest known one, and each key's own values are stated in [setup.md](setup.md#stack-configuration). The rules between keys (and between a key and the stack's name) are these, each reported at the key it blames (`Pulumi.<stack>.yaml: key: message [id]`), and one between a key and the catalogue, reported at the catalogue's line.",
+    rules: [
+      ...Object.values(CROSS_KEY_RULES),
+      ...Object.values(STACK_NAME_RULES),
+      ...Object.values(INTEGRATION_QUOTA_RULES),
+    ],
   },
   {
     title: "On every plan: Kubernetes objects",

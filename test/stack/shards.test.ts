@@ -355,7 +355,7 @@ describe("refused layouts", () => {
       "--config: maas:baseStack: stack platform-vision is not a base: it sets no maas:shards (a base owns the registry, load balancers and alarm topic its shards use)",
     ]);
     expect(await problemsOf("platform-risk", { "maas:baseStack": "platform-risk" })).toEqual([
-      "--config: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards)",
+      "--config: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards) [stack-config/base-not-itself]",
     ]);
     const missing = await problemsOf("platform-risk", { "maas:baseStack": "nowhere" });
     expect(missing).toEqual([
