@@ -32,16 +32,17 @@ function numbered(): string {
     .join("; ");
 }
 
-/** `` `catalogue/…` (37) ``: the prefixes of the families whose ids are named, not numbered. */
+/** `` `catalogue/…` (36) ``: the ids that are named, not numbered, by their family's prefix. */
 function namedFamilies(): string {
   const counts = new Map<string, number>();
   for (const rule of allRules()) {
     if (/^RULES-\d+\//.test(rule.id)) continue;
-    const prefix = rule.id.split("/")[0]!;
-    counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+    const slash = rule.id.indexOf("/");
+    const name = slash < 0 ? rule.id : `${rule.id.slice(0, slash)}/…`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
   }
-  const named = [...counts].map(([prefix, count]) => `\`${prefix}/…\` (${count})`);
-  return named.length === 0 ? "" : `Ids made from their family and a name: ${named.join(", ")}. `;
+  const named = [...counts].map(([name, count]) => `\`${name}\` (${count})`);
+  return named.length === 0 ? "" : `Named rather than numbered: ${named.join(", ")}. `;
 }
 
 /** The numbers two families share: one concern, checked on the plan and on the way. */
