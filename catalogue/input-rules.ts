@@ -20,7 +20,7 @@ export const INPUT_RULES = defineRules("catalogue", {
   },
   "plain-yaml": {
     description:
-      "The file uses only YAML's plain data (text, numbers, booleans, null, lists, maps): no tags that make dates, sets, binary data or JavaScript objects, no `__proto__` key.",
+      "The file uses only YAML's plain data (text, numbers, booleans, null, lists, maps): the tags `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!map` and `!!seq` only, each on a value of its own form; no tags that make dates, sets, binary data or custom types; no `__proto__` key.",
     why: "What a tag makes has no place in a catalogue and would be read differently by other tools; a `__proto__` key names a JavaScript object's prototype, so its value would silently vanish.",
     fix: "Write the value without the tag (a date as quoted text, a set as a list), and rename a `__proto__` key.",
   },

@@ -5,6 +5,7 @@
  */
 import { ACCESS_RULES } from "./access-rules";
 import { DOCUMENT_RULES } from "./document-rules";
+import { IMAGE_RULES } from "./image-reference";
 import { INPUT_RULES } from "./input-rules";
 import { API_RULES } from "./model-api";
 import { RESOLUTION_RULES } from "./resolution-rules";
@@ -14,6 +15,7 @@ import { SHARD_RULES } from "./shard-rules";
 
 const RULE_SETS: readonly Readonly<Record<string, RuleDoc>>[] = [
   INPUT_RULES,
+  IMAGE_RULES,
   DOCUMENT_RULES,
   ACCESS_RULES,
   RESOLUTION_RULES,

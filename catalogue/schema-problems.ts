@@ -12,6 +12,13 @@ import type { CatalogueSource } from "./source";
 const pathOf = (issue: z.core.$ZodIssue) =>
   issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
 
+/** A refinement that judges a rule of its own names it (`params.rule`); the rest are the schema's. */
+function ruleOf(issue: z.core.$ZodIssue): { id: string } {
+  const rule =
+    issue.code === "custom" ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+  return typeof rule === "string" ? { id: rule } : INPUT_RULES.schema;
+}
+
 export function schemaProblems(
   source: CatalogueSource,
   issues: readonly z.core.$ZodIssue[],
@@ -51,7 +58,7 @@ export function schemaProblems(
           }),
         ];
       default:
-        return [problemAt(INPUT_RULES.schema, source, path, issue.message)];
+        return [problemAt(ruleOf(issue), source, path, issue.message)];
     }
   });
 }

@@ -74,16 +74,14 @@ export function parseCatalogueText(text: string, file: string): ParsedText {
   const problems: Problem[] = [...document.errors, ...document.warnings].map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     // A tag the parser cannot apply (unknown, or on a value or collection of another form).
-    const message =
-      error.code === "TAG_RESOLVE_FAILED" || error.message.includes("tag:yaml.org,2002:")
-        ? `${firstLine(error.message)
-            .replaceAll("tag:yaml.org,2002:", "!!")
-            .replace(
-              /^Unresolved tag: (\S+)/,
-              "the YAML tag $1 cannot be read here",
-            )}: ${TAG_ADVICE}`
-        : firstLine(error.message);
-    return { file, line, col, path: "(syntax)", message, rule: INPUT_RULES["yaml-syntax"].id };
+    const tag = error.code === "TAG_RESOLVE_FAILED" || error.message.includes("tag:yaml.org,2002:");
+    const message = tag
+      ? `${firstLine(error.message)
+          .replaceAll("tag:yaml.org,2002:", "!!")
+          .replace(/^Unresolved tag: (\S+)/, "the YAML tag $1 cannot be read here")}: ${TAG_ADVICE}`
+      : firstLine(error.message);
+    const rule = INPUT_RULES[tag ? "plain-yaml" : "yaml-syntax"].id;
+    return { file, line, col, path: "(syntax)", message, rule };
   });
   if (problems.length > 0) return { source, data: undefined, problems };
   // Tags that make something other than text, numbers, lists and maps (a JavaScript Map, Set,

@@ -46,7 +46,7 @@ describe("YAML tags", () => {
 
   it("!!float on an integer's form says which form it takes", () => {
     expect(problemsOf(yaml(...model("    slo: { latencyP99Ms: !!float 300 }")))).toEqual([
-      "7:26: (syntax): the YAML tag !!float cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag [catalogue/yaml-syntax]",
+      "7:26: (syntax): the YAML tag !!float cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag [catalogue/plain-yaml]",
     ]);
     expect(problemsOf(yaml(...model("    slo: { latencyP99Ms: !!float 300.0 }")))).toEqual([]);
   });

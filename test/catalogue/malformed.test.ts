@@ -45,7 +45,7 @@ describe("malformed catalogues", () => {
     [
       "unknown tag",
       "apiVersion: !custom maas/v1\nmodels: {}\n",
-      "1:13: (syntax): the YAML tag !custom cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag [catalogue/yaml-syntax]",
+      "1:13: (syntax): the YAML tag !custom cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag [catalogue/plain-yaml]",
     ],
     [
       "empty file",
@@ -182,7 +182,7 @@ describe("malformed catalogues", () => {
     );
     expect(problemsOf(text)).toEqual([
       '3:3: defaults.replica: unknown key "replica"; allowed: autoscaling, env, gpu, healthCheck, port, resources, rollout, slo, standby [catalogue/known-keys]',
-      "7:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/schema]",
+      "7:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]",
       "14:11: models.b.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80 [catalogue/schema]",
       "8:5: models.a.versions: traffic of the live and standby versions sums to 90 (1.0: 70, 2.0: 20); it must be exactly 100 [catalogue/weights-sum]",
       "15:5: models.b.versions: traffic of the live and standby versions sums to 90 (1.0: 90); it must be exactly 100 [catalogue/weights-sum]",

@@ -387,7 +387,7 @@ const cases: Case[] = [
       [
         5,
         "registry",
-        "models.scorer.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/schema]",
+        "models.scorer.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]",
       ],
     ],
   },
@@ -398,7 +398,7 @@ const cases: Case[] = [
       [
         5,
         "registry",
-        "models.scorer.image: has neither tag nor digest (Docker would pull latest); pin a digest (@sha256:…) or an explicit version tag [catalogue/schema]",
+        "models.scorer.image: has neither tag nor digest (Docker would pull latest); pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]",
       ],
     ],
   },

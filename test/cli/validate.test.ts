@@ -47,7 +47,7 @@ describe("maas validate", () => {
     );
     const result = await maas(["validate", file]);
     expect(result.stdout.trimEnd().split("\n")).toEqual([
-      `${file}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/schema]`,
+      `${file}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]`,
       `${file}:7:29: models.a.versions.1.0.replica: unknown key "replica"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, rollout, slo, standby, traffic [catalogue/known-keys]`,
       `${file}:6:5: models.a.versions: traffic of the live and standby versions sums to 70 (1.0: 70); it must be exactly 100 [catalogue/weights-sum]`,
     ]);
