@@ -3,6 +3,8 @@
  * and what the rules judging it are told. The rules themselves have the one shape of every
  * family, `RuleDoc` (catalogue/rule.ts).
  */
+// Defined once, on the floor, so the catalogue's own rules have it too; the plan's families take
+// it from here beside the shape of their findings.
 export type { RuleDoc } from "../catalogue/rule";
 
 export interface Violation {
