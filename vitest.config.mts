@@ -1,12 +1,56 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two tiers, chosen with `--mode`: `unit` (the catalogue, specs, components under Pulumi's mocks,
- * rules, transitions, the CLI run in-process through main(): seconds, `npm run test:unit`) and
- * `e2e` (what needs processes: `maas` as a process, diffs that plan their base in a process of its
- * own, index.ts under the language host's ts-node: most of the suite's time, `npm run test:e2e`).
- * `npm test` runs both in one pool (as two vitest projects it took 3 s more).
+ * Three tiers, chosen with `--mode`; `npm test` runs all three in one pool.
+ * - `unit` (`npm run test:unit`, seconds): pure functions: the catalogue, spec builders, rules on
+ *   hand-made objects, the rollout's decisions, docs checks. Nothing here plans a stack or starts
+ *   a process: under this mode `planOf` and `maasProcess` refuse to (MAAS_TEST_TIER), so a unit
+ *   file that starts to fails with the tier it belongs in.
+ * - `stack` (`npm run test:stack`): the program under Pulumi's mock runtime (test/helpers/plan.ts;
+ *   each distinct plan made once per run, test/setup/plan-cache.ts), transitions between plans,
+ *   the CLI run in-process through main(), git repositories made by tests. A new test file not
+ *   listed below is in this tier.
+ * - `e2e` (`npm run test:e2e`): what needs processes: `maas` as a process, diffs that plan their
+ *   base in a process of its own, index.ts under the language host's ts-node.
  */
+const UNIT = [
+  "test/catalogue/access.test.ts",
+  "test/catalogue/faithful-input.test.ts",
+  "test/catalogue/hostile.property.test.ts",
+  "test/catalogue/input-limits.test.ts",
+  "test/catalogue/malformed.test.ts",
+  "test/catalogue/model-api.test.ts",
+  "test/catalogue/names.test.ts",
+  "test/catalogue/resolve.test.ts",
+  "test/catalogue/rollout-policy.test.ts",
+  "test/catalogue/rollout-recipe.test.ts",
+  "test/catalogue/rules.test.ts",
+  "test/catalogue/standby.test.ts",
+  "test/ci/diff-comment.test.ts",
+  "test/ci/workflow.test.ts",
+  "test/cli/jobs.test.ts",
+  "test/cli/terminal.test.ts",
+  "test/components/request-timing.test.ts",
+  "test/components/specs.test.ts",
+  "test/components/token-specs.test.ts",
+  "test/docs/constants.test.ts",
+  "test/docs/links.test.ts",
+  "test/plan/catalogue-diff.test.ts",
+  "test/plan/compare.test.ts",
+  "test/plan/manifests.test.ts",
+  "test/plan/replacements.test.ts",
+  "test/plan/rule-widening.test.ts",
+  "test/rollout/engine-races.test.ts",
+  "test/rollout/engine.test.ts",
+  "test/rollout/gates.test.ts",
+  "test/rollout/smoke.test.ts",
+  "test/rollout/standby.test.ts",
+  "test/rollout/weights.property.test.ts",
+  "test/stack/limits.test.ts",
+  "test/stack/prepare.test.ts",
+  "test/stack/settings.test.ts",
+];
+
 const E2E = [
   "test/cli/process.test.ts",
   "test/cli/diff.test.ts",
@@ -17,10 +61,18 @@ const E2E = [
   "test/docs/pr-comment.test.ts",
 ];
 
+const ALL = ["test/**/*.test.ts"];
+const TIERS: Record<string, { include: string[]; exclude: string[] }> = {
+  unit: { include: UNIT, exclude: [] },
+  stack: { include: ALL, exclude: [...UNIT, ...E2E] },
+  e2e: { include: E2E, exclude: [] },
+};
+
 export default defineConfig(({ mode }: { mode: string }) => ({
   test: {
-    include: mode === "e2e" ? E2E : ["test/**/*.test.ts"],
-    exclude: mode === "unit" ? E2E : [],
+    ...(TIERS[mode] ?? { include: ALL, exclude: [] }),
+    // Each distinct plan is made once per run and shared by every worker (test/helpers/plan.ts).
+    globalSetup: ["test/setup/plan-cache.ts"],
     // Mock-runtime tests share Pulumi's process-wide runtime state: one file at a time per worker.
     pool: "forks",
     // Test files of a worker share its module cache: @pulumi/aws is imported once per worker, not
@@ -31,8 +83,8 @@ export default defineConfig(({ mode }: { mode: string }) => ({
     maxWorkers: "100%",
     testTimeout: 60_000,
     // No review reads a base plan an earlier test cached (plan/plan-cache.ts); the tests of the
-    // cache give it a directory of their own.
-    env: { MAAS_PLAN_CACHE: "off" },
+    // cache give it a directory of their own. MAAS_TEST_TIER: see the tiers above.
+    env: { MAAS_PLAN_CACHE: "off", ...(mode === "unit" ? { MAAS_TEST_TIER: "unit" } : {}) },
     hookTimeout: 60_000,
     // GitHub's workflow parser imports its JSON schema without an import attribute, which Node
     // refuses; let Vite bundle it instead.

@@ -51,6 +51,8 @@ function processState(): string {
 
 /** `maas <args>` as a child process through bin/maas.js, in `cwd` (default: the project root). */
 export function maasProcess(args: string[], options: { cwd?: string } = {}): CliResult {
+  if (process.env.MAAS_TEST_TIER === "unit")
+    throw new Error("a unit test starts a process: its file belongs in the e2e or stack tier");
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     encoding: "utf8",

@@ -4,9 +4,12 @@
  * throws on any provider function it has no placeholder for. Each call awaits the whole
  * program, so every resource has registered before a test asserts.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { deserialize, serialize } from "node:v8";
+import { inject } from "vitest";
 import { runPlan } from "../../plan/run";
 import type { ResolvedCatalogue } from "../../catalogue";
 import type { Plan } from "../../plan/run";
@@ -49,7 +52,56 @@ export interface PlanRequest {
   rolloutRecords?: unknown[];
 }
 
+/** What a plan leaves for a test: kept whole in the run's plan cache. */
+interface Planned {
+  plan: Plan;
+  manifests: Manifest[];
+  catalogue: ResolvedCatalogue;
+}
+
 export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
+  if (process.env.MAAS_TEST_TIER === "unit")
+    throw new Error(
+      "a unit test plans a stack: its file belongs in the stack tier (STACK in vitest.config.mts)",
+    );
+  const file = cacheFile(request);
+  if (file !== undefined && existsSync(file))
+    return fixtureOf(deserialize(readFileSync(file)) as Planned);
+  const planned = await planAfresh(request);
+  if (file !== undefined) {
+    // Whole or not at all: another worker may be reading the same entry.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, serialize(planned));
+    renameSync(partial, file);
+  }
+  // A copy, as a hit gets: a test that changes its plan changes nobody else's.
+  return fixtureOf(file === undefined ? planned : (deserialize(serialize(planned)) as Planned));
+}
+
+/** The fixture directories no test writes into: what is planned from them alone is the same all run. */
+const FIXTURES = join(PROJECT_ROOT, "test", "fixtures");
+const inside = (dir: string, path: string) => !relative(dir, path).startsWith("..");
+
+/**
+ * Where the run's plan cache (test/setup/plan-cache.ts) keeps the plan of `request`, or undefined
+ * when the request may read a file that can change during the run: a project other than
+ * test/fixtures' (a test's copy, which it edits), or a catalogue naming a path outside them (a
+ * build context a test writes). The key is the request itself: the program and the fixtures it
+ * reads do not change within a run.
+ */
+function cacheFile(request: PlanRequest): string | undefined {
+  const dir = inject("planCacheDir");
+  if (dir === undefined) return undefined;
+  if (!inside(FIXTURES, resolve(request.projectDir ?? TEST_PROJECT))) return undefined;
+  const paths = request.catalogue?.match(/(?<![\w.@:-])\/[^\s,'"{}[\]]+/g) ?? [];
+  if (paths.some((path) => existsSync(path) && !inside(FIXTURES, path))) return undefined;
+  const key = createHash("sha256")
+    .update(JSON.stringify({ ...request, projectDir: request.projectDir ?? TEST_PROJECT }))
+    .digest("hex");
+  return join(dir, `${key}.plan`);
+}
+
+async function planAfresh(request: PlanRequest): Promise<Planned> {
   let catalogue: string | undefined;
   if (request.catalogue !== undefined) {
     catalogue = join(mkdtempSync(join(tmpdir(), "maas-plan-")), "models.yaml");
@@ -68,7 +120,10 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
     ...(rolloutRecords === undefined ? {} : { rolloutRecords }),
   });
   if (!result.ok) throw new Error(`plan failed:\n${result.problems.join("\n")}`);
-  const { plan, manifests, catalogue: resolved } = result;
+  return { plan: result.plan, manifests: result.manifests, catalogue: result.catalogue };
+}
+
+function fixtureOf({ plan, manifests, catalogue: resolved }: Planned): PlanFixture {
   const ofType = (type: string, parent?: string) =>
     plan.resources.filter(
       (resource) =>
