@@ -96,7 +96,8 @@ function cacheFile(request: PlanRequest): string | undefined {
   const paths = request.catalogue?.match(/(?<![\w.@:-])\/[^\s,'"{}[\]]+/g) ?? [];
   if (paths.some((path) => existsSync(path) && !inside(FIXTURES, path))) return undefined;
   const key = createHash("sha256")
-    .update(JSON.stringify({ ...request, projectDir: request.projectDir ?? TEST_PROJECT }))
+    // serialize(), not JSON: a config key set to undefined is a request of its own.
+    .update(serialize({ ...request, projectDir: request.projectDir ?? TEST_PROJECT }))
     .digest("hex");
   return join(dir, `${key}.plan`);
 }
