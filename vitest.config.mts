@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -35,11 +36,11 @@ const UNIT = [
   "test/components/token-specs.test.ts",
   "test/docs/constants.test.ts",
   "test/docs/links.test.ts",
-  "test/plan/catalogue-diff.test.ts",
-  "test/plan/compare.test.ts",
+  "test/change/compare.test.ts",
   "test/plan/manifests.test.ts",
   "test/plan/replacements.test.ts",
-  "test/plan/rule-widening.test.ts",
+  "test/review/catalogue-diff.test.ts",
+  "test/review/rule-widening.test.ts",
   "test/rollout/engine-races.test.ts",
   "test/rollout/engine.test.ts",
   "test/rollout/gates.test.ts",
@@ -60,6 +61,11 @@ const E2E = [
   "test/rollout/pulumi-cli.integration.test.ts",
   "test/docs/pr-comment.test.ts",
 ];
+
+// A file moved or renamed without its entry would leave its tier silently. (Paths from the
+// project root, where npm runs vitest; tsc's CommonJS settings refuse import.meta here.)
+for (const file of [...UNIT, ...E2E])
+  if (!existsSync(file)) throw new Error(`vitest.config.mts lists ${file}, which does not exist`);
 
 const ALL = ["test/**/*.test.ts"];
 const TIERS: Record<string, { include: string[]; exclude: string[] }> = {
