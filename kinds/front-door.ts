@@ -5,6 +5,8 @@
  * the ForceNew arguments, as Pulumi names them.
  */
 import type { ResourceKind } from "./kind";
+import { partitionOf } from "../catalogue/names";
+import { PLACEHOLDER_ACCOUNT, arn, autoName, hex } from "./placeholder";
 import { joined, text } from "./physical-name";
 
 /**
@@ -24,6 +26,18 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
     type: "aws:apigateway/apiKey:ApiKey",
     forcesReplacement: ["value"],
     credentialOutputs: { outputs: ["value"], markedByProvider: ["value"] },
+    placeholder: (name, inputs, context) => {
+      const id = hex(`key:${name}`, 10);
+      // The provider marks the value secret (additionalSecretOutputs): so does the recording.
+      return {
+        id,
+        state: {
+          ...inputs,
+          arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/apikeys/${id}`,
+          value: `placeholder-api-key-${hex(`value:${name}`, 24)}`,
+        },
+      };
+    },
     deployer: API_GATEWAY,
   },
   // The token issuer (authorizer.go; cognitoidp user_pool.go, user_pool_domain.go,
@@ -31,6 +45,16 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
   {
     type: "aws:apigateway/authorizer:Authorizer",
     forcesReplacement: ["restApi"],
+    placeholder: (name, inputs, context) => {
+      const id = hex(`authorizer:${name}`, 6);
+      return {
+        id,
+        state: {
+          ...inputs,
+          arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/restapis/${String(inputs.restApi)}/authorizers/${id}`,
+        },
+      };
+    },
     deployer: API_GATEWAY,
   },
   // A mapping's restApi, stageName and basePath are patched in place, only its domain forces
@@ -43,6 +67,10 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
       of: (i) => [joined("base path", i.basePath, "of API custom domain", i.domainName)],
       scope: "region",
     },
+    placeholder: (_name, inputs) => ({
+      id: `${String(inputs.domainName)}/${typeof inputs.basePath === "string" ? inputs.basePath : ""}`,
+      state: { ...inputs },
+    }),
     deployer: API_GATEWAY,
   },
   {
@@ -62,6 +90,20 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
       "certificatePrivateKey",
     ],
     physicalName: { of: (i) => [joined("API custom domain", i.domainName)], scope: "region" },
+    // Known by its name; its Regional endpoint's host looks like AWS's
+    // (d-<10 characters>.execute-api.<region>.amazonaws.com), its hosted zone is a placeholder.
+    placeholder: (name, inputs, context) => {
+      const domain = String(inputs.domainName);
+      return {
+        id: domain,
+        state: {
+          ...inputs,
+          arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/domainnames/${domain}`,
+          regionalDomainName: `d-${hex(`domain:${name}`, 10)}.execute-api.${context.region}.amazonaws.com`,
+          regionalZoneId: "Z0PLACEHOLDERAPIGW",
+        },
+      };
+    },
     deployer: API_GATEWAY,
   },
   {
@@ -107,6 +149,18 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
   },
   {
     type: "aws:apigateway/restApi:RestApi",
+    placeholder: (name, inputs, context) => {
+      const id = hex(`api:${name}`, 10);
+      return {
+        id,
+        state: {
+          ...inputs,
+          arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/restapis/${id}`,
+          executionArn: arn(context, "execute-api", id),
+          rootResourceId: hex(`root:${name}`, 10),
+        },
+      };
+    },
     deployer: API_GATEWAY,
   },
   {
@@ -124,6 +178,19 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
     type: "aws:apigateway/stage:Stage",
     forcesReplacement: ["restApi", "stageName"],
     physicalName: { of: (i) => [joined("API stage", i.restApi, i.stageName)] },
+    placeholder: (_name, inputs, context) => {
+      const api = String(inputs.restApi);
+      const stage = String(inputs.stageName);
+      return {
+        id: `ags-${api}-${stage}`,
+        state: {
+          ...inputs,
+          arn: `arn:${partitionOf(context.region)}:apigateway:${context.region}::/restapis/${api}/stages/${stage}`,
+          invokeUrl: `https://${api}.execute-api.${context.region}.amazonaws.com/${stage}`,
+          executionArn: arn(context, "execute-api", `${api}/${stage}`),
+        },
+      };
+    },
     deployer: API_GATEWAY,
   },
   {
@@ -182,6 +249,21 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
     type: "aws:cognito/resourceServer:ResourceServer",
     forcesReplacement: ["userPoolId", "identifier", "name"],
     physicalName: { of: (i) => [joined("Cognito resource server", i.userPoolId, i.identifier)] },
+    // Known by its pool and identifier.
+    placeholder: (_name, inputs) => {
+      const scopes = Array.isArray(inputs.scopes)
+        ? (inputs.scopes as { scopeName?: string }[])
+        : [];
+      return {
+        id: `${String(inputs.userPoolId)}|${String(inputs.identifier)}`,
+        state: {
+          ...inputs,
+          scopeIdentifiers: scopes.map(
+            (scope) => `${String(inputs.identifier)}/${scope.scopeName}`,
+          ),
+        },
+      };
+    },
     deployer: [
       "cognito-idp:CreateResourceServer",
       "cognito-idp:DescribeResourceServer",
@@ -192,6 +274,19 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
   {
     type: "aws:cognito/userPool:UserPool",
     forcesReplacement: ["name", "aliasAttributes", "usernameAttributes", "usernameConfiguration"],
+    // A pool id is `<region>_<9 characters>` (the provider's).
+    placeholder: (name, inputs, context) => {
+      const id = `${context.region}_${hex(`pool:${name}`, 9)}`;
+      return {
+        id,
+        state: {
+          ...inputs,
+          name: autoName(name, inputs),
+          arn: arn(context, "cognito-idp", `userpool/${id}`),
+          endpoint: `cognito-idp.${context.region}.amazonaws.com/${id}`,
+        },
+      };
+    },
     deployer: [
       "cognito-idp:CreateUserPool",
       "cognito-idp:DescribeUserPool",
@@ -209,6 +304,13 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
     type: "aws:cognito/userPoolClient:UserPoolClient",
     forcesReplacement: ["userPoolId", "generateSecret"],
     credentialOutputs: { outputs: ["clientSecret"], markedByProvider: ["clientSecret"] },
+    // A client id is 26 characters.
+    placeholder: (name, inputs) => ({
+      id: hex(`client:${name}`, 26),
+      // The provider marks the secret secret (additionalSecretOutputs); it reaches the plan only
+      // as the secret version's input, which is masked.
+      state: { ...inputs, clientSecret: `placeholder-client-secret-${hex(`secret:${name}`, 24)}` },
+    }),
     deployer: [
       "cognito-idp:CreateUserPoolClient",
       "cognito-idp:DescribeUserPoolClient",
@@ -221,6 +323,11 @@ export const FRONT_DOOR_KINDS: readonly ResourceKind[] = [
     type: "aws:cognito/userPoolDomain:UserPoolDomain",
     forcesReplacement: ["domain", "userPoolId", "certificateArn"],
     physicalName: { of: (i) => [joined("Cognito domain", i.domain)], scope: "region" },
+    // Known by its prefix.
+    placeholder: (_name, inputs) => ({
+      id: String(inputs.domain),
+      state: { ...inputs, awsAccountId: PLACEHOLDER_ACCOUNT },
+    }),
     deployer: [
       "cognito-idp:CreateUserPoolDomain",
       "cognito-idp:DescribeUserPoolDomain",

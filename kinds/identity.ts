@@ -1,5 +1,6 @@
 /** The models' IAM roles and their EKS Pod Identity associations. */
 import type { ResourceKind } from "./kind";
+import { arn, autoName, hex } from "./placeholder";
 import { joined, text } from "./physical-name";
 
 export const IDENTITY_KINDS: readonly ResourceKind[] = [
@@ -29,6 +30,18 @@ export const IDENTITY_KINDS: readonly ResourceKind[] = [
     physicalName: {
       of: (i) => [joined("IAM role", text(i.name)?.toLowerCase())],
       scope: "account",
+    },
+    placeholder: (name, inputs, context) => {
+      const role = autoName(name, inputs);
+      return {
+        id: role,
+        state: {
+          ...inputs,
+          name: role,
+          arn: arn(context, "iam", `role/${role}`, false),
+          uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
+        },
+      };
     },
     deployer: [
       "iam:CreateRole",

@@ -6,6 +6,8 @@
  * `policy/` and `plan/` may all import it.
  */
 
+import type { Placeholder } from "./placeholder";
+
 /** A resource's recorded inputs, as the plan holds them. */
 export type Inputs = Record<string, unknown>;
 
@@ -53,6 +55,12 @@ export interface ResourceKind {
    * name, every kind alike.
    */
   readonly physicalName?: { readonly of: PhysicalNamer; readonly scope?: "region" | "account" };
+  /**
+   * The offline plan's stand-ins for what its provider computes (ids, ARNs, URLs, digests) that
+   * the program or a judge reads; without one an AWS resource gets an id and an ARN from its
+   * module, a Kubernetes object its name (plan/placeholders.ts).
+   */
+  readonly placeholder?: Placeholder;
   /** For a Kubernetes kind: where its manifest goes in `kubectl apply` order, and its schema. */
   readonly kubernetes?: { readonly applyOrder: number; readonly schema: SchemaCheck };
   /**

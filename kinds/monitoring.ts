@@ -1,5 +1,6 @@
 /** Alarms, dashboards and the alarm topic. */
 import type { ResourceKind } from "./kind";
+import { arn, autoName } from "./placeholder";
 import { joined } from "./physical-name";
 
 export const MONITORING_KINDS: readonly ResourceKind[] = [
@@ -26,6 +27,13 @@ export const MONITORING_KINDS: readonly ResourceKind[] = [
     type: "aws:sns/topic:Topic",
     forcesReplacement: ["name"],
     physicalName: { of: (i) => [joined("SNS topic", i.name)], scope: "region" },
+    placeholder: (name, inputs, context) => {
+      const topic = autoName(name, inputs);
+      return {
+        id: arn(context, "sns", topic),
+        state: { ...inputs, name: topic, arn: arn(context, "sns", topic) },
+      };
+    },
     deployer: [
       "sns:CreateTopic",
       "sns:DeleteTopic",

@@ -1,5 +1,6 @@
 /** The load balancers, their listeners, rules and target groups, and the security groups with their rules. */
 import type { ResourceKind } from "./kind";
+import { arn, autoName, hex } from "./placeholder";
 import { joined, securityGroupRule } from "./physical-name";
 
 export const NETWORK_KINDS: readonly ResourceKind[] = [
@@ -24,6 +25,14 @@ export const NETWORK_KINDS: readonly ResourceKind[] = [
     type: "aws:lb/listener:Listener",
     forcesReplacement: ["loadBalancerArn"],
     physicalName: { of: (i) => [joined("listener on port", i.port, "of", i.loadBalancerArn)] },
+    placeholder: (name, inputs, context) => {
+      const listener = arn(
+        context,
+        "elasticloadbalancing",
+        `listener/app/${hex(`lb:${name}`, 12)}/${hex(name, 16)}/${hex(`listener:${name}`, 16)}`,
+      );
+      return { id: listener, state: { ...inputs, arn: listener } };
+    },
     deployer: [
       "elasticloadbalancing:CreateListener",
       "elasticloadbalancing:DeleteListener",
@@ -56,6 +65,24 @@ export const NETWORK_KINDS: readonly ResourceKind[] = [
     type: "aws:lb/loadBalancer:LoadBalancer",
     forcesReplacement: ["name", "internal", "loadBalancerType"],
     physicalName: { of: (i) => [joined("load balancer", i.name)], scope: "region" },
+    placeholder: (name, inputs, context) => {
+      const lb = autoName(name, inputs);
+      const suffix = `app/${lb}/${hex(name, 16)}`;
+      const state = {
+        ...inputs,
+        name: lb,
+        arn: arn(context, "elasticloadbalancing", `loadbalancer/${suffix}`),
+        arnSuffix: suffix,
+      };
+      return {
+        id: state.arn,
+        state: {
+          ...state,
+          dnsName: `${inputs.internal === false ? "" : "internal-"}${lb}-${hex(name, 10)}.${context.region}.elb.amazonaws.com`,
+          zoneId: "Z0PLACEHOLDER",
+        },
+      };
+    },
     deployer: [
       "elasticloadbalancing:CreateLoadBalancer",
       "elasticloadbalancing:DeleteLoadBalancer",
@@ -78,6 +105,17 @@ export const NETWORK_KINDS: readonly ResourceKind[] = [
     type: "aws:lb/targetGroup:TargetGroup",
     forcesReplacement: ["name", "port", "protocol", "protocolVersion", "targetType", "vpcId"],
     physicalName: { of: (i) => [joined("target group", i.name)], scope: "region" },
+    placeholder: (name, inputs, context) => {
+      const group = autoName(name, inputs);
+      const suffix = `targetgroup/${group}/${hex(name, 16)}`;
+      const state = {
+        ...inputs,
+        name: group,
+        arn: arn(context, "elasticloadbalancing", suffix),
+        arnSuffix: suffix,
+      };
+      return { id: state.arn, state };
+    },
     deployer: [
       "elasticloadbalancing:CreateTargetGroup",
       "elasticloadbalancing:DeleteTargetGroup",

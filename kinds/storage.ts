@@ -1,5 +1,7 @@
 /** The registry's storage (S3, DynamoDB, KMS), the images (ECR, docker-build) and a build's generation (random). */
 import type { ResourceKind } from "./kind";
+import { partitionOf } from "../catalogue/names";
+import { PLACEHOLDER_ACCOUNT, arn, autoName, hex, logicalName, uuid } from "./placeholder";
 import { itemKey, joined } from "./physical-name";
 
 export const STORAGE_KINDS: readonly ResourceKind[] = [
@@ -8,6 +10,13 @@ export const STORAGE_KINDS: readonly ResourceKind[] = [
     type: "aws:dynamodb/table:Table",
     forcesReplacement: ["name", "hashKey", "rangeKey"],
     history: { protectInProduction: true },
+    placeholder: (name, inputs, context) => {
+      const table = autoName(name, inputs);
+      return {
+        id: table,
+        state: { ...inputs, name: table, arn: arn(context, "dynamodb", `table/${table}`) },
+      };
+    },
     deployer: [
       "dynamodb:CreateTable",
       "dynamodb:UpdateTable",
@@ -37,6 +46,19 @@ export const STORAGE_KINDS: readonly ResourceKind[] = [
     forcesReplacement: ["name"],
     history: { protectInProduction: false },
     physicalName: { of: (i) => [joined("ECR repository", i.name)], scope: "region" },
+    placeholder: (name, inputs, context) => {
+      const repository = autoName(name, inputs);
+      return {
+        id: repository,
+        state: {
+          ...inputs,
+          name: repository,
+          registryId: PLACEHOLDER_ACCOUNT,
+          repositoryUrl: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${context.region}.amazonaws.com/${repository}`,
+          arn: arn(context, "ecr", `repository/${repository}`),
+        },
+      };
+    },
     deployer: [
       "ecr:CreateRepository",
       "ecr:DescribeRepositories",
@@ -60,6 +82,10 @@ export const STORAGE_KINDS: readonly ResourceKind[] = [
     type: "aws:kms/key:Key",
     forcesReplacement: ["customerMasterKeySpec", "keyUsage"],
     history: { protectInProduction: true },
+    placeholder: (name, inputs, context) => {
+      const keyId = uuid(name);
+      return { id: keyId, state: { ...inputs, keyId, arn: arn(context, "kms", `key/${keyId}`) } };
+    },
     deployer: [
       "kms:CreateKey",
       "kms:DescribeKey",
@@ -83,6 +109,17 @@ export const STORAGE_KINDS: readonly ResourceKind[] = [
     type: "aws:s3/bucket:Bucket",
     forcesReplacement: ["bucket", "bucketPrefix"],
     history: { protectInProduction: true },
+    placeholder: (name, inputs, context) => {
+      const bucket = autoName(name, inputs, "bucket");
+      return {
+        id: bucket,
+        state: {
+          ...inputs,
+          bucket,
+          arn: `arn:${partitionOf(context.region)}:s3:::${bucket}`,
+        },
+      };
+    },
     deployer: [
       "s3:CreateBucket",
       "s3:DeleteBucket",
@@ -139,6 +176,22 @@ export const STORAGE_KINDS: readonly ResourceKind[] = [
     physicalName: {
       of: (i) => (Array.isArray(i.tags) ? i.tags.map((tag) => joined("image tag", tag)) : []),
     },
+    placeholder: (name, inputs) => {
+      const digest = `sha256:${hex(`${name}\n${JSON.stringify(inputs.tags)}`, 64)}`;
+      const tag =
+        Array.isArray(inputs.tags) && typeof inputs.tags[0] === "string"
+          ? inputs.tags[0]
+          : logicalName(name);
+      return {
+        id: digest,
+        state: {
+          ...inputs,
+          digest,
+          ref: `${tag}@${digest}`,
+          contextHash: hex(`context:${name}`, 64),
+        },
+      };
+    },
     deployer: [
       "ecr:GetAuthorizationToken",
       "ecr:BatchCheckLayerAvailability",
@@ -155,5 +208,20 @@ export const STORAGE_KINDS: readonly ResourceKind[] = [
   {
     type: "random:index/randomId:RandomId",
     forcesReplacement: ["byteLength", "keepers", "prefix"],
+    // Drawn once by the random provider; here from the name, like every id.
+    placeholder: (name, inputs) => {
+      const bytes = typeof inputs.byteLength === "number" ? inputs.byteLength : 8;
+      const value = hex(`random:${name}`, bytes * 2);
+      return {
+        id: Buffer.from(value, "hex").toString("base64url"),
+        state: {
+          ...inputs,
+          hex: value,
+          dec: BigInt(`0x${value}`).toString(),
+          b64Std: Buffer.from(value, "hex").toString("base64"),
+          b64Url: Buffer.from(value, "hex").toString("base64url"),
+        },
+      };
+    },
   },
 ];

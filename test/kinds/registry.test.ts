@@ -5,9 +5,12 @@
  * needs it; and each record holds what its kind must say (IAM actions for AWS, apply order and
  * schema for Kubernetes).
  */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KINDS, kindOf } from "../../kinds";
 import type { RecordedResource } from "../../plan/record";
+import { PROJECT_ROOT } from "../helpers/cli";
 import { constructedTypes } from "../helpers/constructed-types";
 import type { Constructed } from "../helpers/constructed-types";
 import { API_DOMAIN, withTokens } from "../helpers/front-door";
@@ -92,5 +95,40 @@ describe("the resource-type registry (kinds/)", () => {
     expect(refused?.length).toBeGreaterThan(0);
     for (const binding of bindings)
       expect(binding.options?.replaceOnChanges, binding.name).toEqual(refused);
+  });
+});
+
+describe("the worked example of docs/maintainers.md (How to add … A new kind of resource)", () => {
+  const text = readFileSync(join(PROJECT_ROOT, "docs/maintainers.md"), "utf8");
+  const section = text.split("**A new kind of resource**")[1]?.split("**A catalogue setting**")[0];
+  const intro = section?.split("Worked example")[0] ?? "";
+  const paths = (part: string) =>
+    new Set([...part.matchAll(/`([a-z-]+\/[\w./-]+\.ts)`/g)].map((match) => match[1]!));
+
+  it("names every file of the program that reads the registry, and only those", () => {
+    const readers = ["components", "stack", "plan", "policy", "cost", "cli", "rollout", "smoke"]
+      .flatMap((dir) =>
+        readdirSync(join(PROJECT_ROOT, dir), { recursive: true }).map((f) => join(dir, String(f))),
+      )
+      .filter((file) => file.endsWith(".ts"))
+      .filter((file) =>
+        /from "(?:\.\.\/)+kinds(?:\/[\w-]+)?"/.test(readFileSync(join(PROJECT_ROOT, file), "utf8")),
+      )
+      .sort();
+    expect(readers.length).toBeGreaterThan(5);
+    const named = [...paths(intro)]
+      .filter((file) => !file.startsWith("test/") && !file.startsWith("kinds/"))
+      .sort();
+    expect(named, "the files docs/maintainers.md says read kinds/").toEqual(readers);
+  });
+
+  it("names files that exist, and the files its failures name", () => {
+    const created = "components/specs/pod-monitor.ts";
+    for (const path of paths(section ?? ""))
+      if (path !== created)
+        expect(existsSync(join(PROJECT_ROOT, path)), `${path} (docs/maintainers.md)`).toBe(true);
+    expect(section).toContain("`kinds/kubernetes.ts`");
+    for (const file of ["storage", "identity", "network", "monitoring", "front-door"])
+      expect(section, `kinds/${file}.ts`).toMatch(new RegExp(`\`(kinds/)?${file}\\.ts\``));
   });
 });
