@@ -7,21 +7,25 @@
  * @pulumi/kubernetes input types the spec builders are written against); the load balancer
  * controller's CRD has its own (target-group-binding-schema.ts).
  */
-// One module per class: the group indexes (`kubernetes-models/v1`) load every class of the
-// group with its validator: some 300 ms of start-up for the seven classes used here.
-import { Deployment } from "kubernetes-models/apps/v1/Deployment";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
-import { Namespace } from "kubernetes-models/v1/Namespace";
-import { Service } from "kubernetes-models/v1/Service";
-import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { createRequire } from "node:module";
 import type { ResourceKind, SchemaCheck } from "./kind";
 import { targetGroupBindingProblem } from "./target-group-binding-schema";
 
-/** The schema check of a kubernetes-models class: its validator's message (naming the field). */
-function openApi(Model: new (data: never) => { validate(): void }): SchemaCheck {
+type ModelClass = new (data: never) => { validate(): void };
+const load = createRequire(__filename);
+
+/**
+ * The schema check of a kubernetes-models class, by its module (`kubernetes-models/apps/v1/
+ * Deployment`; the class is named as the module's last part), loaded when first used: the Pulumi
+ * program reads these records too (a component's replaceOnChanges) and needs no validator, nor,
+ * under the language host's type-checking ts-node, their types (some 0.8 s of start-up). One
+ * module per class: the group indexes (`kubernetes-models/v1`) load every class of the group
+ * with its validator, some 300 ms. test/kinds/registry.test.ts loads every kind's.
+ */
+function openApi(model: string): SchemaCheck {
+  let Model: ModelClass | undefined;
   return (object) => {
+    Model ??= (load(model) as Record<string, ModelClass>)[model.split("/").at(-1)!]!;
     try {
       new Model(object as never).validate();
       return undefined;
@@ -34,23 +38,29 @@ function openApi(Model: new (data: never) => { validate(): void }): SchemaCheck 
 export const KUBERNETES_KINDS: readonly ResourceKind[] = [
   {
     type: "kubernetes:core/v1:Namespace",
-    kubernetes: { applyOrder: 0, schema: openApi(Namespace) },
+    kubernetes: { applyOrder: 0, schema: openApi("kubernetes-models/v1/Namespace") },
   },
   {
     type: "kubernetes:core/v1:ServiceAccount",
-    kubernetes: { applyOrder: 1, schema: openApi(ServiceAccount) },
+    kubernetes: { applyOrder: 1, schema: openApi("kubernetes-models/v1/ServiceAccount") },
   },
   {
     type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-    kubernetes: { applyOrder: 2, schema: openApi(NetworkPolicy) },
+    kubernetes: {
+      applyOrder: 2,
+      schema: openApi("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"),
+    },
   },
   {
     type: "kubernetes:apps/v1:Deployment",
     // The selector is immutable in apps/v1 (the API server refuses an update of it).
     forcesReplacement: ["spec.selector"],
-    kubernetes: { applyOrder: 3, schema: openApi(Deployment) },
+    kubernetes: { applyOrder: 3, schema: openApi("kubernetes-models/apps/v1/Deployment") },
   },
-  { type: "kubernetes:core/v1:Service", kubernetes: { applyOrder: 4, schema: openApi(Service) } },
+  {
+    type: "kubernetes:core/v1:Service",
+    kubernetes: { applyOrder: 4, schema: openApi("kubernetes-models/v1/Service") },
+  },
   {
     type: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
     // The AWS Load Balancer Controller's webhook refuses updates of these
@@ -60,10 +70,16 @@ export const KUBERNETES_KINDS: readonly ResourceKind[] = [
   },
   {
     type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-    kubernetes: { applyOrder: 6, schema: openApi(HorizontalPodAutoscaler) },
+    kubernetes: {
+      applyOrder: 6,
+      schema: openApi("kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler"),
+    },
   },
   {
     type: "kubernetes:policy/v1:PodDisruptionBudget",
-    kubernetes: { applyOrder: 7, schema: openApi(PodDisruptionBudget) },
+    kubernetes: {
+      applyOrder: 7,
+      schema: openApi("kubernetes-models/policy/v1/PodDisruptionBudget"),
+    },
   },
 ];

@@ -1,4 +1,7 @@
-/** The load balancers, their listeners, rules and target groups, and the security groups with their rules. */
+/**
+ * The load balancers, their listeners, rules and target groups, and the security groups with their
+ * rules.
+ */
 import type { ResourceKind } from "./kind";
 import { arn, autoName, hex } from "./placeholder";
 import { joined, securityGroupRule } from "./physical-name";

@@ -1,4 +1,7 @@
-/** The registry's storage (S3, DynamoDB, KMS), the images (ECR, docker-build) and a build's generation (random). */
+/**
+ * The registry's storage (S3, DynamoDB, KMS), the images (ECR, docker-build) and a build's
+ * generation (random).
+ */
 import type { ResourceKind } from "./kind";
 import { partitionOf } from "../catalogue/names";
 import { PLACEHOLDER_ACCOUNT, arn, autoName, hex, logicalName, uuid } from "./placeholder";

@@ -75,6 +75,9 @@ describe("the resource-type registry (kinds/)", () => {
     const kubernetes = [...KINDS.values()].filter((k) => k.type.startsWith("kubernetes:"));
     for (const kind of KINDS.values())
       expect(Boolean(kind.kubernetes), kind.type).toBe(kind.type.startsWith("kubernetes:"));
+    // Each schema loads and judges: a wrong field is a problem, not an exception.
+    for (const kind of kubernetes)
+      expect(kind.kubernetes!.schema({ metadata: "no object" }), kind.type).toMatch(/metadata/);
     const orders = kubernetes.map((k) => k.kubernetes!.applyOrder);
     expect(new Set(orders).size, "two kinds share an apply order").toBe(orders.length);
     const order = (type: string) => kindOf(type)!.kubernetes!.applyOrder;
