@@ -8,9 +8,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { KINDS } from "../../kinds";
 import type { RecordedResource } from "../../plan/record";
-import { risks } from "../../plan/risk";
-import { transition } from "../../plan/transition";
-import { judgeTransition } from "../../plan/transition-rules";
+import { risks } from "../../review/risk";
+import { transition } from "../../change/transition";
+import { judgeTransition } from "../../change/transition-rules";
 import { BASELINE, resolvedOf } from "../helpers/catalogue";
 import { planOf } from "../helpers/plan";
 

@@ -109,7 +109,18 @@ describe("the worked example of docs/maintainers.md (How to add … A new kind o
     new Set([...part.matchAll(/`([a-z-]+\/[\w./-]+\.ts)`/g)].map((match) => match[1]!));
 
   it("names every file of the program that reads the registry, and only those", () => {
-    const readers = ["components", "stack", "plan", "policy", "cost", "cli", "rollout", "smoke"]
+    const readers = [
+      "components",
+      "stack",
+      "plan",
+      "change",
+      "review",
+      "policy",
+      "cost",
+      "cli",
+      "rollout",
+      "smoke",
+    ]
       .flatMap((dir) =>
         readdirSync(join(PROJECT_ROOT, dir), { recursive: true }).map((f) => join(dir, String(f))),
       )
