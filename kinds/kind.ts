@@ -66,7 +66,7 @@ export interface ResourceKind {
   /**
    * Outputs that carry a credential, and which of them the provider itself marks secret (its
    * class's `additionalSecretOutputs`, checked against the installed provider by
-   * test/policy/aws-rules.test.ts): RULES-34 wants the rest marked by the program.
+   * test/policy/secret-outputs.test.ts): RULES-34 wants the rest marked by the program.
    */
   readonly credentialOutputs?: {
     readonly outputs: readonly string[];
