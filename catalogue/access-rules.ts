@@ -10,6 +10,38 @@ import { ALL_CONSUMERS, CONSUMER_AUTHS } from "./schema";
 import type { CatalogueDocument } from "./schema";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
+import { defineRules } from "./rule";
+
+/** The rules below, by slug: `catalogue/<slug>` names each in docs/rules.md and in its problems. */
+export const ACCESS_RULES = defineRules("catalogue", {
+  "consumers-not-empty": {
+    description: "`consumers:`, when written, declares at least one consumer.",
+    why: "`consumers: {}` would put every model behind a front door that admits nobody: a silent outage, not a way to close the door (a model closes itself by listing no consumer in `access:`).",
+    fix: "Declare the consumers who call models, or remove `consumers:` to serve the models without a front door.",
+  },
+  "reserved-consumer-name": {
+    description: `No consumer is named \`${ALL_CONSUMERS}\`.`,
+    why: `\`access: ${ALL_CONSUMERS}\` means every consumer; a consumer of that name would make the word mean two things.`,
+    fix: "Choose another name for the consumer.",
+  },
+  "access-names-consumers": {
+    description: `A model's \`access:\` lists consumers declared under \`consumers:\`, or is \`${ALL_CONSUMERS}\` alone.`,
+    why: "The front door admits only declared consumers: a name it does not know (usually a typo) would silently grant nobody, and an access list without consumers has no front door to apply to.",
+    fix: `Use the consumer name the message suggests, declare the consumer under \`consumers:\`, or write \`access: ${ALL_CONSUMERS}\`.`,
+  },
+  "one-consumer-per-principal": {
+    description:
+      "Every IAM principal (account, role or user, whatever its case and path) belongs to one consumer, listed once; a consumer listing a whole account owns its roles.",
+    why: "A consumer's grants and limits follow from which principal signs a request: a principal two consumers share would act as either, with both limits and grants.",
+    fix: "List each principal under one consumer only; list a consumer's roles instead of its account when another consumer uses a role of that account.",
+  },
+  "front-door-quotas": {
+    description:
+      'The front door fits API Gateway\'s quotas: consumers per API (each is a stage, "Stages per API") and resources per API (two per model, "Resources per API").',
+    why: "Past a quota, `pulumi up` fails at the stage or resource it cannot create, after other changes have applied.",
+    fix: "Merge consumers or have AWS raise the quota (then the limit in catalogue/quotas.ts); split the catalogue over stacks when it has too many models.",
+  },
+});
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
 
@@ -32,6 +64,7 @@ function noConsumers({ source, document }: RuleInput): Problem[] {
   if (document.consumers === undefined || !isMap(written) || written.items.length > 0) return [];
   return [
     problemAt(
+      ACCESS_RULES["consumers-not-empty"],
       source,
       ["consumers"],
       "declares no consumer, so every model would sit behind a front door nothing can pass: declare the consumers who call models, or remove consumers: to serve the models without a front door",
@@ -45,6 +78,7 @@ function reservedConsumerName({ source, document }: RuleInput): Problem[] {
   return ALL_CONSUMERS in (document.consumers ?? {})
     ? [
         problemAt(
+          ACCESS_RULES["reserved-consumer-name"],
           source,
           ["consumers", ALL_CONSUMERS],
           `is reserved: access: ${ALL_CONSUMERS} means every consumer; choose another name`,
@@ -87,6 +121,7 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
     if (document.consumers === undefined)
       return [
         problemAt(
+          ACCESS_RULES["access-names-consumers"],
           source,
           path,
           "names who may call the model, but the catalogue declares no consumers: declare them under consumers: (the front door serves models only to declared consumers)",
@@ -98,6 +133,7 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
       name === ALL_CONSUMERS
         ? [
             problemAt(
+              ACCESS_RULES["access-names-consumers"],
               source,
               [...path, index],
               `${ALL_CONSUMERS} stands alone, not in a list: write access: ${ALL_CONSUMERS}`,
@@ -107,6 +143,7 @@ function accessListNames({ source, document }: RuleInput): Problem[] {
           ? []
           : [
               problemAt(
+                ACCESS_RULES["access-names-consumers"],
                 source,
                 [...path, index],
                 `${source.suggestions.unknownKeyMessage(name, consumers, "consumer")} (declare it under consumers:, or write ${ALL_CONSUMERS})`,
@@ -160,6 +197,7 @@ function sharedPrincipals({ source, document }: RuleInput): Problem[] {
           : "";
       problems.push(
         problemAt(
+          ACCESS_RULES["one-consumer-per-principal"],
           source,
           ["consumers", name, "principals", index],
           holder === name
@@ -183,6 +221,7 @@ function frontDoorQuotas({ source, document }: RuleInput): Problem[] {
     if (count > API_GATEWAY_QUOTAS.stagesPerApi)
       problems.push(
         problemAt(
+          ACCESS_RULES["front-door-quotas"],
           source,
           ["consumers"],
           `declares ${count} ${auth} consumers; each is a stage of the ${auth} API, and an API holds ${API_GATEWAY_QUOTAS.stagesPerApi} stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers`,
@@ -195,6 +234,7 @@ function frontDoorQuotas({ source, document }: RuleInput): Problem[] {
   if (resources > API_GATEWAY_QUOTAS.resourcesPerApi)
     problems.push(
       problemAt(
+        ACCESS_RULES["front-door-quotas"],
         source,
         ["models"],
         `has ${models} models; the front door's API would hold ${resources} resources (/, /models and ${API_RESOURCES_PER_MODEL} per model), over API Gateway's ${API_GATEWAY_QUOTAS.resourcesPerApi} (quota "Resources per API", adjustable)`,

@@ -20,6 +20,61 @@ import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
 import type { CatalogueDocument } from "./schema";
+import { defineRules } from "./rule";
+
+/** The rules below, by slug: `catalogue/<slug>` names each in docs/rules.md and in its problems. */
+export const DOCUMENT_RULES = defineRules("catalogue", {
+  "not-empty": {
+    description: "`models:` holds at least one model.",
+    why: "`models: {}` would delete every model's workloads, routing and alarms in one `pulumi up`: an accident (a bad merge, a truncated file) far more often than a wish.",
+    fix: "Restore the models. To take a model out of service retire its versions; to remove a whole stack use `pulumi destroy`.",
+  },
+  "model-name": {
+    description: "A model's name is not a Kubernetes system namespace name (`default`, `kube-*`).",
+    why: "Each model gets a namespace of its own named after it; a system namespace would mix its objects with the cluster's own and its deletion would take them along.",
+    fix: "Choose another model name.",
+  },
+  "one-image-source": {
+    description:
+      "Every version has exactly one image source: `build` or `image`, on the model or on the version.",
+    why: "With both, which one is deployed would be a guess; with neither, there is nothing to run.",
+    fix: "Give the model (or the version that needs another image) either `build: { context: … }` or `image: <reference>`, not both.",
+  },
+  "build-context": {
+    description:
+      "A build context is a directory inside the project, holding its Dockerfile, and only files, directories and links within it.",
+    why: "A build sends its whole context to the builder (and `COPY . .` into the image): a context leading outside the project, by `..`, an absolute path or a link, could ship a home directory's ~/.aws or ~/.ssh to the registry.",
+    fix: "Give `build.context` relative to the catalogue file's directory, inside the project, with the Dockerfile (or `build.dockerfile`) inside it; remove sockets, devices and links that leave it.",
+  },
+  "versions-not-empty": {
+    description: "Every model lists at least one version.",
+    why: "A model without versions has nothing to serve, while its routing and alarms would still be created.",
+    fix: "Add a version under `versions:`, or remove the model (retire its versions first if it is deployed).",
+  },
+  "unique-workload-names": {
+    description:
+      "Every version's workload name (`<model>-v<version>`) is unique in the whole catalogue.",
+    why: "That name names the version's Kubernetes objects and the stack's resources for it: `1.4.0` and `1-4-0` of one model, or model `a` version `b-vc` and model `a-vb` version `c`, would be one workload.",
+    fix: "Rename one of the two versions (or models) the message names.",
+  },
+  "overlay-targets": {
+    description: "An environment overlay changes only models and versions defined under `models:`.",
+    why: "An overlay cannot create a model or version; a name it gives that the base lacks is a typo whose change would silently be lost.",
+    fix: "Use the name the message suggests, or define the model or version under `models:` first.",
+  },
+  "listener-priority": {
+    description:
+      "Models on one load balancer have different listener rule priorities (set, or derived from the name).",
+    why: "Priorities are per listener: AWS refuses a second rule at a priority already taken (PriorityInUse), after other changes have applied.",
+    fix: "Set `routing.priority` to a free value on the model you are adding; moving a deployed model's priority takes two applies (first to a free value).",
+  },
+  "load-balancers-per-region": {
+    description:
+      'The catalogue names no more load balancers than a region holds (AWS quota "Application Load Balancers per Region", 50).',
+    why: "The quota is shared with every other stack of the account and region; past it, `pulumi up` fails at the load balancer it cannot create.",
+    fix: "Put more models on each load balancer (`routing.loadBalancer`), or split the catalogue over regions.",
+  },
+});
 
 /** Rules about what is written, whatever the environment. */
 export function documentRules(input: RuleInput): Problem[] {
@@ -44,6 +99,7 @@ function emptyCatalogue({ source, document }: RuleInput): Problem[] {
   if (Object.keys(document.models).length > 0) return [];
   return [
     problemAt(
+      DOCUMENT_RULES["not-empty"],
       source,
       ["models"],
       "is empty; a catalogue needs at least one model (to take a model out of service retire its versions; to remove a whole stack use pulumi destroy)",
@@ -55,7 +111,9 @@ function emptyCatalogue({ source, document }: RuleInput): Problem[] {
 function modelNames({ source, document }: RuleInput): Problem[] {
   return Object.keys(document.models).flatMap((model) => {
     const problem = reservedNamespaceProblem(model);
-    return problem ? [problemAt(source, ["models", model], problem, { key: true })] : [];
+    return problem
+      ? [problemAt(DOCUMENT_RULES["model-name"], source, ["models", model], problem, { key: true })]
+      : [];
   });
 }
 
@@ -86,6 +144,7 @@ function layerRules(input: RuleInput): Problem[] {
     if (value.build !== undefined && value.image !== undefined) {
       problems.push(
         problemAt(
+          DOCUMENT_RULES["one-image-source"],
           input.source,
           [...path, "image"],
           "is set together with build; give exactly one image source (build or image)",
@@ -105,6 +164,7 @@ function layerRules(input: RuleInput): Problem[] {
     if (Object.keys(spec.versions).length === 0) {
       problems.push(
         problemAt(
+          DOCUMENT_RULES["versions-not-empty"],
           input.source,
           ["models", model, "versions"],
           "is empty; a model needs at least one version",
@@ -122,7 +182,7 @@ function buildContext(
   path: DocPath,
 ): Problem[] {
   const at = (field: "context" | "dockerfile", message: string) => [
-    problemAt(input.source, [...path, field], message),
+    problemAt(DOCUMENT_RULES["build-context"], input.source, [...path, field], message),
   ];
   const directory = resolve(input.catalogueDir, build.context);
   if (!existsSync(directory) || !statSync(directory).isDirectory())
@@ -180,6 +240,7 @@ function versionNameCollisions({ source, document }: RuleInput): Problem[] {
           : `models.${first.model} version ${first.version}`;
       problems.push(
         problemAt(
+          DOCUMENT_RULES["unique-workload-names"],
           source,
           ["models", model, "versions", version],
           `becomes the Kubernetes name ${name}, as ${other} does; rename one of them`,
@@ -201,6 +262,7 @@ function overlayTargets({ source, document }: RuleInput): Problem[] {
       if (!base) {
         problems.push(
           problemAt(
+            DOCUMENT_RULES["overlay-targets"],
             source,
             at,
             `${source.suggestions.unknownKeyMessage(model, models, "model")} (an overlay can only change models defined under models:)`,
@@ -214,6 +276,7 @@ function overlayTargets({ source, document }: RuleInput): Problem[] {
         if (!(version in base.versions)) {
           problems.push(
             problemAt(
+              DOCUMENT_RULES["overlay-targets"],
               source,
               [...at, "versions", version],
               `${source.suggestions.unknownKeyMessage(version, versions, "version")} (an overlay can only change versions of models.${model})`,
@@ -250,6 +313,7 @@ function listenerPriorities({ source, document }: RuleInput): Problem[] {
     const how = explicit === undefined ? "derived from its name" : "set";
     problems.push(
       problemAt(
+        DOCUMENT_RULES["listener-priority"],
         source,
         explicit === undefined ? ["models", model] : ["models", model, "routing", "priority"],
         `listener rule priority ${priority} (${how}) is also model ${holder}'s on load balancer ${loadBalancerOf(document, model)}; set routing.priority to a free value from 1 to ${MAX_LISTENER_PRIORITY} on the model you are adding (moving a deployed model's priority takes two applies: first to a free value)`,
@@ -266,6 +330,7 @@ function loadBalancerCount({ source, document }: RuleInput): Problem[] {
   if (names.length <= ALB_QUOTAS.loadBalancersPerRegion) return [];
   return [
     problemAt(
+      DOCUMENT_RULES["load-balancers-per-region"],
       source,
       ["models"],
       `names ${names.length} load balancers; a region holds at most ${ALB_QUOTAS.loadBalancersPerRegion} Application Load Balancers (AWS quota "Application Load Balancers per Region", shared with every other stack): put more models on each (up to ${ALB_QUOTAS.rulesPerLoadBalancer / RULES_PER_MODEL} per load balancer), or split the catalogue over regions`,

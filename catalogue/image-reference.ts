@@ -3,6 +3,17 @@
  * the distribution project's reference package, reduced to what the catalogue allows:
  * a reference must be pinned by digest or by an explicit tag other than `latest`.
  */
+import { defineRules } from "./rule";
+
+/** The rule the schema judges references by: `catalogue/<slug>` in docs/rules.md. */
+export const IMAGE_RULES = defineRules("catalogue", {
+  "image-pinned": {
+    description:
+      "An `image:` reference is pinned: by digest (`@sha256:…`) or by an explicit tag other than `latest`.",
+    why: "`latest`, or no tag at all, moves under a running Deployment: pods started later run other code than the ones before, and a rollback has nothing to return to.",
+    fix: "Pin a digest (`registry/repository@sha256:<64 hex>`) or an explicit version tag (`registry/repository:1.4.0`).",
+  },
+});
 
 const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;

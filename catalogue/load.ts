@@ -10,6 +10,7 @@ import type { BuildSpec } from "./build-context";
 import type { Problem } from "./problem";
 import { sortProblems } from "./problem";
 import { resolveCatalogue } from "./resolve";
+import { INPUT_RULES } from "./input-rules";
 import { readTextFile } from "./text-file";
 import type { ResolvedCatalogue } from "./resolved";
 import { documentRules } from "./document-rules";
@@ -61,6 +62,7 @@ export function checkCatalogueText(
       ok: false,
       problems: [
         problemAt(
+          INPUT_RULES["document-shape"],
           source,
           [],
           "the file is empty; a catalogue needs apiVersion: maas/v1 and models:",
@@ -73,6 +75,7 @@ export function checkCatalogueText(
       ok: false,
       problems: [
         problemAt(
+          INPUT_RULES["document-shape"],
           source,
           [],
           `the catalogue must be a map with apiVersion and models, not ${Array.isArray(data) ? "a list" : "a single value"}`,
@@ -105,7 +108,13 @@ export function checkCatalogueText(
   if (options.environment !== undefined && !known.includes(options.environment)) {
     const message = `${source.suggestions.unknownKeyMessage(options.environment, known, "environment")} (declare it under environments:, even empty, to deploy the base catalogue)`;
     problems.push(
-      problemAt(source, known.length > 0 ? ["environments"] : [], message, { key: true }),
+      problemAt(
+        INPUT_RULES["known-environment"],
+        source,
+        known.length > 0 ? ["environments"] : [],
+        message,
+        { key: true },
+      ),
     );
     return { ok: false, problems: sortProblems(problems) };
   }
@@ -200,7 +209,14 @@ export function checkCatalogueFile(
     return {
       ok: false,
       problems: [
-        { file, line: 1, col: 1, path: "(file)", message: `cannot be read: ${read.reason}` },
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: "(file)",
+          message: `cannot be read: ${read.reason}`,
+          rule: INPUT_RULES.readable.id,
+        },
       ],
     };
   // Every stack of a split catalogue checks the same file: the shard rules are the only part

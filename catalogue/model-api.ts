@@ -14,6 +14,17 @@ import type { RuleInput } from "./rule-input";
 import type { CatalogueDocument } from "./schema";
 import { problemAt } from "./source";
 import type { DocPath } from "./source";
+import { defineRules } from "./rule";
+
+/** The rule below, by slug: `catalogue/<slug>` names it in docs/rules.md and in its problems. */
+export const API_RULES = defineRules("catalogue", {
+  "buffered-timeout": {
+    description:
+      "A model's buffered response (`api.streaming` false) has a `timeout` of at most 5 minutes, in every environment.",
+    why: "API Gateway's integration timeout for a buffered response goes to 5 minutes at most, however far the quota is raised; a longer one fails `pulumi up` at the integration.",
+    fix: "Stream the response (`streaming: true`, up to 15 minutes), or shorten `timeout`.",
+  },
+});
 
 type ApiValue = NonNullable<CatalogueDocument["models"][string]["api"]>;
 
@@ -90,6 +101,7 @@ export function apiProblems(
   const blame = streaming && streaming.index > timeout.index ? streaming : timeout;
   return [
     problemAt(
+      API_RULES["buffered-timeout"],
       input.source,
       blame.path,
       `a buffered response may take at most ${bufferedMaxSeconds / 60}m (API Gateway's integration timeout, with its quota raised), and timeout is ${String(timeout.value)}: stream the response (streaming: true, up to ${streamedMaxSeconds / 60}m), or shorten timeout`,

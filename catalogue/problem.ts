@@ -9,11 +9,16 @@ export interface Problem {
   path: string;
   /** What is wrong and what is allowed. */
   message: string;
+  /** The id of the rule it breaks (`catalogue/weights-sum`), documented in docs/rules.md. */
+  rule: string;
 }
 
-/** `file:line:col: path: message`, the format editors and CI annotations understand. */
+/**
+ * `file:line:col: path: message [rule]`, the format editors and CI annotations understand (they
+ * read up to the message; the rule's id closes the line, as a compiler's warning flag does).
+ */
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}:${problem.line}:${problem.col}: ${problem.path}: ${problem.message}`;
+  return `${problem.file}:${problem.line}:${problem.col}: ${problem.path}: ${problem.message} [${problem.rule}]`;
 }
 
 /** Orders problems by position so output reads top to bottom, each problem once. */

@@ -16,6 +16,50 @@ import { resolveSettings, statusLayer, versionStatus } from "./resolve";
 import { rolloutPolicyProblems } from "./rollout-policy";
 import type { RuleInput } from "./rule-input";
 import { problemAt } from "./source";
+import { DOCUMENT_RULES } from "./document-rules";
+import { defineRules } from "./rule";
+
+/**
+ * The rules below, by slug: `catalogue/<slug>` names each in docs/rules.md and in its problems.
+ * They hold in the base catalogue and in every environment after its overlay.
+ */
+export const RESOLUTION_RULES = defineRules("catalogue", {
+  "version-status": {
+    description:
+      "Every version has one status, in every environment: `traffic` (0-100; 0 keeps a standby) or `retired: true`, not both, and not `retired: false` alone.",
+    why: "A version both retired and given traffic, or given neither, leaves what runs and what serves to a guess.",
+    fix: "Give the version `traffic` to serve it (0 for a standby), or `retired: true` (without traffic) to retire it.",
+  },
+  "cold-standby-no-traffic": {
+    description:
+      "`standby: cold` written on a version holds only while the version's traffic is 0.",
+    why: "A cold standby has no pods: traffic sent to it would find nothing to answer (a cold standby given traffic is woken first, its pods ready, by dropping `standby: cold`).",
+    fix: "Drop `standby: cold` from the version when it takes traffic.",
+  },
+  "autoscaling-range": {
+    description: "`autoscaling.maxReplicas` is greater than `autoscaling.minReplicas`.",
+    why: "An autoscaler whose maximum does not exceed its minimum can never scale.",
+    fix: "Raise `maxReplicas` above `minReplicas` (or lower `minReplicas`) at the layer the message points at.",
+  },
+  "weights-sum": {
+    description:
+      "The traffic of a model's live and standby versions sums to exactly 100, in the base catalogue and in every environment.",
+    why: "The load balancer's weighted rule splits every request between the versions: weights that do not sum to 100 mean a share sent nowhere, or more than all.",
+    fix: "Change the weights so they sum to 100; where an overlay sets some, the message says which layer each comes from.",
+  },
+  "served-versions": {
+    description:
+      'A model has at most five live and standby versions (AWS quota "Target groups per action").',
+    why: "Each served version is a target group of the model's weighted forward action, which spreads traffic over at most five.",
+    fix: "Retire a version (`retired: true`).",
+  },
+  "load-balancer-capacity": {
+    description:
+      'Each load balancer holds its models\' listener rules and target groups within the Application Load Balancer\'s quotas ("Rules per Application Load Balancer", "Target Groups per Application Load Balancer").',
+    why: "Past a quota, `pulumi up` fails at the rule or target group it cannot create, after other changes have applied.",
+    fix: "Give some models another load balancer (`routing.loadBalancer: <name>`), e.g. the ones being added; the others stay where they are.",
+  },
+});
 
 /**
  * Rules about what one environment resolves to (undefined: the base catalogue). Problems
@@ -38,6 +82,7 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
         statusConflict = true;
         problems.push(
           problemAt(
+            RESOLUTION_RULES["version-status"],
             input.source,
             [...decisive.path, "traffic"],
             `version ${version} is retired and has traffic ${JSON.stringify(decisive.value.traffic)}; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it)`,
@@ -49,6 +94,7 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
         statusConflict = true;
         problems.push(
           problemAt(
+            RESOLUTION_RULES["version-status"],
             input.source,
             [...decisive.path, "retired"],
             "retired: false gives the version no status of its own: give traffic (0-100; 0 keeps a warm standby) to serve it, or drop retired: false",
@@ -60,6 +106,7 @@ export function resolutionRules(input: RuleInput, environment: string | undefine
         statusConflict = true;
         problems.push(
           problemAt(
+            RESOLUTION_RULES["version-status"],
             input.source,
             versionPath,
             "sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true",
@@ -112,6 +159,7 @@ function imageSourcePresent(
   if (imageSourceLayer(layers)) return [];
   return [
     problemAt(
+      DOCUMENT_RULES["one-image-source"],
       input.source,
       ["models", model, "versions", version],
       "has no image source: set build or image on the model or on the version",
@@ -132,6 +180,7 @@ function coldWithTraffic(input: RuleInput, layers: Layer[], version: string): Pr
     return [];
   return [
     problemAt(
+      RESOLUTION_RULES["cold-standby-no-traffic"],
       input.source,
       standby.path,
       `version ${version} takes traffic; standby: cold (no pods) is allowed only at traffic: 0: drop standby: cold (a cold standby given traffic is woken first, its pods ready before the rule moves) or set traffic: 0`,
@@ -148,6 +197,7 @@ function replicaRange(input: RuleInput, layers: Layer[]): Problem[] {
   const path = blame?.path ?? layers[2]!.path;
   return [
     problemAt(
+      RESOLUTION_RULES["autoscaling-range"],
       input.source,
       path,
       `maxReplicas (${maxReplicas}) must be greater than minReplicas (${minReplicas}), or the autoscaler can never scale`,
@@ -183,6 +233,7 @@ function trafficSum(
   const detail = shares.map((s) => `${s.version}: ${s.traffic}${layer(s)}`).join(", ");
   return [
     problemAt(
+      RESOLUTION_RULES["weights-sum"],
       input.source,
       path,
       `traffic of the live and standby versions sums to ${sum} (${detail}); it must be exactly 100`,
@@ -236,6 +287,7 @@ function loadBalancerQuotas(
     if (over.length > 0)
       problems.push(
         problemAt(
+          RESOLUTION_RULES["load-balancer-capacity"],
           input.source,
           ["models"],
           `load balancer ${name} would hold ${over.join(", and ")}: give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are`,
@@ -250,6 +302,7 @@ function targetGroupLimit(input: RuleInput, model: string, served: number): Prob
   if (served <= MAX_SERVED_VERSIONS) return [];
   return [
     problemAt(
+      RESOLUTION_RULES["served-versions"],
       input.source,
       ["models", model, "versions"],
       `has ${served} live and standby versions; the load balancer splits traffic over at most ${MAX_SERVED_VERSIONS}: retire one (retired: true)`,

@@ -11,6 +11,28 @@ import type { ResolvedRolloutPolicy, RolloutSchedule } from "./resolved";
 import type { RuleInput } from "./rule-input";
 import { ROLLOUT_SCHEDULE_KEYS } from "./schema";
 import { problemAt } from "./source";
+import { defineRules } from "./rule";
+
+/** The rules below, by slug: `catalogue/<slug>` names each in docs/rules.md and in its problems. */
+export const ROLLOUT_POLICY_RULES = defineRules("catalogue", {
+  "rollout-steps": {
+    description:
+      "A rollout that is not `mode: immediate` has steps: `steps`, `canary` or `linear`, from whichever layer.",
+    why: "A stepped rollout without steps has nothing to move traffic by: the version could never take its share.",
+    fix: "Give `steps` (such as [5, 25, 50]), `canary` (one step, such as 10) or `linear` (points per step, such as 25), or set `mode: immediate`.",
+  },
+  "rollout-bake": {
+    description: "`rollout.maxBakeMinutes` is at least `rollout.bakeMinutes`.",
+    why: "A bake can only be extended (when the evidence is too thin to judge), never shortened below what the policy asks.",
+    fix: "Raise `maxBakeMinutes` to at least `bakeMinutes`, or lower `bakeMinutes`.",
+  },
+  "rollout-timeout": {
+    description:
+      "A stepped rollout can finish within `rollout.timeoutMinutes`: every step's warm-up, bake and the metrics' delay fit the limit.",
+    why: "Past the limit a rollout ends held however healthy the version: a policy that cannot finish in time never completes.",
+    fix: "Raise `timeoutMinutes`, or take fewer or shorter steps (the message gives the fastest possible duration).",
+  },
+});
 
 type RolloutLayer = Partial<{
   mode: ResolvedRolloutPolicy["mode"];
@@ -131,6 +153,7 @@ export function rolloutPolicyProblems(
   if (policy.mode !== "immediate" && !policy.schedule)
     problems.push(
       problemAt(
+        ROLLOUT_POLICY_RULES["rollout-steps"],
         input.source,
         where("mode"),
         `${whose("mode")} names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate`,
@@ -140,6 +163,7 @@ export function rolloutPolicyProblems(
   if (policy.maxBakeMinutes < policy.bakeMinutes)
     problems.push(
       problemAt(
+        ROLLOUT_POLICY_RULES["rollout-bake"],
         input.source,
         where("maxBakeMinutes"),
         `${whose("maxBakeMinutes")}: maxBakeMinutes (${policy.maxBakeMinutes}) is shorter than bakeMinutes (${policy.bakeMinutes}); a bake can only be extended, so it must be at least ${policy.bakeMinutes}`,
@@ -160,6 +184,7 @@ export function rolloutPolicyProblems(
     if (fastest > policy.timeoutMinutes)
       problems.push(
         problemAt(
+          ROLLOUT_POLICY_RULES["rollout-timeout"],
           input.source,
           where("timeoutMinutes"),
           `${whose("timeoutMinutes")} cannot finish in its limit: ${steps} steps of at least ${policy.warmupMinutes + policy.bakeMinutes + ROLLOUT_STEP_OVERHEAD_MINUTES} minutes (warm-up, bake, ${ROLLOUT_STEP_OVERHEAD_MINUTES} for the metrics to arrive) take ${fastest}, and timeoutMinutes is ${policy.timeoutMinutes}: raise it, or take fewer or shorter steps`,

@@ -3,6 +3,7 @@
  * the value otherwise), a dotted path, and a message that says what is allowed.
  */
 import type { z } from "zod";
+import { INPUT_RULES } from "./input-rules";
 import { knownKeysAt } from "./json-schema";
 import type { Problem } from "./problem";
 import { problemAt } from "./source";
@@ -10,6 +11,13 @@ import type { CatalogueSource } from "./source";
 
 const pathOf = (issue: z.core.$ZodIssue) =>
   issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
+
+/** A refinement that judges a rule of its own names it (`params.rule`); the rest are the schema's. */
+function ruleOf(issue: z.core.$ZodIssue): { id: string } {
+  const rule =
+    issue.code === "custom" ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+  return typeof rule === "string" ? { id: rule } : INPUT_RULES.schema;
+}
 
 export function schemaProblems(
   source: CatalogueSource,
@@ -34,6 +42,7 @@ export function schemaProblems(
       case "unrecognized_keys":
         return issue.keys.map((key) =>
           problemAt(
+            INPUT_RULES["known-keys"],
             source,
             [...path, key],
             source.suggestions.unknownKeyMessage(key, knownKeysAt(path)),
@@ -43,9 +52,13 @@ export function schemaProblems(
           ),
         );
       case "invalid_key":
-        return [problemAt(source, path, issue.issues[0]?.message ?? issue.message, { key: true })];
+        return [
+          problemAt(INPUT_RULES.schema, source, path, issue.issues[0]?.message ?? issue.message, {
+            key: true,
+          }),
+        ];
       default:
-        return [problemAt(source, path, issue.message)];
+        return [problemAt(ruleOf(issue), source, path, issue.message)];
     }
   });
 }

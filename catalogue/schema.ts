@@ -6,7 +6,7 @@
  * docs/catalogue.md are generated from (`npm run docs`), so it is written for the data teams.
  */
 import { z } from "zod";
-import { IMAGE_REFERENCE, imageReferenceProblem } from "./image-reference";
+import { IMAGE_REFERENCE, IMAGE_RULES, imageReferenceProblem } from "./image-reference";
 import { DURATION, durationSeconds } from "./duration";
 import { describeInput } from "./problem";
 import { ALB_QUOTAS, API_GATEWAY_TIMEOUTS } from "./quotas";
@@ -385,7 +385,14 @@ const image = z
   .superRefine((reference, context) => {
     // The regex above already reported a malformed reference; here only pinning is judged.
     const problem = IMAGE_REFERENCE.test(reference) ? imageReferenceProblem(reference) : undefined;
-    if (problem) context.addIssue({ code: "custom", message: problem, input: reference });
+    if (problem)
+      context.addIssue({
+        code: "custom",
+        message: problem,
+        input: reference,
+        // Its own rule, not the schema's: schema-problems.ts reads the id from here.
+        params: { rule: IMAGE_RULES["image-pinned"].id },
+      });
   });
 
 /** The image source: exactly one of the two per layer; the highest layer that sets one wins whole. */

@@ -4,8 +4,10 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Alias, Document, Node, Pair, YAMLMap } from "yaml";
+import { INPUT_RULES } from "./input-rules";
 import { describeInput } from "./problem";
 import type { Problem } from "./problem";
+import type { RuleDoc } from "./rule";
 import { Suggestions } from "./suggest";
 import { MAX_TEXT_BYTES } from "./text-file";
 
@@ -72,16 +74,14 @@ export function parseCatalogueText(text: string, file: string): ParsedText {
   const problems: Problem[] = [...document.errors, ...document.warnings].map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     // A tag the parser cannot apply (unknown, or on a value or collection of another form).
-    const message =
-      error.code === "TAG_RESOLVE_FAILED" || error.message.includes("tag:yaml.org,2002:")
-        ? `${firstLine(error.message)
-            .replaceAll("tag:yaml.org,2002:", "!!")
-            .replace(
-              /^Unresolved tag: (\S+)/,
-              "the YAML tag $1 cannot be read here",
-            )}: ${TAG_ADVICE}`
-        : firstLine(error.message);
-    return { file, line, col, path: "(syntax)", message };
+    const tag = error.code === "TAG_RESOLVE_FAILED" || error.message.includes("tag:yaml.org,2002:");
+    const message = tag
+      ? `${firstLine(error.message)
+          .replaceAll("tag:yaml.org,2002:", "!!")
+          .replace(/^Unresolved tag: (\S+)/, "the YAML tag $1 cannot be read here")}: ${TAG_ADVICE}`
+      : firstLine(error.message);
+    const rule = INPUT_RULES[tag ? "plain-yaml" : "yaml-syntax"].id;
+    return { file, line, col, path: "(syntax)", message, rule };
   });
   if (problems.length > 0) return { source, data: undefined, problems };
   // Tags that make something other than text, numbers, lists and maps (a JavaScript Map, Set,
@@ -108,7 +108,17 @@ export function parseCatalogueText(text: string, file: string): ParsedText {
     return {
       source,
       data: undefined,
-      problems: [...problems, { file, line: 1, col: 1, path: "(document)", message }],
+      problems: [
+        ...problems,
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: "(document)",
+          message,
+          rule: INPUT_RULES["alias-expansion"].id,
+        },
+      ],
     };
   }
 }
@@ -127,6 +137,7 @@ function unreadNodes(source: CatalogueSource): Problem[] {
       const what = TAG_MEANING[short];
       problems.push(
         problem(
+          INPUT_RULES["plain-yaml"],
           source,
           node as Node,
           path,
@@ -143,6 +154,7 @@ function unreadNodes(source: CatalogueSource): Problem[] {
         if (key === "__proto__") {
           problems.push(
             problem(
+              INPUT_RULES["plain-yaml"],
               source,
               pair.key as Node,
               [...path, key],
@@ -197,6 +209,7 @@ function expansionProblems(source: CatalogueSource): Problem[] {
       if (inProgress.has(target)) {
         problems.push(
           problem(
+            INPUT_RULES["alias-expansion"],
             source,
             node,
             path,
@@ -237,6 +250,7 @@ function expansionProblems(source: CatalogueSource): Problem[] {
   const anchorSize = sizes.get(target) ?? 0;
   return [
     problem(
+      INPUT_RULES["alias-expansion"],
       source,
       worst.first,
       worst.path,
@@ -296,6 +310,7 @@ function duplicateKeys(source: CatalogueSource): Problem[] {
           const at = positionOf(source, first);
           problems.push(
             problem(
+              INPUT_RULES["unique-keys"],
               source,
               pair.key,
               [...path, String(pair.key.value)],
@@ -320,7 +335,13 @@ function nonStringKeys(source: CatalogueSource): Problem[] {
         const key = pair.key;
         if (key !== null && !isScalar(key)) {
           problems.push(
-            problem(source, key as Node, path, "a key must be text, not a list or map"),
+            problem(
+              INPUT_RULES["text-keys"],
+              source,
+              key as Node,
+              path,
+              "a key must be text, not a list or map",
+            ),
           );
           continue;
         }
@@ -330,6 +351,7 @@ function nonStringKeys(source: CatalogueSource): Problem[] {
           const read = describeInput(key.value);
           problems.push(
             problem(
+              INPUT_RULES["text-keys"],
               source,
               key,
               [...path, written],
@@ -356,8 +378,15 @@ export function positionOf(
   return source.lineCounter.linePos(offset);
 }
 
-function problem(source: CatalogueSource, node: Node, path: DocPath, message: string): Problem {
-  return { file: source.file, ...positionOf(source, node), path: dottedPath(path), message };
+function problem(
+  rule: Pick<RuleDoc, "id">,
+  source: CatalogueSource,
+  node: Node,
+  path: DocPath,
+  message: string,
+): Problem {
+  const at = positionOf(source, node);
+  return { file: source.file, ...at, path: dottedPath(path), message, rule: rule.id };
 }
 
 /** Each map's entries by key text, built once per map: a lookup per problem stays constant. */
@@ -405,12 +434,19 @@ export function locate(
   return positionOf(source, valueNode?.range ? valueNode : (lastKey ?? null));
 }
 
-/** A problem located at `path` (its value, or its key with `key: true`). */
+/** A problem of `rule` located at `path` (its value, or its key with `key: true`). */
 export function problemAt(
+  rule: Pick<RuleDoc, "id">,
   source: CatalogueSource,
   path: DocPath,
   message: string,
   options: { key?: boolean } = {},
 ): Problem {
-  return { file: source.file, ...locate(source, path, options), path: dottedPath(path), message };
+  return {
+    file: source.file,
+    ...locate(source, path, options),
+    path: dottedPath(path),
+    message,
+    rule: rule.id,
+  };
 }

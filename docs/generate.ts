@@ -221,9 +221,9 @@ function stackConfigTable(): string {
 }
 
 function stackKeyRules(): string {
-  return CROSS_KEY_RULES.map(
-    (rule) => `- ${code(rule.path)}: ${rule.message.replace(/</g, "\\<")}.`,
-  ).join("\n");
+  return Object.values(CROSS_KEY_RULES)
+    .map((rule) => `- ${code(rule.path)}: ${rule.message.replace(/</g, "\\<")} (${code(rule.id)}).`)
+    .join("\n");
 }
 
 /** Every generated part by the name its markers carry. */

@@ -1,9 +1,12 @@
 /**
- * One shape for every rule maas checks, whichever family judges it (Kubernetes objects, AWS
- * resources, the way between two plans): its id, what it requires, why, how to comply, and what
- * a finding of it says. change/rule-registry.ts collects every family; docs/rules.md is generated
- * from it (`maas rules`).
+ * What a finding on a plan says (Kubernetes objects, AWS resources, the way between two plans)
+ * and what the rules judging it are told. The rules themselves have the one shape of every
+ * family, `RuleDoc` (catalogue/rule.ts).
  */
+// Defined once, on the floor, so the catalogue's own rules have it too; the plan's families take
+// it from here beside the shape of their findings.
+export type { RuleDoc } from "../catalogue/rule";
+
 export interface Violation {
   /** Rule id, e.g. `RULES-3/pod-security`. */
   rule: string;
@@ -19,13 +22,4 @@ export interface RuleContext {
   production: boolean;
   /** False where the resource options at hand do not say (CrossGuard sees protect, not retainOnDelete). */
   retainOnDeleteKnown?: boolean;
-}
-
-/** What a rule requires, why, and how to comply: docs/rules.md is generated from these. */
-export interface RuleDoc {
-  id: string;
-  /** What it requires. */
-  description: string;
-  why: string;
-  fix: string;
 }

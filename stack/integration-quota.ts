@@ -11,11 +11,21 @@ import { formatProblem } from "../catalogue";
 import type { CheckResult, ResolvedCatalogue } from "../catalogue";
 import { apiTimeoutPath } from "../catalogue/model-api";
 import { API_GATEWAY_TIMEOUTS } from "../catalogue/quotas";
+import { defineRules } from "../catalogue/rule";
 import { problemAt } from "../catalogue/source";
 import { frontDoorModels } from "./layout";
 import type { StackSettings } from "./settings";
 
 const KEY = "maas:apiTimeoutQuotaSeconds";
+
+/** The rule below: `stack-config/<slug>` in docs/rules.md and in its problems. */
+export const INTEGRATION_QUOTA_RULES = defineRules("stack-config", {
+  "api-timeout-quota": {
+    description: `A model's buffered request through the front door takes no longer than the stack's account allows (\`${KEY}\`, 29 s unless AWS raised it).`,
+    why: "Past the account's integration timeout quota, `pulumi up` fails at the model's integration after other changes have applied; the catalogue line that asks for more is the one to point at.",
+    fix: `Stream the response (\`streaming: true\`, no quota), or have AWS raise the region's integration timeout quota (it may lower the account's throttle quota) and set \`${KEY}\` to it.`,
+  },
+});
 
 export function integrationQuotaProblems(
   checked: Extract<CheckResult, { ok: true }>,
@@ -33,6 +43,7 @@ export function integrationQuotaProblems(
     return [
       formatProblem(
         problemAt(
+          INTEGRATION_QUOTA_RULES["api-timeout-quota"],
           checked.source,
           path,
           `a buffered request of ${api.timeoutSeconds} s through the front door is more than stack ${settings.stack}'s API Gateway quota allows (${KEY}: ${quota} s, ${where(KEY)}): stream the response (streaming: true, up to ${API_GATEWAY_TIMEOUTS.streamedMaxSeconds / 60}m, no quota), or have AWS raise the region's integration timeout quota (it may lower the account's throttle quota) and set ${KEY} to it`,

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { partitionOf, STACK_NAME, SUPPORTED_PARTITIONS } from "../catalogue/names";
+import { defineRules } from "../catalogue/rule";
+import type { RuleDoc } from "../catalogue/rule";
 import { SHARD_NAME } from "../catalogue/schema";
 
 const CIDR =
@@ -355,55 +357,84 @@ export const settingsShape = {
 
 type Settings = z.output<z.ZodObject<typeof settingsShape>>;
 
-/**
- * Rules between keys. They run even when single keys are wrong (`when`), so one run reports
- * every problem of the stack file.
- */
-export const CROSS_KEY_RULES: {
+/** A rule between keys: its doc (RuleDoc), the key it blames, what it says, and when it holds. */
+interface CrossKeyRule extends Omit<RuleDoc, "id"> {
   path: string;
   message: string;
   holds: (settings: Settings) => boolean;
-}[] = [
-  {
+}
+
+/**
+ * Rules between keys, each `stack-config/<slug>` in docs/rules.md and in what it reports. They
+ * run even when single keys are wrong (`when`), so one run reports every problem of the stack file.
+ */
+export const CROSS_KEY_RULES = defineRules("stack-config", {
+  "kube-access": {
+    description:
+      "Exactly one of `maas:kubeconfig` (a secret) and `maas:kubeContext` says how the stack reaches its cluster.",
+    why: "With neither the program has no cluster to deploy to; with both, which cluster it deploys to would depend on which one wins.",
+    fix: "Set the kubeconfig as a secret (`pulumi config set --secret maas:kubeconfig < kubeconfig.yaml`) or name a context of your local kubeconfig, and remove the other.",
     path: "maas:kubeconfig",
     message:
       "set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)",
     holds: (settings) => settings.hasKubeconfig !== (settings["maas:kubeContext"] !== undefined),
   },
-  {
+  "irsa-oidc-provider": {
+    description: "`maas:identity: irsa` comes with `maas:oidcProviderArn`.",
+    why: "IRSA roles trust the cluster's IAM OIDC provider: without its ARN no model's role could be assumed by its pods.",
+    fix: "Set `maas:oidcProviderArn` to the cluster's IAM OIDC provider ARN (`aws eks describe-cluster` gives its issuer), or use `maas:identity: pod-identity`.",
     path: "maas:oidcProviderArn",
     message: "is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
     holds: (settings) => settings["maas:identity"] !== "irsa" || !!settings["maas:oidcProviderArn"],
   },
-  {
+  "pod-identity-cluster": {
+    description: "`maas:identity: pod-identity` comes with `maas:clusterName`.",
+    why: "A Pod Identity association names its EKS cluster: without the name none can be created.",
+    fix: "Set `maas:clusterName` to the EKS cluster's name.",
     path: "maas:clusterName",
     message: "is required with maas:identity pod-identity: the EKS cluster name",
     holds: (settings) =>
       settings["maas:identity"] !== "pod-identity" || !!settings["maas:clusterName"],
   },
-  {
+  "host-routing-domain": {
+    description: "`maas:routing: host` comes with `maas:hostDomain`.",
+    why: "Host routing serves each model at `<model>.<hostDomain>`: without the domain there is no host to route by.",
+    fix: "Set `maas:hostDomain`, or use path routing.",
     path: "maas:hostDomain",
     message: "is required with maas:routing host: models are served at <model>.<hostDomain>",
     holds: (settings) => settings["maas:routing"] !== "host" || !!settings["maas:hostDomain"],
   },
-  {
+  "internet-facing-https": {
+    description:
+      "An internet-facing load balancer (`maas:internetFacing`) has a certificate (`maas:certificateArn`).",
+    why: "A load balancer on the internet serves HTTPS only: plain HTTP would carry every request and answer in clear text.",
+    fix: "Set `maas:certificateArn` to an issued ACM certificate of the stack's region, or keep the load balancer internal.",
     path: "maas:internetFacing",
     message:
       "needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text)",
     holds: (settings) => !settings["maas:internetFacing"] || !!settings["maas:certificateArn"],
   },
-  {
+  "api-domain-certificate": {
+    description: "`maas:apiDomain` comes with `maas:apiCertificateArn`.",
+    why: "A custom domain of the front door is served with an ACM certificate for that name; API Gateway cannot create the domain without one.",
+    fix: "Set `maas:apiCertificateArn` to an issued ACM certificate for the domain, in the stack's region.",
     path: "maas:apiCertificateArn",
     message:
       "is required with maas:apiDomain: an issued ACM certificate for that name, in the stack's region",
     holds: (settings) => !settings["maas:apiDomain"] || !!settings["maas:apiCertificateArn"],
   },
-  {
+  "api-certificate-domain": {
+    description: "`maas:apiCertificateArn` comes with `maas:apiDomain`.",
+    why: "A certificate without a domain would be ignored: the front door would be reached only at its execute-api endpoint, which is likely not what was meant.",
+    fix: "Set `maas:apiDomain` to the name the certificate is for, or remove the certificate.",
     path: "maas:apiDomain",
     message: "is required with maas:apiCertificateArn: the custom domain the certificate is for",
     holds: (settings) => !settings["maas:apiCertificateArn"] || !!settings["maas:apiDomain"],
   },
-  {
+  "api-certificate-region": {
+    description: "`maas:apiCertificateArn` is a certificate of the stack's region and partition.",
+    why: 'A Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); another region\'s fails `pulumi up` at the domain.',
+    fix: "Request or import the certificate in the stack's region (`aws:region`) and give its ARN.",
     // API Gateway guide, "Set up a Regional custom domain name": "You must provide a
     // Region-specific ACM certificate. This certificate must be in the same Region as your API."
     path: "maas:apiCertificateArn",
@@ -419,36 +450,55 @@ export const CROSS_KEY_RULES: {
       );
     },
   },
-  {
+  "hosted-zone-domain": {
+    description: "`maas:apiHostedZoneId` comes with `maas:apiDomain`.",
+    why: "The zone would hold the domain's alias record: without a domain there is nothing to write in it.",
+    fix: "Set `maas:apiDomain`, or remove `maas:apiHostedZoneId`.",
     path: "maas:apiHostedZoneId",
     message: "needs maas:apiDomain: the zone would hold that domain's alias record",
     holds: (settings) => !settings["maas:apiHostedZoneId"] || !!settings["maas:apiDomain"],
   },
-  {
+  "execute-api-endpoint-domain": {
+    description: "`maas:disableExecuteApiEndpoint` comes with `maas:apiDomain`.",
+    why: "With the execute-api endpoint off, callers reach the front door through the custom domain only: without one, nothing could reach it.",
+    fix: "Set `maas:apiDomain` (with its certificate), or keep the execute-api endpoint.",
     path: "maas:disableExecuteApiEndpoint",
     message:
       "needs maas:apiDomain: with the execute-api endpoint off, callers reach the front door through the custom domain only",
     holds: (settings) =>
       !settings["maas:disableExecuteApiEndpoint"] || !!settings["maas:apiDomain"],
   },
-  {
+  "base-or-shard": {
+    description:
+      "A stack is either the base of a split catalogue (`maas:shards`) or one of its shards (`maas:shard`), not both.",
+    why: "A base stack holds what every shard shares (registry, load balancers, alarm topic); a shard reads them from its base: one stack cannot do both.",
+    fix: "Remove `maas:shard` from the base stack, or `maas:shards` from the shard stack.",
     path: "maas:shard",
     message:
       "cannot be set with maas:shards: a stack is either the base of a split catalogue (maas:shards) or one of its shards (maas:shard with maas:baseStack)",
     holds: (settings) => !(settings["maas:shards"] && settings["maas:shard"]),
   },
-  {
+  "shard-base-stack": {
+    description: "`maas:shard` comes with `maas:baseStack`.",
+    why: "A shard uses its base stack's registry, load balancers and alarm topic: without the base it has nothing to deploy onto.",
+    fix: "Set `maas:baseStack` to the stack of this project that sets `maas:shards`.",
     path: "maas:baseStack",
     message:
       "is required with maas:shard: the stack of this project whose registry, load balancers and alarm topic the shard uses (it sets maas:shards)",
     holds: (settings) => !settings["maas:shard"] || !!settings["maas:baseStack"],
   },
-  {
+  "base-stack-shard": {
+    description: "`maas:baseStack` comes with `maas:shard`.",
+    why: "A stack that names a base but no shard would not know which part of the catalogue to deploy.",
+    fix: "Set `maas:shard` to one of the base stack's `maas:shards`.",
     path: "maas:shard",
     message: "is required with maas:baseStack: which shard of the catalogue this stack deploys",
     holds: (settings) => !settings["maas:baseStack"] || !!settings["maas:shard"],
   },
-  {
+  "certificate-region": {
+    description: "`maas:certificateArn` is a certificate of the stack's region and partition.",
+    why: "A load balancer's listener takes an ACM certificate of its own region only (ACM is regional); another region's fails `pulumi up` at the listener.",
+    fix: "Request or import the certificate in the stack's region (`aws:region`) and give its ARN.",
     // A load balancer's listener takes certificates of its own region only (ACM is regional).
     path: "maas:certificateArn",
     message:
@@ -462,7 +512,11 @@ export const CROSS_KEY_RULES: {
       );
     },
   },
-  {
+  "oidc-provider-partition": {
+    description:
+      "`maas:oidcProviderArn` is in the stack's partition (`arn:aws:` for most regions, `arn:aws-us-gov:` for GovCloud).",
+    why: "The models' roles trust the provider: a role cannot trust a provider of another partition, so no pod could assume it.",
+    fix: "Give the ARN of the cluster's OIDC provider, in the stack's region's partition.",
     path: "maas:oidcProviderArn",
     message:
       "must be in the stack's partition (aws:region's: arn:aws: for most regions, arn:aws-us-gov: for GovCloud): the roles trust it",
@@ -475,13 +529,21 @@ export const CROSS_KEY_RULES: {
       );
     },
   },
-  {
+  "alarm-datapoints": {
+    description:
+      "`maas:alarmDatapoints` does not exceed `maas:alarmEvaluationPeriods` (M out of N datapoints).",
+    why: "CloudWatch refuses an alarm that needs more breaching datapoints than it evaluates.",
+    fix: "Lower `maas:alarmDatapoints` or raise `maas:alarmEvaluationPeriods`.",
     path: "maas:alarmDatapoints",
     message: "must not exceed maas:alarmEvaluationPeriods (M out of N datapoints)",
     holds: (settings) =>
       !(settings["maas:alarmDatapoints"] > settings["maas:alarmEvaluationPeriods"]),
   },
-  {
+  "alarm-window": {
+    description:
+      "`maas:alarmEvaluationPeriods` times `maas:alarmPeriodSeconds` stays within CloudWatch's limit: a day for periods under an hour, a week otherwise.",
+    why: "CloudWatch's PutMetricAlarm refuses a longer window: every alarm's create or update would fail.",
+    fix: "Take fewer evaluation periods, or shorter ones.",
     // CloudWatch's PutMetricAlarm: Period x EvaluationPeriods at most 86,400 s (a day) for periods
     // under an hour, 604,800 s (a week) otherwise; beyond, every alarm's create or update fails.
     path: "maas:alarmEvaluationPeriods",
@@ -494,10 +556,15 @@ export const CROSS_KEY_RULES: {
         (settings["maas:alarmPeriodSeconds"] < 3600 ? 86_400 : 604_800)
       ),
   },
-];
+} satisfies Record<string, CrossKeyRule>);
 
-export const SettingsSchema = CROSS_KEY_RULES.reduce(
+export const SettingsSchema = Object.values(CROSS_KEY_RULES).reduce(
   (schema, rule) =>
-    schema.refine(rule.holds, { path: [rule.path], message: rule.message, when: () => true }),
+    schema.refine(rule.holds, {
+      path: [rule.path],
+      message: rule.message,
+      params: { rule: rule.id },
+      when: () => true,
+    }),
   z.object(settingsShape),
 );

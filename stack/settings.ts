@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { stackNameProblem } from "../catalogue/names";
+import { defineRules } from "../catalogue/rule";
 import { closestKey } from "../catalogue/suggest";
 import { SECRET_KEYS, SettingsSchema, settingsShape } from "./settings-schema";
 import type { ApiDomain } from "../components/front-door-domain";
@@ -181,6 +182,16 @@ const OBJECT_KEYS = SHAPES.filter(([, schema]) =>
   ["array", "record", "object"].includes(baseType(schema)),
 ).map(([key]) => key);
 
+/** A rule between a key and the stack's own name: `stack-config/<slug>` in docs/rules.md. */
+export const STACK_NAME_RULES = defineRules("stack-config", {
+  "base-not-itself": {
+    description:
+      "A shard's `maas:baseStack` names another stack of the project, not the shard itself.",
+    why: "A shard reads its base's registry, load balancers and alarm topic from the base's outputs; a stack cannot be its own base, and would wait on outputs it has not made.",
+    fix: "Set `maas:baseStack` to the stack that sets `maas:shards` (such as prod), or remove `maas:shard` and `maas:baseStack` to make this stack a single one.",
+  },
+});
+
 export function readSettings(source: ConfigSource, project: string, stack: string): StackSettings {
   const file = `Pulumi.${stack}.yaml`;
   /** Where to blame a key: its line in a stack file, `--config`, or the stack file it belongs in. */
@@ -223,14 +234,19 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       const got = raw[key];
       const suffix =
         typeof got === "string" && issue.path.length === 1 ? `; got ${JSON.stringify(got)}` : "";
-      problems.push(`${at(key)}: ${issue.path.join(".")}: ${issue.message}${suffix}`);
+      // A rule between keys closes its line with its id, as a catalogue problem does.
+      const rule =
+        issue.code === "custom" ? (issue.params as { rule?: string } | undefined)?.rule : undefined;
+      problems.push(
+        `${at(key)}: ${issue.path.join(".")}: ${issue.message}${suffix}${rule ? ` [${rule}]` : ""}`,
+      );
     }
   }
   if (problems.length > 0 || !parsed.success) throw new SettingsError(problems);
   const s = parsed.data;
   if (s["maas:baseStack"] === stack)
     throw new SettingsError([
-      `${at("maas:baseStack")}: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards)`,
+      `${at("maas:baseStack")}: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards) [${STACK_NAME_RULES["base-not-itself"].id}]`,
     ]);
   const layout: StackLayout = s["maas:shards"]
     ? { kind: "base", shards: [...new Set(s["maas:shards"])].sort() }

@@ -44,13 +44,13 @@ describe("access rules", () => {
 
   it("names an unknown consumer, with the closest declared one", () => {
     expect(problemsOf(catalogue({ 13: "    access: [chekout]" }))).toEqual([
-      '13:14: models.scorer.access.0: unknown consumer "chekout"; did you mean "checkout"? (declare it under consumers:, or write all-consumers)',
+      '13:14: models.scorer.access.0: unknown consumer "chekout"; did you mean "checkout"? (declare it under consumers:, or write all-consumers) [catalogue/access-names-consumers]',
     ]);
   });
 
   it("names an unknown consumer in an environment's overlay", () => {
     expect(problemsOf(catalogue({ 19: "      scorer: { access: [nobody] }" }))).toEqual([
-      '19:26: environments.dev.models.scorer.access.0: unknown consumer "nobody"; allowed: checkout, partner (declare it under consumers:, or write all-consumers)',
+      '19:26: environments.dev.models.scorer.access.0: unknown consumer "nobody"; allowed: checkout, partner (declare it under consumers:, or write all-consumers) [catalogue/access-names-consumers]',
     ]);
   });
 
@@ -65,13 +65,13 @@ describe("access rules", () => {
       '    versions: { "1.0.0": { traffic: 100 } }',
     );
     expect(problemsOf(text)).toEqual([
-      "5:5: models.scorer.access: names who may call the model, but the catalogue declares no consumers: declare them under consumers: (the front door serves models only to declared consumers)",
+      "5:5: models.scorer.access: names who may call the model, but the catalogue declares no consumers: declare them under consumers: (the front door serves models only to declared consumers) [catalogue/access-names-consumers]",
     ]);
   });
 
   it("refuses a principal that two consumers list", () => {
     expect(problemsOf(catalogue({ 8: `    principals: ["444455556666", ${ROLE}]` }))).toEqual([
-      `8:34: consumers.partner.principals.1: ${ROLE} is also consumer checkout's principal; a principal belongs to one consumer (its grants and limits follow from it)`,
+      `8:34: consumers.partner.principals.1: ${ROLE} is also consumer checkout's principal; a principal belongs to one consumer (its grants and limits follow from it) [catalogue/one-consumer-per-principal]`,
     ]);
   });
 
@@ -79,7 +79,7 @@ describe("access rules", () => {
     expect(
       problemsOf(catalogue({ 5: "    rateLimit: { requestsPerSecond: 20000, burst: 100 }" })),
     ).toEqual([
-      "5:37: consumers.checkout.rateLimit.requestsPerSecond: must be an integer from 1 to 10000 (API Gateway's account limit); got 20000",
+      "5:37: consumers.checkout.rateLimit.requestsPerSecond: must be an integer from 1 to 10000 (API Gateway's account limit); got 20000 [catalogue/schema]",
     ]);
     expect(problemsOf(catalogue({ 4: "    principals: [root]" }))[0]).toMatch(
       /^4:18: consumers\.checkout\.principals\.0: must be an IAM role or user ARN/,
@@ -94,7 +94,7 @@ describe("access rules", () => {
     ]).flat();
     const text = catalogue({ 3: many.join("\n"), 4: "#", 5: "#", 13: "    access: [c0]" });
     expect(problemsOf(text)).toEqual([
-      '2:1: consumers: declares 11 sigv4 consumers; each is a stage of the sigv4 API, and an API holds 10 stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers',
+      '2:1: consumers: declares 11 sigv4 consumers; each is a stage of the sigv4 API, and an API holds 10 stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers [catalogue/front-door-quotas]',
     ]);
   });
 });
@@ -108,7 +108,7 @@ describe("oauth consumers", () => {
       apiKeys: ["1"],
     });
     expect(problemsOf(catalogue({ 7: "    auth: oauth2" }))).toEqual([
-      '7:11: consumers.partner.auth: must be sigv4, oauth or apiKey; got "oauth2"',
+      '7:11: consumers.partner.auth: must be sigv4, oauth or apiKey; got "oauth2" [catalogue/schema]',
     ]);
   });
 
@@ -120,7 +120,7 @@ describe("oauth consumers", () => {
       "    rateLimit: { requestsPerSecond: 1, burst: 1 }",
     ]).flat();
     expect(problemsOf(catalogue({ 6: `${many.join("\n")}\n  partner:` }))).toEqual([
-      '2:1: consumers: declares 11 oauth consumers; each is a stage of the oauth API, and an API holds 10 stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers',
+      '2:1: consumers: declares 11 oauth consumers; each is a stage of the oauth API, and an API holds 10 stages (API Gateway quota "Stages per API", adjustable): raise the quota and the limit in catalogue/quotas.ts, or merge consumers [catalogue/front-door-quotas]',
     ]);
   });
 });
@@ -159,7 +159,7 @@ describe("access resolution", () => {
 describe("access rules, continued", () => {
   it("refuses a role in an account another consumer lists whole", () => {
     expect(problemsOf(catalogue({ 8: '    principals: ["111122223333"]' }))).toEqual([
-      `4:18: consumers.checkout.principals.0: ${ROLE} is in account 111122223333, which consumer partner lists whole: the role could act as partner too; list partner's roles instead of its account, or use another account`,
+      `4:18: consumers.checkout.principals.0: ${ROLE} is in account 111122223333, which consumer partner lists whole: the role could act as partner too; list partner's roles instead of its account, or use another account [catalogue/one-consumer-per-principal]`,
     ]);
   });
 
@@ -167,7 +167,7 @@ describe("access rules, continued", () => {
     expect(
       problemsOf(catalogue({ 5: "    ratelimit: { requestsPerSecond: 50, burst: 100 }" })),
     ).toEqual([
-      '5:5: consumers.checkout.ratelimit: unknown key "ratelimit"; did you mean "rateLimit"?',
+      '5:5: consumers.checkout.ratelimit: unknown key "ratelimit"; did you mean "rateLimit"? [catalogue/known-keys]',
     ]);
   });
 });
@@ -175,11 +175,11 @@ describe("access rules, continued", () => {
 describe("access rules, names", () => {
   it("keeps all-consumers for what it means", () => {
     expect(problemsOf(catalogue({ 13: "    access: [all-consumers]" }))).toEqual([
-      "13:14: models.scorer.access.0: all-consumers stands alone, not in a list: write access: all-consumers",
+      "13:14: models.scorer.access.0: all-consumers stands alone, not in a list: write access: all-consumers [catalogue/access-names-consumers]",
     ]);
     expect(problemsOf(catalogue({ 6: "  all-consumers:" }))).toEqual(
       expect.arrayContaining([
-        "6:3: consumers.all-consumers: is reserved: access: all-consumers means every consumer; choose another name",
+        "6:3: consumers.all-consumers: is reserved: access: all-consumers means every consumer; choose another name [catalogue/reserved-consumer-name]",
       ]),
     );
   });
@@ -233,7 +233,7 @@ describe("principals as IAM reads them", () => {
         catalogue({ 8: "    principals: [arn:aws:iam::111122223333:role/team/Checkout-API]" }),
       ),
     ).toEqual([
-      `8:18: consumers.partner.principals.0: arn:aws:iam::111122223333:role/team/Checkout-API is also consumer checkout's principal (${ROLE}: IAM role and user names are unique in an account whatever their case and path); a principal belongs to one consumer (its grants and limits follow from it)`,
+      `8:18: consumers.partner.principals.0: arn:aws:iam::111122223333:role/team/Checkout-API is also consumer checkout's principal (${ROLE}: IAM role and user names are unique in an account whatever their case and path); a principal belongs to one consumer (its grants and limits follow from it) [catalogue/one-consumer-per-principal]`,
     ]);
     fc.assert(
       fc.property(

@@ -1,7 +1,7 @@
 /**
  * Input read as written or refused, never silently changed or answered with a contradiction
  * (issue 19, item 10): YAML tags, `__proto__`, number keys that meet, `consumers: {}`,
- * `retired: false` in an overlay, an empty stack key.
+ * `retired: false [catalogue/version-status]` in an overlay, an empty stack key.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -25,17 +25,17 @@ describe("YAML tags", () => {
     [
       "!!omap",
       "env: !!omap [ { A: b } ]",
-      "7:17: models.a.env: the YAML tag !!omap makes an ordered map, which maas does not read: write a plain map: { key: value }",
+      "7:17: models.a.env: the YAML tag !!omap makes an ordered map, which maas does not read: write a plain map: { key: value } [catalogue/plain-yaml]",
     ],
     [
       "!!set",
       "env: !!set { A }",
-      "7:16: models.a.env: the YAML tag !!set makes a set, which maas does not read: write a plain map with values, or a list",
+      "7:16: models.a.env: the YAML tag !!set makes a set, which maas does not read: write a plain map with values, or a list [catalogue/plain-yaml]",
     ],
     [
       "!!timestamp",
       "env: { A: !!timestamp 2001-12-14 }",
-      '7:27: models.a.env.A: the YAML tag !!timestamp makes a date, which maas does not read: write a quoted string: "2001-12-14"',
+      '7:27: models.a.env.A: the YAML tag !!timestamp makes a date, which maas does not read: write a quoted string: "2001-12-14" [catalogue/plain-yaml]',
     ],
   ])(
     "%s says what it makes and what to write, never 'must be a map; got a map'",
@@ -46,7 +46,7 @@ describe("YAML tags", () => {
 
   it("!!float on an integer's form says which form it takes", () => {
     expect(problemsOf(yaml(...model("    slo: { latencyP99Ms: !!float 300 }")))).toEqual([
-      "7:26: (syntax): the YAML tag !!float cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag",
+      "7:26: (syntax): the YAML tag !!float cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag [catalogue/plain-yaml]",
     ]);
     expect(problemsOf(yaml(...model("    slo: { latencyP99Ms: !!float 300.0 }")))).toEqual([]);
   });
@@ -125,8 +125,8 @@ describe("keys", () => {
             `      ${long}: { traffic: 50 }`,
           );
           expect(problemsOf(text)).toEqual([
-            `7:7: models.a.versions.${short}: the key ${short} reads as ${short}, not text; quote it ("${short}")`,
-            `8:7: models.a.versions.${long}: the key ${long} reads as ${short}, not text; quote it ("${long}")`,
+            `7:7: models.a.versions.${short}: the key ${short} reads as ${short}, not text; quote it ("${short}") [catalogue/text-keys]`,
+            `8:7: models.a.versions.${long}: the key ${long} reads as ${short}, not text; quote it ("${long}") [catalogue/text-keys]`,
           ]);
         },
       ),
@@ -146,7 +146,7 @@ describe("keys", () => {
       "      1.10: { traffic: 50 }",
     );
     expect(problemsOf(text)).toEqual([
-      '8:7: models.a.versions.1.10: the key 1.10 reads as 1.1, not text; quote it ("1.10")',
+      '8:7: models.a.versions.1.10: the key 1.10 reads as 1.1, not text; quote it ("1.10") [catalogue/text-keys]',
     ]);
   });
 });
@@ -154,7 +154,7 @@ describe("keys", () => {
 describe("contradictions", () => {
   it("consumers: {} is refused: a front door nothing can pass", () => {
     expect(problemsOf(yaml(...model("consumers: {}")))).toEqual([
-      "7:1: consumers: declares no consumer, so every model would sit behind a front door nothing can pass: declare the consumers who call models, or remove consumers: to serve the models without a front door",
+      "7:1: consumers: declares no consumer, so every model would sit behind a front door nothing can pass: declare the consumers who call models, or remove consumers: to serve the models without a front door [catalogue/consumers-not-empty]",
     ]);
   });
 
@@ -176,7 +176,7 @@ describe("contradictions", () => {
 
   it("an overlay's retired: false alone is refused, not ignored", () => {
     expect(problemsOf(retired("{ retired: false }"))).toEqual([
-      "12:40: environments.dev.models.a.versions.0.retired: in environment dev: retired: false gives the version no status of its own: give traffic (0-100; 0 keeps a warm standby) to serve it, or drop retired: false",
+      "12:40: environments.dev.models.a.versions.0.retired: in environment dev: retired: false gives the version no status of its own: give traffic (0-100; 0 keeps a warm standby) to serve it, or drop retired: false [catalogue/version-status]",
     ]);
   });
 

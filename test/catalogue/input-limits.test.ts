@@ -93,7 +93,7 @@ describe("aliases, bounded by what they stand for", () => {
     expect(
       problemsOf(yaml("apiVersion: maas/v1", "models:", ...model("a", "env: &x { A: *x }"))),
     ).toEqual([
-      "7:18: models.a.env.A: the alias *x stands inside the node &x names, so that node would contain itself; alias a node defined before and outside it",
+      "7:18: models.a.env.A: the alias *x stands inside the node &x names, so that node would contain itself; alias a node defined before and outside it [catalogue/alias-expansion]",
     ]);
   });
 
@@ -189,7 +189,7 @@ describe("environment values, within what Linux starts a process with", () => {
           );
           if (bytes > MAX_ENV_ENTRY_BYTES)
             expect(problems).toEqual([
-              `7:${14 + name.length}: models.a.env.${name}: is ${bytes.toLocaleString("en")} bytes as NAME=value, where Linux starts a process with at most 131,072 (MAX_ARG_STRLEN, 128 KiB, with its NUL); pass large data as a file (build it into the image, or let the server fetch it from MODEL_URI)`,
+              `7:${14 + name.length}: models.a.env.${name}: is ${bytes.toLocaleString("en")} bytes as NAME=value, where Linux starts a process with at most 131,072 (MAX_ARG_STRLEN, 128 KiB, with its NUL); pass large data as a file (build it into the image, or let the server fetch it from MODEL_URI) [catalogue/schema]`,
             ]);
           else expect(problems).toEqual([]);
         },

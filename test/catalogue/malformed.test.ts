@@ -20,77 +20,77 @@ describe("malformed catalogues", () => {
     [
       "unclosed flow map",
       "apiVersion: maas/v1\nmodels: { a: {\n",
-      "3:1: (syntax): Flow map in block collection must be sufficiently indented and end with a }",
+      "3:1: (syntax): Flow map in block collection must be sufficiently indented and end with a } [catalogue/yaml-syntax]",
     ],
     [
       "inconsistent indentation",
       "apiVersion: maas/v1\nmodels:\n  a:\n    owner: x\n   versions: {}\n",
-      "5:1: (syntax): All mapping items must start at the same column",
+      "5:1: (syntax): All mapping items must start at the same column [catalogue/yaml-syntax]",
     ],
     [
       "tab indentation",
       "apiVersion: maas/v1\nmodels:\n\ta: {}\n",
-      "3:1: (syntax): Tabs are not allowed as indentation",
+      "3:1: (syntax): Tabs are not allowed as indentation [catalogue/yaml-syntax]",
     ],
     [
       "duplicate key",
       "apiVersion: maas/v1\nmodels: {}\nmodels: {}\n",
-      "3:1: models: is written twice in this map (first at 2:1); a later one would silently replace it: keep one",
+      "3:1: models: is written twice in this map (first at 2:1); a later one would silently replace it: keep one [catalogue/unique-keys]",
     ],
     [
       "several documents",
       "apiVersion: maas/v1\nmodels: {}\n---\nmodels: {}\n",
-      "3:1: (syntax): Source contains multiple documents; please use YAML.parseAllDocuments()",
+      "3:1: (syntax): Source contains multiple documents; please use YAML.parseAllDocuments() [catalogue/yaml-syntax]",
     ],
     [
       "unknown tag",
       "apiVersion: !custom maas/v1\nmodels: {}\n",
-      "1:13: (syntax): the YAML tag !custom cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag",
+      "1:13: (syntax): the YAML tag !custom cannot be read here: maas reads only the tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq, each on a value of its own form (!!float 300.0, not !!float 300); write the value without the tag [catalogue/plain-yaml]",
     ],
     [
       "empty file",
       "",
-      "1:1: (document): the file is empty; a catalogue needs apiVersion: maas/v1 and models:",
+      "1:1: (document): the file is empty; a catalogue needs apiVersion: maas/v1 and models: [catalogue/document-shape]",
     ],
     [
       "only comments",
       "# models go here\n",
-      "1:1: (document): the file is empty; a catalogue needs apiVersion: maas/v1 and models:",
+      "1:1: (document): the file is empty; a catalogue needs apiVersion: maas/v1 and models: [catalogue/document-shape]",
     ],
     [
       "a list at the top",
       "- a\n- b\n",
-      "1:1: (document): the catalogue must be a map with apiVersion and models, not a list",
+      "1:1: (document): the catalogue must be a map with apiVersion and models, not a list [catalogue/document-shape]",
     ],
     [
       "a scalar at the top",
       "hello\n",
-      "1:1: (document): the catalogue must be a map with apiVersion and models, not a single value",
+      "1:1: (document): the catalogue must be a map with apiVersion and models, not a single value [catalogue/document-shape]",
     ],
     [
       "models as a list",
       "apiVersion: maas/v1\nmodels:\n  - a\n",
-      "3:3: models: must be a map of model name -> model; got a list",
+      "3:3: models: must be a map of model name -> model; got a list [catalogue/schema]",
     ],
     [
       "models left empty",
       "apiVersion: maas/v1\nmodels:\n",
-      "2:8: models: must be a map of model name -> model; got an empty value",
+      "2:8: models: must be a map of model name -> model; got an empty value [catalogue/schema]",
     ],
     [
       "binary where a map belongs",
       "apiVersion: maas/v1\nmodels: !!binary aGVsbG8=\n",
-      "2:18: models: the YAML tag !!binary makes bytes, which maas does not read: write a quoted string",
+      "2:18: models: the YAML tag !!binary makes bytes, which maas does not read: write a quoted string [catalogue/plain-yaml]",
     ],
     [
       "a list as a key",
       "apiVersion: maas/v1\nmodels:\n  ? [a, b]\n  : {}\n",
-      "3:5: models: a key must be text, not a list or map",
+      "3:5: models: a key must be text, not a list or map [catalogue/text-keys]",
     ],
     [
       "a boolean version key",
       yaml(...MODEL, "    versions: { true: { traffic: 100 } }"),
-      '6:17: models.a.versions.true: the key true reads as true, not text; quote it ("true")',
+      '6:17: models.a.versions.true: the key true reads as true, not text; quote it ("true") [catalogue/text-keys]',
     ],
     [
       "an empty owner",
@@ -100,17 +100,17 @@ describe("malformed catalogues", () => {
         "    image: registry.example.com/a:1.0",
         '    versions: { "1": { traffic: 100 } }',
       ),
-      "4:11: models.a.owner: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63); got an empty value",
+      "4:11: models.a.owner: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63); got an empty value [catalogue/schema]",
     ],
     [
       "an out-of-range number",
       yaml(...MODEL, "    port: 1e400", '    versions: { "1": { traffic: 100 } }'),
-      "6:11: models.a.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got Infinity",
+      "6:11: models.a.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got Infinity [catalogue/schema]",
     ],
     [
       "a string where a map belongs",
       yaml(...MODEL, "    resources: big", '    versions: { "1": { traffic: 100 } }'),
-      '6:16: models.a.resources: must be a map; got "big"',
+      '6:16: models.a.resources: must be a map; got "big" [catalogue/schema]',
     ],
   ])("%s", (_name, text, expected) => {
     expect(problemsOf(text)).toEqual([expected]);
@@ -130,7 +130,7 @@ describe("malformed catalogues", () => {
     );
     // Refused from the sizes the aliases would expand to, before any expansion (9^7 nodes).
     expect(problemsOf(bomb)).toEqual([
-      "7:8: g.0: the catalogue's aliases expand it to about 16.7 MiB written out, where a catalogue may hold 16.0 MiB (as much as the largest file maas reads); the most comes from the 9 aliases of &f (1.6 MiB each), this one first: set shared values once where every model inherits them (defaults:), or alias smaller parts",
+      "7:8: g.0: the catalogue's aliases expand it to about 16.7 MiB written out, where a catalogue may hold 16.0 MiB (as much as the largest file maas reads); the most comes from the 9 aliases of &f (1.6 MiB each), this one first: set shared values once where every model inherits them (defaults:), or alias smaller parts [catalogue/alias-expansion]",
     ]);
   });
 
@@ -181,11 +181,11 @@ describe("malformed catalogues", () => {
       '      "1.0": { traffic: 90 }',
     );
     expect(problemsOf(text)).toEqual([
-      '3:3: defaults.replica: unknown key "replica"; allowed: autoscaling, env, gpu, healthCheck, port, resources, rollout, slo, standby',
-      "7:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag",
-      "14:11: models.b.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80",
-      "8:5: models.a.versions: traffic of the live and standby versions sums to 90 (1.0: 70, 2.0: 20); it must be exactly 100",
-      "15:5: models.b.versions: traffic of the live and standby versions sums to 90 (1.0: 90); it must be exactly 100",
+      '3:3: defaults.replica: unknown key "replica"; allowed: autoscaling, env, gpu, healthCheck, port, resources, rollout, slo, standby [catalogue/known-keys]',
+      "7:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]",
+      "14:11: models.b.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80 [catalogue/schema]",
+      "8:5: models.a.versions: traffic of the live and standby versions sums to 90 (1.0: 70, 2.0: 20); it must be exactly 100 [catalogue/weights-sum]",
+      "15:5: models.b.versions: traffic of the live and standby versions sums to 90 (1.0: 90); it must be exactly 100 [catalogue/weights-sum]",
     ]);
   });
 
@@ -200,8 +200,8 @@ describe("malformed catalogues", () => {
       '      "1.0": { trafic: 100 }',
     );
     expect(problemsOf(text)).toEqual([
-      '7:16: models.a.versions.1.0.trafic: unknown key "trafic"; did you mean "traffic"?',
-      "7:7: models.a.versions.1.0: sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true",
+      '7:16: models.a.versions.1.0.trafic: unknown key "trafic"; did you mean "traffic"? [catalogue/known-keys]',
+      "7:7: models.a.versions.1.0: sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true [catalogue/version-status]",
     ]);
   });
 

@@ -38,25 +38,25 @@ describe("a model's api", () => {
   it("refuses a timeout that is not whole seconds or minutes, saying what is allowed", () => {
     const message = "must be a duration in whole seconds or minutes, such as 90s or 5m";
     expect(problemsOf(withApi('{ timeout: "5 min" }'))).toEqual([
-      `5:21: models.scorer.api.timeout: ${message}; got "5 min"`,
+      `5:21: models.scorer.api.timeout: ${message}; got "5 min" [catalogue/schema]`,
     ]);
     expect(problemsOf(withApi("{ timeout: 300 }"))).toEqual([
-      `5:21: models.scorer.api.timeout: ${message}; got 300`,
+      `5:21: models.scorer.api.timeout: ${message}; got 300 [catalogue/schema]`,
     ]);
     expect(problemsOf(withApi("{ timeout: 0s }"))).toEqual([
-      `5:21: models.scorer.api.timeout: ${message}; got "0s"`,
+      `5:21: models.scorer.api.timeout: ${message}; got "0s" [catalogue/schema]`,
     ]);
   });
 
   it("refuses more than API Gateway streams (15 minutes)", () => {
     expect(problemsOf(withApi("{ streaming: true, timeout: 20m }"))).toEqual([
-      '5:38: models.scorer.api.timeout: must be at most 15m: API Gateway streams a response for 15 minutes at most; got "20m"',
+      '5:38: models.scorer.api.timeout: must be at most 15m: API Gateway streams a response for 15 minutes at most; got "20m" [catalogue/schema]',
     ]);
   });
 
   it("refuses a buffered response longer than 5 minutes, at the timeout", () => {
     expect(problemsOf(withApi("{ timeout: 10m }"))).toEqual([
-      "5:21: models.scorer.api.timeout: a buffered response may take at most 5m (API Gateway's integration timeout, with its quota raised), and timeout is 10m: stream the response (streaming: true, up to 15m), or shorten timeout",
+      "5:21: models.scorer.api.timeout: a buffered response may take at most 5m (API Gateway's integration timeout, with its quota raised), and timeout is 10m: stream the response (streaming: true, up to 15m), or shorten timeout [catalogue/buffered-timeout]",
     ]);
     expect(problemsOf(withApi("{ timeout: 5m }"))).toEqual([]);
   });
@@ -64,21 +64,21 @@ describe("a model's api", () => {
   it("blames an overlay that turns streaming off under a long timeout, naming its environment", () => {
     const text = overlaid(withApi("{ streaming: true, timeout: 10m }"), "{ streaming: false }");
     expect(problemsOf(text)).toEqual([
-      "15:35: environments.dev.models.scorer.api.streaming: in environment dev: a buffered response may take at most 5m (API Gateway's integration timeout, with its quota raised), and timeout is 10m: stream the response (streaming: true, up to 15m), or shorten timeout",
+      "15:35: environments.dev.models.scorer.api.streaming: in environment dev: a buffered response may take at most 5m (API Gateway's integration timeout, with its quota raised), and timeout is 10m: stream the response (streaming: true, up to 15m), or shorten timeout [catalogue/buffered-timeout]",
     ]);
   });
 
   it("names the closest key for a misspelt one, what streaming may be, and that a version has none", () => {
     expect(problemsOf(withApi("{ timout: 5m }"))).toEqual([
-      '5:12: models.scorer.api.timout: unknown key "timout"; did you mean "timeout"?',
+      '5:12: models.scorer.api.timout: unknown key "timout"; did you mean "timeout"? [catalogue/known-keys]',
     ]);
     expect(problemsOf(withApi("{ streaming: yes }"))).toEqual([
-      '5:23: models.scorer.api.streaming: must be true or false; got "yes"',
+      '5:23: models.scorer.api.streaming: must be true or false; got "yes" [catalogue/schema]',
     ]);
     expect(
       problemsOf(mutate(7, '      "1.0.0": { traffic: 90, api: { streaming: true } }')),
     ).toEqual([
-      '7:31: models.scorer.versions.1.0.0.api: unknown key "api"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, rollout, slo, standby, traffic',
+      '7:31: models.scorer.versions.1.0.0.api: unknown key "api"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, rollout, slo, standby, traffic [catalogue/known-keys]',
     ]);
   });
 });

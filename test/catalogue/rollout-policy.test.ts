@@ -69,7 +69,7 @@ describe("rollout policies", () => {
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { steps: [10], canary: 5 }"])),
     ).toEqual([
-      "5:14: models.scorer.rollout: sets steps and canary; give one way to write the steps: steps, canary or linear",
+      "5:14: models.scorer.rollout: sets steps and canary; give one way to write the steps: steps, canary or linear [catalogue/schema]",
     ]);
   });
 
@@ -77,10 +77,10 @@ describe("rollout policies", () => {
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { steps: [50, 10] }"])),
     ).toEqual([
-      "5:23: models.scorer.rollout.steps: must list ascending percentages, each above the one before; got a list",
+      "5:23: models.scorer.rollout.steps: must list ascending percentages, each above the one before; got a list [catalogue/schema]",
     ]);
     expect(problemsOf(mutate(4, ["    owner: team-a", "    rollout: { canary: 100 }"]))).toEqual([
-      "5:24: models.scorer.rollout.canary: must be an integer from 1 to 99 (percent of the model's requests at the first step); got 100",
+      "5:24: models.scorer.rollout.canary: must be an integer from 1 to 99 (percent of the model's requests at the first step); got 100 [catalogue/schema]",
     ]);
   });
 
@@ -88,7 +88,7 @@ describe("rollout policies", () => {
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { bakeMinutes: 20 }"])),
     ).toEqual([
-      "5:5: models.scorer.rollout: the rollout policy names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate",
+      "5:5: models.scorer.rollout: the rollout policy names no steps: give steps (such as [5, 25, 50]), canary (one step, such as 10) or linear (points per step, such as 25), or mode: immediate [catalogue/rollout-steps]",
     ]);
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { mode: immediate }"])),
@@ -104,7 +104,7 @@ describe("rollout policies", () => {
         ),
       ),
     ).toEqual([
-      "7:87: models.scorer.versions.1.0.0.rollout.maxBakeMinutes: version 1.0.0's rollout: maxBakeMinutes (20) is shorter than bakeMinutes (30); a bake can only be extended, so it must be at least 30",
+      "7:87: models.scorer.versions.1.0.0.rollout.maxBakeMinutes: version 1.0.0's rollout: maxBakeMinutes (20) is shorter than bakeMinutes (30); a bake can only be extended, so it must be at least 30 [catalogue/rollout-bake]",
     ]);
   });
 
@@ -112,11 +112,13 @@ describe("rollout policies", () => {
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { canary: 5, bakeMinute: 10 }"])),
     ).toEqual([
-      '5:27: models.scorer.rollout.bakeMinute: unknown key "bakeMinute"; did you mean "bakeMinutes"?',
+      '5:27: models.scorer.rollout.bakeMinute: unknown key "bakeMinute"; did you mean "bakeMinutes"? [catalogue/known-keys]',
     ]);
     expect(
       problemsOf(mutate(4, ["    owner: team-a", "    rollout: { canary: 5, mode: slow }"])),
-    ).toEqual(['5:33: models.scorer.rollout.mode: must be auto, manual or immediate; got "slow"']);
+    ).toEqual([
+      '5:33: models.scorer.rollout.mode: must be auto, manual or immediate; got "slow" [catalogue/schema]',
+    ]);
   });
 });
 
@@ -157,7 +159,7 @@ describe("a rollout's limit", () => {
         ]),
       ),
     ).toEqual([
-      "5:60: models.scorer.rollout.timeoutMinutes: the rollout policy cannot finish in its limit: 20 steps of at least 96 minutes (warm-up, bake, 4 for the metrics to arrive) take 1920, and timeoutMinutes is 1440: raise it, or take fewer or shorter steps",
+      "5:60: models.scorer.rollout.timeoutMinutes: the rollout policy cannot finish in its limit: 20 steps of at least 96 minutes (warm-up, bake, 4 for the metrics to arrive) take 1920, and timeoutMinutes is 1440: raise it, or take fewer or shorter steps [catalogue/rollout-timeout]",
     ]);
   });
 });

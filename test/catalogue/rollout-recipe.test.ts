@@ -45,7 +45,7 @@ describe("the rollout recipe of docs/catalogue.md", () => {
     weights(document, MODEL, { "1.4.0": 80, "1.6.0": 10 });
     expect(problemsOf(String(document))).toEqual([
       expect.stringMatching(
-        /environments\.dev\.models\.image-classifier\.versions: in environment dev: traffic of the live and standby versions sums to 110 \(1\.4\.0: 50 from environments\.dev, 1\.5\.0: 50 from environments\.dev, 1\.6\.0: 10 from the base catalogue\); it must be exactly 100$/,
+        /environments\.dev\.models\.image-classifier\.versions: in environment dev: traffic of the live and standby versions sums to 110 \(1\.4\.0: 50 from environments\.dev, 1\.5\.0: 50 from environments\.dev, 1\.6\.0: 10 from the base catalogue\); it must be exactly 100 \[catalogue\/weights-sum\]$/,
       ),
     ]);
     const [problem] = problemsOf(String(document));

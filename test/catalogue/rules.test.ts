@@ -29,12 +29,12 @@ const cases: Case[] = [
   {
     name: "api-version-fail",
     text: mutate(1, "apiVersion: maas/v2"),
-    expected: [[1, "maas/v2", 'apiVersion: must be maas/v1; got "maas/v2"']],
+    expected: [[1, "maas/v2", 'apiVersion: must be maas/v1; got "maas/v2" [catalogue/schema]']],
   },
   {
     name: "api-version-missing-fail",
     text: mutate(1, "# apiVersion forgotten"),
-    expected: [[2, "models:", "apiVersion: is required: must be maas/v1"]],
+    expected: [[2, "models:", "apiVersion: is required: must be maas/v1 [catalogue/schema]"]],
   },
   {
     name: "unknown-key-suggests-fail",
@@ -43,7 +43,7 @@ const cases: Case[] = [
       [
         5,
         "minReplica",
-        'models.scorer.autoscaling.minReplica: unknown key "minReplica"; did you mean "minReplicas"?',
+        'models.scorer.autoscaling.minReplica: unknown key "minReplica"; did you mean "minReplicas"? [catalogue/known-keys]',
       ],
     ],
   },
@@ -54,14 +54,16 @@ const cases: Case[] = [
       [
         5,
         "colour",
-        'models.scorer.colour: unknown key "colour"; allowed: access, api, autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, rollout, routing, shard, slo, standby, versions',
+        'models.scorer.colour: unknown key "colour"; allowed: access, api, autoscaling, build, description, env, gpu, healthCheck, image, owner, port, resources, rollout, routing, shard, slo, standby, versions [catalogue/known-keys]',
       ],
     ],
   },
   {
     name: "unknown-top-level-key-fail",
     text: yaml(BASELINE.trimEnd(), "model: {}"),
-    expected: [[15, "model", 'model: unknown key "model"; did you mean "models"?']],
+    expected: [
+      [15, "model", 'model: unknown key "model"; did you mean "models"? [catalogue/known-keys]'],
+    ],
   },
   {
     name: "owner-required-fail",
@@ -70,7 +72,7 @@ const cases: Case[] = [
       [
         3,
         "scorer",
-        "models.scorer.owner: is required: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63)",
+        "models.scorer.owner: is required: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63) [catalogue/schema]",
       ],
     ],
   },
@@ -81,7 +83,7 @@ const cases: Case[] = [
       [
         4,
         "team a",
-        'models.scorer.owner: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63); got "team a"',
+        'models.scorer.owner: must be a team name usable as a Kubernetes label value (letters, digits, - _ ., at most 63); got "team a" [catalogue/schema]',
       ],
     ],
   },
@@ -92,12 +94,12 @@ const cases: Case[] = [
       [
         3,
         "Scorer_1",
-        'models.Scorer_1: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "Scorer_1"',
+        'models.Scorer_1: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "Scorer_1" [catalogue/schema]',
       ],
       [
         14,
         "Scorer_1",
-        'environments.dev.models.Scorer_1: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "Scorer_1"',
+        'environments.dev.models.Scorer_1: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "Scorer_1" [catalogue/schema]',
       ],
     ],
   },
@@ -113,12 +115,12 @@ const cases: Case[] = [
       [
         3,
         "mxxx",
-        `models.m${"x".repeat(63)}: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "m${"x".repeat(56)}..."`,
+        `models.m${"x".repeat(63)}: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "m${"x".repeat(56)}..." [catalogue/schema]`,
       ],
       [
         14,
         "mxxx",
-        `environments.dev.models.m${"x".repeat(63)}: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "m${"x".repeat(56)}..."`,
+        `environments.dev.models.m${"x".repeat(63)}: must be a DNS-1035 label: lowercase letters, digits and dashes, starting with a letter, at most 63 characters; got "m${"x".repeat(56)}..." [catalogue/schema]`,
       ],
     ],
   },
@@ -129,7 +131,7 @@ const cases: Case[] = [
       [
         3,
         "kube-scorer",
-        "models.kube-scorer: is a Kubernetes system namespace name; choose another model name",
+        "models.kube-scorer: is a Kubernetes system namespace name; choose another model name [catalogue/model-name]",
       ],
     ],
   },
@@ -143,12 +145,12 @@ const cases: Case[] = [
       [
         8,
         '"1.1.0-"',
-        'models.scorer.versions.1.1.0-: must be a version of lowercase letters, digits, dots and dashes, starting and ending with a letter or digit, at most 63 characters; got "1.1.0-"',
+        'models.scorer.versions.1.1.0-: must be a version of lowercase letters, digits, dots and dashes, starting and ending with a letter or digit, at most 63 characters; got "1.1.0-" [catalogue/schema]',
       ],
       [
         14,
         '"1.1.0-"',
-        'environments.dev.models.scorer.versions.1.1.0-: must be a version of lowercase letters, digits, dots and dashes, starting and ending with a letter or digit, at most 63 characters; got "1.1.0-"',
+        'environments.dev.models.scorer.versions.1.1.0-: must be a version of lowercase letters, digits, dots and dashes, starting and ending with a letter or digit, at most 63 characters; got "1.1.0-" [catalogue/schema]',
       ],
     ],
   },
@@ -159,7 +161,7 @@ const cases: Case[] = [
       [
         9,
         "0.90",
-        'models.scorer.versions.0.90: the key 0.90 reads as 0.9, not text; quote it ("0.90")',
+        'models.scorer.versions.0.90: the key 0.90 reads as 0.9, not text; quote it ("0.90") [catalogue/text-keys]',
       ],
     ],
   },
@@ -173,7 +175,7 @@ const cases: Case[] = [
       [
         10,
         '"0.9.0"',
-        "models.scorer.versions.0.9.0: becomes the Kubernetes name scorer-v0-9-0, as version 0-9-0 does; rename one of them",
+        "models.scorer.versions.0.9.0: becomes the Kubernetes name scorer-v0-9-0, as version 0-9-0 does; rename one of them [catalogue/unique-workload-names]",
       ],
     ],
   },
@@ -181,7 +183,11 @@ const cases: Case[] = [
     name: "traffic-range-fail",
     text: mutate(7, '      "1.0.0": { traffic: 190 }'),
     expected: [
-      [7, "190", "models.scorer.versions.1.0.0.traffic: must be an integer from 0 to 100; got 190"],
+      [
+        7,
+        "190",
+        "models.scorer.versions.1.0.0.traffic: must be an integer from 0 to 100; got 190 [catalogue/schema]",
+      ],
     ],
   },
   {
@@ -191,7 +197,7 @@ const cases: Case[] = [
       [
         6,
         "versions",
-        "models.scorer.versions: traffic of the live and standby versions sums to 90 (1.0.0: 80, 1.1.0: 10, 0.9.0: 0); it must be exactly 100",
+        "models.scorer.versions: traffic of the live and standby versions sums to 90 (1.0.0: 80, 1.1.0: 10, 0.9.0: 0); it must be exactly 100 [catalogue/weights-sum]",
       ],
     ],
   },
@@ -205,7 +211,7 @@ const cases: Case[] = [
       [
         14,
         "versions",
-        "environments.dev.models.scorer.versions: in environment dev: traffic of the live and standby versions sums to 110 (1.0.0: 50 from environments.dev, 1.1.0: 60 from environments.dev, 0.9.0: 0 from the base catalogue); it must be exactly 100",
+        "environments.dev.models.scorer.versions: in environment dev: traffic of the live and standby versions sums to 110 (1.0.0: 50 from environments.dev, 1.1.0: 60 from environments.dev, 0.9.0: 0 from the base catalogue); it must be exactly 100 [catalogue/weights-sum]",
       ],
     ],
   },
@@ -227,12 +233,12 @@ const cases: Case[] = [
       [
         6,
         "versions",
-        "models.scorer.versions: traffic of the live and standby versions sums to 90 (1.0.0: 80, 1.1.0: 10, 0.9.0: 0); it must be exactly 100",
+        "models.scorer.versions: traffic of the live and standby versions sums to 90 (1.0.0: 80, 1.1.0: 10, 0.9.0: 0); it must be exactly 100 [catalogue/weights-sum]",
       ],
       [
         14,
         "other",
-        'environments.dev.models.other: unknown model "other"; allowed: scorer (an overlay can only change models defined under models:)',
+        'environments.dev.models.other: unknown model "other"; allowed: scorer (an overlay can only change models defined under models:) [catalogue/overlay-targets]',
       ],
     ],
   },
@@ -243,7 +249,7 @@ const cases: Case[] = [
       [
         10,
         "0 }",
-        "models.scorer.versions.0.8.0.traffic: version 0.8.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it)",
+        "models.scorer.versions.0.8.0.traffic: version 0.8.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it) [catalogue/version-status]",
       ],
     ],
   },
@@ -267,7 +273,7 @@ const cases: Case[] = [
       [
         14,
         "0 } } }",
-        "environments.dev.models.scorer.versions.1.1.0.traffic: in environment dev: version 1.1.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it)",
+        "environments.dev.models.scorer.versions.1.1.0.traffic: in environment dev: version 1.1.0 is retired and has traffic 0; a retired version takes no traffic (drop traffic to retire it, or drop retired: true to serve it) [catalogue/version-status]",
       ],
     ],
   },
@@ -286,7 +292,7 @@ const cases: Case[] = [
       [
         2,
         "models",
-        "models: is empty; a catalogue needs at least one model (to take a model out of service retire its versions; to remove a whole stack use pulumi destroy)",
+        "models: is empty; a catalogue needs at least one model (to take a model out of service retire its versions; to remove a whole stack use pulumi destroy) [catalogue/not-empty]",
       ],
     ],
   },
@@ -303,7 +309,7 @@ const cases: Case[] = [
       [
         14,
         '"c"',
-        "models.scorer-vb.versions.c: becomes the Kubernetes name scorer-vb-vc, as models.scorer version b-vc does; rename one of them",
+        "models.scorer-vb.versions.c: becomes the Kubernetes name scorer-vb-vc, as models.scorer version b-vc does; rename one of them [catalogue/unique-workload-names]",
       ],
     ],
   },
@@ -322,7 +328,7 @@ const cases: Case[] = [
       [
         9,
         '"0.9.0"',
-        "models.scorer.versions.0.9.0: sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true",
+        "models.scorer.versions.0.9.0: sets neither traffic nor retired: give traffic (0-100; 0 keeps a warm standby) or retired: true [catalogue/version-status]",
       ],
     ],
   },
@@ -336,7 +342,7 @@ const cases: Case[] = [
       [
         6,
         "image",
-        "models.scorer.image: is set together with build; give exactly one image source (build or image)",
+        "models.scorer.image: is set together with build; give exactly one image source (build or image) [catalogue/one-image-source]",
       ],
     ],
   },
@@ -347,17 +353,17 @@ const cases: Case[] = [
       [
         7,
         '"1.0.0"',
-        "models.scorer.versions.1.0.0: has no image source: set build or image on the model or on the version",
+        "models.scorer.versions.1.0.0: has no image source: set build or image on the model or on the version [catalogue/one-image-source]",
       ],
       [
         8,
         '"1.1.0"',
-        "models.scorer.versions.1.1.0: has no image source: set build or image on the model or on the version",
+        "models.scorer.versions.1.1.0: has no image source: set build or image on the model or on the version [catalogue/one-image-source]",
       ],
       [
         9,
         '"0.9.0"',
-        "models.scorer.versions.0.9.0: has no image source: set build or image on the model or on the version",
+        "models.scorer.versions.0.9.0: has no image source: set build or image on the model or on the version [catalogue/one-image-source]",
       ],
     ],
   },
@@ -381,7 +387,7 @@ const cases: Case[] = [
       [
         5,
         "registry",
-        "models.scorer.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag",
+        "models.scorer.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]",
       ],
     ],
   },
@@ -392,7 +398,7 @@ const cases: Case[] = [
       [
         5,
         "registry",
-        "models.scorer.image: has neither tag nor digest (Docker would pull latest); pin a digest (@sha256:…) or an explicit version tag",
+        "models.scorer.image: has neither tag nor digest (Docker would pull latest); pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]",
       ],
     ],
   },
@@ -403,7 +409,7 @@ const cases: Case[] = [
       [
         5,
         "Registry",
-        'models.scorer.image: must be an image reference such as registry/repo@sha256:<64 hex>; got "Registry/UPPER CASE"',
+        'models.scorer.image: must be an image reference such as registry/repo@sha256:<64 hex>; got "Registry/UPPER CASE" [catalogue/schema]',
       ],
     ],
   },
@@ -414,7 +420,7 @@ const cases: Case[] = [
       [
         5,
         "./no-such-dir",
-        "models.scorer.build.context: directory ./no-such-dir does not exist (build contexts are relative to the catalogue file's directory)",
+        "models.scorer.build.context: directory ./no-such-dir does not exist (build contexts are relative to the catalogue file's directory) [catalogue/build-context]",
       ],
     ],
   },
@@ -425,7 +431,7 @@ const cases: Case[] = [
       [
         5,
         "Containerfile",
-        "models.scorer.build.dockerfile: the build context has no Containerfile (the dockerfile is relative to the context)",
+        "models.scorer.build.dockerfile: the build context has no Containerfile (the dockerfile is relative to the context) [catalogue/build-context]",
       ],
     ],
   },
@@ -436,7 +442,7 @@ const cases: Case[] = [
       [
         5,
         "3.10",
-        'models.scorer.build.args.PYTHON: must be a string (quote numbers: "3.10" is not 3.1); got 3.1',
+        'models.scorer.build.args.PYTHON: must be a string (quote numbers: "3.10" is not 3.1); got 3.1 [catalogue/schema]',
       ],
     ],
   },
@@ -447,7 +453,7 @@ const cases: Case[] = [
       [
         14,
         "scorr",
-        'environments.dev.models.scorr: unknown model "scorr"; did you mean "scorer"? (an overlay can only change models defined under models:)',
+        'environments.dev.models.scorr: unknown model "scorr"; did you mean "scorer"? (an overlay can only change models defined under models:) [catalogue/overlay-targets]',
       ],
     ],
   },
@@ -461,7 +467,7 @@ const cases: Case[] = [
       [
         14,
         '"1.2.0"',
-        'environments.dev.models.scorer.versions.1.2.0: unknown version "1.2.0"; did you mean "1.0.0"? (an overlay can only change versions of models.scorer)',
+        'environments.dev.models.scorer.versions.1.2.0: unknown version "1.2.0"; did you mean "1.0.0"? (an overlay can only change versions of models.scorer) [catalogue/overlay-targets]',
       ],
     ],
   },
@@ -472,7 +478,7 @@ const cases: Case[] = [
       [
         14,
         "owner",
-        'environments.dev.models.scorer.owner: unknown key "owner"; allowed: access, api, autoscaling, build, env, gpu, healthCheck, image, port, resources, rollout, slo, standby, versions',
+        'environments.dev.models.scorer.owner: unknown key "owner"; allowed: access, api, autoscaling, build, env, gpu, healthCheck, image, port, resources, rollout, slo, standby, versions [catalogue/known-keys]',
       ],
     ],
   },
@@ -490,7 +496,7 @@ const cases: Case[] = [
       [
         11,
         "environments",
-        'environments: unknown environment "prd"; allowed: dev (declare it under environments:, even empty, to deploy the base catalogue)',
+        'environments: unknown environment "prd"; allowed: dev (declare it under environments:, even empty, to deploy the base catalogue) [catalogue/known-environment]',
       ],
     ],
   },
@@ -501,7 +507,7 @@ const cases: Case[] = [
       [
         5,
         "80",
-        "models.scorer.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80",
+        "models.scorer.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got 80 [catalogue/schema]",
       ],
     ],
   },
@@ -512,7 +518,7 @@ const cases: Case[] = [
       [
         5,
         '"8080"',
-        'models.scorer.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got "8080"',
+        'models.scorer.port: must be an integer from 1024 to 65535 (the server runs as non-root, so it cannot bind below 1024); got "8080" [catalogue/schema]',
       ],
     ],
   },
@@ -523,7 +529,7 @@ const cases: Case[] = [
       [
         5,
         "2 cores",
-        'models.scorer.resources.cpu: must be a CPU quantity: cores (1, 0.5) or millicores (500m); got "2 cores"',
+        'models.scorer.resources.cpu: must be a CPU quantity: cores (1, 0.5) or millicores (500m); got "2 cores" [catalogue/schema]',
       ],
     ],
   },
@@ -539,7 +545,7 @@ const cases: Case[] = [
       [
         5,
         "512",
-        "models.scorer.resources.memory: must be at least 32Mi (a bare number means bytes: did you forget Mi or Gi?); got 512",
+        "models.scorer.resources.memory: must be at least 32Mi (a bare number means bytes: did you forget Mi or Gi?); got 512 [catalogue/schema]",
       ],
     ],
   },
@@ -553,17 +559,17 @@ const cases: Case[] = [
       [
         5,
         '"100000"',
-        'models.scorer.resources.cpu: must be at most 192 cores, what the largest node holds; got "100000"',
+        'models.scorer.resources.cpu: must be at most 192 cores, what the largest node holds; got "100000" [catalogue/schema]',
       ],
       [
         5,
         "99999999Gi",
-        'models.scorer.resources.memory: must be at most 2Ti, what the largest node holds; got "99999999Gi"',
+        'models.scorer.resources.memory: must be at most 2Ti, what the largest node holds; got "99999999Gi" [catalogue/schema]',
       ],
       [
         5,
         "5Ti",
-        'models.scorer.resources.modelCache: must be at most 2Ti, what a node\'s disk holds; got "5Ti"',
+        'models.scorer.resources.modelCache: must be at most 2Ti, what a node\'s disk holds; got "5Ti" [catalogue/schema]',
       ],
     ],
   },
@@ -582,7 +588,7 @@ const cases: Case[] = [
       [
         5,
         "1GB",
-        'models.scorer.resources.memory: must be a memory quantity such as 512Mi, 1Gi or 1.5Gi; got "1GB"',
+        'models.scorer.resources.memory: must be a memory quantity such as 512Mi, 1Gi or 1.5Gi; got "1GB" [catalogue/schema]',
       ],
     ],
   },
@@ -593,7 +599,7 @@ const cases: Case[] = [
       [
         5,
         "4 }",
-        "models.scorer.autoscaling.maxReplicas: maxReplicas (4) must be greater than minReplicas (4), or the autoscaler can never scale",
+        "models.scorer.autoscaling.maxReplicas: maxReplicas (4) must be greater than minReplicas (4), or the autoscaler can never scale [catalogue/autoscaling-range]",
       ],
     ],
   },
@@ -604,7 +610,7 @@ const cases: Case[] = [
       [
         16,
         "12",
-        "environments.prod.defaults.autoscaling.minReplicas: in environment prod: maxReplicas (10) must be greater than minReplicas (12), or the autoscaler can never scale",
+        "environments.prod.defaults.autoscaling.minReplicas: in environment prod: maxReplicas (10) must be greater than minReplicas (12), or the autoscaler can never scale [catalogue/autoscaling-range]",
       ],
     ],
   },
@@ -615,7 +621,7 @@ const cases: Case[] = [
       [
         5,
         "0 }",
-        "models.scorer.slo.errorRatePercent: must be a percentage above 0 and at most 100; got 0",
+        "models.scorer.slo.errorRatePercent: must be a percentage above 0 and at most 100; got 0 [catalogue/schema]",
       ],
     ],
   },
@@ -623,7 +629,11 @@ const cases: Case[] = [
     name: "slo-latency-fail",
     text: mutate(4, ["    owner: team-a", "    slo: { latencyP99Ms: 0.5 }"]),
     expected: [
-      [5, "0.5", "models.scorer.slo.latencyP99Ms: must be an integer from 1 to 60000; got 0.5"],
+      [
+        5,
+        "0.5",
+        "models.scorer.slo.latencyP99Ms: must be an integer from 1 to 60000; got 0.5 [catalogue/schema]",
+      ],
     ],
   },
   {
@@ -633,7 +643,7 @@ const cases: Case[] = [
       [
         5,
         "MODEL_URI",
-        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_CACHE_DIR, PORT, LOAD_BALANCER_IDLE_SECONDS",
+        "models.scorer.env.MODEL_URI: is set by the platform; reserved names are MODEL_NAME, MODEL_VERSION, MODEL_URI, MODEL_CACHE_DIR, PORT, LOAD_BALANCER_IDLE_SECONDS [catalogue/schema]",
       ],
     ],
   },
@@ -641,7 +651,11 @@ const cases: Case[] = [
     name: "env-value-type-fail",
     text: mutate(4, ["    owner: team-a", "    env: { THREADS: 4 }"]),
     expected: [
-      [5, "4 }", "models.scorer.env.THREADS: must be a string (quote numbers and booleans); got 4"],
+      [
+        5,
+        "4 }",
+        "models.scorer.env.THREADS: must be a string (quote numbers and booleans); got 4 [catalogue/schema]",
+      ],
     ],
   },
   {
@@ -651,14 +665,20 @@ const cases: Case[] = [
       [
         5,
         "healthz",
-        'models.scorer.healthCheck.path: must be an HTTP path starting with / (readiness and startup probe); got "healthz"',
+        'models.scorer.healthCheck.path: must be an HTTP path starting with / (readiness and startup probe); got "healthz" [catalogue/schema]',
       ],
     ],
   },
   {
     name: "gpu-count-fail",
     text: mutate(4, ["    owner: team-a", "    gpu: { count: 0 }"]),
-    expected: [[5, "0 }", "models.scorer.gpu.count: must be an integer from 1 to 8; got 0"]],
+    expected: [
+      [
+        5,
+        "0 }",
+        "models.scorer.gpu.count: must be an integer from 1 to 8; got 0 [catalogue/schema]",
+      ],
+    ],
   },
   {
     name: "listener-priority-collision-fail",
@@ -674,7 +694,7 @@ const cases: Case[] = [
       [
         3,
         "scorer",
-        "models.scorer: listener rule priority 34881 (derived from its name) is also model ranker's on load balancer main; set routing.priority to a free value from 1 to 50000 on the model you are adding (moving a deployed model's priority takes two applies: first to a free value)",
+        "models.scorer: listener rule priority 34881 (derived from its name) is also model ranker's on load balancer main; set routing.priority to a free value from 1 to 50000 on the model you are adding (moving a deployed model's priority takes two applies: first to a free value) [catalogue/listener-priority]",
       ],
     ],
   },
@@ -692,13 +712,24 @@ const cases: Case[] = [
     expected: [],
   },
   {
+    name: "load-balancers-per-region-fail",
+    text: manyModels(51, (i) => `lb${i}`),
+    expected: [
+      [
+        2,
+        "models",
+        'models: names 51 load balancers; a region holds at most 50 Application Load Balancers (AWS quota "Application Load Balancers per Region", shared with every other stack): put more models on each (up to 50 per load balancer), or split the catalogue over regions [catalogue/load-balancers-per-region]',
+      ],
+    ],
+  },
+  {
     name: "load-balancer-rules-quota-fail",
     text: manyModels(51, () => ""),
     expected: [
       [
         2,
         "models",
-        'models: load balancer main would hold 102 listener rules (2 per served model, 51 models) where an Application Load Balancer holds 100 (AWS quota "Rules per Application Load Balancer"): give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are',
+        'models: load balancer main would hold 102 listener rules (2 per served model, 51 models) where an Application Load Balancer holds 100 (AWS quota "Rules per Application Load Balancer"): give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are [catalogue/load-balancer-capacity]',
       ],
     ],
   },
@@ -714,7 +745,7 @@ const cases: Case[] = [
       [
         2,
         "models",
-        'models: load balancer main would hold 105 target groups (one per live or standby version) where it holds 100 (AWS quota "Target Groups per Application Load Balancer"): give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are',
+        'models: load balancer main would hold 105 target groups (one per live or standby version) where it holds 100 (AWS quota "Target Groups per Application Load Balancer"): give some models another load balancer (routing.loadBalancer: <name>), e.g. the ones being added; the others stay where they are [catalogue/load-balancer-capacity]',
       ],
     ],
   },
@@ -725,7 +756,7 @@ const cases: Case[] = [
       [
         5,
         "Main_LB",
-        'models.scorer.routing.loadBalancer: must be a load balancer name: 1-16 lowercase letters, digits and dashes, starting with a letter; got "Main_LB"',
+        'models.scorer.routing.loadBalancer: must be a load balancer name: 1-16 lowercase letters, digits and dashes, starting with a letter; got "Main_LB" [catalogue/schema]',
       ],
     ],
   },
@@ -745,7 +776,7 @@ const cases: Case[] = [
       [
         6,
         "versions",
-        "models.scorer.versions: has 6 live and standby versions; the load balancer splits traffic over at most 5: retire one (retired: true)",
+        "models.scorer.versions: has 6 live and standby versions; the load balancer splits traffic over at most 5: retire one (retired: true) [catalogue/served-versions]",
       ],
     ],
   },
@@ -760,7 +791,13 @@ const cases: Case[] = [
       "    versions:",
       '      - "1.0.0"',
     ),
-    expected: [[7, "-", "models.scorer.versions: must be a map of version -> spec; got a list"]],
+    expected: [
+      [
+        7,
+        "-",
+        "models.scorer.versions: must be a map of version -> spec; got a list [catalogue/schema]",
+      ],
+    ],
   },
   {
     name: "empty-versions-fail",
@@ -773,7 +810,11 @@ const cases: Case[] = [
       "    versions: {}",
     ),
     expected: [
-      [6, "versions", "models.scorer.versions: is empty; a model needs at least one version"],
+      [
+        6,
+        "versions",
+        "models.scorer.versions: is empty; a model needs at least one version [catalogue/versions-not-empty]",
+      ],
     ],
   },
 ];

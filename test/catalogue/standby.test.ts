@@ -81,7 +81,7 @@ describe("standby: refused where it cannot hold", () => {
     const text = mutate(8, '      "1.1.0": { traffic: 10, standby: cold }');
     // dev gives 1.1.0 50 %: the same problem at the same line, not said again for dev.
     expect(problemsOf(text)).toEqual([
-      `${at(text, 8, "cold")}: models.scorer.versions.1.1.0.standby: version 1.1.0 takes traffic; standby: cold (no pods) is allowed only at traffic: 0: drop standby: cold (a cold standby given traffic is woken first, its pods ready before the rule moves) or set traffic: 0`,
+      `${at(text, 8, "cold")}: models.scorer.versions.1.1.0.standby: version 1.1.0 takes traffic; standby: cold (no pods) is allowed only at traffic: 0: drop standby: cold (a cold standby given traffic is woken first, its pods ready before the rule moves) or set traffic: 0 [catalogue/cold-standby-no-traffic]`,
     ]);
   });
 
@@ -91,7 +91,7 @@ describe("standby: refused where it cannot hold", () => {
       '"1.1.0": { traffic: 40 }, "0.9.0": { traffic: 10 } }',
     );
     expect(problemsOf(text, { environment: "dev" })).toEqual([
-      `${at(text, 9, "cold")}: models.scorer.versions.0.9.0.standby: in environment dev: version 0.9.0 takes traffic; standby: cold (no pods) is allowed only at traffic: 0: drop standby: cold (a cold standby given traffic is woken first, its pods ready before the rule moves) or set traffic: 0`,
+      `${at(text, 9, "cold")}: models.scorer.versions.0.9.0.standby: in environment dev: version 0.9.0 takes traffic; standby: cold (no pods) is allowed only at traffic: 0: drop standby: cold (a cold standby given traffic is woken first, its pods ready before the rule moves) or set traffic: 0 [catalogue/cold-standby-no-traffic]`,
     ]);
     // The fix in the overlay: the version's own warm there is the higher layer.
     const fixed = text.replace(
@@ -110,7 +110,7 @@ describe("standby: refused where it cannot hold", () => {
   it("anything but warm or cold: the schema says what is allowed", () => {
     const text = mutate(9, '      "0.9.0": { traffic: 0, standby: frozen }');
     expect(problemsOf(text)).toEqual([
-      `${at(text, 9, "frozen")}: models.scorer.versions.0.9.0.standby: must be warm or cold; got "frozen"`,
+      `${at(text, 9, "frozen")}: models.scorer.versions.0.9.0.standby: must be warm or cold; got "frozen" [catalogue/schema]`,
     ]);
   });
 });

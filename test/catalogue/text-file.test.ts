@@ -20,16 +20,16 @@ const dir = () => mkdtempSync(join(tmpdir(), "maas-text-"));
 describe("catalogue files", () => {
   it("refuses a device, a FIFO and a directory without reading them", () => {
     expect(problems("/dev/zero")).toEqual([
-      "/dev/zero:1:1: (file): cannot be read: is not a regular file (a device, FIFO or socket); give the path of a YAML file",
+      "/dev/zero:1:1: (file): cannot be read: is not a regular file (a device, FIFO or socket); give the path of a YAML file [catalogue/readable]",
     ]);
     const fifo = join(dir(), "models.yaml");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     expect(problems(fifo)).toEqual([
-      `${fifo}:1:1: (file): cannot be read: is not a regular file (a device, FIFO or socket); give the path of a YAML file`,
+      `${fifo}:1:1: (file): cannot be read: is not a regular file (a device, FIFO or socket); give the path of a YAML file [catalogue/readable]`,
     ]);
     const folder = dir();
     expect(problems(folder)[0]).toBe(
-      `${folder}:1:1: (file): cannot be read: is a directory, not a file`,
+      `${folder}:1:1: (file): cannot be read: is a directory, not a file [catalogue/readable]`,
     );
   });
 
@@ -38,7 +38,7 @@ describe("catalogue files", () => {
     writeFileSync(file, "");
     truncateSync(file, MAX_TEXT_BYTES + 1);
     expect(problems(file)).toEqual([
-      `${file}:1:1: (file): cannot be read: is ${MAX_TEXT_BYTES + 1} bytes; at most ${MAX_TEXT_BYTES} (16 MiB) are read`,
+      `${file}:1:1: (file): cannot be read: is ${MAX_TEXT_BYTES + 1} bytes; at most ${MAX_TEXT_BYTES} (16 MiB) are read [catalogue/readable]`,
     ]);
   });
 
@@ -65,7 +65,7 @@ describe("catalogue files", () => {
     const file = join(dir(), "models.yaml");
     writeFileSync(file, broken);
     expect(problems(file)).toEqual([
-      `${file}:1:1: (file): cannot be read: is not valid UTF-8 at byte 13; save it as UTF-8`,
+      `${file}:1:1: (file): cannot be read: is not valid UTF-8 at byte 13; save it as UTF-8 [catalogue/readable]`,
     ]);
   });
 

@@ -171,8 +171,8 @@ describe("maas plan", () => {
     ]);
     expect(result.status).toBe(1);
     expect(result.stdout.trimEnd().split("\n")).toEqual([
-      `${catalogue}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag`,
-      `${catalogue}:6:5: models.a.versions: in environment dev: traffic of the live and standby versions sums to 90 (1: 90); it must be exactly 100`,
+      `${catalogue}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]`,
+      `${catalogue}:6:5: models.a.versions: in environment dev: traffic of the live and standby versions sums to 90 (1: 90); it must be exactly 100 [catalogue/weights-sum]`,
     ]);
     expect(result.stderr).toBe("maas plan: stack dev not planned; nothing was written\n");
     expect(existsSync(out.json)).toBe(false);

@@ -90,7 +90,9 @@ describe("maas as a process", () => {
     expect(valid.stderr).toBe("");
     const invalid = maasProcess(["validate", "no-such.yaml"]);
     expect(invalid.status).toBe(1);
-    expect(invalid.stdout).toBe("no-such.yaml:1:1: (file): cannot be read: no such file\n");
+    expect(invalid.stdout).toBe(
+      "no-such.yaml:1:1: (file): cannot be read: no such file [catalogue/readable]\n",
+    );
     expect(invalid.stderr).toBe("no-such.yaml: 1 problem\n");
     const usage = maasProcess(["frobnicate"]);
     expect(usage.status).toBe(2);

@@ -32,7 +32,7 @@ describe("maas validate", () => {
     expect(result.status).toBe(0);
   });
 
-  it("exits 1 with one file:line:col: path: message line per problem, all of them", async () => {
+  it("exits 1 with one file:line:col: path: message [rule] line per problem, all of them", async () => {
     const file = catalogueFile(
       [
         "apiVersion: maas/v1",
@@ -47,9 +47,9 @@ describe("maas validate", () => {
     );
     const result = await maas(["validate", file]);
     expect(result.stdout.trimEnd().split("\n")).toEqual([
-      `${file}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag`,
-      `${file}:7:29: models.a.versions.1.0.replica: unknown key "replica"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, rollout, slo, standby, traffic`,
-      `${file}:6:5: models.a.versions: traffic of the live and standby versions sums to 70 (1.0: 70); it must be exactly 100`,
+      `${file}:5:12: models.a.image: uses the tag latest, which moves under a running Deployment; pin a digest (@sha256:…) or an explicit version tag [catalogue/image-pinned]`,
+      `${file}:7:29: models.a.versions.1.0.replica: unknown key "replica"; allowed: autoscaling, build, env, gpu, healthCheck, image, port, resources, retired, rollout, slo, standby, traffic [catalogue/known-keys]`,
+      `${file}:6:5: models.a.versions: traffic of the live and standby versions sums to 70 (1.0: 70); it must be exactly 100 [catalogue/weights-sum]`,
     ]);
     expect(result.stderr).toBe(`${file}: 3 problems\n`);
     expect(result.status).toBe(1);
@@ -60,14 +60,16 @@ describe("maas validate", () => {
     const result = await maas(["validate", file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(
-      `${file}:1:1: (document): the catalogue must be a map with apiVersion and models, not a single value\n`,
+      `${file}:1:1: (document): the catalogue must be a map with apiVersion and models, not a single value [catalogue/document-shape]\n`,
     );
     expect(result.stderr).toBe(`${file}: 1 problem\n`);
   });
 
   it("exits 1 naming the file when it does not exist", async () => {
     const result = await maas(["validate", "no-such.yaml"]);
-    expect(result.stdout).toBe("no-such.yaml:1:1: (file): cannot be read: no such file\n");
+    expect(result.stdout).toBe(
+      "no-such.yaml:1:1: (file): cannot be read: no such file [catalogue/readable]\n",
+    );
     expect(result.status).toBe(1);
   });
 

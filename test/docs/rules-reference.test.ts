@@ -2,9 +2,20 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Problem } from "../../catalogue";
+import { CATALOGUE_RULES } from "../../catalogue/rules";
+import { allRules, numberRanges, RULE_FAMILIES } from "../../cli/rule-registry";
 import { rulesReference } from "../../cli/rules";
-import { allRules, numberRanges, RULE_FAMILIES } from "../../change/rule-registry";
+import { CROSS_KEY_RULES } from "../../stack/settings-schema";
+import { documented } from "../helpers/catalogue";
 import { PROJECT_ROOT } from "../helpers/cli";
+
+/** The `.ts` files under `dir` of the project, with their text. */
+function sources(dir: string): [file: string, text: string][] {
+  return readdirSync(join(PROJECT_ROOT, dir), { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => [join(dir, file), readFileSync(join(PROJECT_ROOT, dir, file), "utf8")]);
+}
 
 /** Every rule id a finding of the program's code can carry: `"RULES-<n>/<slug>"` and the named families. */
 function idsInSources(): Set<string> {
@@ -19,12 +30,26 @@ function idsInSources(): Set<string> {
     "rollout",
     "cost",
   ])
-    for (const file of readdirSync(join(PROJECT_ROOT, dir), { recursive: true, encoding: "utf8" }))
-      if (file.endsWith(".ts"))
-        for (const [, id] of readFileSync(join(PROJECT_ROOT, dir, file), "utf8").matchAll(
-          /"((?:RULES-\d+|front-door|ingress|kubernetes)\/[a-z0-9-]+)"/g,
-        ))
-          ids.add(id!);
+    for (const [, text] of sources(dir))
+      for (const [, id] of text.matchAll(
+        /"((?:RULES-\d+|front-door|ingress|kubernetes)\/[a-z0-9-]+)"/g,
+      ))
+        ids.add(id!);
+  return ids;
+}
+
+/**
+ * The catalogue and stack-config rule ids the tests expect in a problem's line (`… [catalogue/
+ * weights-sum]`): each is emitted by the fixture of a passing test that asserts that line.
+ */
+function idsAssertedByTests(): Set<string> {
+  const ids = new Set<string>();
+  // This file names an undocumented id on purpose, to see it refused.
+  for (const [, text] of sources("test").filter(
+    ([file]) => !file.endsWith("rules-reference.test.ts"),
+  ))
+    for (const [, id] of text.matchAll(/ \\?\[((?:catalogue|stack-config)\\?\/[a-z0-9-]+)\\?\]/g))
+      ids.add(id!.replace("\\", ""));
   return ids;
 }
 
@@ -49,16 +74,56 @@ describe("rule reference", () => {
     expect([...idsInSources()].filter((id) => !known.has(id))).toEqual([]);
   });
 
+  it("lists the catalogue's and the stack config's rules, each id made from its family and key", () => {
+    const ids = allRules().map((rule) => rule.id);
+    for (const rule of CATALOGUE_RULES) expect(ids).toContain(rule.id);
+    for (const [slug, rule] of Object.entries(CROSS_KEY_RULES)) {
+      expect(rule.id).toBe(`stack-config/${slug}`);
+      expect(ids).toContain(rule.id);
+    }
+    expect(CATALOGUE_RULES.every((rule) => rule.id.startsWith("catalogue/"))).toBe(true);
+  });
+
+  it("fails a fixture whose problem carries an id no rule documents", () => {
+    const problem: Problem = {
+      file: "models.yaml",
+      line: 1,
+      col: 1,
+      path: "models",
+      message: "is wrong",
+      rule: "catalogue/no-such-rule",
+    };
+    expect(() => documented([problem])).toThrow(
+      "problems carry rule ids no catalogue rule documents (catalogue/rules.ts): models.yaml:1:1: models: is wrong [catalogue/no-such-rule]",
+    );
+    expect(documented([{ ...problem, rule: "catalogue/weights-sum" }])).toHaveLength(1);
+  });
+
+  it("has a test fixture emitting every catalogue and stack-config rule, and documents every id the tests expect", () => {
+    const documentedIds = allRules()
+      .map((rule) => rule.id)
+      .filter((id) => /^(catalogue|stack-config)\//.test(id));
+    const asserted = idsAssertedByTests();
+    expect(documentedIds.filter((id) => !asserted.has(id))).toEqual([]);
+    expect([...asserted].filter((id) => !documentedIds.includes(id))).toEqual([]);
+  });
+
   it("refuses two rules under one id, whichever families they are in", () => {
-    const [kubernetes, aws] = RULE_FAMILIES;
+    const [catalogue, stack, kubernetes, aws] = RULE_FAMILIES;
     const twin = { ...aws!, rules: [...aws!.rules, { ...kubernetes!.rules[2]! }] };
     expect(() => allRules([kubernetes!, twin])).toThrow(
       `two rules share the id ${kubernetes!.rules[2]!.id}`,
+    );
+    const copied = { ...stack!, rules: [...stack!.rules, { ...catalogue!.rules[0]! }] };
+    expect(() => allRules([catalogue!, copied])).toThrow(
+      `two rules share the id ${catalogue!.rules[0]!.id}`,
     );
   });
 
   it("states each family's numbers as they are, not as kept by hand", () => {
     expect(RULE_FAMILIES.map((family) => numberRanges(family.rules))).toEqual([
+      "",
+      "",
       "1-14",
       "15-21, 28, 34",
       "21-27",

@@ -1,14 +1,32 @@
 /** Shared helpers for catalogue tests: check YAML text as if it were test/fixtures/models.yaml. */
 import { checkCatalogueText, formatProblem, resolveChecked } from "../../catalogue";
-import type { CheckOptions, ResolvedCatalogue } from "../../catalogue";
+import type { CheckOptions, Problem, ResolvedCatalogue } from "../../catalogue";
+import { CATALOGUE_RULES } from "../../catalogue/rules";
 
 export const FIXTURE_FILE = "test/fixtures/models.yaml";
 
-/** Problems as `line:col: path: message` (the file name is the same for every fixture). */
+const DOCUMENTED = new Set(CATALOGUE_RULES.map((rule) => rule.id));
+
+/**
+ * The problems as they are, after failing the test on any whose rule docs/rules.md does not
+ * document: every fixture that goes through problemsOf checks the ids it makes the code emit.
+ */
+export function documented(problems: readonly Problem[]): readonly Problem[] {
+  const unknown = problems.filter((problem) => !DOCUMENTED.has(problem.rule));
+  if (unknown.length > 0)
+    throw new Error(
+      `problems carry rule ids no catalogue rule documents (catalogue/rules.ts): ${unknown.map(formatProblem).join("; ")}`,
+    );
+  return problems;
+}
+
+/** Problems as `line:col: path: message [rule]` (the file name is the same for every fixture). */
 export function problemsOf(text: string, options: CheckOptions = {}): string[] {
   const result = checkCatalogueText(text, FIXTURE_FILE, options);
   if (result.ok) return [];
-  return result.problems.map((problem) => formatProblem(problem).slice(FIXTURE_FILE.length + 1));
+  return documented(result.problems).map((problem) =>
+    formatProblem(problem).slice(FIXTURE_FILE.length + 1),
+  );
 }
 
 /** The resolved catalogue of a valid fixture; fails the test with the problems otherwise. */

@@ -107,7 +107,7 @@ describe("subnets, certificates and regions", () => {
       `arn:${partition}:acm:${region}:123456789012:certificate/0a1b2c3d-4e5f-6789-0abc-def012345678`;
     expect(problems({ "maas:certificateArn": certificate("eu-west-1") })).toEqual([]);
     expect(problems({ "maas:certificateArn": certificate("us-east-1") })).toEqual([
-      `Pulumi.dev.yaml: maas:certificateArn: must be a certificate of the stack's region (aws:region) and partition: a load balancer's listener takes an ACM certificate of its own region only; request or import the certificate in that region; got "${certificate("us-east-1")}"`,
+      `Pulumi.dev.yaml: maas:certificateArn: must be a certificate of the stack's region (aws:region) and partition: a load balancer's listener takes an ACM certificate of its own region only; request or import the certificate in that region; got "${certificate("us-east-1")}" [stack-config/certificate-region]`,
     ]);
     expect(problems({ "maas:certificateArn": certificate("eu-west-1", "aws-cn") })).toHaveLength(1);
     expect(
@@ -116,7 +116,7 @@ describe("subnets, certificates and regions", () => {
         "maas:apiCertificateArn": certificate("eu-west-1", "aws-us-gov"),
       }),
     ).toEqual([
-      `Pulumi.dev.yaml: maas:apiCertificateArn: must be a certificate in the stack's region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); got "${certificate("eu-west-1", "aws-us-gov")}"`,
+      `Pulumi.dev.yaml: maas:apiCertificateArn: must be a certificate in the stack's region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); got "${certificate("eu-west-1", "aws-us-gov")}" [stack-config/api-certificate-region]`,
     ]);
   });
 
@@ -126,7 +126,7 @@ describe("subnets, certificates and regions", () => {
     ]);
     // The test stack's OIDC provider is in arn:aws:, not GovCloud's.
     expect(problems({ "aws:region": "us-gov-west-1" })).toEqual([
-      `Pulumi.dev.yaml: maas:oidcProviderArn: must be in the stack's partition (aws:region's: arn:aws: for most regions, arn:aws-us-gov: for GovCloud): the roles trust it; got "${dev["maas:oidcProviderArn"]}"`,
+      `Pulumi.dev.yaml: maas:oidcProviderArn: must be in the stack's partition (aws:region's: arn:aws: for most regions, arn:aws-us-gov: for GovCloud): the roles trust it; got "${dev["maas:oidcProviderArn"]}" [stack-config/oidc-provider-partition]`,
     ]);
   });
 });

@@ -63,36 +63,36 @@ describe("stack settings", () => {
       problems({ "aws:region": "mars-1", "maas:kubeContext": undefined, "maas:routing": "host" }),
     ).toEqual([
       'Pulumi.dev.yaml: aws:region: must be an AWS region such as eu-west-1; got "mars-1"',
-      "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)",
-      "Pulumi.dev.yaml: maas:hostDomain: is required with maas:routing host: models are served at <model>.<hostDomain>",
+      "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig) [stack-config/kube-access]",
+      "Pulumi.dev.yaml: maas:hostDomain: is required with maas:routing host: models are served at <model>.<hostDomain> [stack-config/host-routing-domain]",
     ]);
   });
 
   it("wants exactly one way to reach the cluster", () => {
     const message =
-      "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig)";
+      "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig) [stack-config/kube-access]";
     expect(problems({ "maas:kubeContext": undefined })).toEqual([message]);
     expect(problems({ "maas:kubeconfig": "apiVersion: v1" })).toEqual([message]);
   });
 
   it("wants what the chosen identity, routing and alarm timing need", () => {
     expect(problems({ "maas:oidcProviderArn": undefined })).toEqual([
-      "Pulumi.dev.yaml: maas:oidcProviderArn: is required with maas:identity irsa: the cluster's IAM OIDC provider ARN",
+      "Pulumi.dev.yaml: maas:oidcProviderArn: is required with maas:identity irsa: the cluster's IAM OIDC provider ARN [stack-config/irsa-oidc-provider]",
     ]);
     expect(problems({ "maas:identity": "pod-identity" })).toEqual([
-      "Pulumi.dev.yaml: maas:clusterName: is required with maas:identity pod-identity: the EKS cluster name",
+      "Pulumi.dev.yaml: maas:clusterName: is required with maas:identity pod-identity: the EKS cluster name [stack-config/pod-identity-cluster]",
     ]);
     expect(problems({ "maas:routing": "host" })).toEqual([
-      "Pulumi.dev.yaml: maas:hostDomain: is required with maas:routing host: models are served at <model>.<hostDomain>",
+      "Pulumi.dev.yaml: maas:hostDomain: is required with maas:routing host: models are served at <model>.<hostDomain> [stack-config/host-routing-domain]",
     ]);
     expect(problems({ "maas:alarmDatapoints": "6" })).toEqual([
-      'Pulumi.dev.yaml: maas:alarmDatapoints: must not exceed maas:alarmEvaluationPeriods (M out of N datapoints); got "6"',
+      'Pulumi.dev.yaml: maas:alarmDatapoints: must not exceed maas:alarmEvaluationPeriods (M out of N datapoints); got "6" [stack-config/alarm-datapoints]',
     ]);
     // CloudWatch refuses alarms that look back more than a day (a week for hour-long periods).
     expect(
       problems({ "maas:alarmPeriodSeconds": "900", "maas:alarmEvaluationPeriods": "100" }),
     ).toEqual([
-      'Pulumi.dev.yaml: maas:alarmEvaluationPeriods: times maas:alarmPeriodSeconds must not exceed CloudWatch\'s limit: 86,400 seconds (a day) for periods under an hour, 604,800 (a week) for longer ones; got "100"',
+      'Pulumi.dev.yaml: maas:alarmEvaluationPeriods: times maas:alarmPeriodSeconds must not exceed CloudWatch\'s limit: 86,400 seconds (a day) for periods under an hour, 604,800 (a week) for longer ones; got "100" [stack-config/alarm-window]',
     ]);
     expect(
       problems({ "maas:alarmPeriodSeconds": "3600", "maas:alarmEvaluationPeriods": "100" }),
@@ -144,9 +144,15 @@ describe("stack settings", () => {
     expect(problems({ "aws:profile": "dev", "kubernetes:context": "x" })).toEqual([]);
   });
 
+  it("wants a base stack's shard named with it", () => {
+    expect(problems({ "maas:baseStack": "prod" })).toEqual([
+      "Pulumi.dev.yaml: maas:shard: is required with maas:baseStack: which shard of the catalogue this stack deploys [stack-config/base-stack-shard]",
+    ]);
+  });
+
   it("serves the internet over HTTPS only", () => {
     expect(problems({ "maas:internetFacing": "true" })).toEqual([
-      'Pulumi.dev.yaml: maas:internetFacing: needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text); got "true"',
+      'Pulumi.dev.yaml: maas:internetFacing: needs maas:certificateArn: a load balancer on the internet serves HTTPS only (plain HTTP would carry every request and answer in clear text); got "true" [stack-config/internet-facing-https]',
     ]);
     expect(
       problems({
@@ -205,15 +211,15 @@ describe("stack settings", () => {
 
     it("wants the domain and its certificate together, the certificate in the stack's region", () => {
       expect(problems({ "maas:apiDomain": "api.models.example.com" })).toEqual([
-        "Pulumi.dev.yaml: maas:apiCertificateArn: is required with maas:apiDomain: an issued ACM certificate for that name, in the stack's region",
+        "Pulumi.dev.yaml: maas:apiCertificateArn: is required with maas:apiDomain: an issued ACM certificate for that name, in the stack's region [stack-config/api-domain-certificate]",
       ]);
       expect(problems({ "maas:apiCertificateArn": CERTIFICATE })).toEqual([
-        `Pulumi.dev.yaml: maas:apiDomain: is required with maas:apiCertificateArn: the custom domain the certificate is for`,
+        `Pulumi.dev.yaml: maas:apiDomain: is required with maas:apiCertificateArn: the custom domain the certificate is for [stack-config/api-certificate-domain]`,
       ]);
       // An edge-optimized domain's certificate lives in us-east-1; a Regional one in its own region.
       const elsewhere = CERTIFICATE.replace("eu-west-1", "us-east-1");
       expect(problems({ ...domain, "maas:apiCertificateArn": elsewhere })).toEqual([
-        `Pulumi.dev.yaml: maas:apiCertificateArn: must be a certificate in the stack's region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); got "${elsewhere}"`,
+        `Pulumi.dev.yaml: maas:apiCertificateArn: must be a certificate in the stack's region (aws:region) and partition: a Regional custom domain takes an ACM certificate of its own region (API Gateway developer guide, "Set up a Regional custom domain name"); got "${elsewhere}" [stack-config/api-certificate-region]`,
       ]);
     });
 
@@ -221,8 +227,8 @@ describe("stack settings", () => {
       expect(
         problems({ "maas:disableExecuteApiEndpoint": "true", "maas:apiHostedZoneId": "Z0123" }),
       ).toEqual([
-        'Pulumi.dev.yaml: maas:apiHostedZoneId: needs maas:apiDomain: the zone would hold that domain\'s alias record; got "Z0123"',
-        'Pulumi.dev.yaml: maas:disableExecuteApiEndpoint: needs maas:apiDomain: with the execute-api endpoint off, callers reach the front door through the custom domain only; got "true"',
+        'Pulumi.dev.yaml: maas:apiHostedZoneId: needs maas:apiDomain: the zone would hold that domain\'s alias record; got "Z0123" [stack-config/hosted-zone-domain]',
+        'Pulumi.dev.yaml: maas:disableExecuteApiEndpoint: needs maas:apiDomain: with the execute-api endpoint off, callers reach the front door through the custom domain only; got "true" [stack-config/execute-api-endpoint-domain]',
       ]);
       expect(problems({ ...domain, "maas:disableExecuteApiEndpoint": "true" })).toEqual([]);
     });

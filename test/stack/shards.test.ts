@@ -317,7 +317,7 @@ describe("refused layouts", () => {
     );
     expect(problems).toEqual([
       expect.stringMatching(
-        /models\.yaml:14:12: models\.image-classifier\.shard: shard visoin is not one of the base stack's maas:shards \(risk, vision\): no stack would deploy the model; did you mean vision\?/,
+        /models\.yaml:14:12: models\.image-classifier\.shard: shard visoin is not one of the base stack's maas:shards \(risk, vision\): no stack would deploy the model; did you mean vision\? .* \[catalogue\/known-shard\]$/,
       ),
     ]);
   });
@@ -325,8 +325,8 @@ describe("refused layouts", () => {
   it("a model that names no shard where main has no stack", async () => {
     const problems = await problemsOf("platform", {}, CATALOGUE.replace("    shard: vision\n", ""));
     expect(problems).toEqual([
-      expect.stringContaining(
-        "models.image-classifier: no shard given, so shard main, is not one of the base stack's maas:shards",
+      expect.stringMatching(
+        /models\.image-classifier: no shard given, so shard main, is not one of the base stack's maas:shards .* \[catalogue\/known-shard\]$/,
       ),
     ]);
   });
@@ -338,8 +338,8 @@ describe("refused layouts", () => {
     const emptied = CATALOGUE.replace("shard: vision", "shard: risk");
     const problems = await problemsOf("platform-vision", {}, emptied);
     expect(problems).toEqual([
-      expect.stringContaining(
-        "models: no model belongs to shard vision (this stack's maas:shard), so the stack would delete every model it deploys",
+      expect.stringMatching(
+        /models: no model belongs to shard vision \(this stack's maas:shard\), so the stack would delete every model it deploys; .* \[catalogue\/shard-not-empty\]$/,
       ),
     ]);
   });
@@ -355,7 +355,7 @@ describe("refused layouts", () => {
       "--config: maas:baseStack: stack platform-vision is not a base: it sets no maas:shards (a base owns the registry, load balancers and alarm topic its shards use)",
     ]);
     expect(await problemsOf("platform-risk", { "maas:baseStack": "platform-risk" })).toEqual([
-      "--config: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards)",
+      "--config: maas:baseStack: names this stack itself; a shard's base is another stack of the project (the one that sets maas:shards) [stack-config/base-not-itself]",
     ]);
     const missing = await problemsOf("platform-risk", { "maas:baseStack": "nowhere" });
     expect(missing).toEqual([
@@ -367,8 +367,8 @@ describe("refused layouts", () => {
 
   it("a stack that is both a base and a shard, or a shard without its base", async () => {
     expect(await problemsOf("platform", { "maas:shard": "risk" })).toEqual([
-      '--config: maas:shard: cannot be set with maas:shards: a stack is either the base of a split catalogue (maas:shards) or one of its shards (maas:shard with maas:baseStack); got "risk"',
-      "Pulumi.platform.yaml: maas:baseStack: is required with maas:shard: the stack of this project whose registry, load balancers and alarm topic the shard uses (it sets maas:shards)",
+      '--config: maas:shard: cannot be set with maas:shards: a stack is either the base of a split catalogue (maas:shards) or one of its shards (maas:shard with maas:baseStack); got "risk" [stack-config/base-or-shard]',
+      "Pulumi.platform.yaml: maas:baseStack: is required with maas:shard: the stack of this project whose registry, load balancers and alarm topic the shard uses (it sets maas:shards) [stack-config/shard-base-stack]",
     ]);
   });
 });

@@ -198,7 +198,7 @@ describe("a buffered request longer than the account's API Gateway quota", () =>
 
   it("is refused before any resource, at its line, saying what to do", async () => {
     await expect(planOf({ catalogue: buffered })).rejects.toThrow(
-      /models\.yaml:\d+:\d+: models\.scorer\.api\.timeout: a buffered request of 120 s through the front door is more than stack dev's API Gateway quota allows \(maas:apiTimeoutQuotaSeconds: 29 s, Pulumi\.dev\.yaml\): stream the response \(streaming: true, up to 15m, no quota\), or have AWS raise the region's integration timeout quota \(it may lower the account's throttle quota\) and set maas:apiTimeoutQuotaSeconds to it/,
+      /models\.yaml:\d+:\d+: models\.scorer\.api\.timeout: a buffered request of 120 s through the front door is more than stack dev's API Gateway quota allows \(maas:apiTimeoutQuotaSeconds: 29 s, Pulumi\.dev\.yaml\): stream the response \(streaming: true, up to 15m, no quota\), or have AWS raise the region's integration timeout quota \(it may lower the account's throttle quota\) and set maas:apiTimeoutQuotaSeconds to it \[stack-config\/api-timeout-quota\]/,
     );
   });
 
