@@ -6,10 +6,11 @@
  */
 import { dependencyClosure } from "./transition";
 import type { Step, Transition } from "./transition";
+import { kindOf } from "../kinds";
 import { physicalNames } from "../plan/physical-names";
 import { placeholderResource } from "../plan/placeholders";
 import type { RecordedResource } from "../plan/record";
-import { pathsTouching, REFUSED_IN_PLACE } from "../plan/replacements";
+import { pathsTouching } from "../plan/replacements";
 import { serviceSelects } from "../policy/kubernetes-objects";
 import type { RuleDoc } from "../policy/rule";
 import { TRUST_STATEMENT_IDS } from "../components/specs/model-policies";
@@ -90,16 +91,6 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ROLE = "aws:iam/role:Role";
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const IMAGE = "docker-build:index:Image";
-
-/** Resources whose deletion loses history: records, images and where images live. */
-const HISTORY = [
-  "aws:dynamodb/tableItem:TableItem",
-  "aws:ecr/repository:Repository",
-  IMAGE,
-  "aws:dynamodb/table:Table",
-  "aws:s3/bucket:Bucket",
-  "aws:kms/key:Key",
-];
 
 interface Metadata {
   name?: string;
@@ -302,7 +293,9 @@ function namesMovedByUpdates(t: Transition, steps: Step[]): TransitionFinding[] 
 function refusedUpdates(steps: Step[]): TransitionFinding[] {
   return steps.flatMap((step) => {
     const refused =
-      step.op === "update" ? pathsTouching(REFUSED_IN_PLACE[step.type] ?? [], step.paths) : [];
+      step.op === "update"
+        ? pathsTouching(kindOf(step.type)?.refusedInPlace ?? [], step.paths)
+        : [];
     return refused.length === 0
       ? []
       : [
@@ -526,7 +519,8 @@ function historyKept(steps: Step[]): TransitionFinding[] {
   for (const step of steps) {
     const old = step.previous;
     const removesOld = step.op === "delete" || step.op === "replace";
-    if (old && removesOld && HISTORY.includes(step.type) && !old.options?.retainOnDelete)
+    // What holds history or data: its kind's record in kinds/ (`history`).
+    if (old && removesOld && kindOf(step.type)?.history && !old.options?.retainOnDelete)
       findings.push({
         rule: "RULES-26/history-kept",
         severity: "refuse",

@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedModel, ResolvedVersion } from "../catalogue";
 import { targetGroupBindingName } from "../catalogue/names";
+import { kind } from "../kinds";
 import { admissionAnnotations } from "./specs/admission";
 import { autoscalerSpec, disruptionBudgetSpec } from "./specs/autoscaling";
 import { deploymentSpec, progressDeadlineSeconds } from "./specs/deployment";
@@ -23,6 +24,9 @@ import { targetGroupBindingSpec } from "./specs/target-group-binding";
 
 /** The Service port the load balancer's target group and in-cluster clients use. */
 export const SERVICE_PORT = 80;
+
+/** The binding's record (kinds/kubernetes.ts): the fields the controller refuses to update. */
+const TARGET_GROUP_BINDING = kind("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
 
 export interface ModelVersionArgs {
   model: ResolvedModel;
@@ -94,15 +98,10 @@ export class ModelVersion extends pulumi.ComponentResource {
       {
         parent: this,
         dependsOn: [this.service],
-        // The controller's webhook refuses updates of these fields (webhooks/elbv2/
-        // targetgroupbinding_validator.go, checkImmutableFields); the name changes with the target
-        // group, so the replacement is created before the old binding is deleted.
-        replaceOnChanges: [
-          "spec.targetGroupARN",
-          "spec.targetType",
-          "spec.vpcID",
-          "spec.ipAddressType",
-        ],
+        // The controller's webhook refuses updates of some fields (its kind's record,
+        // refusedInPlace); the name changes with the target group, so the replacement is created
+        // before the old binding is deleted.
+        replaceOnChanges: [...TARGET_GROUP_BINDING.refusedInPlace!],
       },
     );
 

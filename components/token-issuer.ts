@@ -12,7 +12,7 @@
  * Cognito user pool." Keys stay, for metering and limits.
  *
  * The client secret is a credential: the provider marks UserPoolClient.clientSecret secret
- * itself (its class's additionalSecretOutputs; policy/aws-rules.ts CREDENTIAL_OUTPUTS keeps
+ * itself (its class's additionalSecretOutputs; its record in kinds/, credentialOutputs, keeps
  * that checked), and so does SecretVersion.secretString.
  */
 import * as aws from "@pulumi/aws";

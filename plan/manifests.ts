@@ -1,10 +1,12 @@
 /**
- * The Kubernetes objects of a plan as manifests, one file per object, numbered so that
- * `kubectl apply -f <dir>` creates namespaces before what lives in them.
+ * The Kubernetes objects of a plan as manifests, one file per object, numbered by their kind's
+ * `applyOrder` (kinds/kubernetes.ts) so that `kubectl apply -f <dir>` creates namespaces before
+ * what lives in them.
  */
 import { DEFAULT_SCALAR_STYLE_RULES, dump, SCALAR_STYLE } from "js-yaml";
 import type { ScalarLayout } from "js-yaml";
 import { Schema } from "yaml";
+import { KINDS, kindOf } from "../kinds";
 import { placeholderResource } from "./placeholders";
 import type { RecordedResource } from "./record";
 
@@ -14,16 +16,8 @@ export interface Manifest {
   object: Record<string, unknown>;
 }
 
-const APPLY_ORDER = [
-  "Namespace",
-  "ServiceAccount",
-  "NetworkPolicy",
-  "Deployment",
-  "Service",
-  "TargetGroupBinding",
-  "HorizontalPodAutoscaler",
-  "PodDisruptionBudget",
-];
+/** Past every kind the registry orders (kinds/kubernetes.ts, `applyOrder`). */
+const UNORDERED = Math.max(...[...KINDS.values()].map((k) => k.kubernetes?.applyOrder ?? 0)) + 1;
 
 function apiVersionAndKind(resource: RecordedResource): { apiVersion: string; kind: string } {
   const [, groupVersion = "", kind = ""] = resource.type.split(":");
@@ -53,8 +47,8 @@ export function kubernetesManifests(resources: RecordedResource[], region: strin
     const { name, namespace, ...otherMetadata } = metadata as { name: string; namespace?: string };
     const meta = { name, ...(namespace === undefined ? {} : { namespace }), ...otherMetadata };
     const object = { apiVersion, kind, metadata: meta, ...rest };
-    const order = APPLY_ORDER.indexOf(kind);
-    const prefix = String(order < 0 ? APPLY_ORDER.length : order).padStart(2, "0");
+    const order = kindOf(resource.type)?.kubernetes?.applyOrder ?? UNORDERED;
+    const prefix = String(order).padStart(2, "0");
     const file = `${prefix}-${kind.toLowerCase()}-${meta.namespace ? `${meta.namespace}-` : ""}${meta.name}.yaml`;
     return { file, object };
   });

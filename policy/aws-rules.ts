@@ -7,6 +7,7 @@
 import { DIRECT_ACCESS_TAG } from "../catalogue/names";
 import { PINNED_LISTENER_PORT } from "../catalogue/quotas";
 import { modelScope } from "../components/specs/front-door";
+import { kindOf } from "../kinds";
 import type { RuleContext, RuleDoc, Violation } from "./rule";
 import type { PlannedResource } from "./planned-resource";
 
@@ -346,30 +347,6 @@ const iam: AwsRule = {
   ],
 };
 
-const STATEFUL = ["aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:kms/key:Key"];
-
-/**
- * Outputs of the resource types the stack creates that carry a credential, and which of them the
- * provider itself marks secret (its class's `additionalSecretOutputs`, read from the installed
- * @pulumi/aws: test/policy/aws-rules.test.ts keeps this table true to it). An output the provider
- * leaves plain sits in the stack's state unencrypted unless the program marks it:
- * UsagePlanKey.value is the key itself (terraform-provider-aws
- * internal/service/apigateway/usage_plan_key.go reads it back into the state).
- */
-export const CREDENTIAL_OUTPUTS: Record<string, { outputs: string[]; markedByProvider: string[] }> =
-  {
-    "aws:apigateway/apiKey:ApiKey": { outputs: ["value"], markedByProvider: ["value"] },
-    "aws:apigateway/usagePlanKey:UsagePlanKey": { outputs: ["value"], markedByProvider: [] },
-    "aws:secretsmanager/secretVersion:SecretVersion": {
-      outputs: ["secretString", "secretBinary"],
-      markedByProvider: ["secretBinary", "secretString", "secretStringWo"],
-    },
-    "aws:cognito/userPoolClient:UserPoolClient": {
-      outputs: ["clientSecret"],
-      markedByProvider: ["clientSecret"],
-    },
-  };
-
 const secretOutputs: AwsRule = {
   id: "RULES-34/secret-outputs",
   why: "An output that carries a credential (an API key, a client secret) is kept in the stack's state: unless it is a secret there, anyone who can read the state or a checkpoint reads the credential.",
@@ -378,7 +355,10 @@ const secretOutputs: AwsRule = {
     "Every output that carries a credential is a secret in the state: marked by the provider, or by the program (additionalSecretOutputs).",
   check: (resources) =>
     resources.flatMap((resource) => {
-      const known = CREDENTIAL_OUTPUTS[resource.type];
+      // The kind's credentialOutputs (kinds/): which outputs carry a credential, which of them
+      // the provider marks secret itself. An output the provider leaves plain sits in the
+      // stack's state unencrypted unless the program marks it.
+      const known = kindOf(resource.type)?.credentialOutputs;
       if (!known) return [];
       const marked = new Set([
         ...known.markedByProvider,
@@ -414,7 +394,7 @@ const protection: AwsRule = {
       resources.filter((r) => ENCRYPTS_DATA.includes(r.type)).flatMap((r) => r.dependencies),
     );
     return resources
-      .filter((r) => STATEFUL.includes(r.type))
+      .filter((r) => kindOf(r.type)?.history?.protectInProduction)
       .flatMap((r) =>
         report("RULES-21/protection", r, [
           ...(r.options?.protect || (r.type === "aws:kms/key:Key" && !dataKeys.has(r.urn))

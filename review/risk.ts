@@ -5,6 +5,7 @@
  * from retirement, a new version running its sibling's image) and the head's rule violations.
  */
 import type { ResolvedCatalogue } from "../catalogue";
+import { kindOf } from "../kinds";
 import { accessRisks } from "./access-risk";
 import type { Violation } from "../policy";
 import { imageSource } from "./catalogue-diff";
@@ -17,11 +18,6 @@ import type { Risk } from "./review-risk";
 
 export type { Risk } from "./review-risk";
 
-const HISTORY = [
-  "aws:dynamodb/tableItem:TableItem",
-  "aws:ecr/repository:Repository",
-  "docker-build:index:Image",
-];
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 /** Replaced on every change of what the front door routes: the API's routine redeployment. */
 const API_DEPLOYMENT = "aws:apigateway/deployment:Deployment";
@@ -131,10 +127,13 @@ export function risks(input: RiskInput): Risk[] {
       text: `${grouped("protection turned off", unprotected)}: pulumi up and destroy can now delete them. Intended only on the way to a deliberate replacement; protect again after`,
     });
 
-  // History leaving the stack (kept in AWS by retainOnDelete).
+  // History leaving the stack (kept in AWS by retainOnDelete): every kind whose record holds
+  // history (kinds/), the kinds RULES-26 refuses to delete without it. The registry's bucket,
+  // table and key are among them: one leaving the stack is as much an orphan to import later as
+  // a record or an image (this note once left them out).
   const leaving = transition.steps
     .filter(
-      (s) => s.op === "delete" && HISTORY.includes(s.type) && s.previous?.options?.retainOnDelete,
+      (s) => s.op === "delete" && kindOf(s.type)?.history && s.previous?.options?.retainOnDelete,
     )
     .map((s) => `${displayType(s.type)} ${s.name}`);
   if (leaving.length > 0)

@@ -161,9 +161,9 @@ describe("the import graph (docs/maintainers.md, Where each concept lives)", () 
     expect(outside, "imports the table of docs/maintainers.md does not allow").toEqual([]);
   });
 
-  it("catalogue/ imports nothing of Pulumi", () => {
+  it("catalogue/ and kinds/ import nothing of Pulumi", () => {
     const pulumi = [...graph.packages]
-      .filter(([file]) => file.startsWith("catalogue/"))
+      .filter(([file]) => file.startsWith("catalogue/") || file.startsWith("kinds/"))
       .flatMap(([file, names]) =>
         names.filter((name) => name.startsWith("@pulumi/")).map((name) => `${file} -> ${name}`),
       );
@@ -180,5 +180,6 @@ describe("the import graph (docs/maintainers.md, Where each concept lives)", () 
     expect(cycles(edges)).toEqual([["stack/layout.ts", "stack/settings.ts"], ["plan/a.ts"]]);
     expect(layers.get("policy/") ?? [], "policy/ may import plan/").not.toContain("plan/");
     expect(layers.get("catalogue/"), "catalogue/ imports no other folder").toEqual([]);
+    expect(layers.get("kinds/"), "kinds/ imports only catalogue/").toEqual(["catalogue/names.ts"]);
   });
 });

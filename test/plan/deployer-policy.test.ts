@@ -1,31 +1,16 @@
 /**
- * The deploying role's policy (plan/deployer-policy.ts, `maas permissions`): every kind of AWS
- * resource the program can create has its permissions, found from the code itself; a plan's
+ * The deploying role's policy (plan/deployer-policy.ts, `maas permissions`; that every kind of
+ * AWS resource the program constructs has its permissions is test/kinds/registry.test.ts's); a plan's
  * policy holds its resources' actions, per service, in its region; an unknown kind is refused.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEPLOYER_ACTIONS, deployerPolicy } from "../../plan/deployer-policy";
+import { kindOf } from "../../kinds";
+import { deployerPolicy } from "../../plan/deployer-policy";
 import type { DeployerPolicy } from "../../plan/deployer-policy";
 import type { RecordedResource } from "../../plan/record";
-import { maas, PROJECT_ROOT } from "../helpers/cli";
+import { maas } from "../helpers/cli";
 import { API_DOMAIN, withTokens } from "../helpers/front-door";
 import { planOf, TEST_PROJECT } from "../helpers/plan";
-
-/** `new aws.lb.ListenerRule(` in the program's sources → `aws:lb/listenerRule:ListenerRule`. */
-function constructedTypes(): string[] {
-  const types = new Set<string>();
-  for (const dir of ["components", "stack"])
-    for (const file of readdirSync(join(PROJECT_ROOT, dir), { recursive: true }))
-      if (String(file).endsWith(".ts"))
-        for (const [, module, cls] of readFileSync(
-          join(PROJECT_ROOT, dir, String(file)),
-          "utf8",
-        ).matchAll(/new aws\.([a-z0-9]+)\.([A-Z][A-Za-z0-9]*)\(/g))
-          types.add(`aws:${module}/${cls![0]!.toLowerCase()}${cls!.slice(1)}:${cls}`);
-  return [...types].sort();
-}
 
 const statementOf = (policy: DeployerPolicy, sid: string) =>
   policy.Statement.find((statement) => statement.Sid === sid);
@@ -42,17 +27,11 @@ describe("the deploying role's policy", () => {
     ).plan.resources;
   });
 
-  it("knows every kind of AWS resource the program constructs", () => {
-    const constructed = constructedTypes();
-    expect(constructed.length).toBeGreaterThan(50);
-    expect(constructed.filter((type) => !(type in DEPLOYER_ACTIONS))).toEqual([]);
-  });
-
   it("holds every planned resource's actions, per service, within the stack's region", () => {
     const policy = deployerPolicy(everything, "eu-west-1");
     const actions = policy.Statement.flatMap((statement) => statement.Action);
     for (const resource of everything)
-      for (const action of DEPLOYER_ACTIONS[resource.type] ?? [])
+      for (const action of kindOf(resource.type)?.deployer ?? [])
         expect(actions, `${resource.type} needs ${action}`).toContain(action);
     expect(statementOf(policy, "Elasticloadbalancing")).toMatchObject({
       Resource: "*",
@@ -90,7 +69,7 @@ describe("the deploying role's policy", () => {
   it("refuses a resource kind it knows no permissions for, naming it", () => {
     const strange = { ...everything[0]!, type: "aws:sagemaker/endpoint:Endpoint" };
     expect(() => deployerPolicy([...everything, strange], "eu-west-1")).toThrow(
-      "no deploying permissions known for aws:sagemaker/endpoint:Endpoint: add them to DEPLOYER_ACTIONS (plan/deployer-policy.ts)",
+      "no deploying permissions known for aws:sagemaker/endpoint:Endpoint: add them to its record in kinds/ (deployer)",
     );
   });
 

@@ -30,7 +30,7 @@ describe("the schema check itself", () => {
 
   it("refuses kinds it has no schema for rather than passing them", () => {
     expect(kubernetesSchemaProblem({ apiVersion: "example.com/v1", kind: "Widget" })).toBe(
-      "no OpenAPI schema known for example.com/v1/Widget: add its kubernetes-models class to MODELS in policy/kubernetes-schema.ts",
+      "no schema known for example.com/v1/Widget: add the record of kubernetes:example.com/v1:Widget, with its schema, to kinds/kubernetes.ts",
     );
   });
 });

@@ -1,13 +1,14 @@
 /**
  * RULES-34/secret-outputs: every output of the stack's resources that carries a credential is a
- * secret in the state. The table of such outputs (policy/aws-rules.ts, CREDENTIAL_OUTPUTS) says
- * which the provider marks itself; the installed @pulumi/aws is read to keep that true.
+ * secret in the state. Each kind's record says which such outputs it has and which the provider
+ * marks itself (kinds/, credentialOutputs); the installed @pulumi/aws is read to keep that true.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
-import { checkAwsResources, CREDENTIAL_OUTPUTS } from "../../policy/aws-rules";
+import { KINDS, kindOf } from "../../kinds";
+import { checkAwsResources } from "../../policy/aws-rules";
 import { PROJECT_ROOT } from "../helpers/cli";
 import { withTokens } from "../helpers/front-door";
 import { planOf } from "../helpers/plan";
@@ -32,8 +33,10 @@ function providerSecrets(type: string): string[] {
 
 describe("credentials in the state", () => {
   it("knows which outputs the installed provider marks secret itself", () => {
-    for (const [type, known] of Object.entries(CREDENTIAL_OUTPUTS))
-      expect(providerSecrets(type), type).toEqual([...known.markedByProvider].sort());
+    const credentials = [...KINDS.values()].filter((kind) => kind.credentialOutputs);
+    expect(credentials.length).toBeGreaterThan(3);
+    for (const { type, credentialOutputs } of credentials)
+      expect(providerSecrets(type), type).toEqual([...credentialOutputs!.markedByProvider].sort());
   });
 
   it("keeps every consumer's key secret in the state, the usage plan's copy too", () => {
@@ -54,7 +57,7 @@ describe("credentials in the state", () => {
       "front-door-tokens-lab",
       "front-door-tokens-portal",
     ]);
-    expect(CREDENTIAL_OUTPUTS["aws:cognito/userPoolClient:UserPoolClient"]).toEqual({
+    expect(kindOf("aws:cognito/userPoolClient:UserPoolClient")?.credentialOutputs).toEqual({
       outputs: ["clientSecret"],
       markedByProvider: ["clientSecret"],
     });
