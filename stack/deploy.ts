@@ -15,6 +15,7 @@ import { deployedModel } from "../rollout/effective";
 import type { ModelRolloutView } from "../rollout/effective";
 import { deployModel } from "./deploy-model";
 import { deployShared } from "./deploy-shared";
+import { modelScope } from "./plan-scope";
 import { deployedCatalogue, loadBalancerNames } from "./layout";
 import type { DeployedStack } from "./outputs";
 import { podIngressSources } from "./pod-ingress";
@@ -74,8 +75,13 @@ export function deploy(
       },
       { provider: providers.aws },
     );
+  // A scoped offline plan (stack/plan-scope.ts) makes only the touched models' components;
+  // all above is built from the whole catalogue, as in the full plan.
+  const scope = modelScope();
   const deployedModels = Object.fromEntries(
-    models.map((model) => [model.name, deployModel(model, shared)]),
+    models
+      .filter((model) => scope === undefined || scope.has(model.name))
+      .map((model) => [model.name, deployModel(model, shared)]),
   );
   shared.frontDoorRouting?.settle();
   return {
