@@ -165,10 +165,7 @@ export async function diffStack(
   review: StackReview,
 ): Promise<Omit<StackDiff, "findings"> | string[]> {
   const { stack } = review;
-  const [headSettled, baseSettled] = await Promise.allSettled([
-    planHead(review),
-    planBase(review),
-  ]);
+  const [headSettled, baseSettled] = await Promise.allSettled([planHead(review), planBase(review)]);
   if (headSettled.status === "rejected") throw headSettled.reason;
   if (baseSettled.status === "rejected") throw baseSettled.reason;
   const [head, planned] = [headSettled.value, baseSettled.value];

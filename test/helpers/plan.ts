@@ -47,6 +47,8 @@ export interface PlanRequest {
   config?: Record<string, string>;
   /** Rollout records the program reads (as `maas plan --rollout-records` gives them). */
   rolloutRecords?: unknown[];
+  /** Plan only these models' components (a scoped review's side, stack/plan-scope.ts). */
+  models?: string[];
 }
 
 export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
@@ -66,6 +68,7 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
     ...(catalogue === undefined ? {} : { catalogue }),
     ...(request.config ? { config: request.config } : {}),
     ...(rolloutRecords === undefined ? {} : { rolloutRecords }),
+    ...(request.models ? { models: request.models } : {}),
   });
   if (!result.ok) throw new Error(`plan failed:\n${result.problems.join("\n")}`);
   const { plan, manifests, catalogue: resolved } = result;
