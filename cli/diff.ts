@@ -151,6 +151,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     ? stackScopes(stacks, options.base, checkout, common, options.scope !== false)
     : new Map<string, StackScope>();
   const untouched = untouchedStacks(scopes);
+  let layout: ReturnType<typeof projectLayout> | undefined;
   try {
     const planned = stacks.filter((name) => !untouched.has(name));
     // Every plan of every stack may run at once, as far as the jobs allow; the results are taken
@@ -159,24 +160,34 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
       slot: limiter(options.jobs ?? defaultJobs()),
       here: limiter(1),
     };
+    const diffs = planned.map((stack) => {
+      const scope = scopes.get(stack);
+      return diffStack({
+        stack,
+        kind,
+        checkout,
+        options,
+        common: scope?.kind === "scoped" ? { ...common, models: scope.models } : common,
+        separate: planned.length > 1 || kind === "ref",
+        env: io.env,
+        scheduler,
+        processes,
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
+    });
+    // The stacks as a whole (--all-stacks), read while the plans run in their processes.
+    layout = options.allStacks
+      ? new Promise<void>((next) => setImmediate(next)).then(() =>
+          projectLayout(stacks, {
+            ...(options.config ? { config: options.config } : {}),
+            ...(catalogue === undefined ? {} : { catalogue }),
+          }),
+        )
+      : undefined;
+    // Awaited below, once the plans are in: not an unhandled rejection meanwhile.
+    layout?.catch(() => undefined);
     // Settled, not raced: the checkout is removed only once no plan reads it any more.
-    const settled = await Promise.allSettled(
-      planned.map((stack) => {
-        const scope = scopes.get(stack);
-        return diffStack({
-          stack,
-          kind,
-          checkout,
-          options,
-          common: scope?.kind === "scoped" ? { ...common, models: scope.models } : common,
-          separate: planned.length > 1 || kind === "ref",
-          env: io.env,
-          scheduler,
-          processes,
-          log: (line) => io.stderr.write(`${line}\n`),
-        });
-      }),
-    );
+    const settled = await Promise.allSettled(diffs);
     for (const result of settled) {
       if (result.status === "rejected") throw result.reason;
       if (Array.isArray(result.value)) problems.push(...result.value);
@@ -192,12 +203,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     return 1;
   }
   // The stacks as a whole (--all-stacks): each shard one stack, no name two stacks create.
-  const project = options.allStacks
-    ? await projectLayout(stacks, {
-        ...(options.config ? { config: options.config } : {}),
-        ...(catalogue === undefined ? {} : { catalogue }),
-      })
-    : undefined;
+  const project = await layout;
   const refusals = project
     ? [
         ...project.problems,
