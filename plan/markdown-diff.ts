@@ -304,14 +304,14 @@ function scopedLines(diffs: StackDiff[]): string[] {
   const scoped = diffs.filter((diff) => diff.head.plan.scope !== undefined);
   if (scoped.length === 0) return [];
   return [
-    `Scoped review: only the catalogue changed, so ${scoped
+    `Scoped review: only the catalogue changed, so each stack was planned, on both sides, for the models the change touches only, beside everything it shares: ${scoped
       .map(
         (diff) =>
-          `${code(diff.head.plan.stack)} was planned for ${diff.head.plan.scope!.map(code).join(", ") || "no model"} (the models the change touches)`,
+          `${code(diff.head.plan.stack)}: ${diff.head.plan.scope!.map(code).join(", ") || "no model"}`,
       )
       .join(
         "; ",
-      )} beside what each stack shares, on both sides; its other models read the same on both sides and were not planned: their resources do not change, their rules were not checked again, the stack's cost total is not given. \`maas diff --no-scope\` plans the stacks whole.`,
+      )}. Its other models read the same on both sides and were not planned: their resources do not change, their rules were not checked again, and the stack's cost total is not given. \`maas diff --no-scope\` plans the stacks whole.`,
     "",
   ];
 }

@@ -149,7 +149,7 @@ export interface StackReview {
    * those models' components on both sides.
    */
   common: Omit<PlanOptions, "stack">;
-  /** The head in a process of its own (several stacks, or a ref base). */
+  /** The head in a process of its own (several stacks, or a ref base; not when scoped). */
   separate: boolean;
   env: Env;
   scheduler: Scheduler;
@@ -242,7 +242,8 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
  * (11 stacks of a 1,000-model catalogue took 3 GB in one process) or the base is a ref (this
  * process then holds no Pulumi runtime, only the two plans: a 100-model shard's head planned here
  * took this process to 1.5 GB, in its own 1.2 GB, this one about 0.6 GB); in this process when
- * a catalogue file is the base of a single stack, planned here too, one after the other.
+ * a catalogue file is the base of a single stack, planned here too, one after the other, and
+ * when the plan is scoped (a few models: small, and a process's start-up is most of its time).
  */
 async function planHead(
   review: StackReview,
