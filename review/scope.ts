@@ -41,15 +41,20 @@ export function changedFiles(ref: string): string[] | undefined {
   return [...tracked.stdout.split("\n"), ...untracked.stdout.split("\n")].filter(Boolean).sort();
 }
 
+/**
+ * A catalogue file resolved as the stack's program resolves it; `projectRoot` for the base's
+ * (the working tree's otherwise: the options prepare() gives, so the head's plan in this process
+ * finds the check remembered, catalogue/load.ts).
+ */
 function resolvedAt(
   file: string,
-  projectRoot: string,
+  projectRoot: string | undefined,
   settings: ReturnType<typeof readStack>,
 ): ResolvedCatalogue | undefined {
   if ("problems" in settings) return undefined;
   const checked = checkCatalogueFile(file, {
     ...catalogueCheckOptions(settings.settings),
-    projectRoot,
+    ...(projectRoot === undefined ? {} : { projectRoot }),
   });
   return checked.ok ? resolveChecked(checked, settings.settings.environment) : undefined;
 }
@@ -95,7 +100,7 @@ export function stackScopes(
     if ("problems" in settings) continue;
     const catalogue = relative(process.cwd(), resolve(settings.settings.catalogue));
     if (changed.some((file) => file !== catalogue)) continue;
-    const head = resolvedAt(settings.settings.catalogue, process.cwd(), settings);
+    const head = resolvedAt(settings.settings.catalogue, undefined, settings);
     const base = resolvedAt(join(checkout.projectDir, catalogue), checkout.projectDir, settings);
     if (!head || !base) continue;
     const { layout } = settings.settings;
