@@ -4,34 +4,26 @@
  * program with its own stack files and catalogue (as `pulumi preview` compares against what the
  * base deployed) — or an older catalogue file, planned by the working tree's program and config.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import { withCatalogueMemo } from "../catalogue/load";
-import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "../catalogue/quotas";
 import { checkoutAt, isCommit } from "../plan/base-checkout";
-import type { BaseCheckout } from "../plan/base-checkout";
-import { code } from "../review/markdown";
 import { markdownDiff, stackRisks } from "../review/markdown-diff";
 import type { StackDiff } from "../review/markdown-diff";
-import { planViolations, readStack, runPlan } from "../plan/run";
-import { kubernetesManifests } from "../plan/manifests";
-import type { Violation } from "../policy";
 import { projectStacks } from "../plan/stack-config";
 import { afterStateMoves, findShardMoves } from "../change/shard-moves";
 import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectLayout } from "./plan-all";
-import { untouchedStacks } from "./diff-scope";
-import type { Plan, PlanOptions } from "../plan/run";
+import { diffStack } from "../review/diff-stack";
+import type { Processes, Scheduler } from "../review/diff-stack";
+import { stackScopes, untouchedStacks } from "../review/scope";
+import type { StackScope } from "../review/scope";
 import { transition } from "../change/transition";
 import { judgeTransition } from "../change/transition-rules";
-import { ruleFix } from "../policy";
 import { processIo } from "./io";
 import type { Io } from "./io";
 import { startChild } from "./child";
 import { defaultJobs, limiter } from "./jobs";
-import { basePlanKey, planCacheDir, readCachedPlan, writeCachedPlan } from "../plan/plan-cache";
 import { OutputError, outputTargets, removeIfInterrupted, writeOutputs } from "./outputs";
 import { parseConfigPairs } from "./plan";
 import { terminal } from "./terminal";
@@ -71,25 +63,11 @@ export interface DiffCommandOptions {
   summary?: boolean;
   /** How many plans to run at once (default: defaultJobs()). */
   jobs?: number;
-}
-
-/**
- * How a run's plans share the machine: `slot` bounds the plans running at once (each a process,
- * or this one); `here` lets one plan at a time use this process's Pulumi runtime.
- */
-interface Scheduler {
-  slot: <T>(task: () => Promise<T>) => Promise<T>;
-  here: <T>(task: () => Promise<T>) => Promise<T>;
-}
-
-/** A plan in this process: its runtime first (one at a time), then a slot. */
-const inThisProcess = <T>(scheduler: Scheduler, task: () => Promise<T>) =>
-  scheduler.here(() => scheduler.slot(task));
-
-interface Side {
-  label: string;
-  plan: Plan;
-  catalogue: ResolvedCatalogue;
+  /**
+   * `--no-scope` (false): plan every touched stack in full, even when only the catalogue changed
+   * and a scoped review would plan only the models it touches (review/scope.ts).
+   */
+  scope?: boolean;
 }
 
 /** What the base is: a file or a ref, never silently one when both exist. */
@@ -106,75 +84,6 @@ function baseKind(base: string): { kind: "file" | "ref" } | { problem: string } 
 }
 
 /**
- * The resolved catalogue a plan deployed: its catalogue snapshot. Snapshots written before a
- * model had a shard or a load balancer name lack them: the defaults they were deployed with.
- */
-function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
-  const snapshot = plan.resources.find(
-    (resource) =>
-      resource.type === "aws:s3/bucketObjectv2:BucketObjectv2" &&
-      /(^|\/)catalogue\/[^/]+\.json$/.test(String(resource.inputs.key)),
-  );
-  if (!snapshot) return undefined;
-  const catalogue = JSON.parse(String(snapshot.inputs.content)) as ResolvedCatalogue;
-  return {
-    ...catalogue,
-    models: catalogue.models.map((model: Partial<ResolvedModel> & ResolvedModel) => ({
-      ...model,
-      shard: model.shard ?? DEFAULT_SHARD,
-      routing: {
-        ...model.routing,
-        loadBalancer: model.routing.loadBalancer ?? DEFAULT_LOAD_BALANCER,
-      },
-    })),
-  };
-}
-
-/** A plan.json's plan and the catalogue it deployed. */
-function planOfText(text: string): { plan: Plan; catalogue: ResolvedCatalogue } | string {
-  const plan = JSON.parse(text) as Plan;
-  const catalogue = catalogueOfPlan(plan);
-  if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
-  return { plan, catalogue };
-}
-
-/** Plans a stack of `projectDir` with the `maas` at `script`, in a process of its own. */
-async function planInOwnProcess(
-  script: string,
-  projectDir: string,
-  stack: string,
-  options: Pick<DiffCommandOptions, "catalogue" | "config">,
-  env: Io["env"],
-): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; text: string } | string> {
-  const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
-  const forget = removeIfInterrupted(out);
-  try {
-    const json = join(out, "plan.json");
-    const args = [
-      script,
-      "plan",
-      "--stack",
-      stack,
-      "--json",
-      json,
-      "--manifests",
-      join(out, "manifests"),
-      ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
-      ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
-    ];
-    const result = await startChild(args, { cwd: projectDir, env, output: "capture" }).ended;
-    if (!existsSync(json))
-      return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
-    const text = readFileSync(json, "utf8");
-    const read = planOfText(text);
-    return typeof read === "string" ? read : { ...read, text };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-    forget();
-  }
-}
-
-/**
  * A `--catalogue` inside the project, as a path both sides read from their own tree; one outside
  * it would be the same file on both sides, so a ref base refuses it.
  */
@@ -188,155 +97,11 @@ function projectCatalogue(catalogue: string | undefined): string | undefined | {
   return inside;
 }
 
-/** A stack that the base does not have yet (a new shard): nothing deployed, no models. */
-function emptySide(stack: string, head: Plan): Side {
-  return {
-    label: "(the stack is new in this change)",
-    plan: { ...head, stack, resources: [], outputs: {} },
-    catalogue: { models: [] },
-  };
-}
-
-/**
- * One stack's base and head, or what keeps them from planning. Both sides are planned at once
- * (each in a process of its own, or this one), as the scheduler allows.
- */
-async function diffStack(
-  stack: string,
-  kind: "file" | "ref",
-  checkout: BaseCheckout | undefined,
-  options: DiffCommandOptions,
-  common: Omit<PlanOptions, "stack">,
-  separate: boolean,
-  env: Io["env"],
-  scheduler: Scheduler,
-  log: (line: string) => void,
-): Promise<Omit<StackDiff, "findings"> | string[]> {
-  const [headSettled, baseSettled] = await Promise.allSettled([
-    planHead(stack, options, common, separate, env, scheduler),
-    planBase(stack, kind, checkout, options, common, env, scheduler, log),
-  ]);
-  if (headSettled.status === "rejected") throw headSettled.reason;
-  if (baseSettled.status === "rejected") throw baseSettled.reason;
-  const [head, planned] = [headSettled.value, baseSettled.value];
-  if (typeof head === "string") return head.split("\n").map((line) => `${stack}: head: ${line}`);
-  const base = planned ?? emptySide(stack, head.plan);
-  if (typeof base === "string") return base.split("\n").map((line) => `${stack}: base: ${line}`);
-  return {
-    base,
-    head: { label: "working tree", plan: head.plan, catalogue: head.catalogue },
-    violations: head.violations.map((v) => ({ ...v, fix: ruleFix(v.rule) })),
-  };
-}
-
-/** The base's side of a stack, or what keeps it from planning; undefined when the base has no such stack. */
-async function planBase(
-  stack: string,
-  kind: "file" | "ref",
-  checkout: BaseCheckout | undefined,
-  options: DiffCommandOptions,
-  common: Omit<PlanOptions, "stack">,
-  env: Io["env"],
-  scheduler: Scheduler,
-  log: (line: string) => void,
-): Promise<Side | string | undefined> {
-  if (kind === "file") {
-    const planned = await inThisProcess(scheduler, () =>
-      runPlan({ ...common, stack, catalogueStandIn: options.base }),
-    );
-    return planned.ok
-      ? {
-          label: `catalogue ${code(options.base)} (stack config and program: the working tree's on both sides, not compared)`,
-          plan: planned.plan,
-          catalogue: planned.catalogue,
-        }
-      : planned.problems.join("\n");
-  }
-  if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) return undefined;
-  const overrides = {
-    ...options,
-    ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-  };
-  // The base's plan as an earlier review made it from the same content (plan/plan-cache.ts).
-  const cache = planCacheDir(env, process.cwd());
-  const key =
-    cache === undefined
-      ? undefined
-      : basePlanKey(options.base, stack, {
-          ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-          config: common.config ?? {},
-        });
-  const cached = cache && key ? readCachedPlan(cache, key) : undefined;
-  let planned: { plan: Plan; catalogue: ResolvedCatalogue } | string;
-  if (cached !== undefined) {
-    planned = planOfText(cached);
-    log(`maas diff: stack ${stack}: the base's plan from the plan cache (${cache})`);
-  } else {
-    const made = await scheduler.slot(() =>
-      planInOwnProcess(
-        join(checkout!.projectDir, "bin", "maas.js"),
-        checkout!.projectDir,
-        stack,
-        overrides,
-        env,
-      ),
-    );
-    if (typeof made !== "string" && cache && key) writeCachedPlan(cache, key, made.text);
-    planned = made;
-  }
-  if (typeof planned === "string") return `its own program ${planned}`;
-  const { plan, catalogue } = planned;
-  return {
-    label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
-    plan,
-    catalogue,
-  };
-}
-
-/**
- * The working tree's plan of a stack: in a process of its own when several stacks are planned
- * (11 stacks of a 1,000-model catalogue took 3 GB in one process) or the base is a ref (this
- * process then holds no Pulumi runtime, only the two plans: a 100-model shard's head planned here
- * took this process to 1.5 GB, in its own 1.2 GB, this one about 0.6 GB); in this process when
- * a catalogue file is the base of a single stack, planned here too, one after the other.
- */
-async function planHead(
-  stack: string,
-  options: DiffCommandOptions,
-  common: Omit<PlanOptions, "stack">,
-  separate: boolean,
-  env: Io["env"],
-  scheduler: Scheduler,
-): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; violations: Violation[] } | string> {
-  if (!separate) {
-    const head = await inThisProcess(scheduler, () => runPlan({ ...common, stack }));
-    return head.ok ? head : head.problems.join("\n");
-  }
-  const planned = await scheduler.slot(() =>
-    planInOwnProcess(
-      resolve(__dirname, "..", "bin", "maas.js"),
-      process.cwd(),
-      stack,
-      {
-        ...options,
-        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-      },
-      env,
-    ),
-  );
-  if (typeof planned === "string") return planned;
-  const read = readStack({ ...common, stack });
-  if ("problems" in read) return read.problems.join("\n");
-  const { resources } = planned.plan;
-  return {
-    ...planned,
-    violations: planViolations(
-      resources,
-      kubernetesManifests(resources, read.settings.region),
-      read.settings,
-    ),
-  };
-}
+/** How a review's plans run as processes of their own: children of this one, stopped with it. */
+const processes: Processes = {
+  run: (args, cwd, env) => startChild(args, { cwd, env, output: "capture" }).ended,
+  removeIfInterrupted,
+};
 
 /** Every stack's plan and scope in one run check the same catalogue: once (catalogue/load.ts). */
 export function runDiffCommand(options: DiffCommandOptions, io: Io = processIo()): Promise<number> {
@@ -389,9 +154,11 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     options.allStacks === true || options.stack === undefined
       ? projectStacks(process.cwd())
       : options.stack;
-  const untouched = checkout
-    ? untouchedStacks(stacks, options.base, checkout, common)
-    : new Map<string, string>();
+  const scopes = checkout
+    ? stackScopes(stacks, options.base, checkout, common, options.scope !== false)
+    : new Map<string, StackScope>();
+  const untouched = untouchedStacks(scopes);
+  let layout: ReturnType<typeof projectLayout> | undefined;
   try {
     const planned = stacks.filter((name) => !untouched.has(name));
     // Every plan of every stack may run at once, as far as the jobs allow; the results are taken
@@ -400,22 +167,34 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
       slot: limiter(options.jobs ?? defaultJobs()),
       here: limiter(1),
     };
+    const diffs = planned.map((stack) => {
+      const scope = scopes.get(stack);
+      return diffStack({
+        stack,
+        kind,
+        checkout,
+        options,
+        common: scope?.kind === "scoped" ? { ...common, models: scope.models } : common,
+        separate: planned.length > 1 || kind === "ref",
+        env: io.env,
+        scheduler,
+        processes,
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
+    });
+    // The stacks as a whole (--all-stacks), read while the plans run in their processes.
+    layout = allStacks
+      ? new Promise<void>((next) => setImmediate(next)).then(() =>
+          projectLayout(stacks, {
+            ...(options.config ? { config: options.config } : {}),
+            ...(catalogue === undefined ? {} : { catalogue }),
+          }),
+        )
+      : undefined;
+    // Awaited below, once the plans are in: not an unhandled rejection meanwhile.
+    layout?.catch(() => undefined);
     // Settled, not raced: the checkout is removed only once no plan reads it any more.
-    const settled = await Promise.allSettled(
-      planned.map((stack) =>
-        diffStack(
-          stack,
-          kind,
-          checkout,
-          options,
-          common,
-          planned.length > 1 || kind === "ref",
-          io.env,
-          scheduler,
-          (line) => io.stderr.write(`${line}\n`),
-        ),
-      ),
-    );
+    const settled = await Promise.allSettled(diffs);
     for (const result of settled) {
       if (result.status === "rejected") throw result.reason;
       if (Array.isArray(result.value)) problems.push(...result.value);
@@ -431,12 +210,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     return 1;
   }
   // The stacks as a whole (--all-stacks): each shard one stack, no name two stacks create.
-  const project = allStacks
-    ? await projectLayout(stacks, {
-        ...(options.config ? { config: options.config } : {}),
-        ...(catalogue === undefined ? {} : { catalogue }),
-      })
-    : undefined;
+  const project = await layout;
   const refusals = project
     ? [
         ...project.problems,
@@ -472,7 +246,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
       return 1;
     }
   // Every ⛔ of the Risk section: the transition's refusals, the head's rule violations, what a
-  // change cuts that another way would not (review/risk.ts), and the stacks as a whole.
+  // change cuts that another way would not (plan/risk.ts), and the stacks as a whole.
   const refused =
     diffs.flatMap((d) => stackRisks(d, moves).filter((risk) => risk.level === "refuse")).length +
     refusals.length;

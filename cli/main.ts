@@ -131,6 +131,15 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
         "every stack of the project, each in a process of its own, to out/<stack>/, with a summary across them",
       ).conflicts(["stack", "json", "manifests"]),
     )
+    .addOption(
+      // maas diff's scoped review plans each side so (review/scope.ts); not for deploying.
+      new Option(
+        "--only-models <names>",
+        "plan only these models' components (comma-separated) beside what the stack shares",
+      )
+        .hideHelp()
+        .conflicts("allStacks"),
+    )
     .addOption(jobsOption())
     .action(async (options: PlanCommandOptions & { allStacks?: boolean }) => {
       if (options.allStacks) {
@@ -172,6 +181,12 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
       new Option(
         "--full <file>",
         "also write the whole diff here (the comment is cut to GitHub's limit when it is longer)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--no-scope",
+        "plan every touched stack whole, even when only the catalogue changed (by default such a review plans only the models the change touches, beside what the stack shares)",
       ),
     )
     .action(async (options: DiffCommandOptions) => {

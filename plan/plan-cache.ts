@@ -54,7 +54,7 @@ export function planCacheDir(
 export function basePlanKey(
   ref: string,
   stack: string,
-  overrides: { catalogue?: string; config?: Record<string, string> },
+  overrides: { catalogue?: string; config?: Record<string, string>; models?: string[] },
 ): string | undefined {
   const prefix = spawnSync("git", ["rev-parse", "--show-prefix"], { encoding: "utf8" });
   if (prefix.status !== 0) return undefined;
@@ -75,6 +75,8 @@ export function basePlanKey(
         stack,
         catalogue: overrides.catalogue ?? null,
         config,
+        // A scoped plan (review/scope.ts) is its own entry: it holds only these models'.
+        ...(overrides.models ? { models: [...overrides.models].sort() } : {}),
         node: process.versions.node.split(".")[0],
       }),
     )

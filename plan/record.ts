@@ -15,6 +15,7 @@ import { canonical } from "./canonical";
 import { placeholderCall, placeholderResource } from "./placeholders";
 import { fixedRecords, withRecordSource } from "../stack/rollout-records";
 import type { RecordSource } from "../stack/rollout-records";
+import { withModelScope } from "../stack/plan-scope";
 import type { PlaceholderContext } from "./placeholders";
 import type { RecordedResource } from "../policy/planned-resource";
 
@@ -32,6 +33,8 @@ export interface RecordOptions {
   onResource?: (count: number) => void;
   /** The rollout records the program reads (none by default): the plan never reads DynamoDB. */
   rolloutRecords?: RecordSource;
+  /** Only these models' components (a scoped plan, stack/plan-scope.ts); every model's without. */
+  models?: readonly string[];
 }
 
 export interface Recording {
@@ -364,7 +367,9 @@ export async function recordProgram(
     try {
       outputs =
         (await withRecordSource(options.rolloutRecords ?? fixedRecords([], ""), () =>
-          pulumi.runtime.runInPulumiStack(() => Promise.resolve(program())),
+          withModelScope(options.models, () =>
+            pulumi.runtime.runInPulumiStack(() => Promise.resolve(program())),
+          ),
         )) ?? {};
       // Registrations started by applies may still be in flight: wait for the runtime to drain.
       await pulumi.runtime.disconnect();

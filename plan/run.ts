@@ -38,6 +38,11 @@ export interface Plan {
   /** maas:protect: a production stack (its rules are production's, its weight changes want a rollout policy). */
   protected?: boolean;
   catalogue: string;
+  /**
+   * A scoped plan's models (review/scope.ts): only their components were planned, beside
+   * everything the stack shares; absent in a full plan (every model's).
+   */
+  scope?: string[];
   note: string;
   resources: RecordedResource[];
   outputs: Record<string, unknown>;
@@ -63,6 +68,11 @@ export interface PlanOptions {
    * read the rollouts table; without one, no model has a record (the catalogue's weights).
    */
   rolloutRecords?: string;
+  /**
+   * Plan only these models' components, beside everything the stack shares (a scoped review,
+   * review/scope.ts); the plan says so (`scope`). Never set for a plan meant to be deployed.
+   */
+  models?: string[];
 }
 
 /**
@@ -274,6 +284,7 @@ async function planInWorkingDirectory(
         placeholders: { region: settings.region, ...(stackOutputs ? { stackOutputs } : {}) },
         ...(options.onResource ? { onResource: options.onResource } : {}),
         rolloutRecords: records,
+        ...(options.models ? { models: options.models } : {}),
       },
       () => loadEntry(stackConfig.programDir),
     );
@@ -294,6 +305,7 @@ async function planInWorkingDirectory(
     environment: settings.environment,
     protected: settings.protect,
     catalogue: settings.catalogue,
+    ...(options.models ? { scope: [...options.models].sort() } : {}),
     note: PLACEHOLDER_NOTE,
     // Recorded canonical (record.ts).
     resources,

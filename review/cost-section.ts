@@ -106,12 +106,28 @@ export function estimateTable(estimate: Priced): string[] {
   ];
 }
 
-/** The Cost section of one stack's diff, as lines. */
+/**
+ * A scoped review's Cost section (review/scope.ts): the change and the rows are exact (the models
+ * not planned cost the same on both sides), the stack's totals are not known.
+ */
+function scopedCost(delta: string, prices: string, rows: string[], detail: CostDetail): string[] {
+  const headline =
+    delta === "$0"
+      ? "No change to what the stack costs a month."
+      : `**${delta} a month**${delta.includes(" to ") ? " (at the fewest pods and no requests, to the most pods and every quota used)" : ""}.`;
+  const scope =
+    "The stack's total a month is not estimated: this review planned only the models the change touches (`maas diff --no-scope` plans the stack whole).";
+  if (detail === "summary") return [headline];
+  return [headline, "", scope, "", prices, "", ...rows, ...(rows.length > 0 ? [""] : [])];
+}
+
+/** The Cost section of one stack's diff, as lines; `scoped`: from scoped plans (scopedCost()). */
 export function costSection(
   baseResources: RecordedResource[],
   headResources: RecordedResource[],
   detail: CostDetail,
   cold: ColdStandbys = { base: [], head: [] },
+  scoped = false,
 ): string[] {
   const head = estimateCost(headResources);
   if (!head.priced) return [`Not estimated: ${head.why}.`];
@@ -126,6 +142,7 @@ export function costSection(
       pricesNote(head),
     ];
   const delta = change(base.total, head.total);
+  if (scoped) return scopedCost(delta, pricesNote(head), changedRows(base, head, cold), detail);
   const headline =
     delta === "$0"
       ? `No change: **${range(head.total)} a month**.`

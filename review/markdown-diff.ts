@@ -296,6 +296,26 @@ function untouchedLines(untouched: Map<string, string>): string[] {
   ];
 }
 
+/**
+ * Stacks planned scoped (review/scope.ts): which models, and what was not computed. Every line
+ * a scoped review adds says "scoped" (the review reads otherwise as the full one would).
+ */
+function scopedLines(diffs: StackDiff[]): string[] {
+  const scoped = diffs.filter((diff) => diff.head.plan.scope !== undefined);
+  if (scoped.length === 0) return [];
+  return [
+    `Scoped review: only the catalogue changed, so each stack was planned, on both sides, for the models the change touches only, beside everything it shares: ${scoped
+      .map(
+        (diff) =>
+          `${code(diff.head.plan.stack)}: ${diff.head.plan.scope!.map(code).join(", ") || "no model"}`,
+      )
+      .join(
+        "; ",
+      )}. Its other models read the same on both sides and were not planned: their resources do not change, their rules were not checked again, and the stack's cost total is not given. \`maas diff --no-scope\` plans the stacks whole.`,
+    "",
+  ];
+}
+
 interface RenderOptions {
   moves: ShardMove[];
   /** What the stacks together refuse (plan/layout-check.ts, crossStackCollisions). */
@@ -325,6 +345,7 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
     `Base: ${first.base.label} · Head: ${first.head.label}`,
     "",
     ...untouchedLines(options.untouched),
+    ...scopedLines(diffs),
     ...section(
       "Risk",
       diffs,
@@ -334,10 +355,13 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
     ...section("Catalogue", diffs, (diff) => catalogueLines(diff, detail)),
     // What the change costs (cost/): both sides priced alike, from their recorded resources.
     ...section("Cost", diffs, (diff) =>
-      costSection(diff.base.plan.resources, diff.head.plan.resources, detail, {
-        base: coldStandbys(diff.base.catalogue),
-        head: coldStandbys(diff.head.catalogue),
-      }),
+      costSection(
+        diff.base.plan.resources,
+        diff.head.plan.resources,
+        detail,
+        { base: coldStandbys(diff.base.catalogue), head: coldStandbys(diff.head.catalogue) },
+        diff.head.plan.scope !== undefined,
+      ),
     ),
   ];
   if (detail !== "summary") {

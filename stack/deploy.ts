@@ -15,6 +15,7 @@ import { deployedModel } from "../rollout/effective";
 import type { ModelRolloutView } from "../rollout/effective";
 import { deployModel } from "./deploy-model";
 import { deployShared } from "./deploy-shared";
+import { modelScope } from "./plan-scope";
 import { deployedCatalogue, loadBalancerNames } from "./layout";
 import type { DeployedStack } from "./outputs";
 import { podIngressSources } from "./pod-ingress";
@@ -42,6 +43,9 @@ export function deploy(
   const providers = stackProviders(settings);
   const deployed = deployedCatalogue(catalogue, settings.layout);
   const { models } = deployed;
+  // What runs follows the rollout record (deploy-model.ts).
+  const served = (model: (typeof models)[number]) =>
+    servedVersions(rollouts[model.name] ? deployedModel(model, rollouts[model.name]!) : model);
   // From the whole catalogue: a load balancer serves the models of every shard.
   const idleTimeouts = loadBalancerIdleTimeouts(catalogue.models);
   const shared: Shared = {
@@ -55,9 +59,7 @@ export function deploy(
     podIngressSources: podIngressSources(settings, catalogue, providers),
     imageRecordNames: new Set(
       models.flatMap((model) =>
-        servedVersions(
-          rollouts[model.name] ? deployedModel(model, rollouts[model.name]!) : model,
-        ).map((version) => imageRecordName(version.workloadName)),
+        served(model).map((version) => imageRecordName(version.workloadName)),
       ),
     ),
     idleTimeouts,
@@ -74,9 +76,18 @@ export function deploy(
       },
       { provider: providers.aws },
     );
+  // A scoped offline plan (stack/plan-scope.ts) makes only the touched models' components;
+  // all above is built from the whole catalogue, as in the full plan.
+  const scope = modelScope();
   const deployedModels = Object.fromEntries(
-    models.map((model) => [model.name, deployModel(model, shared)]),
+    models
+      .filter((model) => scope === undefined || scope.has(model.name))
+      .map((model) => [model.name, deployModel(model, shared)]),
   );
+  // The Kubernetes provider is made on a served model's first use (providers.ts): a model left
+  // out of the scope would have made it.
+  if (models.some((model) => !deployedModels[model.name] && served(model).length > 0))
+    shared.onKubernetes();
   shared.frontDoorRouting?.settle();
   return {
     registry: shared.registry,

@@ -3,6 +3,7 @@
  * the offline plan and the CLI share it.
  */
 import { servedVersions } from "../catalogue";
+import { formerName, imageRecordName, versionRecordName } from "../catalogue/names";
 import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
 import type { CheckOptions } from "../catalogue/load";
 import { loadBalancerIdleTimeouts } from "../components/specs/request-timing";
@@ -114,4 +115,40 @@ export function frontDoorModels(
   return catalogue.models
     .filter((model) => servedVersions(model).length > 0)
     .map((model) => ({ ...model, access: model.access ?? [] }));
+}
+
+/**
+ * What of the catalogue each model a stack deploys follows from (its components, deploy-model.ts):
+ * the model as resolved, and what deploy() hands it from the rest of the catalogue — its load
+ * balancer's idle timeout and its version items' former names, which other models' image items
+ * may hold (shared.ts). What every model is handed alike (environment, consumers) is `stack`.
+ * A model whose view reads the same on two catalogues plans to the same resources (with the same
+ * program, config and `stack`): a scoped review plans only the others (review/scope.ts).
+ */
+export function modelViews(
+  catalogue: ResolvedCatalogue,
+  layout: StackLayout,
+): { stack: unknown; models: Map<string, string> } {
+  const idleTimeouts = loadBalancerIdleTimeouts(catalogue.models);
+  const { models } = deployedCatalogue(catalogue, layout);
+  const imageRecordNames = new Set(
+    models.flatMap((model) =>
+      servedVersions(model).map((version) => imageRecordName(version.workloadName)),
+    ),
+  );
+  return {
+    stack: { environment: catalogue.environment, consumers: catalogue.consumers },
+    models: new Map(
+      models.map((model) => [
+        model.name,
+        JSON.stringify({
+          model,
+          idleTimeout: idleTimeouts[model.routing.loadBalancer],
+          formerNames: model.versions.map((version) =>
+            formerName(versionRecordName(version.workloadName), imageRecordNames),
+          ),
+        }),
+      ]),
+    ),
+  };
 }

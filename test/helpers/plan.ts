@@ -50,6 +50,8 @@ export interface PlanRequest {
   config?: Record<string, string>;
   /** Rollout records the program reads (as `maas plan --rollout-records` gives them). */
   rolloutRecords?: unknown[];
+  /** Plan only these models' components (a scoped review's side, stack/plan-scope.ts). */
+  models?: string[];
 }
 
 /** What a plan leaves for a test: kept whole in the run's plan cache. */
@@ -119,6 +121,7 @@ async function planAfresh(request: PlanRequest): Promise<Planned> {
     ...(catalogue === undefined ? {} : { catalogue }),
     ...(request.config ? { config: request.config } : {}),
     ...(rolloutRecords === undefined ? {} : { rolloutRecords }),
+    ...(request.models ? { models: request.models } : {}),
   });
   if (!result.ok) throw new Error(`plan failed:\n${result.problems.join("\n")}`);
   return { plan: result.plan, manifests: result.manifests, catalogue: result.catalogue };

@@ -1,11 +1,11 @@
 /**
- * Which stacks a change leaves untouched (cli/diff-scope.ts), over the split test project
+ * Which stacks a change leaves untouched (review/scope.ts), over the split test project
  * (test/fixtures/sharded): only a catalogue edit can leave a stack out.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { untouchedStacks } from "../../cli/diff-scope";
+import { stackScopes, untouchedStacks } from "../../review/scope";
 import { checkoutAt } from "../../plan/base-checkout";
 import { PROJECT_ROOT } from "../helpers/cli";
 import { editFile, projectRepository } from "../helpers/repository";
@@ -20,7 +20,7 @@ function untouchedIn(dir: string): string[] {
   const checkout = checkoutAt("HEAD", dir, { cacheRoot: join(dir, ".cache"), log: () => {} });
   try {
     if (typeof checkout === "string") throw new Error(checkout);
-    return [...untouchedStacks(STACKS, "HEAD", checkout, {}).keys()];
+    return [...untouchedStacks(stackScopes(STACKS, "HEAD", checkout, {})).keys()];
   } finally {
     if (typeof checkout !== "string") checkout.cleanup();
     process.chdir(previous);

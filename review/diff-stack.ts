@@ -1,0 +1,281 @@
+/**
+ * One stack's review: its base and head planned (each in a process of its own, or this one),
+ * in full or scoped to the models the change touches (review/scope.ts). `maas diff`
+ * (cli/diff.ts) parses the arguments, gives the processes and prints; this holds what a side is.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { ResolvedCatalogue, ResolvedModel } from "../catalogue";
+import { DEFAULT_LOAD_BALANCER, DEFAULT_SHARD } from "../catalogue/quotas";
+import type { BaseCheckout } from "../plan/base-checkout";
+import { code } from "./markdown";
+import type { StackDiff } from "./markdown-diff";
+import { kubernetesManifests } from "../plan/manifests";
+import { basePlanKey, planCacheDir, readCachedPlan, writeCachedPlan } from "../plan/plan-cache";
+import { planViolations, readStack, runPlan } from "../plan/run";
+import type { Plan, PlanOptions } from "../plan/run";
+import type { Violation } from "../policy";
+import { ruleFix } from "../policy";
+
+type Env = Record<string, string | undefined>;
+
+/** What a review asks of the process it runs in (cli/child.ts, cli/outputs.ts). */
+export interface Processes {
+  /** Runs `node <args>` in `cwd` with `env`, its output captured. */
+  run(
+    args: string[],
+    cwd: string,
+    env: Env,
+  ): Promise<{ status: number | null; stdout: string; stderr: string }>;
+  /** Removes `path` if a signal ends the run first; returns what forgets it. */
+  removeIfInterrupted(path: string): () => void;
+}
+
+/** What `maas diff` was asked, as far as one stack's review reads it. */
+export interface ReviewOptions {
+  /** A git ref or an older catalogue file. */
+  base: string;
+  catalogue?: string;
+  config?: string[];
+}
+
+/**
+ * How a run's plans share the machine: `slot` bounds the plans running at once (each a process,
+ * or this one); `here` lets one plan at a time use this process's Pulumi runtime.
+ */
+export interface Scheduler {
+  slot: <T>(task: () => Promise<T>) => Promise<T>;
+  here: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+/** A plan in this process: its runtime first (one at a time), then a slot. */
+const inThisProcess = <T>(scheduler: Scheduler, task: () => Promise<T>) =>
+  scheduler.here(() => scheduler.slot(task));
+
+export interface Side {
+  label: string;
+  plan: Plan;
+  catalogue: ResolvedCatalogue;
+}
+
+/**
+ * The resolved catalogue a plan deployed: its catalogue snapshot. Snapshots written before a
+ * model had a shard or a load balancer name lack them: the defaults they were deployed with.
+ */
+function catalogueOfPlan(plan: Plan): ResolvedCatalogue | undefined {
+  const snapshot = plan.resources.find(
+    (resource) =>
+      resource.type === "aws:s3/bucketObjectv2:BucketObjectv2" &&
+      /(^|\/)catalogue\/[^/]+\.json$/.test(String(resource.inputs.key)),
+  );
+  if (!snapshot) return undefined;
+  const catalogue = JSON.parse(String(snapshot.inputs.content)) as ResolvedCatalogue;
+  return {
+    ...catalogue,
+    models: catalogue.models.map((model: Partial<ResolvedModel> & ResolvedModel) => ({
+      ...model,
+      shard: model.shard ?? DEFAULT_SHARD,
+      routing: {
+        ...model.routing,
+        loadBalancer: model.routing.loadBalancer ?? DEFAULT_LOAD_BALANCER,
+      },
+    })),
+  };
+}
+
+/** A plan.json's plan and the catalogue it deployed. */
+function planOfText(text: string): { plan: Plan; catalogue: ResolvedCatalogue } | string {
+  const plan = JSON.parse(text) as Plan;
+  const catalogue = catalogueOfPlan(plan);
+  if (!catalogue) return "its plan has no catalogue snapshot to compare models with";
+  return { plan, catalogue };
+}
+
+/** Plans a stack of `projectDir` with the `maas` at `script`, in a process of its own. */
+async function planInOwnProcess(
+  script: string,
+  projectDir: string,
+  stack: string,
+  options: Pick<ReviewOptions, "catalogue" | "config"> & { models?: string[] },
+  review: Pick<StackReview, "env" | "processes">,
+): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; text: string } | string> {
+  const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
+  const forget = review.processes.removeIfInterrupted(out);
+  try {
+    const json = join(out, "plan.json");
+    const args = [
+      script,
+      "plan",
+      "--stack",
+      stack,
+      "--json",
+      json,
+      "--manifests",
+      join(out, "manifests"),
+      ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
+      ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
+      ...(options.models ? ["--only-models", options.models.join(",")] : []),
+    ];
+    const result = await review.processes.run(args, projectDir, review.env);
+    if (!existsSync(json))
+      return `did not plan (exit ${String(result.status)}):\n${`${result.stdout}${result.stderr}`.trim()}`;
+    const text = readFileSync(json, "utf8");
+    const read = planOfText(text);
+    return typeof read === "string" ? read : { ...read, text };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    forget();
+  }
+}
+
+/** A stack that the base does not have yet (a new shard): nothing deployed, no models. */
+function emptySide(stack: string, head: Plan): Side {
+  return {
+    label: "(the stack is new in this change)",
+    plan: { ...head, stack, resources: [], outputs: {} },
+    catalogue: { models: [] },
+  };
+}
+
+/** One stack's review: what is planned and how. */
+export interface StackReview {
+  stack: string;
+  kind: "file" | "ref";
+  checkout: BaseCheckout | undefined;
+  options: ReviewOptions;
+  /**
+   * What both sides are planned with; `models` for a scoped review (review/scope.ts): only
+   * those models' components on both sides.
+   */
+  common: Omit<PlanOptions, "stack">;
+  /** The head in a process of its own (several stacks, or a ref base; not when scoped). */
+  separate: boolean;
+  env: Env;
+  scheduler: Scheduler;
+  processes: Processes;
+  log: (line: string) => void;
+}
+
+/**
+ * One stack's base and head, or what keeps them from planning. Both sides are planned at once
+ * (each in a process of its own, or this one), as the scheduler allows.
+ */
+export async function diffStack(
+  review: StackReview,
+): Promise<Omit<StackDiff, "findings"> | string[]> {
+  const { stack } = review;
+  const [headSettled, baseSettled] = await Promise.allSettled([planHead(review), planBase(review)]);
+  if (headSettled.status === "rejected") throw headSettled.reason;
+  if (baseSettled.status === "rejected") throw baseSettled.reason;
+  const [head, planned] = [headSettled.value, baseSettled.value];
+  if (typeof head === "string") return head.split("\n").map((line) => `${stack}: head: ${line}`);
+  const base = planned ?? emptySide(stack, head.plan);
+  if (typeof base === "string") return base.split("\n").map((line) => `${stack}: base: ${line}`);
+  return {
+    base,
+    head: { label: "working tree", plan: head.plan, catalogue: head.catalogue },
+    violations: head.violations.map((v) => ({ ...v, fix: ruleFix(v.rule) })),
+  };
+}
+
+/** The base's side of a stack, or what keeps it from planning; undefined when the base has no such stack. */
+async function planBase(review: StackReview): Promise<Side | string | undefined> {
+  const { stack, kind, checkout, options, common, env, scheduler, log } = review;
+  if (kind === "file") {
+    const planned = await inThisProcess(scheduler, () =>
+      runPlan({ ...common, stack, catalogueStandIn: options.base }),
+    );
+    return planned.ok
+      ? {
+          label: `catalogue ${code(options.base)} (stack config and program: the working tree's on both sides, not compared)`,
+          plan: planned.plan,
+          catalogue: planned.catalogue,
+        }
+      : planned.problems.join("\n");
+  }
+  if (!existsSync(join(checkout!.projectDir, `Pulumi.${stack}.yaml`))) return undefined;
+  const overrides = {
+    ...options,
+    ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+    ...(common.models ? { models: common.models } : {}),
+  };
+  // The base's plan as an earlier review made it from the same content and scope (plan/plan-cache.ts).
+  const cache = planCacheDir(env, process.cwd());
+  const key =
+    cache === undefined
+      ? undefined
+      : basePlanKey(options.base, stack, {
+          ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+          config: common.config ?? {},
+          ...(common.models ? { models: common.models } : {}),
+        });
+  const cached = cache && key ? readCachedPlan(cache, key) : undefined;
+  let planned: { plan: Plan; catalogue: ResolvedCatalogue } | string;
+  if (cached !== undefined) {
+    planned = planOfText(cached);
+    log(`maas diff: stack ${stack}: the base's plan from the plan cache (${cache})`);
+  } else {
+    const made = await scheduler.slot(() =>
+      planInOwnProcess(
+        join(checkout!.projectDir, "bin", "maas.js"),
+        checkout!.projectDir,
+        stack,
+        overrides,
+        review,
+      ),
+    );
+    if (typeof made !== "string" && cache && key) writeCachedPlan(cache, key, made.text);
+    planned = made;
+  }
+  if (typeof planned === "string") return `its own program ${planned}`;
+  const { plan, catalogue } = planned;
+  return {
+    label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
+    plan,
+    catalogue,
+  };
+}
+
+/**
+ * The working tree's plan of a stack: in a process of its own when several stacks are planned
+ * (11 stacks of a 1,000-model catalogue took 3 GB in one process) or the base is a ref (this
+ * process then holds no Pulumi runtime, only the two plans: a 100-model shard's head planned here
+ * took this process to 1.5 GB, in its own 1.2 GB, this one about 0.6 GB); in this process when
+ * a catalogue file is the base of a single stack, planned here too, one after the other, and
+ * when the plan is scoped (a few models: small, and a process's start-up is most of its time).
+ */
+async function planHead(
+  review: StackReview,
+): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; violations: Violation[] } | string> {
+  const { stack, options, common, separate, scheduler } = review;
+  if (!separate) {
+    const head = await inThisProcess(scheduler, () => runPlan({ ...common, stack }));
+    return head.ok ? head : head.problems.join("\n");
+  }
+  const planned = await scheduler.slot(() =>
+    planInOwnProcess(
+      resolve(__dirname, "..", "bin", "maas.js"),
+      process.cwd(),
+      stack,
+      {
+        ...options,
+        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
+        ...(common.models ? { models: common.models } : {}),
+      },
+      review,
+    ),
+  );
+  if (typeof planned === "string") return planned;
+  const read = readStack({ ...common, stack });
+  if ("problems" in read) return read.problems.join("\n");
+  const { resources } = planned.plan;
+  return {
+    ...planned,
+    violations: planViolations(
+      resources,
+      kubernetesManifests(resources, read.settings.region),
+      read.settings,
+    ),
+  };
+}
