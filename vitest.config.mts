@@ -26,6 +26,7 @@ const UNIT = [
   "test/catalogue/rollout-policy.test.ts",
   "test/catalogue/rollout-recipe.test.ts",
   "test/catalogue/rules.test.ts",
+  "test/catalogue/stand-in.test.ts",
   "test/catalogue/standby.test.ts",
   "test/ci/diff-comment.test.ts",
   "test/ci/workflow.test.ts",

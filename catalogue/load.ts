@@ -3,6 +3,7 @@
  * rules for the base catalogue and every environment), resolve. Every problem in the file
  * is collected in one pass; nothing is resolved from an invalid file.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { realpathSync } from "node:fs";
 import { dirname, relative, resolve as resolvePath } from "node:path";
 import { buildDigest } from "./build-context";
@@ -175,24 +176,25 @@ export async function withCatalogueMemo<T>(work: () => Promise<T>): Promise<T> {
  * --base old.yaml`) is then planned as the project's catalogue was, not as a catalogue of the
  * directory it was saved in.
  */
-export async function withCatalogueStandIn<T>(file: string, work: () => Promise<T>): Promise<T> {
-  const outer = standIn();
-  STAND_IN_HOLDER[STAND_IN] = file;
-  try {
-    return await work();
-  } finally {
-    STAND_IN_HOLDER[STAND_IN] = outer;
-  }
+export function withCatalogueStandIn<T>(file: string, work: () => Promise<T>): Promise<T> {
+  return standIns.run(file, work);
 }
 
 /**
- * Held on the process, not in this module: the program a plan loads may be another copy of
- * these modules (a project whose sources sit beside another checkout's CLI, as the tests make
- * them), and it must see the stand-in the CLI set. Nothing outside the process can set it.
+ * The stand-in belongs to the plan's own asynchronous work (AsyncLocalStorage), not to the
+ * process: a review planning one side here with a stand-in reads the other stacks' catalogues
+ * meanwhile (`--all-stacks`' layout check) as they are. Held on the process, not in this module:
+ * the program a plan loads may be another copy of these modules (a project whose sources sit
+ * beside another checkout's CLI, as the tests make them), and it must see the stand-in the CLI
+ * set. Nothing outside the process can set it.
  */
 const STAND_IN = Symbol.for("maas.catalogueStandIn");
-const STAND_IN_HOLDER = globalThis as unknown as Record<symbol, string | undefined>;
-const standIn = (): string | undefined => STAND_IN_HOLDER[STAND_IN];
+const STAND_IN_HOLDER = globalThis as unknown as Record<
+  symbol,
+  AsyncLocalStorage<string> | undefined
+>;
+const standIns = (STAND_IN_HOLDER[STAND_IN] ??= new AsyncLocalStorage<string>());
+const standIn = (): string | undefined => standIns.getStore();
 
 /** Reads and validates a catalogue file; an unreadable file is a problem like any other. */
 export function checkCatalogueFile(

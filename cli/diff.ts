@@ -174,8 +174,11 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
         kind,
         checkout,
         options,
-        common: scope?.kind === "scoped" ? { ...common, models: scope.models } : common,
-        separate: planned.length > 1 || kind === "ref",
+        ...(scope?.kind === "scoped"
+          ? { common: { ...common, models: scope.models }, baseCatalogue: scope.baseCatalogue }
+          : { common }),
+        // A scoped review plans both sides here: a few models, small.
+        separate: scope?.kind !== "scoped" && (planned.length > 1 || kind === "ref"),
         env: io.env,
         scheduler,
         processes,

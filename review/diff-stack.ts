@@ -1,6 +1,6 @@
 /**
  * One stack's review: its base and head planned (each in a process of its own, or this one),
- * in full or scoped to the models the change touches (review/scope.ts). `maas diff`
+ * in full or scoped to the models the change touches (review/scope.ts; both sides then here). `maas diff`
  * (cli/diff.ts) parses the arguments, gives the processes and prints; this holds what a side is.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -149,7 +149,12 @@ export interface StackReview {
    * those models' components on both sides.
    */
   common: Omit<PlanOptions, "stack">;
-  /** The head in a process of its own (several stacks, or a ref base; not when scoped). */
+  /**
+   * A scoped review's base catalogue (review/scope.ts): the base differs from the working tree in
+   * that file alone, so its side is the working tree's program planned with it, in this process.
+   */
+  baseCatalogue?: string;
+  /** The head in a process of its own (several stacks, or a ref base; never when scoped). */
   separate: boolean;
   env: Env;
   scheduler: Scheduler;
@@ -181,7 +186,7 @@ export async function diffStack(
 
 /** The base's side of a stack, or what keeps it from planning; undefined when the base has no such stack. */
 async function planBase(review: StackReview): Promise<Side | string | undefined> {
-  const { stack, kind, checkout, options, common, env, scheduler, log } = review;
+  const { stack, kind, checkout, options, common, baseCatalogue, env, scheduler, log } = review;
   if (kind === "file") {
     const planned = await inThisProcess(scheduler, () =>
       runPlan({ ...common, stack, catalogueStandIn: options.base }),
@@ -215,6 +220,16 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
   if (cached !== undefined) {
     planned = planOfText(cached);
     log(`maas diff: stack ${stack}: the base's plan from the plan cache (${cache})`);
+  } else if (baseCatalogue !== undefined) {
+    // Scoped: small, and a process's start-up would be most of its time. Read back as the
+    // cache gives it, so a warm review reads as a cold one.
+    const made = await inThisProcess(scheduler, () =>
+      runPlan({ ...common, stack, catalogueStandIn: baseCatalogue }),
+    );
+    if (!made.ok) return made.problems.join("\n");
+    const text = `${JSON.stringify(made.plan)}\n`;
+    if (cache && key) writeCachedPlan(cache, key, text);
+    planned = planOfText(text);
   } else {
     const made = await scheduler.slot(() =>
       planInOwnProcess(
@@ -231,7 +246,10 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
   if (typeof planned === "string") return `its own program ${planned}`;
   const { plan, catalogue } = planned;
   return {
-    label: `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`,
+    label:
+      baseCatalogue === undefined
+        ? `${code(options.base)} (its own program, stack files and catalogue; dependencies: ${checkout!.dependencies})`
+        : `${code(options.base)} (only its catalogue differs: planned with the working tree's program, stack files and dependencies)`,
     plan,
     catalogue,
   };
@@ -243,7 +261,8 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
  * process then holds no Pulumi runtime, only the two plans: a 100-model shard's head planned here
  * took this process to 1.5 GB, in its own 1.2 GB, this one about 0.6 GB); in this process when
  * a catalogue file is the base of a single stack, planned here too, one after the other, and
- * when the plan is scoped (a few models: small, and a process's start-up is most of its time).
+ * when the review is scoped (a few models: small, and a process's start-up was most of its
+ * time; its base is planned here too).
  */
 async function planHead(
   review: StackReview,

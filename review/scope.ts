@@ -30,6 +30,11 @@ export type StackScope =
       models: string[];
       /** How many models the stack deploys on either side (what a full plan would plan). */
       of: number;
+      /**
+       * The stack's catalogue file as it is at the base: all the base differs in, so the base is
+       * the working tree's program planned with it (review/diff-stack.ts).
+       */
+      baseCatalogue: string;
     };
 
 /** Files (relative to the working directory) that differ from `ref`, untracked ones included. */
@@ -101,7 +106,8 @@ export function stackScopes(
     const catalogue = relative(process.cwd(), resolve(settings.settings.catalogue));
     if (changed.some((file) => file !== catalogue)) continue;
     const head = resolvedAt(settings.settings.catalogue, undefined, settings);
-    const base = resolvedAt(join(checkout.projectDir, catalogue), checkout.projectDir, settings);
+    const baseCatalogue = join(checkout.projectDir, catalogue);
+    const base = resolvedAt(baseCatalogue, checkout.projectDir, settings);
     if (!head || !base) continue;
     const { layout } = settings.settings;
     if (
@@ -121,7 +127,7 @@ export function stackScopes(
     const touched = scoping ? touchedModels(base, head, layout) : undefined;
     // Touching every model, a scope would plan what the full plan does: planned in full.
     if (touched && touched.models.length < touched.of)
-      scopes.set(stack, { kind: "scoped", ...touched });
+      scopes.set(stack, { kind: "scoped", ...touched, baseCatalogue });
   }
   return scopes;
 }

@@ -25,7 +25,7 @@ describe("maas diff", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(
-      "Base: `HEAD` (its own program, stack files and catalogue; dependencies: the working tree's (same package-lock.json)) · Head: working tree",
+      "Base: `HEAD` (only its catalogue differs: planned with the working tree's program, stack files and dependencies) · Head: working tree",
     );
     expect(result.stdout).toContain(
       "### Risk\n\nNo risk found: `pulumi up` can go from base to head safely.",
