@@ -52,7 +52,7 @@ describe("a stand-in catalogue", () => {
     const other = join(dir, "other.yaml");
     writeFileSync(other, "models: 5\n");
     const read = await withCatalogueStandIn(older, async () => {
-      const inner = await withCatalogueStandIn(other, async () => fileRead(project));
+      const inner = await withCatalogueStandIn(other, () => Promise.resolve(fileRead(project)));
       return [inner, fileRead(project)];
     });
     expect(read).toEqual([other, older]);
