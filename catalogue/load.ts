@@ -176,7 +176,7 @@ export async function withCatalogueMemo<T>(work: () => Promise<T>): Promise<T> {
  * --base old.yaml`) is then planned as the project's catalogue was, not as a catalogue of the
  * directory it was saved in.
  */
-export function withCatalogueStandIn<T>(file: string, work: () => Promise<T>): Promise<T> {
+export function withCatalogueStandIn<T>(file: string, work: () => T): T {
   return standIns.run(file, work);
 }
 

@@ -14,10 +14,10 @@ import { projectStacks } from "../plan/stack-config";
 import { afterStateMoves, findShardMoves } from "../change/shard-moves";
 import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectLayout } from "./plan-all";
-import { diffStack } from "../review/diff-stack";
+import { diffStack, fileBaseLabel } from "../review/diff-stack";
+import { code } from "../review/markdown";
 import type { Processes, Scheduler } from "../review/diff-stack";
 import { stackScopes, untouchedStacks } from "../review/scope";
-import type { StackScope } from "../review/scope";
 import { transition } from "../change/transition";
 import { judgeTransition } from "../change/transition-rules";
 import { processIo } from "./io";
@@ -154,9 +154,12 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     options.allStacks === true || options.stack === undefined
       ? projectStacks(process.cwd())
       : options.stack;
-  const scopes = checkout
-    ? stackScopes(stacks, options.base, checkout, common, options.scope !== false)
-    : new Map<string, StackScope>();
+  const scopes = stackScopes(
+    stacks,
+    checkout ? { ref: options.base, checkout } : { file: options.base },
+    common,
+    options.scope !== false,
+  );
   const untouched = untouchedStacks(scopes);
   let layout: ReturnType<typeof projectLayout> | undefined;
   try {
@@ -235,7 +238,7 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     moves,
     refusals,
     untouched,
-    base: options.base,
+    baseLabel: kind === "file" ? fileBaseLabel(options.base) : code(options.base),
   });
   io.stdout.write(forTerminal(markdown.comment, terminal(io.stdout, io.env)));
   if (full)

@@ -131,15 +131,6 @@ function buildProgram(io: Io, exit: (code: number) => void): Command {
         "every stack of the project, each in a process of its own, to out/<stack>/, with a summary across them",
       ).conflicts(["stack", "json", "manifests"]),
     )
-    .addOption(
-      // maas diff's scoped review plans each side so (review/scope.ts); not for deploying.
-      new Option(
-        "--only-models <names>",
-        "plan only these models' components (comma-separated) beside what the stack shares",
-      )
-        .hideHelp()
-        .conflicts("allStacks"),
-    )
     .addOption(jobsOption())
     .action(async (options: PlanCommandOptions & { allStacks?: boolean }) => {
       if (options.allStacks) {

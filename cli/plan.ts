@@ -25,11 +25,6 @@ export interface PlanCommandOptions {
   summary?: boolean;
   /** Rollout records to plan with (`maas rollout status --json`). */
   rolloutRecords?: string;
-  /**
-   * `--only-models a,b`: plan only these models' components beside what the stack shares (a
-   * scoped review's side, review/diff-stack.ts); the plan records the scope.
-   */
-  onlyModels?: string;
 }
 
 /** `maas:protect=true` -> ["maas:protect", "true"]; keys without a namespace get `maas:`. */
@@ -84,9 +79,6 @@ export async function runPlanCommand(
     config,
     ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
     ...(options.rolloutRecords === undefined ? {} : { rolloutRecords: options.rolloutRecords }),
-    ...(options.onlyModels === undefined
-      ? {}
-      : { models: options.onlyModels.split(",").filter(Boolean) }),
     onResource: (count) => status.update(count),
   });
   status.done();

@@ -97,7 +97,7 @@ async function planInOwnProcess(
   script: string,
   projectDir: string,
   stack: string,
-  options: Pick<ReviewOptions, "catalogue" | "config"> & { models?: string[] },
+  options: Pick<ReviewOptions, "catalogue" | "config">,
   review: Pick<StackReview, "env" | "processes">,
 ): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; text: string } | string> {
   const out = mkdtempSync(join(tmpdir(), "maas-base-plan-"));
@@ -115,7 +115,6 @@ async function planInOwnProcess(
       join(out, "manifests"),
       ...(options.catalogue === undefined ? [] : ["--catalogue", options.catalogue]),
       ...(options.config ?? []).flatMap((pair) => ["--config", pair]),
-      ...(options.models ? ["--only-models", options.models.join(",")] : []),
     ];
     const result = await review.processes.run(args, projectDir, review.env);
     if (!existsSync(json))
@@ -184,6 +183,11 @@ export async function diffStack(
   };
 }
 
+/** How the review names an older catalogue file as its base. */
+export function fileBaseLabel(file: string): string {
+  return `catalogue ${code(file)} (stack config and program: the working tree's on both sides, not compared)`;
+}
+
 /** The base's side of a stack, or what keeps it from planning; undefined when the base has no such stack. */
 async function planBase(review: StackReview): Promise<Side | string | undefined> {
   const { stack, kind, checkout, options, common, baseCatalogue, env, scheduler, log } = review;
@@ -193,7 +197,7 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
     );
     return planned.ok
       ? {
-          label: `catalogue ${code(options.base)} (stack config and program: the working tree's on both sides, not compared)`,
+          label: fileBaseLabel(options.base),
           plan: planned.plan,
           catalogue: planned.catalogue,
         }
@@ -203,7 +207,6 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
   const overrides = {
     ...options,
     ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-    ...(common.models ? { models: common.models } : {}),
   };
   // The base's plan as an earlier review made it from the same content and scope (plan/plan-cache.ts).
   const cache = planCacheDir(env, process.cwd());
@@ -268,7 +271,8 @@ async function planHead(
   review: StackReview,
 ): Promise<{ plan: Plan; catalogue: ResolvedCatalogue; violations: Violation[] } | string> {
   const { stack, options, common, separate, scheduler } = review;
-  if (!separate) {
+  // A process plans a stack whole: a scoped head is always planned here.
+  if (!separate || common.models) {
     const head = await inThisProcess(scheduler, () => runPlan({ ...common, stack }));
     return head.ok ? head : head.problems.join("\n");
   }
@@ -277,11 +281,7 @@ async function planHead(
       resolve(__dirname, "..", "bin", "maas.js"),
       process.cwd(),
       stack,
-      {
-        ...options,
-        ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }),
-        ...(common.models ? { models: common.models } : {}),
-      },
+      { ...options, ...(common.catalogue === undefined ? {} : { catalogue: common.catalogue }) },
       review,
     ),
   );

@@ -321,8 +321,8 @@ interface RenderOptions {
   /** What the stacks together refuse (plan/layout-check.ts, crossStackCollisions). */
   refusals: string[];
   untouched: Map<string, string>;
-  /** The base as given, for the heading when no stack was planned. */
-  base: string;
+  /** The base as the heading names it when no stack was planned (Markdown). */
+  baseLabel: string;
 }
 
 function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): string {
@@ -332,7 +332,7 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
       COMMENT_MARKER,
       `## maas diff: no stack changes`,
       "",
-      `Base: ${code(options.base)} · Head: working tree`,
+      `Base: ${options.baseLabel} · Head: working tree`,
       "",
       ...untouchedLines(options.untouched),
       ...acrossLines(options.moves, options.refusals),
@@ -394,14 +394,15 @@ export function markdownDiff(
     moves?: ShardMove[];
     refusals?: string[];
     untouched?: Map<string, string>;
-    base?: string;
+    /** The base as the heading names it when no stack was planned (Markdown). */
+    baseLabel?: string;
   } = {},
 ): { comment: string; full: string } {
   const scope: RenderOptions = {
     moves: options.moves ?? [],
     refusals: options.refusals ?? [],
     untouched: options.untouched ?? new Map<string, string>(),
-    base: options.base ?? "base",
+    baseLabel: options.baseLabel ?? "base",
   };
   const full = render(diffs, "full", scope);
   if (options.summary) return { comment: render(diffs, "summary", scope), full };

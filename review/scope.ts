@@ -1,8 +1,8 @@
 /**
  * What of each stack a review must plan. When nothing but the catalogue file differs from the
- * base ref (the common edit: a data team changes models.yaml), the program, lockfile, stack
- * files and `--config` are the same on both sides, so a stack plans to resources that follow
- * from its view of the catalogue alone (stack/layout.ts):
+ * base ref (the common edit: a data team changes models.yaml), or the base is an older catalogue
+ * file, the program, lockfile, stack files and `--config` are the same on both sides, so a stack
+ * plans to resources that follow from its view of the catalogue alone (stack/layout.ts):
  * - a stack whose view reads the same on both sides is left out (`untouched`);
  * - otherwise, when the catalogue-wide facts every model is handed read the same, only the
  *   models whose own view differs (or that come or go) are planned, on both sides, beside
@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { join, relative, resolve } from "node:path";
 import { checkCatalogueFile, resolveChecked } from "../catalogue";
+import { withCatalogueStandIn } from "../catalogue/load";
 import type { ResolvedCatalogue } from "../catalogue";
 import type { BaseCheckout } from "../plan/base-checkout";
 import type { PlanOptions } from "../plan/run";
@@ -36,6 +37,14 @@ export type StackScope =
        */
       baseCatalogue: string;
     };
+
+/**
+ * What the review compares the working tree with: a git ref, as extracted (only its catalogue
+ * file may differ for a stack to be scoped), or an older catalogue file, which by construction
+ * is all that differs (`maas diff --base old.yaml`: program and stack files are the working
+ * tree's on both sides).
+ */
+export type ScopeBase = { ref: string; checkout: BaseCheckout } | { file: string };
 
 /** Files (relative to the working directory) that differ from `ref`, untracked ones included. */
 export function changedFiles(ref: string): string[] | undefined {
@@ -92,13 +101,12 @@ export function touchedModels(
  */
 export function stackScopes(
   stacks: string[],
-  ref: string,
-  checkout: BaseCheckout,
+  base: ScopeBase,
   common: Omit<PlanOptions, "stack">,
   scoping = true,
 ): Map<string, StackScope> {
   const scopes = new Map<string, StackScope>();
-  const changed = changedFiles(ref);
+  const changed = "ref" in base ? changedFiles(base.ref) : [];
   if (changed === undefined) return scopes;
   for (const stack of stacks) {
     const settings = readStack({ ...common, stack });
@@ -106,12 +114,19 @@ export function stackScopes(
     const catalogue = relative(process.cwd(), resolve(settings.settings.catalogue));
     if (changed.some((file) => file !== catalogue)) continue;
     const head = resolvedAt(settings.settings.catalogue, undefined, settings);
-    const baseCatalogue = join(checkout.projectDir, catalogue);
-    const base = resolvedAt(baseCatalogue, checkout.projectDir, settings);
-    if (!head || !base) continue;
+    const baseCatalogue =
+      "ref" in base ? join(base.checkout.projectDir, catalogue) : resolve(base.file);
+    const baseResolved =
+      "ref" in base
+        ? resolvedAt(baseCatalogue, base.checkout.projectDir, settings)
+        : withCatalogueStandIn(baseCatalogue, () =>
+            resolvedAt(settings.settings.catalogue, undefined, settings),
+          );
+    if (!head || !baseResolved) continue;
     const { layout } = settings.settings;
     if (
-      JSON.stringify(catalogueView(head, layout)) === JSON.stringify(catalogueView(base, layout))
+      JSON.stringify(catalogueView(head, layout)) ===
+      JSON.stringify(catalogueView(baseResolved, layout))
     ) {
       scopes.set(stack, {
         kind: "untouched",
@@ -124,7 +139,7 @@ export function stackScopes(
       });
       continue;
     }
-    const touched = scoping ? touchedModels(base, head, layout) : undefined;
+    const touched = scoping ? touchedModels(baseResolved, head, layout) : undefined;
     // Touching every model, a scope would plan what the full plan does: planned in full.
     if (touched && touched.models.length < touched.of)
       scopes.set(stack, { kind: "scoped", ...touched, baseCatalogue });

@@ -109,10 +109,22 @@ describe("maas diff", () => {
     const dir = projectRepository();
     const older = join(dir, "older.yaml");
     cpSync(join(dir, "models.yaml"), older);
-    const result = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
-    expect(result.stdout).toContain(
+    const same = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
+    expect(same.stdout).toContain(
+      "Base: catalogue `" +
+        older +
+        "` (stack config and program: the working tree's on both sides, not compared) · Head: working tree",
+    );
+    expect(same.stdout).toContain(
+      "Not planned, as this change does not touch them: `dev` (only the catalogue changed, and not what it resolves to).",
+    );
+    // Only the catalogue can differ, so a review against a file is scoped as one against a ref.
+    editCatalogue(dir, `env: { SCORE_THRESHOLD: "0.85" }`, `env: { SCORE_THRESHOLD: "0.9" }`);
+    const edited = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
+    expect(edited.stdout).toContain(
       "(stack config and program: the working tree's on both sides, not compared)",
     );
+    expect(edited.stdout).toMatch(/^Scoped review: .*`dev`: `fraud-scorer`\./m);
   });
 
   it("plans an older catalogue kept outside the project as the project's catalogue: build contexts from the project", async () => {

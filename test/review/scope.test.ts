@@ -20,7 +20,7 @@ function untouchedIn(dir: string): string[] {
   const checkout = checkoutAt("HEAD", dir, { cacheRoot: join(dir, ".cache"), log: () => {} });
   try {
     if (typeof checkout === "string") throw new Error(checkout);
-    return [...untouchedStacks(stackScopes(STACKS, "HEAD", checkout, {})).keys()];
+    return [...untouchedStacks(stackScopes(STACKS, { ref: "HEAD", checkout }, {})).keys()];
   } finally {
     if (typeof checkout !== "string") checkout.cleanup();
     process.chdir(previous);
