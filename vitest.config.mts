@@ -60,7 +60,6 @@ const E2E = [
   "test/stack/language-host.test.ts",
   "test/rollout/pulumi-deployer.test.ts",
   "test/rollout/pulumi-cli.integration.test.ts",
-  "test/docs/pr-comment.test.ts",
 ];
 
 // A file moved or renamed without its entry would leave its tier silently. (Paths from the

@@ -6,13 +6,13 @@
  * the examples show what `maas diff` writes today.
  *
  * Each edit runs in a temporary copy of the test project, as a data team's pull request would:
- * the base catalogue beside the edited one, `maas` as a process (a diff of two stacks plans each
- * side in a process of its own).
+ * the base catalogue beside the edited one, `maas diff` run through the CLI's main() (what
+ * bin/maas.js runs), its output captured.
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { main } from "../../cli/main";
 
 const ROOT = resolve(__dirname, "..", "..");
 const PROJECT = join(ROOT, "test", "fixtures", "project");
@@ -59,7 +59,7 @@ export const EXAMPLES: CommentExample[] = [
 ];
 
 /** The comment `maas diff` writes for `example`, or why it could not. */
-export function renderExample(example: CommentExample): string {
+export async function renderExample(example: CommentExample): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "maas-pr-comment-"));
   try {
     for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "models.yaml", "server"])
@@ -76,23 +76,28 @@ export function renderExample(example: CommentExample): string {
       head = head.replace(before, after);
     }
     writeFileSync(join(dir, "models.yaml"), head);
-    const diff = spawnSync(
-      process.execPath,
-      [join(ROOT, "bin", "maas.js"), "diff", "--base", "base.yaml", "--stack", "dev", "prod"],
-      { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 300_000 },
-    );
-    if (diff.status !== example.exitCode)
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const status = await main(["diff", "--base", "base.yaml", "--stack", "dev", "prod"], {
+      cwd: dir,
+      stdout: { write: (text: string) => stdout.push(text) },
+      stderr: { write: (text: string) => stderr.push(text) },
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    if (status !== example.exitCode)
       throw new Error(
-        `${example.file}: maas diff exited ${diff.status}, not ${example.exitCode}:\n${diff.stderr}`,
+        `${example.file}: maas diff exited ${status}, not ${example.exitCode}:\n${stderr.join("")}`,
       );
-    return diff.stdout;
+    return stdout.join("");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (require.main === module)
-  for (const example of EXAMPLES) {
-    writeFileSync(join(__dirname, example.file), renderExample(example));
-    process.stdout.write(`docs/pr-comment/${example.file}: written\n`);
-  }
+  void (async () => {
+    for (const example of EXAMPLES) {
+      writeFileSync(join(__dirname, example.file), await renderExample(example));
+      process.stdout.write(`docs/pr-comment/${example.file}: written\n`);
+    }
+  })();

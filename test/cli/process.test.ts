@@ -3,11 +3,14 @@
  * the exit code a shell sees, a Ctrl-C ending a run, and `--all-stacks` planning each stack in a
  * process of its own. Everything else runs main() in-process (test/cli/*.test.ts).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import Module from "node:module";
+import { tmpdir } from "node:os";
 import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -15,7 +18,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, maasProcess, PROJECT_ROOT } from "../helpers/cli";
+import { BIN, maas, maasProcess, PROJECT_ROOT } from "../helpers/cli";
 import { copyTestProject, TEST_PROJECT } from "../helpers/plan";
 
 /** The processes whose parent is `pid` (from /proc: no ps needed). */
@@ -99,9 +102,36 @@ describe("maas as a process", () => {
     expect(usage.stderr).toContain("(run with --help for usage)");
   });
 
+  // node:module's compile cache exists from Node 22.1 (users run 22 and 24; CI runs 24 too).
+  it.skipIf(!("enableCompileCache" in Module))(
+    "keeps V8's compiled code on disk for the next run (Node 22.1+): in os.tmpdir() unless NODE_COMPILE_CACHE says",
+    () => {
+      const tmp = mkdtempSync(join(tmpdir(), "maas-tmpdir-"));
+      const result = spawnSync(process.execPath, [BIN, "validate"], {
+        cwd: TEST_PROJECT,
+        encoding: "utf8",
+        env: { ...process.env, TMPDIR: tmp, NODE_COMPILE_CACHE: "", NO_COLOR: "1" },
+      });
+      expect(result.status).toBe(0);
+      expect(readdirSync(join(tmp, "node-compile-cache")).length).toBeGreaterThan(0);
+      const off = mkdtempSync(join(tmpdir(), "maas-tmpdir-"));
+      spawnSync(process.execPath, [BIN, "validate"], {
+        cwd: TEST_PROJECT,
+        env: {
+          ...process.env,
+          TMPDIR: off,
+          NODE_COMPILE_CACHE: "",
+          NODE_DISABLE_COMPILE_CACHE: "1",
+        },
+      });
+      expect(existsSync(join(off, "node-compile-cache"))).toBe(false);
+    },
+  );
+
   it("leaves the previous outputs intact and no temporary files when interrupted", async () => {
     const fresh = copyTestProject();
-    expect(maasProcess(["plan"], { cwd: fresh }).status).toBe(0);
+    // The outputs an earlier run left (written in-process: only the interrupted run needs a process).
+    expect((await maas(["plan"], { cwd: fresh })).status).toBe(0);
     const read = () => readFileSync(join(fresh, "out", "dev", "plan.json"), "utf8");
     const before = read();
     const child = spawn(process.execPath, [BIN, "plan", "--config", "maas:imageRetention=7"], {

@@ -11,14 +11,15 @@ import { PROJECT_ROOT } from "../helpers/cli";
 describe("the rendered pull-request comments (docs/pr-comment/)", () => {
   it.each(EXAMPLES)(
     "$file is what maas diff writes for its edit (npm run pr-comment)",
-    (example) => {
+    async (example) => {
       const committed = readFileSync(
         join(PROJECT_ROOT, "docs", "pr-comment", example.file),
         "utf8",
       );
-      expect(renderExample(example), "stale: run npm run pr-comment and commit the result").toBe(
-        committed,
-      );
+      expect(
+        await renderExample(example),
+        "stale: run npm run pr-comment and commit the result",
+      ).toBe(committed);
     },
     300_000,
   );
