@@ -1,8 +1,10 @@
 // Loads index.ts the way Pulumi's Node.js language host does (@pulumi/pulumi cmd/run/run.js):
 // ts-node from the project, registered with the project's tsconfig.json compiler options over
-// the host's defaults, type checking on; then runs it under Pulumi's mock runtime with the
-// dev stack's config and prints what it registered as JSON. A module-format or tsconfig
-// mistake fails here, not in a user's `pulumi up`.
+// the host's defaults, type checking as the host decides it (on, unless
+// PULUMI_NODEJS_TRANSPILE_ONLY=true or the tsconfig's noCheck says otherwise); then runs it
+// under Pulumi's mock runtime with the dev stack's config and prints what it registered as JSON,
+// with the options ts-node was given and the project's files it compiled. A module-format or
+// tsconfig mistake fails here, not in a user's `pulumi up`.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -15,18 +17,20 @@ const ts = require("typescript");
 const compilerOptions =
   ts.parseConfigFileTextToJson("tsconfig.json", fs.readFileSync("tsconfig.json", "utf8")).config
     .compilerOptions ?? {};
+const transpileOnlyEnv = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+const hostOptions = {
+  target: "ES2020",
+  module: "nodenext",
+  moduleResolution: "nodenext",
+  sourceMap: "true",
+  ...compilerOptions,
+};
 require("ts-node").register({
   compiler: "typescript",
-  transpileOnly: undefined,
+  transpileOnly: transpileOnlyEnv ? transpileOnlyEnv === "true" : compilerOptions.noCheck,
   project: "tsconfig.json",
   skipProject: false,
-  compilerOptions: {
-    target: "ES2020",
-    module: "nodenext",
-    moduleResolution: "nodenext",
-    sourceMap: "true",
-    ...compilerOptions,
-  },
+  compilerOptions: hostOptions,
 });
 
 const { recordProgram } = require("../../plan/record.ts");
@@ -49,6 +53,13 @@ recordProgram(
         typescript: ts.version,
         urns: recording.resources.map((r) => r.urn).sort(),
         outputs: recording.outputs,
+        hostOptions,
+        compiled: Object.keys(require.cache)
+          .filter(
+            (file) => file.endsWith(".ts") && !file.includes(`${path.sep}node_modules${path.sep}`),
+          )
+          .map((file) => path.relative(projectDir, file))
+          .sort(),
       }),
     );
   },
