@@ -128,6 +128,22 @@ describe("maas as a process", () => {
     },
   );
 
+  it("reads source maps only under MAAS_DEBUG, where a stack trace is printed", () => {
+    const probe = join(mkdtempSync(join(tmpdir(), "maas-probe-")), "probe.cjs");
+    writeFileSync(
+      probe,
+      'process.on("exit", () => process.stderr.write(`source maps: ${process.sourceMapsEnabled}\\n`));\n',
+    );
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ["--require", probe, BIN, "validate"], {
+        cwd: TEST_PROJECT,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1", ...env },
+      }).stderr;
+    expect(run({ MAAS_DEBUG: "" })).toBe("source maps: false\n");
+    expect(run({ MAAS_DEBUG: "1" })).toBe("source maps: true\n");
+  });
+
   it("leaves the previous outputs intact and no temporary files when interrupted", async () => {
     const fresh = copyTestProject();
     // The outputs an earlier run left (written in-process: only the interrupted run needs a process).
