@@ -2,7 +2,8 @@
  * `maas diff` over a split catalogue (test/fixtures/sharded: base `platform`, shards
  * `platform-vision` and `platform-risk`): only the stacks a catalogue edit touches are planned,
  * and a model moving between shards is shown with the state move it needs. Through the CLI's
- * main(); several stacks are planned each in a process of its own.
+ * main(); a stack planned in full is planned in a process of its own for each side, a scoped one
+ * in this process (vision has one model, so an edit of it plans the shard in full).
  */
 import { join } from "node:path";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -31,15 +32,20 @@ const ALL = ["--stack", ...STACKS];
 describe("maas diff over shards", () => {
   it("plans only the shards a catalogue edit touches, and says which it left out", async () => {
     const dir = projectRepository(SHARDED);
-    editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
-    editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
+    editFile(dir, "models.yaml", "fraud-scorer:3.2.1", "fraud-scorer:3.2.2");
     const result = await maas(["diff", "--base", "HEAD", ...ALL, "--summary"], { cwd: dir });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("## maas diff: `platform-vision` (environment `prod`)\n");
+    expect(result.stdout).toContain("## maas diff: `platform-risk` (environment `prod`)\n");
     expect(result.stdout).toContain(
-      "Not planned, as this change does not touch them: `platform` (only the catalogue changed, and not the load balancers its models use); `platform-risk` (only the catalogue changed, and no model of shard risk).",
+      "Not planned, as this change does not touch them: `platform` (only the catalogue changed, and not the load balancers its models use); `platform-vision` (only the catalogue changed, and no model of shard vision).",
     );
-    expect(result.stdout).toContain("- 1.4.0: traffic 90% → 80%");
+    expect(result.stdout).toContain(
+      "- 3.2.1: image `ghcr.io/acme-risk/fraud-scorer:3.2.1` → `ghcr.io/acme-risk/fraud-scorer:3.2.2`",
+    );
+    // Shard risk's other model is not planned, and the base is the working tree's program with
+    // the base's catalogue (only it differs), planned in this process like the head.
+    expect(result.stdout).toContain("`platform-risk`: `fraud-scorer`.");
+    expect(result.stdout).toContain("Base: `HEAD` (only its catalogue differs:");
   });
 
   it("reads the same with every plan side by side as one after another", async () => {
