@@ -5,7 +5,7 @@
 // Most of a run's start-up is V8 compiling the Pulumi and AWS SDKs; Node 22.1+ keeps that work
 // on disk and reuses it while a file's content is unchanged (node:module's compile cache, in
 // NODE_COMPILE_CACHE or os.tmpdir()/node-compile-cache; NODE_DISABLE_COMPILE_CACHE=1 turns it
-// off). `maas plan` of the test project: 2.2 s to 1.6 s on Node 24 (docs/performance.md).
+// off). `maas plan` of the test project: 2.45 s to 2.05 s median on Node 24 (docs/performance.md).
 // Node 20 has no such cache: the call is skipped there.
 require("node:module").enableCompileCache?.();
 require("tsx/cjs/api").register();

@@ -169,15 +169,27 @@ export async function withCatalogueMemo<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A catalogue file read in place of the one a stack names (`withCatalogueStandIn`). */
+export interface CatalogueStandIn {
+  file: string;
+  /**
+   * The project `file` belongs to, when it is a copy of the whole project (a git ref's
+   * checkout): its build contexts and other relative paths are then read from its own directory
+   * inside that project, as that project's program would read them. Without it, `file` is a lone
+   * older copy kept anywhere, and they are read from the stack catalogue's directory.
+   */
+  projectRoot?: string;
+}
+
 /**
- * While `work` runs, every catalogue a stack reads is `file`'s text instead, as if it were that
- * catalogue: its build contexts and other relative paths are read from the catalogue's own
- * directory, its problems name `file`. An older copy of the catalogue kept anywhere (`maas diff
- * --base old.yaml`) is then planned as the project's catalogue was, not as a catalogue of the
- * directory it was saved in.
+ * While `work` runs, every catalogue a stack reads is the stand-in's text instead, as if it were
+ * that catalogue; its problems name the stand-in's file. An older copy of the catalogue kept
+ * anywhere (`maas diff --base old.yaml`) is planned as the project's catalogue was, not as a
+ * catalogue of the directory it was saved in; a ref's catalogue (a scoped review's base) reads
+ * its build contexts from the ref's checkout, as the ref's own program does.
  */
-export function withCatalogueStandIn<T>(file: string, work: () => T): T {
-  return standIns.run(file, work);
+export function withCatalogueStandIn<T>(standIn: CatalogueStandIn, work: () => T): T {
+  return standIns.run(standIn, work);
 }
 
 /**
@@ -191,21 +203,32 @@ export function withCatalogueStandIn<T>(file: string, work: () => T): T {
 const STAND_IN = Symbol.for("maas.catalogueStandIn");
 const STAND_IN_HOLDER = globalThis as unknown as Record<
   symbol,
-  AsyncLocalStorage<string> | undefined
+  AsyncLocalStorage<CatalogueStandIn> | undefined
 >;
-const standIns = (STAND_IN_HOLDER[STAND_IN] ??= new AsyncLocalStorage<string>());
-const standIn = (): string | undefined => standIns.getStore();
+const standIns = (STAND_IN_HOLDER[STAND_IN] ??= new AsyncLocalStorage<CatalogueStandIn>());
+
+/** The file a check of `requested` reads, and where its relative paths are read from. */
+function standingIn(
+  requested: string,
+  options: CheckOptions,
+): { file: string; options: CheckOptions } {
+  const standIn = standIns.getStore();
+  if (standIn === undefined) return { file: requested, options };
+  return {
+    file: standIn.file,
+    options:
+      standIn.projectRoot === undefined
+        ? { ...options, catalogueDir: dirname(resolvePath(requested)) }
+        : { ...options, projectRoot: standIn.projectRoot },
+  };
+}
 
 /** Reads and validates a catalogue file; an unreadable file is a problem like any other. */
 export function checkCatalogueFile(
   requested: string,
   requestedOptions: CheckOptions = {},
 ): CheckResult {
-  const file = standIn() ?? requested;
-  const options =
-    file === requested
-      ? requestedOptions
-      : { ...requestedOptions, catalogueDir: dirname(resolvePath(requested)) };
+  const { file, options } = standingIn(requested, requestedOptions);
   const read = readTextFile(file);
   if (!read.ok)
     return {

@@ -11,6 +11,7 @@ import { checkoutAt, isCommit } from "../plan/base-checkout";
 import { markdownDiff, stackRisks } from "../review/markdown-diff";
 import type { StackDiff } from "../review/markdown-diff";
 import { projectStacks } from "../plan/stack-config";
+import { readStack } from "../plan/run";
 import { afterStateMoves, findShardMoves } from "../change/shard-moves";
 import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectLayout } from "./plan-all";
@@ -103,6 +104,22 @@ const processes: Processes = {
   removeIfInterrupted,
 };
 
+/**
+ * The stacks and the catalogue each reads, when they read more than one: a catalogue file as base
+ * stands in for whichever catalogue a stack reads, so it can stand in for one only. Stacks whose
+ * config does not read are left to their plans, which report it.
+ */
+function catalogueFilesOf(stacks: string[], common: { catalogue?: string }): string | undefined {
+  const files = new Map<string, string>();
+  for (const stack of stacks) {
+    const read = readStack({ ...common, stack });
+    if (!("problems" in read))
+      files.set(stack, relative(process.cwd(), resolve(read.settings.catalogue)));
+  }
+  if (new Set(files.values()).size < 2) return undefined;
+  return [...files].map(([stack, file]) => `${stack} (${file})`).join(", ");
+}
+
 /** Every stack's plan and scope in one run check the same catalogue: once (catalogue/load.ts). */
 export function runDiffCommand(options: DiffCommandOptions, io: Io = processIo()): Promise<number> {
   return withCatalogueMemo(() => diffCommand(options, io));
@@ -154,6 +171,14 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
     options.allStacks === true || options.stack === undefined
       ? projectStacks(process.cwd())
       : options.stack;
+  const several = kind === "file" ? catalogueFilesOf(stacks, common) : undefined;
+  if (several !== undefined) {
+    // A file base has no checkout to remove.
+    io.stderr.write(
+      `maas diff: --base ${options.base} stands in for one catalogue, but these stacks read different ones: ${several}; review the stacks of one catalogue at a time (--stack)\n`,
+    );
+    return 2;
+  }
   const scopes = stackScopes(
     stacks,
     checkout ? { ref: options.base, checkout } : { file: options.base },

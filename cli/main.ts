@@ -55,11 +55,11 @@ function withStackOptions(
     );
 }
 
-/** `--jobs N` of the commands that plan several stacks, each in a process of its own. */
+/** `--jobs N` of the commands that plan several stacks, each whole one in a process of its own. */
 function jobsOption(): Option {
   return new Option(
     "--jobs <n>",
-    "stacks planned at once, each in a process of its own (default: one per core, as far as free memory holds 1.5 GB a stack)",
+    "stacks planned at once, each planned whole in a process of its own (default: one per core, as far as free memory holds 1.5 GB a stack)",
   ).argParser((value) => {
     const jobs = parseJobs(value);
     if (jobs === undefined) throw new InvalidArgumentError("expected a whole number, 1 or more.");

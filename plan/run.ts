@@ -4,6 +4,7 @@
  */
 import type { ResolvedCatalogue } from "../catalogue";
 import { withCatalogueMemo, withCatalogueStandIn } from "../catalogue/load";
+import type { CatalogueStandIn } from "../catalogue/load";
 import { deployedCatalogue } from "../stack/layout";
 import { prepare } from "../stack/prepare";
 import { readSettings, SettingsError } from "../stack/settings";
@@ -53,10 +54,10 @@ export interface PlanOptions {
   /** Overrides the stack's maas:catalogue. */
   catalogue?: string;
   /**
-   * A catalogue file read in place of the stack's, as if it were that catalogue (its relative
-   * paths from the stack catalogue's directory): an older copy kept anywhere (`maas diff --base`).
+   * A catalogue file read in place of the stack's, as if it were that catalogue: an older copy
+   * kept anywhere (`maas diff --base old.yaml`), or a ref's (a scoped review's base).
    */
-  catalogueStandIn?: string;
+  catalogueStandIn?: CatalogueStandIn;
   /** The Pulumi project directory (default: the working directory, where the program runs). */
   projectDir?: string;
   /** Config values over the stack's (`maas:protect` -> `true`), like `pulumi preview --config`. */

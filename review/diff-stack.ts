@@ -193,7 +193,7 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
   const { stack, kind, checkout, options, common, baseCatalogue, env, scheduler, log } = review;
   if (kind === "file") {
     const planned = await inThisProcess(scheduler, () =>
-      runPlan({ ...common, stack, catalogueStandIn: options.base }),
+      runPlan({ ...common, stack, catalogueStandIn: { file: options.base } }),
     );
     return planned.ok
       ? {
@@ -227,7 +227,11 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
     // Scoped: small, and a process's start-up would be most of its time. Read back as the
     // cache gives it, so a warm review reads as a cold one.
     const made = await inThisProcess(scheduler, () =>
-      runPlan({ ...common, stack, catalogueStandIn: baseCatalogue }),
+      runPlan({
+        ...common,
+        stack,
+        catalogueStandIn: { file: baseCatalogue, projectRoot: checkout!.projectDir },
+      }),
     );
     if (!made.ok) return made.problems.join("\n");
     const text = `${JSON.stringify(made.plan)}\n`;

@@ -325,6 +325,22 @@ interface RenderOptions {
   baseLabel: string;
 }
 
+/**
+ * How each stack's base was planned: one label when they agree, else each with its stacks (a
+ * review of a ref plans a stack the change scopes with the working tree's program, the others
+ * with the ref's own).
+ */
+function baseLabels(diffs: StackDiff[]): string {
+  const stacks = new Map<string, string[]>();
+  for (const diff of diffs)
+    stacks.set(diff.base.label, [
+      ...(stacks.get(diff.base.label) ?? []),
+      code(diff.head.plan.stack),
+    ]);
+  if (stacks.size === 1) return [...stacks.keys()][0]!;
+  return [...stacks].map(([label, names]) => `${names.join(", ")}: ${label}`).join("; ");
+}
+
 function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): string {
   const first = diffs[0];
   if (!first)
@@ -342,7 +358,7 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
     COMMENT_MARKER,
     `## maas diff: ${diffs.map(stackLabel).join(", ")}`,
     "",
-    `Base: ${first.base.label} · Head: ${first.head.label}`,
+    `Base: ${baseLabels(diffs)} · Head: ${first.head.label}`,
     "",
     ...untouchedLines(options.untouched),
     ...scopedLines(diffs),
@@ -377,7 +393,7 @@ function render(diffs: StackDiff[], detail: Detail, options: RenderOptions): str
       );
   }
   lines.push(
-    "<sub>Offline plans of each side's own program, compared: the inputs they register, not a provider diff. Provider-computed values are placeholders. The way from base to head is modelled on Pulumi's engine. Every rule id is explained in docs/rules.md.</sub>",
+    "<sub>Offline plans of each side, compared (each with its own program, or the same one where only the catalogue differs): the inputs they register, not a provider diff. Provider-computed values are placeholders. The way from base to head is modelled on Pulumi's engine. Every rule id is explained in docs/rules.md.</sub>",
     "",
   );
   return lines.join("\n");

@@ -119,7 +119,7 @@ export function stackScopes(
     const baseResolved =
       "ref" in base
         ? resolvedAt(baseCatalogue, base.checkout.projectDir, settings)
-        : withCatalogueStandIn(baseCatalogue, () =>
+        : withCatalogueStandIn({ file: baseCatalogue }, () =>
             resolvedAt(settings.settings.catalogue, undefined, settings),
           );
     if (!head || !baseResolved) continue;

@@ -25,7 +25,7 @@ describe("a stand-in catalogue", () => {
   writeFileSync(older, "models: 4\n");
 
   it("is what the work it was given reads, across its awaits", async () => {
-    const read = await withCatalogueStandIn(older, async () => {
+    const read = await withCatalogueStandIn({ file: older }, async () => {
       const first = fileRead(project);
       await turn();
       return [first, fileRead(project)];
@@ -35,7 +35,7 @@ describe("a stand-in catalogue", () => {
   });
 
   it("is not seen by work running beside it, nor by work started after it", async () => {
-    const inside = withCatalogueStandIn(older, async () => {
+    const inside = withCatalogueStandIn({ file: older }, async () => {
       await turn();
       await turn();
       return fileRead(project);
@@ -51,8 +51,10 @@ describe("a stand-in catalogue", () => {
   it("nests: the inner stand-in for its work, the outer one again after it", async () => {
     const other = join(dir, "other.yaml");
     writeFileSync(other, "models: 5\n");
-    const read = await withCatalogueStandIn(older, async () => {
-      const inner = await withCatalogueStandIn(other, () => Promise.resolve(fileRead(project)));
+    const read = await withCatalogueStandIn({ file: older }, async () => {
+      const inner = await withCatalogueStandIn({ file: other }, () =>
+        Promise.resolve(fileRead(project)),
+      );
       return [inner, fileRead(project)];
     });
     expect(read).toEqual([other, older]);

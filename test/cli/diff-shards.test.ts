@@ -60,6 +60,10 @@ describe("maas diff over shards", () => {
     expect(one.stderr).toBe("");
     expect(one.stdout).toMatch(/<summary>platform-vision \(prod\): /);
     expect(one.stdout).toContain("moves from stack `platform-risk` to `platform-vision`");
+    // Vision's one model is touched (planned in full by the base's own program), risk is scoped.
+    expect(one.stdout).toMatch(
+      /^Base: `platform-risk`: `HEAD` \(only its catalogue differs: [^)]*\); `platform-vision`: `HEAD` \(its own program, [^)]*\)\) · Head: working tree$/m,
+    );
     expect(four).toEqual(one);
   }, 240_000);
 

@@ -1,9 +1,10 @@
 /**
- * `maas diff` through the CLI's main(), against a git ref (the base planned by its own program,
- * in a process of its own) and against a catalogue file.
+ * `maas diff` through the CLI's main(), against a git ref (the base planned by its own program in
+ * a process of its own, or, when only the catalogue differs, by the working tree's with the
+ * base's catalogue, here) and against a catalogue file.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,6 +88,46 @@ describe("maas diff", () => {
     expect(result.stdout).toContain(
       "| ~ update | `KMS Key` `registry-key` | `options.protect` `true` → (none) |",
     );
+  });
+
+  it("reads a scoped base's build contexts where the base's own program would: it shows what --no-scope shows", async () => {
+    const dir = projectRepository();
+    // A mode git does not keep: the base's checkout has its own, so the image's digest differs.
+    chmodSync(join(dir, "server", "app.py"), 0o600);
+    editCatalogue(dir, 'SCORE_THRESHOLD: "0.85"', 'SCORE_THRESHOLD: "0.9"');
+    const scoped = await maas(["diff", "--base", "HEAD", "--stack", "dev"], { cwd: dir });
+    const full = await maas(["diff", "--base", "HEAD", "--stack", "dev", "--no-scope"], {
+      cwd: dir,
+    });
+    expect(scoped.stdout).toMatch(/^Scoped review: .*`dev`: `fraud-scorer`, `image-classifier`\./m);
+    const changes = (text: string) =>
+      text.split("\n").filter((line) => /^\| [~+-] /.test(line) || /to add, /.test(line));
+    expect(changes(scoped.stdout)).toEqual(changes(full.stdout));
+    expect(changes(scoped.stdout)).toContainEqual(
+      expect.stringMatching(
+        /^\| ~ update \| 2 × `Kubernetes Deployment`: `image-classifier-v1-4-0`/,
+      ),
+    );
+  });
+
+  it("refuses a catalogue file as base for stacks that read different catalogues: it stands in for one", async () => {
+    const dir = projectRepository();
+    const older = join(dir, "older.yaml");
+    cpSync(join(dir, "models.yaml"), older);
+    cpSync(join(dir, "models.yaml"), join(dir, "models-prod.yaml"));
+    editFile(
+      dir,
+      "Pulumi.prod.yaml",
+      "maas:catalogue: models.yaml",
+      "maas:catalogue: models-prod.yaml",
+    );
+    const both = await maas(["diff", "--base", older], { cwd: dir });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toBe(
+      `maas diff: --base ${older} stands in for one catalogue, but these stacks read different ones: dev (models.yaml), prod (models-prod.yaml); review the stacks of one catalogue at a time (--stack)\n`,
+    );
+    const one = await maas(["diff", "--base", older, "--stack", "prod"], { cwd: dir });
+    expect(one.status).toBe(0);
   });
 
   it("refuses a base that names both a file and a commit, and a catalogue outside the project against a ref", async () => {
