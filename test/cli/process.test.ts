@@ -18,6 +18,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startChild } from "../../cli/child";
 import { BIN, maas, maasProcess, PROJECT_ROOT } from "../helpers/cli";
 import { copyTestProject, TEST_PROJECT } from "../helpers/plan";
 
@@ -127,6 +128,14 @@ describe("maas as a process", () => {
       expect(existsSync(join(off, "node-compile-cache"))).toBe(false);
     },
   );
+
+  it("starts a stack's plan process with a larger young generation (cli/child.ts)", async () => {
+    const { ended } = startChild(["-e", "process.stdout.write(JSON.stringify(process.execArgv))"], {
+      env: process.env,
+      output: "capture",
+    });
+    expect(JSON.parse((await ended).stdout)).toContain("--max-semi-space-size=64");
+  });
 
   it("reads source maps only under MAAS_DEBUG, where a stack trace is printed", () => {
     const probe = join(mkdtempSync(join(tmpdir(), "maas-probe-")), "probe.cjs");
