@@ -15,6 +15,7 @@ import type { RuleDoc } from "../catalogue/rule";
 import { KUBERNETES_RULES, OBJECT_SIZE_RULE, SCHEMA_RULE } from "../policy";
 import { AWS_RULES } from "../policy/aws-rules";
 import { transitionRuleDocs } from "../change/transition-rules";
+import { LAYOUT_RULES } from "../plan/layout-check";
 import { INTEGRATION_QUOTA_RULES } from "../stack/integration-quota";
 import { STACK_NAME_RULES } from "../stack/settings";
 import { CROSS_KEY_RULES } from "../stack/settings-schema";
@@ -45,6 +46,12 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
       ...Object.values(STACK_NAME_RULES),
       ...Object.values(INTEGRATION_QUOTA_RULES),
     ],
+  },
+  {
+    title: "When the stacks are taken together",
+    intro:
+      "`maas plan --all-stacks` and `maas diff` over every stack (CI's `--all-stacks`) read the project's stack files as a whole: each problem is reported at the stack file and key it blames (`Pulumi.<stack>.yaml:LINE:COL: key: message [id]`). The physical names of every stack's plan are compared too.",
+    rules: Object.values(LAYOUT_RULES),
   },
   {
     title: "On every plan: Kubernetes objects",

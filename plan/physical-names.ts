@@ -9,6 +9,7 @@ import { kindOf } from "../kinds";
 import type { Inputs } from "../kinds";
 import { joined, text } from "../kinds/physical-name";
 import type { RecordedResource } from "./record";
+import { LAYOUT_RULES } from "./layout-check";
 
 /** `apps/v1` -> `apps`, `core/v1` -> `core`: one object, whatever version it is served at. */
 function kubernetesName(resource: RecordedResource): string | undefined {
@@ -99,7 +100,7 @@ export function crossStackCollisions(stacks: StackScope[]): string[] {
   return [...shared].sort().map(([owners, names]) => {
     const shown = names.sort().slice(0, 4).join("; ");
     const more = names.length > 4 ? `; and ${names.length - 4} more` : "";
-    return `stacks ${owners} would each create ${names.length === 1 ? "a physical name" : `${names.length} physical names`} (${shown}${more}): the second create fails, or, for an alarm, silently takes the first's place. A model belongs to one stack of its layout (its shard's), and stacks that share an account, region or cluster need names of their own (RULES-27, RULES-32)`;
+    return `stacks ${owners} would each create ${names.length === 1 ? "a physical name" : `${names.length} physical names`} (${shown}${more}): the second create fails, or, for an alarm, silently takes the first's place. A model belongs to one stack of its layout (its shard's), and stacks that share an account, region or cluster need names of their own [${LAYOUT_RULES["unique-names"].id}]`;
   });
 }
 

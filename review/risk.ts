@@ -102,7 +102,7 @@ export function risks(input: RiskInput): Risk[] {
   if (renamed.length > 0)
     out.push({
       level: "note",
-      text: `${grouped("renamed once by this version of maas", renamed)}: their names were shortened to fit with a short hash, and now carry one of their whole identity long enough that no two meet across an account's stacks (RULES-32). Each is replaced create-before-delete, its pods rolled onto the new one first; names that fit whole do not change (docs/changing.md, "Changing a running stack")`,
+      text: `${grouped("renamed once by this version of maas", renamed)}: their names were shortened to fit with a short hash, and now carry one of their whole identity long enough that no two meet across an account's stacks. Each is replaced create-before-delete, its pods rolled onto the new one first; names that fit whole do not change (docs/changing.md, "Changing a running stack")`,
     });
 
   // Protection turned off. Not the audit trail's (log groups and the keys that encrypt them):

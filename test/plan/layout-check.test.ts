@@ -40,7 +40,7 @@ describe("the layout of a split catalogue", () => {
 
   it("refuses a shard with no stack: its models would be deployed by none", () => {
     expect(layoutProblems([base, shard("platform-vision", "vision")], models)).toEqual([
-      "Pulumi.platform.yaml:14:3: maas:shards: shard risk has no stack: its models (fraud-scorer, text-embedder) would be deployed by none, and a model moved to it would only be removed from the stack it leaves. Create a stack for it (maas:shard: risk, maas:baseStack: platform), or remove risk from maas:shards and move its models to a shard that has one",
+      "Pulumi.platform.yaml:14:3: maas:shards: shard risk has no stack: its models (fraud-scorer, text-embedder) would be deployed by none, and a model moved to it would only be removed from the stack it leaves. Create a stack for it (maas:shard: risk, maas:baseStack: platform), or remove risk from maas:shards and move its models to a shard that has one [layout/shard-has-stack]",
     ]);
   });
 
@@ -55,7 +55,7 @@ describe("the layout of a split catalogue", () => {
       models,
     );
     expect(problems).toEqual([
-      "Pulumi.platform-vision.yaml:14:3 and Pulumi.platform-vision-2.yaml:14:3: maas:shard: stacks platform-vision, platform-vision-2 all deploy shard vision of base stack platform: each would create its models (image-classifier) again, under the same names, and the second create fails. A shard has exactly one stack: keep one of them",
+      "Pulumi.platform-vision.yaml:14:3 and Pulumi.platform-vision-2.yaml:14:3: maas:shard: stacks platform-vision, platform-vision-2 all deploy shard vision of base stack platform: each would create its models (image-classifier) again, under the same names, and the second create fails. A shard has exactly one stack: keep one of them [layout/one-stack-per-shard]",
     ]);
   });
 
@@ -105,7 +105,7 @@ describe("physical names across stacks", () => {
     const collisions = crossStackCollisions(scopes);
     expect(collisions).toHaveLength(1);
     expect(collisions[0]).toMatch(
-      /^stacks platform-twin and platform-vision would each create \d+ physical names \(IAM role maas-platform_image-classifier in the account; .*\): the second create fails/,
+      /^stacks platform-twin and platform-vision would each create \d+ physical names \(IAM role maas-platform_image-classifier in the account; .*\): the second create fails.* \[layout\/unique-names\]$/,
     );
     // Without the twin, the layout's stacks share nothing.
     expect(crossStackCollisions(scopes.filter((s) => s.stack !== "platform-twin"))).toEqual([]);

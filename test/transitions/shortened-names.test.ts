@@ -105,7 +105,7 @@ describe("upgrading a stack whose target group names were cut to fit", () => {
       level: "note",
       text: expect.stringMatching(
         new RegExp(
-          `^renamed once by this version of maas: \`ELB TargetGroup ${group}\`: .*\\(RULES-32\\)`,
+          `^renamed once by this version of maas: \`ELB TargetGroup ${group}\`: .*no two meet across an account's stacks\\.`,
         ),
       ),
     });
