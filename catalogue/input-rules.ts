@@ -49,7 +49,7 @@ export const INPUT_RULES = defineRules("catalogue", {
   },
   "known-keys": {
     description:
-      "Every key is one the schema knows at its place (RULES-29): an unknown key is an error that names the closest known one.",
+      "Every key is one the schema knows at its place: an unknown key is an error that names the closest known one.",
     why: "A misspelt key (`replica` for `replicas`) would otherwise be ignored and its value silently replaced by the default.",
     fix: "Use the key the message suggests, or one of the keys it lists as allowed there (docs/catalogue.md's field tables, models.schema.json).",
   },

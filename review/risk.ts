@@ -95,7 +95,7 @@ export function risks(input: RiskInput): Risk[] {
       level: "warn",
       text: `${grouped(`replaced: ${names.length} ${what}`, names)}. A new one is created${what.includes("deleted first") ? " after the old one is deleted" : ", the old one deleted at the end of pulumi up"}; what refers to it changes with it`,
     });
-  // Names an older maas shortened with too few bits, renamed once (RULES-32, names.ts).
+  // Names an older maas shortened with too few bits, renamed once (names.ts).
   const renamed = transition.steps
     .filter((s) => s.op === "replace" && s.causes.join() === "name" && shortenedBefore(s))
     .map((s) => `${displayType(s.type)} ${s.name}`);

@@ -76,6 +76,39 @@ describe("rule reference", () => {
     expect([...idsInSources()].filter((id) => !known.has(id))).toEqual([]);
   });
 
+  it("cites no rule number, in code or docs, that docs/rules.md does not document", () => {
+    const numbers = new Set(
+      allRules().flatMap((rule) => /^(RULES-\d+)\//.exec(rule.id)?.[1] ?? []),
+    );
+    const docs = readdirSync(join(PROJECT_ROOT, "docs"))
+      .filter((file) => file.endsWith(".md"))
+      .map((file): [string, string] => [
+        join("docs", file),
+        readFileSync(join(PROJECT_ROOT, "docs", file), "utf8"),
+      ]);
+    const cited = [
+      ...[
+        "catalogue",
+        "components",
+        "plan",
+        "policy",
+        "stack",
+        "cli",
+        "rollout",
+        "cost",
+        "review",
+        "change",
+        "kinds",
+        "test",
+      ].flatMap(sources),
+      ...docs,
+      ["README.md", readFileSync(join(PROJECT_ROOT, "README.md"), "utf8")] as [string, string],
+    ].flatMap(([file, text]) =>
+      [...text.matchAll(/\bRULES-(\d+)\b/g)].map((match) => `${file}: ${match[0]}`),
+    );
+    expect(cited.filter((entry) => !numbers.has(entry.split(": ")[1]!))).toEqual([]);
+  });
+
   it("lists the catalogue's and the stack config's rules, each id made from its family and key", () => {
     const ids = allRules().map((rule) => rule.id);
     for (const rule of CATALOGUE_RULES) expect(ids).toContain(rule.id);

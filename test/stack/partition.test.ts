@@ -1,5 +1,5 @@
 /**
- * RULES-35: every ARN the program writes names the stack's partition (GovCloud's `aws-us-gov`),
+ * Every ARN the program writes names the stack's partition (GovCloud's `aws-us-gov`),
  * or the stack is refused plainly (China's and the isolated partitions, whose service principals
  * and endpoints maas does not write). Read from the whole plan: every ARN in every input,
  * policies included, not a list of the places known to build one.
