@@ -219,9 +219,11 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
           ...(common.models ? { models: common.models } : {}),
         });
   const cached = cache && key ? readCachedPlan(cache, key) : undefined;
-  let planned: { plan: Plan; catalogue: ResolvedCatalogue } | string;
+  let planned: { plan: Plan; catalogue: ResolvedCatalogue };
   if (cached !== undefined) {
-    planned = planOfText(cached);
+    const read = planOfText(cached);
+    if (typeof read === "string") return `its cached plan (${cache}): ${read}`;
+    planned = read;
     log(`maas diff: stack ${stack}: the base's plan from the plan cache (${cache})`);
   } else if (baseCatalogue !== undefined) {
     // Scoped: small, and a process's start-up would be most of its time. Read back as the
@@ -235,8 +237,10 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
     );
     if (!made.ok) return made.problems.join("\n");
     const text = `${JSON.stringify(made.plan)}\n`;
+    const read = planOfText(text);
+    if (typeof read === "string") return read;
     if (cache && key) writeCachedPlan(cache, key, text);
-    planned = planOfText(text);
+    planned = read;
   } else {
     const made = await scheduler.slot(() =>
       planInOwnProcess(
@@ -247,10 +251,10 @@ async function planBase(review: StackReview): Promise<Side | string | undefined>
         review,
       ),
     );
-    if (typeof made !== "string" && cache && key) writeCachedPlan(cache, key, made.text);
+    if (typeof made === "string") return `its own program ${made}`;
+    if (cache && key) writeCachedPlan(cache, key, made.text);
     planned = made;
   }
-  if (typeof planned === "string") return `its own program ${planned}`;
   const { plan, catalogue } = planned;
   return {
     label:
