@@ -17,19 +17,26 @@ function sources(dir: string): [file: string, text: string][] {
     .map((file) => [join(dir, file), readFileSync(join(PROJECT_ROOT, dir, file), "utf8")]);
 }
 
+/** The folders of the program and the CLI: everything a finding or a message can come from. */
+const CODE = [
+  "catalogue",
+  "change",
+  "cli",
+  "components",
+  "cost",
+  "kinds",
+  "plan",
+  "policy",
+  "review",
+  "rollout",
+  "smoke",
+  "stack",
+];
+
 /** Every rule id a finding of the program's code can carry: `"RULES-<n>/<slug>"` and the named families. */
 function idsInSources(): Set<string> {
   const ids = new Set<string>();
-  for (const dir of [
-    "catalogue",
-    "components",
-    "plan",
-    "policy",
-    "stack",
-    "cli",
-    "rollout",
-    "cost",
-  ])
+  for (const dir of CODE)
     for (const [, text] of sources(dir))
       for (const [, id] of text.matchAll(
         /"((?:RULES-\d+|front-door|ingress|kubernetes)\/[a-z0-9-]+)"/g,
@@ -87,20 +94,7 @@ describe("rule reference", () => {
         readFileSync(join(PROJECT_ROOT, "docs", file), "utf8"),
       ]);
     const cited = [
-      ...[
-        "catalogue",
-        "components",
-        "plan",
-        "policy",
-        "stack",
-        "cli",
-        "rollout",
-        "cost",
-        "review",
-        "change",
-        "kinds",
-        "test",
-      ].flatMap(sources),
+      ...[...CODE, "test"].flatMap(sources),
       ...docs,
       ["README.md", readFileSync(join(PROJECT_ROOT, "README.md"), "utf8")] as [string, string],
     ].flatMap(([file, text]) =>
