@@ -153,6 +153,32 @@ describe("maas as a process", () => {
     expect(run({ MAAS_DEBUG: "1" })).toBe("source maps: true\n");
   });
 
+  it("leaves dependencies to Node's own loader: tsx compiles only the project's TypeScript", () => {
+    // An ESM package under node_modules, required once bin/maas.js has registered its loaders:
+    // Node's loader (require(esm)) gives its module namespace, tsx's would have converted it to
+    // CommonJS exports (and read and scanned every dependency's file to know whether to).
+    const dir = mkdtempSync(join(tmpdir(), "maas-loader-"));
+    mkdirSync(join(dir, "node_modules", "esm-probe"), { recursive: true });
+    writeFileSync(
+      join(dir, "node_modules", "esm-probe", "package.json"),
+      '{ "name": "esm-probe", "type": "module", "main": "index.js" }\n',
+    );
+    writeFileSync(join(dir, "node_modules", "esm-probe", "index.js"), "export const x = 1;\n");
+    const probe = join(dir, "probe.cjs");
+    writeFileSync(
+      probe,
+      `process.on("exit", () => process.stdout.write(\`loaded as: \${Object.prototype.toString.call(require(${JSON.stringify(join(dir, "node_modules", "esm-probe"))}))}\\n\`));\n`,
+    );
+    const result = spawnSync(process.execPath, ["--require", probe, BIN, "validate"], {
+      cwd: TEST_PROJECT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^models\.yaml: valid /);
+    expect(result.stdout).toContain("loaded as: [object Module]\n");
+  });
+
   it("leaves the previous outputs intact and no temporary files when interrupted", async () => {
     const fresh = copyTestProject();
     // The outputs an earlier run left (written in-process: only the interrupted run needs a process).
