@@ -9,21 +9,8 @@ import { join } from "node:path";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { maas, PROJECT_ROOT } from "../helpers/cli";
+import { maas, PROJECT_ROOT, withEnv } from "../helpers/cli";
 import { editFile, projectRepository } from "../helpers/repository";
-
-/** `work` with `vars` over the environment, as it was after. */
-async function withEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, vars);
-  try {
-    return await work();
-  } finally {
-    for (const [key, value] of Object.entries(before))
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-  }
-}
 
 const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
 const STACKS = ["platform", "platform-vision", "platform-risk"];

@@ -49,6 +49,19 @@ function processState(): string {
   });
 }
 
+/** `work` with `vars` over this process's environment, which is as it was after. */
+export async function withEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  try {
+    return await work();
+  } finally {
+    for (const [key, value] of Object.entries(before))
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+  }
+}
+
 /** `maas <args>` as a child process through bin/maas.js, in `cwd` (default: the project root). */
 export function maasProcess(args: string[], options: { cwd?: string } = {}): CliResult {
   if (process.env.MAAS_TEST_TIER === "unit")
