@@ -35,43 +35,49 @@ describe("maas diff over shards", () => {
     expect(result.stdout).toContain("Base: `HEAD` (only its catalogue differs:");
   });
 
-  it("reads the same with every plan side by side as one after another", async () => {
+  // One comparison for two promises, each a run of processes less: the first review plans
+  // everything side by side with no cached plan, the second one after another with the bases
+  // from the cache the first filled. Either breaking makes the two read differently.
+  it("reads the same with every plan side by side as one after another, and with the base's plans cached by content", async () => {
     const dir = projectRepository(SHARDED);
     editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
     editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
     editFile(dir, "models.yaml", "    shard: risk\n    routing", "    shard: vision\n    routing");
-    const one = await maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", "1"], { cwd: dir });
-    const four = await maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", "4"], {
-      cwd: dir,
-    });
-    expect(one.stderr).toBe("");
-    expect(one.stdout).toMatch(/<summary>platform-vision \(prod\): /);
-    expect(one.stdout).toContain("moves from stack `platform-risk` to `platform-vision`");
-    // Vision's one model is touched (planned in full by the base's own program), risk is scoped.
-    expect(one.stdout).toMatch(
-      /^Base: `platform-risk`: `HEAD` \(only its catalogue differs: [^)]*\); `platform-vision`: `HEAD` \(its own program, [^)]*\)\) · Head: working tree$/m,
-    );
-    expect(four).toEqual(one);
-  }, 240_000);
-
-  it("plans only the head when the base's plan is cached by content, and reads the same", async () => {
-    const dir = projectRepository(SHARDED);
-    editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
-    editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
+    // A load balancer of its own: the base stack, first of the three, is planned in full in
+    // processes and ends after the scoped stack after it, planned here.
+    editFile(dir, "models.yaml", "{ loadBalancer: batch }", "{ loadBalancer: nightly }");
     const cache = mkdtempSync(join(tmpdir(), "maas-plan-cache-"));
-    const review = () =>
+    const review = (jobs: string) =>
       withEnv({ MAAS_PLAN_CACHE: cache }, () =>
-        maas(["diff", "--base", "HEAD", ...ALL], { cwd: dir }),
+        maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", jobs], { cwd: dir }),
       );
-    const cold = await review();
-    expect(cold.stderr).toBe("");
-    expect(readdirSync(cache).filter((name) => name.endsWith(".json"))).toHaveLength(1);
-    const warm = await review();
-    expect(warm.stderr).toBe(
-      `maas diff: stack platform-vision: the base's plan from the plan cache (${cache})\n`,
+    const sideBySide = await review("4");
+    expect(sideBySide.stderr).toBe("");
+    // The stacks in their order, whichever was planned first.
+    const summaries = [...sideBySide.stdout.matchAll(/<summary>([a-z-]+) \(prod\): /g)];
+    expect(summaries.map((match) => match[1])).toEqual([
+      "platform",
+      "platform-risk",
+      "platform-vision",
+    ]);
+    expect(sideBySide.stdout).toContain("moves from stack `platform-risk` to `platform-vision`");
+    // The base stack (a load balancer more) and vision (its one model touched) are planned in
+    // full, the base by its own program; risk is scoped.
+    expect(sideBySide.stdout).toMatch(
+      /^Base: `platform`, `platform-vision`: `HEAD` \(its own program, [^)]*\)\); `platform-risk`: `HEAD` \(only its catalogue differs: [^)]*\) · Head: working tree$/m,
     );
-    expect(warm.stdout).toBe(cold.stdout);
-    // Which content makes which key: test/plan/plan-cache.test.ts.
+    // The three bases' plans, kept by their content (which content makes which key:
+    // test/plan/plan-cache.test.ts).
+    expect(readdirSync(cache).filter((name) => name.endsWith(".json"))).toHaveLength(3);
+    const oneAfterAnother = await review("1");
+    expect(oneAfterAnother.stderr).toBe(
+      ["platform", "platform-risk", "platform-vision"]
+        .map(
+          (stack) => `maas diff: stack ${stack}: the base's plan from the plan cache (${cache})\n`,
+        )
+        .join(""),
+    );
+    expect(oneAfterAnother.stdout).toBe(sideBySide.stdout);
   }, 240_000);
 
   it("says so when an edit touches no stack", async () => {
