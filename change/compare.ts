@@ -90,6 +90,8 @@ function uniqueStrings(value: unknown): value is string[] {
  * strings are compared inside, so a policy or a registry item shows what changed in it.
  */
 export function differences(before: unknown, after: unknown, prefix = ""): ValueChange[] {
+  // Most of two plans' inputs are the same values: nothing to parse or walk.
+  if (before === after) return [];
   const [innerBefore, innerAfter] = [embeddedJson(before), embeddedJson(after)];
   if (innerBefore !== undefined && innerAfter !== undefined && before !== after)
     return differences(innerBefore, innerAfter, prefix);
