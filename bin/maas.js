@@ -8,22 +8,26 @@
 // off). `maas plan` of the test project: 2.45 s to 2.05 s median on Node 24 (docs/performance.md).
 // Node 20 has no such cache: the call is skipped there.
 require("node:module").enableCompileCache?.();
-// tsx compiles our TypeScript, and also takes over Node's loader for every `.js` file: it reads
-// each dependency's file and scans it for import/export syntax (es-module-lexer), to convert
-// ESM written in CommonJS packages, which it cannot tell apart without reading them (tsx pull
-// request 365). That scan was a seventh of a `maas plan`'s start-up: @pulumi/pulumi alone loaded
-// in 0.75-0.9 s instead of 0.47 s. Node (>= 20.19, package.json's engines) loads our
-// dependencies itself, ESM ones included (require(esm), on by default since 20.19 and 22.12):
-// files under node_modules go to Node's own loader, the project's TypeScript to tsx's.
+// tsx compiles our TypeScript, and also takes over Node's loader for every `.js` and `.mjs`
+// file: it reads each dependency's file and scans it for import/export syntax (es-module-lexer),
+// to convert ESM written in CommonJS packages, which it cannot tell apart without reading them
+// (tsx pull request 365). That was about a fifth of a `maas plan` of the test project (2.0 s,
+// 1.6 s without; @pulumi/pulumi alone loaded in 0.75-0.9 s instead of 0.47 s). Node loads our
+// dependencies itself, ESM ones included (require(esm) and module syntax detection, on by
+// default from 20.19 and 22.12: package.json's engines): files under node_modules go to Node's
+// own loader, the project's TypeScript to tsx's. (A package that declares itself CommonJS but
+// holds ESM syntax, which tsx converted, is refused by Node; no dependency of ours is one.)
 const Module = require("node:module");
+const { sep } = require("node:path");
+const DEPENDENCY = `${sep}node_modules${sep}`;
 const nodeLoadsJs = Module._extensions[".js"];
 require("tsx/cjs/api").register();
-const tsxLoadsJs = Module._extensions[".js"];
-const DEPENDENCY = `${require("node:path").sep}node_modules${require("node:path").sep}`;
-Module._extensions[".js"] = function loadJs(module, filename) {
-  const load = filename.includes(DEPENDENCY) ? nodeLoadsJs : tsxLoadsJs;
-  return load.call(this, module, filename);
-};
+for (const extension of [".js", ".mjs"]) {
+  const tsxLoads = Module._extensions[extension];
+  Module._extensions[extension] = function load(module, filename) {
+    return (filename.includes(DEPENDENCY) ? nodeLoadsJs : tsxLoads).call(this, module, filename);
+  };
+}
 // tsx turns Node's source maps on for every module (its compiled files carry inline maps), and
 // Node then reads each module's map as it loads it, dependencies' included: a tenth of a `maas
 // plan`'s start-up (2.33 -> 2.13 s median). Only a stack trace needs them, and maas prints one

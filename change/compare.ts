@@ -93,7 +93,7 @@ export function differences(before: unknown, after: unknown, prefix = ""): Value
   // Most of two plans' inputs are the same values: nothing to parse or walk.
   if (before === after) return [];
   const [innerBefore, innerAfter] = [embeddedJson(before), embeddedJson(after)];
-  if (innerBefore !== undefined && innerAfter !== undefined && before !== after)
+  if (innerBefore !== undefined && innerAfter !== undefined)
     return differences(innerBefore, innerAfter, prefix);
   if (Array.isArray(before) && Array.isArray(after)) {
     const key = identityKey(before, after);

@@ -6,7 +6,7 @@
  * in this process (vision has one model, so an edit of it plans the shard in full).
  */
 import { join } from "node:path";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { maas, PROJECT_ROOT, withEnv } from "../helpers/cli";
@@ -36,48 +36,58 @@ describe("maas diff over shards", () => {
   });
 
   // One comparison for two promises, each a run of processes less: the first review plans
-  // everything side by side with no cached plan, the second one after another with the bases
-  // from the cache the first filled. Either breaking makes the two read differently.
-  it("reads the same with every plan side by side as one after another, and with the base's plans cached by content", async () => {
+  // everything one after another with no cached plan (one slot: each base's own program, then
+  // each head, in processes), the second side by side with the bases from the cache the first
+  // filled. Either breaking makes the two read differently.
+  it("reads the same with every plan one after another as side by side, and with the base's plans cached by content", async () => {
     const dir = projectRepository(SHARDED);
     editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
     editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
     editFile(dir, "models.yaml", "    shard: risk\n    routing", "    shard: vision\n    routing");
     // A load balancer of its own: the base stack, first of the three, is planned in full in
-    // processes and ends after the scoped stack after it, planned here.
+    // processes, which end well after the scoped stack after it is planned here.
     editFile(dir, "models.yaml", "{ loadBalancer: batch }", "{ loadBalancer: nightly }");
     const cache = mkdtempSync(join(tmpdir(), "maas-plan-cache-"));
     const review = (jobs: string) =>
       withEnv({ MAAS_PLAN_CACHE: cache }, () =>
         maas(["diff", "--base", "HEAD", "--all-stacks", "--jobs", jobs], { cwd: dir }),
       );
-    const sideBySide = await review("4");
-    expect(sideBySide.stderr).toBe("");
-    // The stacks in their order, whichever was planned first.
-    const summaries = [...sideBySide.stdout.matchAll(/<summary>([a-z-]+) \(prod\): /g)];
-    expect(summaries.map((match) => match[1])).toEqual([
-      "platform",
-      "platform-risk",
-      "platform-vision",
-    ]);
-    expect(sideBySide.stdout).toContain("moves from stack `platform-risk` to `platform-vision`");
-    // The base stack (a load balancer more) and vision (its one model touched) are planned in
-    // full, the base by its own program; risk is scoped.
-    expect(sideBySide.stdout).toMatch(
-      /^Base: `platform`, `platform-vision`: `HEAD` \(its own program, [^)]*\)\); `platform-risk`: `HEAD` \(only its catalogue differs: [^)]*\) · Head: working tree$/m,
-    );
-    // The three bases' plans, kept by their content (which content makes which key:
-    // test/plan/plan-cache.test.ts).
-    expect(readdirSync(cache).filter((name) => name.endsWith(".json"))).toHaveLength(3);
-    const oneAfterAnother = await review("1");
-    expect(oneAfterAnother.stderr).toBe(
-      ["platform", "platform-risk", "platform-vision"]
-        .map(
-          (stack) => `maas diff: stack ${stack}: the base's plan from the plan cache (${cache})\n`,
-        )
-        .join(""),
-    );
-    expect(oneAfterAnother.stdout).toBe(sideBySide.stdout);
+    try {
+      const oneAfterAnother = await review("1");
+      expect(oneAfterAnother.stderr).toBe("");
+      expect(oneAfterAnother.status).toBe(0);
+      // The stacks in their order, whichever was planned first.
+      const summaries = [...oneAfterAnother.stdout.matchAll(/<summary>([a-z-]+) \(prod\): /g)];
+      expect(summaries.map((match) => match[1])).toEqual([
+        "platform",
+        "platform-risk",
+        "platform-vision",
+      ]);
+      expect(oneAfterAnother.stdout).toContain(
+        "moves from stack `platform-risk` to `platform-vision`",
+      );
+      // The base stack (a load balancer more) and vision (its one model touched) are planned in
+      // full, the base by its own program; risk is scoped.
+      expect(oneAfterAnother.stdout).toMatch(
+        /^Base: `platform`, `platform-vision`: `HEAD` \(its own program, [^)]*\)\); `platform-risk`: `HEAD` \(only its catalogue differs: [^)]*\) · Head: working tree$/m,
+      );
+      // The three bases' plans, kept by their content (which content makes which key:
+      // test/plan/plan-cache.test.ts).
+      expect(readdirSync(cache).filter((name) => name.endsWith(".json"))).toHaveLength(3);
+      const sideBySide = await review("4");
+      expect(sideBySide.stderr).toBe(
+        ["platform", "platform-risk", "platform-vision"]
+          .map(
+            (stack) =>
+              `maas diff: stack ${stack}: the base's plan from the plan cache (${cache})\n`,
+          )
+          .join(""),
+      );
+      expect(sideBySide.status).toBe(oneAfterAnother.status);
+      expect(sideBySide.stdout).toBe(oneAfterAnother.stdout);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it("says so when an edit touches no stack", async () => {

@@ -4,7 +4,15 @@
  * base's catalogue, here) and against a catalogue file.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -79,15 +87,22 @@ describe("maas diff", () => {
     );
     // A temporary directory of its own, to see what the base's process leaves there.
     const tmp = mkdtempSync(join(tmpdir(), "maas-tmpdir-"));
-    const result = await withEnv({ TMPDIR: tmp }, () =>
-      maas(["diff", "--base", "HEAD", "--stack", "prod"], { cwd: dir }),
-    );
-    // The checkout's maas compiles without tsx's cache (a checkout's path never comes back):
-    // the working tree's head process filled it, the base's process added nothing to it.
-    const tsxCache = join(tmp, `tsx-${process.getuid!()}`);
-    const cached = readdirSync(tsxCache).map((name) => readFileSync(join(tsxCache, name), "utf8"));
-    expect(cached.some((entry) => entry.includes(dir))).toBe(true);
-    expect(cached.filter((entry) => entry.includes(join(tmp, "maas-base-")))).toEqual([]);
+    let result: Awaited<ReturnType<typeof maas>>;
+    try {
+      result = await withEnv({ TMPDIR: tmp }, () =>
+        maas(["diff", "--base", "HEAD", "--stack", "prod"], { cwd: dir }),
+      );
+      // The checkout's maas compiles without tsx's cache (a checkout's path never comes back):
+      // the working tree's head process filled it, the base's process added nothing to it.
+      const tsxCache = join(tmp, `tsx-${process.getuid!()}`);
+      const cached = readdirSync(tsxCache).map((name) =>
+        readFileSync(join(tsxCache, name), "utf8"),
+      );
+      expect(cached.some((entry) => entry.includes(dir))).toBe(true);
+      expect(cached.filter((entry) => entry.includes(join(tmp, "maas-base-")))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
       '- ⛔ **refused** `RULES-21/protection` the head breaks a rule: `Key registry-key`: is not protected in production. Fix: Set maas:protect: "true" on production stacks.',

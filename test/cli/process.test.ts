@@ -154,29 +154,39 @@ describe("maas as a process", () => {
   });
 
   it("leaves dependencies to Node's own loader: tsx compiles only the project's TypeScript", () => {
-    // An ESM package under node_modules, required once bin/maas.js has registered its loaders:
-    // Node's loader (require(esm)) gives its module namespace, tsx's would have converted it to
-    // CommonJS exports (and read and scanned every dependency's file to know whether to).
+    // ES modules under node_modules, required once bin/maas.js has registered its loaders:
+    // Node's loader (require(esm)) gives their module namespace, tsx's would have converted them
+    // to CommonJS exports (and read and scanned every dependency's file to know whether to).
     const dir = mkdtempSync(join(tmpdir(), "maas-loader-"));
-    mkdirSync(join(dir, "node_modules", "esm-probe"), { recursive: true });
+    const esm = join(dir, "node_modules", "esm-probe");
+    mkdirSync(esm, { recursive: true });
     writeFileSync(
-      join(dir, "node_modules", "esm-probe", "package.json"),
+      join(esm, "package.json"),
       '{ "name": "esm-probe", "type": "module", "main": "index.js" }\n',
     );
-    writeFileSync(join(dir, "node_modules", "esm-probe", "index.js"), "export const x = 1;\n");
+    writeFileSync(join(esm, "index.js"), "export const x = 1;\n");
+    writeFileSync(join(esm, "other.mjs"), "export const y = 2;\n");
     const probe = join(dir, "probe.cjs");
     writeFileSync(
       probe,
-      `process.on("exit", () => process.stdout.write(\`loaded as: \${Object.prototype.toString.call(require(${JSON.stringify(join(dir, "node_modules", "esm-probe"))}))}\\n\`));\n`,
+      `const kind = (path) => Object.prototype.toString.call(require(path));
+process.on("exit", () =>
+  process.stdout.write(\`.js: \${kind(${JSON.stringify(esm)})}, .mjs: \${kind(${JSON.stringify(join(esm, "other.mjs"))})}\\n\`),
+);
+`,
     );
-    const result = spawnSync(process.execPath, ["--require", probe, BIN, "validate"], {
-      cwd: TEST_PROJECT,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^models\.yaml: valid /);
-    expect(result.stdout).toContain("loaded as: [object Module]\n");
+    try {
+      const result = spawnSync(process.execPath, ["--require", probe, BIN, "validate"], {
+        cwd: TEST_PROJECT,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^models\.yaml: valid /);
+      expect(result.stdout).toContain(".js: [object Module], .mjs: [object Module]\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("leaves the previous outputs intact and no temporary files when interrupted", async () => {
@@ -202,8 +212,32 @@ describe("maas as a process", () => {
   });
 
   // The same run twice: one stack after another by the bin, both at once by main() in this
-  // process (the stacks' processes are the same), which must read alike.
-  it("plans every stack with --all-stacks, each in its own process, side by side as one after another, and sums up what this run wrote", async () => {
+  // process (the stacks' processes are the same), which must read alike and write alike.
+  it("writes the same bytes with stacks planned side by side as one after another", async () => {
+    const project = copyTestProject();
+    const args = ["plan", "--all-stacks", "--summary", "--jobs"];
+    const read = () =>
+      ["dev", "prod"].map((stack) =>
+        readFileSync(join(project, "out", stack, "plan.json"), "utf8"),
+      );
+    const oneAfterAnother = maasProcess([...args, "1"], { cwd: project });
+    const written = read();
+    const sideBySide = await maas([...args, "2"], { cwd: project });
+    expect(oneAfterAnother.status).toBe(0);
+    expect(oneAfterAnother.stderr).toBe(
+      "maas plan: planning stack dev (1 of 2)\nmaas plan: planning stack prod (2 of 2)\n",
+    );
+    // The last line, as wrapped at 80 columns.
+    expect(
+      oneAfterAnother.stdout.trimEnd().split("\n").slice(-2).join(" ").replace(/\s+/g, " "),
+    ).toBe(
+      `maas plan: 2 stacks (dev, prod): ${written.map((text) => JSON.parse(text).resources.length).reduce((a, b) => a + b)} resources, 6 models deployed; every stack planned and passes every rule`,
+    );
+    expect(sideBySide).toEqual(oneAfterAnother);
+    expect(read()).toEqual(written);
+  }, 240_000);
+
+  it("sums up what an --all-stacks run wrote when a stack does not plan, keeping that stack's earlier plan", async () => {
     const project = copyTestProject();
     const prod = join(project, "Pulumi.prod.yaml");
     writeFileSync(
@@ -220,20 +254,14 @@ describe("maas as a process", () => {
       outputs: { models: { a: {} } },
     };
     writeFileSync(join(project, "out", "prod", "plan.json"), JSON.stringify(stale));
-    const args = ["plan", "--all-stacks", "--summary", "--jobs"];
-    const oneAfterAnother = maasProcess([...args, "1"], { cwd: project });
-    const written = readFileSync(join(project, "out", "dev", "plan.json"), "utf8");
-    const sideBySide = await maas([...args, "2"], { cwd: project });
-    expect(sideBySide).toEqual(oneAfterAnother);
-    expect(readFileSync(join(project, "out", "dev", "plan.json"), "utf8")).toBe(written);
-    const result = oneAfterAnother;
+    const result = await maas(["plan", "--all-stacks", "--summary"], { cwd: project });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("maas plan: stack dev, environment dev");
     expect(result.stdout).toContain("maas:vpcCidr: must be an IPv4 CIDR");
     expect(result.stderr).toBe(
       "maas plan: planning stack dev (1 of 2)\nmaas plan: planning stack prod (2 of 2)\nmaas plan: stack prod not planned; nothing was written\n",
     );
-    const plan = JSON.parse(written);
+    const plan = JSON.parse(readFileSync(join(project, "out", "dev", "plan.json"), "utf8"));
     // The last line, as wrapped at 80 columns.
     expect(result.stdout.trimEnd().split("\n").slice(-2).join(" ").replace(/\s+/g, " ")).toBe(
       `maas plan: 2 stacks (dev, prod): ${plan.resources.length} resources, 3 models deployed; not planned or breaking a rule: prod`,
@@ -241,7 +269,7 @@ describe("maas as a process", () => {
     expect(JSON.parse(readFileSync(join(project, "out", "prod", "plan.json"), "utf8"))).toEqual(
       stale,
     );
-  }, 240_000);
+  });
 
   it("refuses --jobs that is not a whole number from 1", () => {
     const result = maasProcess(["plan", "--all-stacks", "--jobs", "0"]);
