@@ -15,7 +15,7 @@ import { readStack } from "../plan/run";
 import { afterStateMoves, findShardMoves } from "../change/shard-moves";
 import { crossStackCollisions, stackScope } from "../plan/physical-names";
 import { projectLayout } from "./plan-all";
-import { diffStack, fileBaseLabel } from "../review/diff-stack";
+import { diffStack, fileBaseLabel, smallHeads } from "../review/diff-stack";
 import { code } from "../review/markdown";
 import type { Processes, Scheduler } from "../review/diff-stack";
 import { stackScopes, untouchedStacks } from "../review/scope";
@@ -189,6 +189,12 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
   let layout: ReturnType<typeof projectLayout> | undefined;
   try {
     const planned = stacks.filter((name) => !untouched.has(name));
+    // A small stack planned whole has its head planned here: a process's start-up would be most
+    // of its time (HEAD_HERE_MODELS).
+    const small = smallHeads(
+      planned.filter((stack) => scopes.get(stack)?.kind !== "scoped"),
+      common,
+    );
     // Every plan of every stack may run at once, as far as the jobs allow; the results are taken
     // in the stacks' order, so the diff reads the same whatever finished first.
     const scheduler: Scheduler = {
@@ -206,7 +212,8 @@ async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number>
           ? { common: { ...common, models: scope.models }, baseCatalogue: scope.baseCatalogue }
           : { common }),
         // A scoped review plans both sides here: a few models, small.
-        separate: scope?.kind !== "scoped" && (planned.length > 1 || kind === "ref"),
+        separate:
+          scope?.kind !== "scoped" && !small.has(stack) && (planned.length > 1 || kind === "ref"),
         env: io.env,
         scheduler,
         processes,

@@ -55,11 +55,14 @@ function withStackOptions(
     );
 }
 
-/** `--jobs N` of the commands that plan several stacks, each whole one in a process of its own. */
+/**
+ * `--jobs N` of the commands that plan several stacks, each whole one in a process of its own
+ * (a review's small heads in its own process: review/diff-stack.ts, HEAD_HERE_MODELS).
+ */
 function jobsOption(): Option {
   return new Option(
     "--jobs <n>",
-    "stacks planned at once, each planned whole in a process of its own (default: one per core, as far as free memory holds 1.5 GB a stack)",
+    "plans of whole stacks run at once, each in a process of its own (a review plans the head of a stack of 10 models or fewer in its own process; default: one per core, as far as free memory holds 1.5 GB a stack)",
   ).argParser((value) => {
     const jobs = parseJobs(value);
     if (jobs === undefined) throw new InvalidArgumentError("expected a whole number, 1 or more.");

@@ -2,8 +2,9 @@
  * `maas diff` over a split catalogue (test/fixtures/sharded: base `platform`, shards
  * `platform-vision` and `platform-risk`): only the stacks a catalogue edit touches are planned,
  * and a model moving between shards is shown with the state move it needs. Through the CLI's
- * main(); a stack planned in full is planned in a process of its own for each side, a scoped one
- * in this process (vision has one model, so an edit of it plans the shard in full).
+ * main(); a stack planned in full has its base planned by its own program, in a process of its
+ * own, and its head here (these stacks are small), a scoped one both sides here (vision has one
+ * model, so an edit of it plans the shard in full).
  */
 import { join } from "node:path";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -36,16 +37,17 @@ describe("maas diff over shards", () => {
   });
 
   // One comparison for two promises, each a run of processes less: the first review plans
-  // everything one after another with no cached plan (one slot: each base's own program, then
-  // each head, in processes), the second side by side with the bases from the cache the first
-  // filled. Either breaking makes the two read differently.
+  // everything one after another with no cached plan (one slot: each base's own program in a
+  // process), the second side by side with the bases from the cache the first filled. Either
+  // breaking makes the two read differently.
   it("reads the same with every plan one after another as side by side, and with the base's plans cached by content", async () => {
     const dir = projectRepository(SHARDED);
     editFile(dir, "models.yaml", '"1.4.0": { traffic: 90 }', '"1.4.0": { traffic: 80 }');
     editFile(dir, "models.yaml", '"1.5.0": { traffic: 10 }', '"1.5.0": { traffic: 20 }');
     editFile(dir, "models.yaml", "    shard: risk\n    routing", "    shard: vision\n    routing");
-    // A load balancer of its own: the base stack, first of the three, is planned in full in
-    // processes, which end well after the scoped stack after it is planned here.
+    // A load balancer of its own: the base stack, first of the three, is planned in full, its
+    // base by its own program in a process, which ends after the scoped stack after it is
+    // planned here.
     editFile(dir, "models.yaml", "{ loadBalancer: batch }", "{ loadBalancer: nightly }");
     const cache = mkdtempSync(join(tmpdir(), "maas-plan-cache-"));
     const review = (jobs: string) =>

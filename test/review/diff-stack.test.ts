@@ -3,14 +3,17 @@
  * this process, whatever the caller asked (`separate`), and starts no process; a stack planned
  * in full against a ref plans its base with the ref's own program, in a process of its own.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { checkoutAt } from "../../plan/base-checkout";
 import { limiter } from "../../cli/jobs";
-import { diffStack } from "../../review/diff-stack";
+import { diffStack, HEAD_HERE_MODELS, smallHeads } from "../../review/diff-stack";
 import type { Processes, StackReview } from "../../review/diff-stack";
 import { stackScopes } from "../../review/scope";
 import { PROJECT_ROOT } from "../helpers/cli";
+import { copyTestProject } from "../helpers/plan";
 import { editFile, projectRepository } from "../helpers/repository";
 
 const SHARDED = join(PROJECT_ROOT, "test", "fixtures", "sharded");
@@ -39,7 +42,8 @@ async function review(dir: string, stack: string) {
       ...(scope?.kind === "scoped"
         ? { common: { models: scope.models }, baseCatalogue: scope.baseCatalogue }
         : { common: {} }),
-      // As for several stacks: only a scope keeps the sides here.
+      // As for a stack of more than HEAD_HERE_MODELS models among several: only a scope keeps
+      // the sides here.
       separate: true,
       env: { ...process.env, MAAS_PLAN_CACHE: "off" },
       scheduler: { slot: limiter(2), here: limiter(1) },
@@ -76,5 +80,45 @@ describe("one stack's review", () => {
       ["plan", "--stack", "platform-vision"],
       ["plan", "--stack", "platform-vision"],
     ]);
+  });
+
+  it("plans the head of a stack of few models here, a larger one's in a process of its own", () => {
+    const inDir = <T>(dir: string, work: () => T): T => {
+      const previous = process.cwd();
+      process.chdir(dir);
+      try {
+        return work();
+      } finally {
+        process.chdir(previous);
+      }
+    };
+    // The shard layout: a base (no models), shards of one and two.
+    const stacks = ["platform", "platform-vision", "platform-risk"];
+    expect([...inDir(SHARDED, () => smallHeads(stacks, {}))]).toEqual(stacks);
+    // A single stack of HEAD_HERE_MODELS models, then one more; and one whose catalogue does
+    // not check (planned as before, to show its problems).
+    const project = copyTestProject();
+    const catalogue = (models: number) =>
+      stringify({
+        apiVersion: "maas/v1",
+        models: Object.fromEntries(
+          Array.from({ length: models }, (_, index) => [
+            `model-${index}`,
+            {
+              owner: "team",
+              image: `registry.example.com/model-${index}:1.0.0`,
+              versions: { "1.0.0": { traffic: 100 } },
+            },
+          ]),
+        ),
+        environments: { dev: {}, prod: {} },
+      });
+    const heads = (text: string) => {
+      writeFileSync(join(project, "models.yaml"), text);
+      return [...inDir(project, () => smallHeads(["dev"], {}))];
+    };
+    expect(heads(catalogue(HEAD_HERE_MODELS))).toEqual(["dev"]);
+    expect(heads(catalogue(HEAD_HERE_MODELS + 1))).toEqual([]);
+    expect(heads("apiVersion: maas/v1\nmodels: {}\n")).toEqual([]);
   });
 });
