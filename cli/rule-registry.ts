@@ -17,7 +17,7 @@ import { AWS_RULES } from "../policy/aws-rules";
 import { transitionRuleDocs } from "../change/transition-rules";
 import { LAYOUT_RULES } from "../plan/layout-check";
 import { INTEGRATION_QUOTA_RULES } from "../stack/integration-quota";
-import { STACK_NAME_RULES } from "../stack/settings";
+import { SINGLE_KEY_RULES, STACK_NAME_RULES } from "../stack/settings";
 import { CROSS_KEY_RULES } from "../stack/settings-schema";
 
 export interface RuleFamily {
@@ -40,8 +40,9 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     title: "When the stack config is read",
     intro:
-      "The program and `maas plan` read the stack's `maas:` keys (`Pulumi.<stack>.yaml`, `--config`) before anything is planned. An unknown key is an error that names the closest known one, and each key's own values are stated in [setup.md](setup.md#stack-configuration). The rules between keys (and between a key and the stack's name) are these, each reported at the key it blames (`Pulumi.<stack>.yaml: key: message [id]`), and one between a key and the catalogue, reported at the catalogue's line.",
+      "The program and `maas plan` read the stack's `maas:` keys (`Pulumi.<stack>.yaml`, `--config`) before anything is planned. Each key's own values are stated in [setup.md](setup.md#stack-configuration) and checked as one rule (`stack-config/schema`); an unknown key is an error that names the closest known one. The rules are these, each reported at the key it blames (`Pulumi.<stack>.yaml:LINE:COL: key: message [id]`), and one between a key and the catalogue, reported at the catalogue's line.",
     rules: [
+      ...Object.values(SINGLE_KEY_RULES),
       ...Object.values(CROSS_KEY_RULES),
       ...Object.values(STACK_NAME_RULES),
       ...Object.values(INTEGRATION_QUOTA_RULES),

@@ -108,7 +108,7 @@ function unknownKeyProblems(source: ConfigSource, at: (key: string) => string): 
     .sort()
     .map((key) => {
       const suggestion = closestKey(key, KNOWN_KEYS);
-      return `${at(key)}: ${key}: unknown key; ${suggestion ? `did you mean ${suggestion}?` : `known keys: ${KNOWN_KEYS.join(", ")}`}`;
+      return `${at(key)}: ${key}: unknown key; ${suggestion ? `did you mean ${suggestion}?` : `known keys: ${KNOWN_KEYS.join(", ")}`} [${SINGLE_KEY_RULES["known-keys"].id}]`;
     });
 }
 
@@ -182,6 +182,31 @@ const OBJECT_KEYS = SHAPES.filter(([, schema]) =>
   ["array", "record", "object"].includes(baseType(schema)),
 ).map(([key]) => key);
 
+/**
+ * What each key (and the stack's name) must be on its own: `stack-config/<slug>` in docs/rules.md
+ * and at the end of each problem, as a catalogue's `catalogue/known-keys` and `catalogue/schema`.
+ */
+export const SINGLE_KEY_RULES = defineRules("stack-config", {
+  "stack-name": {
+    description:
+      "The stack's name is 1-32 lowercase letters, digits and dashes, starting and ending with a letter or digit.",
+    why: "The name becomes part of AWS names (ECR repositories, IAM roles, alarms), which allow no more; a name with other characters would fail at `pulumi up`, after other resources were created.",
+    fix: "Rename the stack (`pulumi stack rename`) to such a name, and its stack file with it.",
+  },
+  "known-keys": {
+    description:
+      "Every `maas:` key of a stack file or `--config` is one the stack reads: an unknown key is an error that names the closest known one.",
+    why: "A misspelt key (`maas:vpcCdir`) would otherwise be ignored and its default used without a word: a stack deployed with settings nobody chose.",
+    fix: "Use the key the message suggests; setup.md's stack configuration table lists every key.",
+  },
+  schema: {
+    description:
+      "Every key's value has the form, type and bounds the stack takes: a single value, a list or a map as the key wants, CIDRs, ARNs, names and numbers well formed and in range.",
+    why: "A value AWS or the cluster refuses fails at `pulumi up`, after other changes have applied; checked before anything is planned, it is refused at its line in the stack file.",
+    fix: "Give the key a value the message allows; setup.md's stack configuration table states each key's values and default.",
+  },
+});
+
 /** A rule between a key and the stack's own name: `stack-config/<slug>` in docs/rules.md. */
 export const STACK_NAME_RULES = defineRules("stack-config", {
   "base-not-itself": {
@@ -198,7 +223,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
   const at = (key: string) => source.where?.(key) ?? file;
   const stackProblem = stackNameProblem(stack);
   const problems: string[] = [
-    ...(stackProblem ? [`${file}: ${stackProblem}`] : []),
+    ...(stackProblem ? [`${file}: ${stackProblem} [${SINGLE_KEY_RULES["stack-name"].id}]`] : []),
     ...unknownKeyProblems(source, at),
   ];
   const kubeconfig = source.getSecret("maas:kubeconfig");
@@ -211,7 +236,9 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     if (!OBJECT_KEYS.includes(key)) {
       const written = structure(text);
       if (written) {
-        problems.push(`${at(key)}: ${key}: must be a single value, not ${written}`);
+        problems.push(
+          `${at(key)}: ${key}: must be a single value, not ${written} [${SINGLE_KEY_RULES.schema.id}]`,
+        );
         unreadable.add(key);
       } else raw[key] = text;
       continue;
@@ -221,7 +248,7 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
     } catch {
       // A scalar where a map or list belongs: say which, and let the schema report nothing more for it.
       problems.push(
-        `${at(key)}: ${key}: must be ${LIST_KEYS.includes(key) ? "a list" : "a map"}; got ${JSON.stringify(text)}`,
+        `${at(key)}: ${key}: must be ${LIST_KEYS.includes(key) ? "a list" : "a map"}; got ${JSON.stringify(text)} [${SINGLE_KEY_RULES.schema.id}]`,
       );
       unreadable.add(key);
     }
@@ -234,12 +261,13 @@ export function readSettings(source: ConfigSource, project: string, stack: strin
       const got = raw[key];
       const suffix =
         typeof got === "string" && issue.path.length === 1 ? `; got ${JSON.stringify(got)}` : "";
-      // A rule between keys closes its line with its id, as a catalogue problem does.
+      // Every line closes with its rule's id, as a catalogue problem does: a rule between keys
+      // names its own, a key's own form, type or bounds is the schema's.
       const rule =
-        issue.code === "custom" ? (issue.params as { rule?: string } | undefined)?.rule : undefined;
-      problems.push(
-        `${at(key)}: ${issue.path.join(".")}: ${issue.message}${suffix}${rule ? ` [${rule}]` : ""}`,
-      );
+        (issue.code === "custom"
+          ? (issue.params as { rule?: string } | undefined)?.rule
+          : undefined) ?? SINGLE_KEY_RULES.schema.id;
+      problems.push(`${at(key)}: ${issue.path.join(".")}: ${issue.message}${suffix} [${rule}]`);
     }
   }
   if (problems.length > 0 || !parsed.success) throw new SettingsError(problems);

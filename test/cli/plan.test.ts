@@ -196,8 +196,8 @@ describe("maas plan", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(
       [
-        '--config: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.0.0.0/99"',
-        '--config: maas:identity: must be irsa or pod-identity; got "magic"',
+        '--config: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.0.0.0/99" [stack-config/schema]',
+        '--config: maas:identity: must be irsa or pod-identity; got "magic" [stack-config/schema]',
         "",
       ].join("\n"),
     );
@@ -240,9 +240,9 @@ describe("maas plan", () => {
     const result = await maas(["plan"], { cwd: project });
     expect(result.status).toBe(1);
     expect(result.stdout.trimEnd().split("\n")).toEqual([
-      "Pulumi.dev.yaml:5:21: maas:environment: must be a single value, not a map",
-      'Pulumi.dev.yaml:10:17: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.20.0.0/99"',
-      "Pulumi.dev.yaml:16:25: maas:gpuNodeSelector: must be a map of node label -> value; got a list",
+      "Pulumi.dev.yaml:5:21: maas:environment: must be a single value, not a map [stack-config/schema]",
+      'Pulumi.dev.yaml:10:17: maas:vpcCidr: must be an IPv4 CIDR such as 10.0.0.0/16; got "10.20.0.0/99" [stack-config/schema]',
+      "Pulumi.dev.yaml:16:25: maas:gpuNodeSelector: must be a map of node label -> value; got a list [stack-config/schema]",
     ]);
   });
 

@@ -56,10 +56,10 @@ describe("node selector labels", () => {
 
   it("refuses a key or value past 63 characters, naming the key", () => {
     expect(problems(selector(`example.com/${"g".repeat(64)}`, "true"))).toEqual([
-      `Pulumi.dev.yaml: maas:gpuNodeSelector.example.com/${"g".repeat(64)}: must be a Kubernetes label key: an optional DNS prefix of at most 253 characters and /, then at most 63 letters, digits, - _ . starting and ending with a letter or digit`,
+      `Pulumi.dev.yaml: maas:gpuNodeSelector.example.com/${"g".repeat(64)}: must be a Kubernetes label key: an optional DNS prefix of at most 253 characters and /, then at most 63 letters, digits, - _ . starting and ending with a letter or digit [stack-config/schema]`,
     ]);
     expect(problems(selector("gpu", "v".repeat(64)))).toEqual([
-      "Pulumi.dev.yaml: maas:gpuNodeSelector.gpu: must be a Kubernetes label value: at most 63 letters, digits, - _ ., starting and ending with a letter or digit (or empty)",
+      "Pulumi.dev.yaml: maas:gpuNodeSelector.gpu: must be a Kubernetes label value: at most 63 letters, digits, - _ ., starting and ending with a letter or digit (or empty) [stack-config/schema]",
     ]);
   });
 
@@ -98,7 +98,7 @@ describe("subnets, certificates and regions", () => {
         "maas:subnetIds": '["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001"]',
       }),
     ).toEqual([
-      "Pulumi.dev.yaml: maas:subnetIds: lists subnet-0a1b2c3d4e5f60001 more than once: list each subnet once (a load balancer needs two in different availability zones)",
+      "Pulumi.dev.yaml: maas:subnetIds: lists subnet-0a1b2c3d4e5f60001 more than once: list each subnet once (a load balancer needs two in different availability zones) [stack-config/schema]",
     ]);
   });
 
@@ -122,7 +122,7 @@ describe("subnets, certificates and regions", () => {
 
   it("refuses a region of a partition maas does not write, plainly; GovCloud is taken with its own ARNs", () => {
     expect(problems({ "aws:region": "cn-north-1" })).toEqual([
-      'Pulumi.dev.yaml: aws:region: is in the aws-cn partition, whose service principals and endpoints maas does not write (amazonaws.com.cn, or an isolated region\'s own): use a region of the aws or aws-us-gov partition; got "cn-north-1"',
+      'Pulumi.dev.yaml: aws:region: is in the aws-cn partition, whose service principals and endpoints maas does not write (amazonaws.com.cn, or an isolated region\'s own): use a region of the aws or aws-us-gov partition; got "cn-north-1" [stack-config/schema]',
     ]);
     // The test stack's OIDC provider is in arn:aws:, not GovCloud's.
     expect(problems({ "aws:region": "us-gov-west-1" })).toEqual([

@@ -52,9 +52,9 @@ describe("stack settings", () => {
     expect(
       problems({ "aws:region": undefined, "maas:environment": undefined, "maas:vpcId": undefined }),
     ).toEqual([
-      "Pulumi.dev.yaml: aws:region: is required: the AWS region of the stack, e.g. eu-west-1",
-      "Pulumi.dev.yaml: maas:environment: is required: the overlay under environments: in the catalogue this stack deploys",
-      "Pulumi.dev.yaml: maas:vpcId: is required: the VPC of the load balancer and target groups, e.g. vpc-0abc123def4567890",
+      "Pulumi.dev.yaml: aws:region: is required: the AWS region of the stack, e.g. eu-west-1 [stack-config/schema]",
+      "Pulumi.dev.yaml: maas:environment: is required: the overlay under environments: in the catalogue this stack deploys [stack-config/schema]",
+      "Pulumi.dev.yaml: maas:vpcId: is required: the VPC of the load balancer and target groups, e.g. vpc-0abc123def4567890 [stack-config/schema]",
     ]);
   });
 
@@ -62,7 +62,7 @@ describe("stack settings", () => {
     expect(
       problems({ "aws:region": "mars-1", "maas:kubeContext": undefined, "maas:routing": "host" }),
     ).toEqual([
-      'Pulumi.dev.yaml: aws:region: must be an AWS region such as eu-west-1; got "mars-1"',
+      'Pulumi.dev.yaml: aws:region: must be an AWS region such as eu-west-1; got "mars-1" [stack-config/schema]',
       "Pulumi.dev.yaml: maas:kubeconfig: set exactly one of maas:kubeconfig (secret: pulumi config set --secret maas:kubeconfig < kubeconfig.yaml) or maas:kubeContext (a context of your local kubeconfig) [stack-config/kube-access]",
       "Pulumi.dev.yaml: maas:hostDomain: is required with maas:routing host: models are served at <model>.<hostDomain> [stack-config/host-routing-domain]",
     ]);
@@ -103,37 +103,37 @@ describe("stack settings", () => {
 
   it("names malformed values and list entries", () => {
     expect(problems({ "maas:subnetIds": '["subnet-0a1b2c3d4e5f60001"]' })).toEqual([
-      "Pulumi.dev.yaml: maas:subnetIds: needs at least two subnets in different availability zones",
+      "Pulumi.dev.yaml: maas:subnetIds: needs at least two subnets in different availability zones [stack-config/schema]",
     ]);
     expect(problems({ "maas:alarmEmails": '["oncall"]' })).toEqual([
-      "Pulumi.dev.yaml: maas:alarmEmails.0: must be an email address",
+      "Pulumi.dev.yaml: maas:alarmEmails.0: must be an email address [stack-config/schema]",
     ]);
     expect(problems({ "maas:gpuNodeSelector": "{not json" })).toEqual([
-      'Pulumi.dev.yaml: maas:gpuNodeSelector: must be a map; got "{not json"',
+      'Pulumi.dev.yaml: maas:gpuNodeSelector: must be a map; got "{not json" [stack-config/schema]',
     ]);
     expect(problems({ "maas:subnetIds": "subnet-0a1b2c3d4e5f60001" })).toEqual([
-      'Pulumi.dev.yaml: maas:subnetIds: must be a list; got "subnet-0a1b2c3d4e5f60001"',
+      'Pulumi.dev.yaml: maas:subnetIds: must be a list; got "subnet-0a1b2c3d4e5f60001" [stack-config/schema]',
     ]);
     expect(problems({ "maas:protect": "yes" })).toEqual([
-      'Pulumi.dev.yaml: maas:protect: must be true or false; got "yes"',
+      'Pulumi.dev.yaml: maas:protect: must be true or false; got "yes" [stack-config/schema]',
     ]);
     expect(problems({ "maas:alarmPeriodSeconds": "45" })).toEqual([
-      'Pulumi.dev.yaml: maas:alarmPeriodSeconds: must be 10, 30 or a multiple of 60; got "45"',
+      'Pulumi.dev.yaml: maas:alarmPeriodSeconds: must be 10, 30 or a multiple of 60; got "45" [stack-config/schema]',
     ]);
     // API Gateway's buffered integrations take 29 s unless raised, and 300 s at most.
     for (const quota of ["600", "20", "2m"])
       expect(problems({ "maas:apiTimeoutQuotaSeconds": quota })).toEqual([
-        `Pulumi.dev.yaml: maas:apiTimeoutQuotaSeconds: must be a whole number of seconds from 29 to 300; got "${quota}"`,
+        `Pulumi.dev.yaml: maas:apiTimeoutQuotaSeconds: must be a whole number of seconds from 29 to 300; got "${quota}" [stack-config/schema]`,
       ]);
   });
 
   it("refuses an unknown maas: key with the key it most likely meant, so a typo cannot unprotect production", () => {
     expect(problems({ "maas:protected": "true" })).toEqual([
-      "Pulumi.dev.yaml: maas:protected: unknown key; did you mean maas:protect?",
+      "Pulumi.dev.yaml: maas:protected: unknown key; did you mean maas:protect? [stack-config/known-keys]",
     ]);
     expect(problems({ "maas:kubeconfg": "x", "maas:imageRetension": "5" })).toEqual([
-      "Pulumi.dev.yaml: maas:imageRetension: unknown key; did you mean maas:imageRetention?",
-      "Pulumi.dev.yaml: maas:kubeconfg: unknown key; did you mean maas:kubeconfig?",
+      "Pulumi.dev.yaml: maas:imageRetension: unknown key; did you mean maas:imageRetention? [stack-config/known-keys]",
+      "Pulumi.dev.yaml: maas:kubeconfg: unknown key; did you mean maas:kubeconfig? [stack-config/known-keys]",
     ]);
     expect(problems({ "maas:zzzzzzzz": "1" })[0]).toMatch(
       /^Pulumi\.dev\.yaml: maas:zzzzzzzz: unknown key; known keys: aws:region, maas:accessLogsBucket, /,
@@ -202,9 +202,9 @@ describe("stack settings", () => {
           "maas:apiHostedZoneId": "example.com",
         }),
       ).toEqual([
-        'Pulumi.dev.yaml: maas:apiDomain: must be a lowercase DNS name such as api.models.example.com (no wildcard); got "API.Example.com"',
-        'Pulumi.dev.yaml: maas:apiCertificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); got "arn:aws:iam::123456789012:server-certificate/x"',
-        'Pulumi.dev.yaml: maas:apiHostedZoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ; got "example.com"',
+        'Pulumi.dev.yaml: maas:apiDomain: must be a lowercase DNS name such as api.models.example.com (no wildcard); got "API.Example.com" [stack-config/schema]',
+        'Pulumi.dev.yaml: maas:apiCertificateArn: must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); got "arn:aws:iam::123456789012:server-certificate/x" [stack-config/schema]',
+        'Pulumi.dev.yaml: maas:apiHostedZoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ; got "example.com" [stack-config/schema]',
       ]);
       expect(problems({ ...domain, "maas:apiDomain": "*.models.example.com" })).toHaveLength(1);
     });
@@ -238,7 +238,7 @@ describe("stack settings", () => {
     expect(problems({}, "dev-eu-2")).toEqual([]);
     for (const stack of ["Prod", "x/../../evil", "dev_eu", "-dev", "a".repeat(33)])
       expect(problems({}, stack)).toEqual([
-        `Pulumi.${stack}.yaml: stack name ${JSON.stringify(stack)} must be 1-32 lowercase letters, digits and dashes, starting and ending with a letter or digit (it becomes part of AWS names: ECR repositories, IAM roles, alarms)`,
+        `Pulumi.${stack}.yaml: stack name ${JSON.stringify(stack)} must be 1-32 lowercase letters, digits and dashes, starting and ending with a letter or digit (it becomes part of AWS names: ECR repositories, IAM roles, alarms) [stack-config/stack-name]`,
       ]);
   });
 });
