@@ -49,6 +49,17 @@ function processState(): string {
   });
 }
 
+/** `work` in `dir` as this process's working directory (as `maas` runs in a project's), then back. */
+export function inDir<T>(dir: string, work: () => T): T {
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return work();
+  } finally {
+    process.chdir(before);
+  }
+}
+
 /** `work` with `vars` over this process's environment, which is as it was after. */
 export async function withEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
   const before = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { basePlanKey, planCacheDir, readCachedPlan, writeCachedPlan } from "../../plan/plan-cache";
+import { inDir } from "../helpers/cli";
 
 function repository(): { dir: string; commit: (file: string, text: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), "maas-plan-cache-repo-"));
@@ -26,17 +27,6 @@ function repository(): { dir: string; commit: (file: string, text: string) => st
       return git("rev-parse", "HEAD");
     },
   };
-}
-
-/** `work` in `dir`, as `maas diff` runs in the project directory. */
-function inDir<T>(dir: string, work: () => T): T {
-  const before = process.cwd();
-  process.chdir(dir);
-  try {
-    return work();
-  } finally {
-    process.chdir(before);
-  }
 }
 
 describe("the plan cache's key", () => {

@@ -12,7 +12,7 @@ import { limiter } from "../../cli/jobs";
 import { diffStack, HEAD_HERE_MODELS, smallHeads } from "../../review/diff-stack";
 import type { Processes, StackReview } from "../../review/diff-stack";
 import { stackScopes } from "../../review/scope";
-import { PROJECT_ROOT } from "../helpers/cli";
+import { inDir, PROJECT_ROOT } from "../helpers/cli";
 import { copyTestProject } from "../helpers/plan";
 import { editFile, projectRepository } from "../helpers/repository";
 
@@ -83,15 +83,6 @@ describe("one stack's review", () => {
   });
 
   it("plans the head of a stack of few models here, a larger one's in a process of its own", () => {
-    const inDir = <T>(dir: string, work: () => T): T => {
-      const previous = process.cwd();
-      process.chdir(dir);
-      try {
-        return work();
-      } finally {
-        process.chdir(previous);
-      }
-    };
     // The shard layout: a base (no models), shards of one and two.
     const stacks = ["platform", "platform-vision", "platform-risk"];
     expect([...inDir(SHARDED, () => smallHeads(stacks, {}))]).toEqual(stacks);
