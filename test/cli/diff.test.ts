@@ -25,7 +25,7 @@ const editCatalogue = (dir: string, from: string, to: string) =>
 
 describe("maas diff", () => {
   it("shows a traffic shift against a git ref: the model's weights, its rule and its registry items", async () => {
-    const dir = projectRepository();
+    const dir = projectRepository(undefined, { program: "linked" });
     editCatalogue(
       dir,
       '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',
@@ -57,7 +57,7 @@ describe("maas diff", () => {
   });
 
   it("shows a port change as a rolling update of the pods, replacing nothing", async () => {
-    const dir = projectRepository();
+    const dir = projectRepository(undefined, { program: "linked" });
     const older = join(dir, "older.yaml");
     cpSync(join(dir, "models.yaml"), older);
     editCatalogue(
@@ -144,7 +144,7 @@ describe("maas diff", () => {
   });
 
   it("refuses a catalogue file as base for stacks that read different catalogues: it stands in for one", async () => {
-    const dir = projectRepository();
+    const dir = projectRepository(undefined, { program: "linked" });
     const older = join(dir, "older.yaml");
     cpSync(join(dir, "models.yaml"), older);
     cpSync(join(dir, "models.yaml"), join(dir, "models-prod.yaml"));
@@ -164,7 +164,7 @@ describe("maas diff", () => {
   });
 
   it("refuses a base that names both a file and a commit, and a catalogue outside the project against a ref", async () => {
-    const dir = projectRepository();
+    const dir = projectRepository(undefined, { program: "linked" });
     spawnSync("git", ["tag", "release"], { cwd: dir });
     writeFileSync(join(dir, "release"), "apiVersion: maas/v1\n");
     const ambiguous = await maas(["diff", "--base", "release"], { cwd: dir });
@@ -180,7 +180,7 @@ describe("maas diff", () => {
   });
 
   it("says plainly that a catalogue file as base compares no stack config", async () => {
-    const dir = projectRepository();
+    const dir = projectRepository(undefined, { program: "linked" });
     const older = join(dir, "older.yaml");
     cpSync(join(dir, "models.yaml"), older);
     const same = await maas(["diff", "--base", older, "--stack", "dev"], { cwd: dir });
@@ -202,7 +202,7 @@ describe("maas diff", () => {
   });
 
   it("plans an older catalogue kept outside the project as the project's catalogue: build contexts from the project", async () => {
-    const dir = projectRepository();
+    const dir = projectRepository(undefined, { program: "linked" });
     const older = join(mkdtempSync(join(tmpdir(), "maas-older-")), "models.yaml");
     cpSync(join(dir, "models.yaml"), older);
     editCatalogue(
@@ -225,7 +225,7 @@ describe("maas diff", () => {
   });
 
   it("reviews every stack without --stack, as the pull request's review does", async () => {
-    const dir = projectRepository();
+    const dir = projectRepository(undefined, { program: "linked" });
     editCatalogue(
       dir,
       '"1.4.0": { traffic: 50 }, "1.5.0": { traffic: 50 }',

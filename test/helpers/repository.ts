@@ -22,7 +22,19 @@ import { TEST_PROJECT } from "./plan";
 const projectFiles = (fixture: string) =>
   readdirSync(fixture).filter((file) => file !== "Pulumi.yaml");
 
-export function projectRepository(fixture = TEST_PROJECT): string {
+/**
+ * A repository of `fixture` with this repository's program. `program: "copied"` (the default)
+ * commits a copy of it, as a pull request's repository holds its program: what a test of the
+ * base's own program needs. `"linked"`: the copy is there too (its `maas`, for a base's process),
+ * but the project's Pulumi.yaml points at this repository's program, as copyTestProject's does:
+ * for reviews of catalogue and stack-file edits, where the program is the same on both sides. A
+ * review in a vitest worker then loads no second copy of the program (a scoped review of the
+ * test project 0.3-0.5 s instead of 0.8-1.2 s).
+ */
+export function projectRepository(
+  fixture = TEST_PROJECT,
+  { program = "copied" }: { program?: "copied" | "linked" } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), "maas-diff-"));
   const sources = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
     cwd: PROJECT_ROOT,
@@ -41,6 +53,10 @@ export function projectRepository(fixture = TEST_PROJECT): string {
   for (const file of projectFiles(fixture))
     cpSync(join(fixture, file), join(dir, file), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  if (program === "linked") {
+    const file = join(dir, "Pulumi.yaml");
+    writeFileSync(file, `${readFileSync(file, "utf8").trimEnd()}\nmain: ${PROJECT_ROOT}\n`);
+  }
   git(dir, "init", "-q");
   commitAll(dir);
   return dir;

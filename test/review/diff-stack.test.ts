@@ -59,7 +59,7 @@ async function review(dir: string, stack: string) {
 
 describe("one stack's review", () => {
   it("plans a scoped stack's two sides in this process: no process is started", async () => {
-    const dir = projectRepository(SHARDED);
+    const dir = projectRepository(SHARDED, { program: "linked" });
     editFile(dir, "models.yaml", "fraud-scorer:3.2.1", "fraud-scorer:3.2.2");
     const { scope, diff, started } = await review(dir, "platform-risk");
     expect(scope).toMatchObject({ kind: "scoped", models: ["fraud-scorer"] });
