@@ -189,6 +189,59 @@ process.on("exit", () =>
     }
   });
 
+  it("loads Pulumi's TypeScript and Arborist only when a function is serialised or code paths computed", () => {
+    // After the plan (beforeExit: maas sets the exit code and lets the process end), the probe
+    // reads which modules the plan loaded, then has Pulumi serialise a function and compute a
+    // package's code paths through the same SDK, which must load and use the real modules.
+    const dir = mkdtempSync(join(tmpdir(), "maas-lazy-"));
+    const pkg = join(dir, "package");
+    mkdirSync(pkg);
+    writeFileSync(join(pkg, "package.json"), '{ "name": "probe", "dependencies": {} }\n');
+    const probe = join(dir, "probe.cjs");
+    writeFileSync(
+      probe,
+      `const loaded = () => ({
+  typescript: Object.keys(require.cache).some((file) => file.endsWith("/node_modules/typescript/lib/typescript.js")),
+  arborist: Object.keys(require.cache).some((file) => file.includes("/node_modules/@npmcli/arborist/")),
+});
+process.once("beforeExit", async () => {
+  const duringPlan = loaded();
+  const pulumi = require(${JSON.stringify(join(PROJECT_ROOT, "node_modules", "@pulumi", "pulumi"))});
+  const serialised = await pulumi.runtime.serializeFunction(() => 6 * 7);
+  process.chdir(${JSON.stringify(pkg)});
+  const codePaths = await pulumi.runtime.computeCodePaths();
+  process.stdout.write(JSON.stringify({ duringPlan, after: loaded(), serialised: serialised.text.includes("6 * 7"), codePaths: codePaths.size }) + "\\n");
+});
+`,
+    );
+    try {
+      const result = spawnSync(
+        process.execPath,
+        [
+          "--require",
+          probe,
+          BIN,
+          "plan",
+          "--json",
+          join(dir, "plan.json"),
+          "--manifests",
+          join(dir, "manifests"),
+        ],
+        { cwd: TEST_PROJECT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+      );
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toEqual({
+        duringPlan: { typescript: false, arborist: false },
+        after: { typescript: true, arborist: true },
+        serialised: true,
+        codePaths: 0,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("leaves the previous outputs intact and no temporary files when interrupted", async () => {
     const fresh = copyTestProject();
     // The outputs an earlier run left (written in-process: only the interrupted run needs a process).
