@@ -16,6 +16,7 @@ import { placeholderCall, placeholderResource } from "./placeholders";
 import { fixedRecords, withRecordSource } from "../stack/rollout-records";
 import type { RecordSource } from "../stack/rollout-records";
 import { withModelScope } from "../stack/plan-scope";
+import { withoutRuntimeDiagnostics } from "./runtime-diagnostics";
 import type { PlaceholderContext } from "./placeholders";
 import type { RecordedResource } from "../policy/planned-resource";
 
@@ -241,11 +242,6 @@ class UrnClaims {
   }
 }
 
-/** An error's stack without its frames: `Error: message`, what V8 writes above them. */
-export function firstLineOnly(error: Error): string {
-  return Error.prototype.toString.call(error);
-}
-
 /**
  * Runs `program` as the stack's root (as the Pulumi CLI does) and returns what it registered.
  * Only one program can run at a time in a process: the Pulumi runtime is process-wide state.
@@ -342,52 +338,32 @@ export async function recordProgram(
     return registered;
   };
 
-  // Pulumi's runtime records a stack trace for every promise it creates (leak diagnostics); with
-  // source maps on, those traces were more than half of a large plan's time (bench/: 2x at 150
-  // models), and even unmapped ones cost a further 28% (100 models: 9.6 s with 3 frames, 6.9 s with
-  // none). No traces while recording: every error the plan reports is told by its message, and
-  // MAAS_DEBUG keeps the whole mapped trace for debugging the program itself.
-  // Every resource's constructor also takes a whole trace, whatever the limit (Resource.callsites
-  // lifts it), formats it and parses it back into source positions for the engine, which the mock
-  // monitor drops: frames are not formatted at all (an error's stack is its first line), so the
-  // SDK finds no positions, and a resource deep in components costs no more than one at the top.
-  const restore = {
-    limit: Error.stackTraceLimit,
-    sourceMaps: process.sourceMapsEnabled,
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- V8's hook, put back as it was
-    prepare: Error.prepareStackTrace,
-  };
-  if (!process.env.MAAS_DEBUG) {
-    Error.stackTraceLimit = 0;
-    process.setSourceMapsEnabled(false);
-    Error.prepareStackTrace = firstLineOnly;
-  }
-  try {
-    let outputs: Record<string, unknown>;
+  // Stack traces and promise leak tracking off while recording (plan/runtime-diagnostics.ts).
+  return withoutRuntimeDiagnostics(async () => {
     try {
-      outputs =
-        (await withRecordSource(options.rolloutRecords ?? fixedRecords([], ""), () =>
-          withModelScope(options.models, () =>
-            pulumi.runtime.runInPulumiStack(() => Promise.resolve(program())),
-          ),
-        )) ?? {};
-      // Registrations started by applies may still be in flight: wait for the runtime to drain.
-      await pulumi.runtime.disconnect();
-    } catch (error) {
-      // A refused registration fails the program somewhere else first: the refusal is the cause.
+      let outputs: Record<string, unknown>;
+      try {
+        outputs =
+          (await withRecordSource(options.rolloutRecords ?? fixedRecords([], ""), () =>
+            withModelScope(options.models, () =>
+              pulumi.runtime.runInPulumiStack(() => Promise.resolve(program())),
+            ),
+          )) ?? {};
+        // Registrations started by applies may still be in flight: wait for the runtime to drain.
+        await pulumi.runtime.disconnect();
+      } catch (error) {
+        // A refused registration fails the program somewhere else first: the refusal is the cause.
+        if (claims.problems.length > 0) throw new DuplicateUrnError(claims.problems);
+        throw error;
+      }
+      // Refused even when the program caught the error its registration got.
       if (claims.problems.length > 0) throw new DuplicateUrnError(claims.problems);
-      throw error;
+      return {
+        resources,
+        outputs: plainProperty(JSON.parse(JSON.stringify(outputs))) as Record<string, unknown>,
+      };
+    } finally {
+      pulumi.runtime.disconnectSync();
     }
-    // Refused even when the program caught the error its registration got.
-    if (claims.problems.length > 0) throw new DuplicateUrnError(claims.problems);
-    return {
-      resources,
-      outputs: plainProperty(JSON.parse(JSON.stringify(outputs))) as Record<string, unknown>,
-    };
-  } finally {
-    pulumi.runtime.disconnectSync();
-    Error.stackTraceLimit = restore.limit;
-    process.setSourceMapsEnabled(restore.sourceMaps);
-    Error.prepareStackTrace = restore.prepare;
-  }
+  });
 }
