@@ -17,6 +17,7 @@ import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../plan/record";
 import type { Plan } from "../plan/run";
+import { withoutRuntimeDiagnostics } from "../plan/runtime-diagnostics";
 
 /** Concrete classes for the SDK's abstract ones: registration is all they do. */
 class ReplayedResource extends pulumi.CustomResource {}
@@ -124,25 +125,24 @@ async function main(): Promise<void> {
     throw new Error("usage: tsx bench/sdk-floor.ts <plan.json> [--through sdk|providers]");
   const plan = JSON.parse(readFileSync(file, "utf8")) as Plan;
   const packages = through === "providers" ? await providerPackages() : undefined;
-  // As the plan records (plan/record.ts): no stack traces, no source maps, no frames formatted
-  // for the SDK's source positions.
-  Error.stackTraceLimit = 0;
-  process.setSourceMapsEnabled(false);
-  Error.prepareStackTrace = (error: Error) => Error.prototype.toString.call(error);
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as object }),
-      call: (args) => args.inputs as Record<string, unknown>,
-    },
-    plan.project,
-    plan.stack,
-    false,
-    "organization",
-  );
-  const start = performance.now();
+  // With Pulumi's diagnostics off, as the plan records (plan/runtime-diagnostics.ts).
+  let start = 0;
   let counts = { registered: 0, typed: 0 };
-  await pulumi.runtime.runInPulumiStack(() => Promise.resolve((counts = replay(plan, packages))));
-  await pulumi.runtime.disconnect();
+  await withoutRuntimeDiagnostics(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as object }),
+        call: (args) => args.inputs as Record<string, unknown>,
+      },
+      plan.project,
+      plan.stack,
+      false,
+      "organization",
+    );
+    start = performance.now();
+    await pulumi.runtime.runInPulumiStack(() => Promise.resolve((counts = replay(plan, packages))));
+    await pulumi.runtime.disconnect();
+  });
   console.log(
     `${(performance.now() - start).toFixed(0)} ${String(counts.registered)} ${String(counts.typed)}`,
   );
