@@ -6,7 +6,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import type { AsyncLocalStorage } from "node:async_hooks";
+import { describe, expect, it, vi } from "vitest";
 import { checkCatalogueFile } from "../../catalogue";
 import { withCatalogueStandIn } from "../../catalogue/load";
 
@@ -58,5 +59,46 @@ describe("a stand-in catalogue", () => {
       return [inner, fileRead(project)];
     });
     expect(read).toEqual([other, older]);
+  });
+
+  it("disables its storage when the last stand-in's work ends, whatever overlaps, and works again after", async () => {
+    // Disabled, an AsyncLocalStorage no longer hooks every promise of the process (Node 20).
+    const storage = (globalThis as unknown as Record<symbol, AsyncLocalStorage<unknown>>)[
+      Symbol.for("maas.catalogueStandIn")
+    ]!;
+    const disable = vi.spyOn(storage, "disable");
+    try {
+      const other = join(dir, "other.yaml");
+      writeFileSync(other, "models: 5\n");
+      let release = () => {};
+      const long = withCatalogueStandIn({ file: older }, async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return fileRead(project);
+      });
+      // A shorter one beside it ends first: the longer one's work still reads its stand-in.
+      const short = await withCatalogueStandIn({ file: other }, async () => {
+        await turn();
+        return fileRead(project);
+      });
+      expect(short).toBe(other);
+      expect(disable).not.toHaveBeenCalled();
+      release();
+      expect(await long).toBe(older);
+      expect(disable).toHaveBeenCalledTimes(1);
+      // Synchronous work, work that throws and work that rejects end their stand-in too.
+      expect(withCatalogueStandIn({ file: older }, () => fileRead(project))).toBe(older);
+      expect(() =>
+        withCatalogueStandIn({ file: older }, () => {
+          throw new Error("thrown");
+        }),
+      ).toThrow("thrown");
+      await expect(
+        withCatalogueStandIn({ file: older }, () => Promise.reject(new Error("rejected"))),
+      ).rejects.toThrow("rejected");
+      expect(disable).toHaveBeenCalledTimes(4);
+      expect(fileRead(project)).toBe(project);
+    } finally {
+      disable.mockRestore();
+    }
   });
 });
