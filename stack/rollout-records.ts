@@ -9,8 +9,6 @@
  * but a table that cannot be read stops the program. An update that did not know a rollout's
  * record could undo a step or an abort.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { BatchGetCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { ROLLOUTS_TABLE } from "../components/registry";
 import { parseRecord } from "../rollout/record";
@@ -27,6 +25,12 @@ const BATCH_KEYS = 100;
 /** The records in DynamoDB, with the credentials and region the stack's AWS provider uses. */
 export const dynamoDbRecords: RecordSource = {
   async read(table, region, models) {
+    // Loaded here, not with the program: the offline plan never reads DynamoDB, and the SDK's
+    // client is a twentieth of a plan process's start-up.
+    const [{ DynamoDBClient }, { BatchGetCommand, DynamoDBDocumentClient }] = await Promise.all([
+      import("@aws-sdk/client-dynamodb"),
+      import("@aws-sdk/lib-dynamodb"),
+    ]);
     const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region }));
     const records = new Map<string, RolloutRecord>();
     try {
