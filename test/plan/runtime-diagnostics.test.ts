@@ -1,9 +1,10 @@
 /**
  * The recorder turns Pulumi's per-promise and per-resource diagnostics off while a program runs
  * (plan/runtime-diagnostics.ts), MAAS_DEBUG keeps them, and either way the program records the
- * same resources. The spy sits where the SDK's modules call the leak tracker from (its module's
- * export, read at every call): if a Pulumi release stops calling it there, the debug run sees no
- * call and this test fails, as the plan would then be paying for the tracker again.
+ * same resources. The spies sit where the SDK's modules call the leak tracker and the call-site
+ * collector from (a module's export, a class's static method, read at every call): if a Pulumi
+ * release stops calling one there, the debug run sees no call and this test fails, as the plan
+ * would then be paying for it again.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,17 +19,28 @@ interface Debuggable {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's module object itself
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
 const tracker = debuggable.debuggablePromise;
+const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
+const collector = resource.callsites;
 
 afterEach(() => {
   debuggable.debuggablePromise = tracker;
+  resource.callsites = collector;
 });
 
-/** Records a small program, counting the promises the SDK hands its leak tracker meanwhile. */
-async function recordCounting(): Promise<{ tracked: number; urns: string[] }> {
+/**
+ * Records a small program, counting the promises the SDK hands its leak tracker meanwhile and the
+ * resources whose call sites it collects.
+ */
+async function recordCounting(): Promise<{ tracked: number; collected: number; urns: string[] }> {
   let tracked = 0;
+  let collected = 0;
   debuggable.debuggablePromise = (promise, context) => {
     tracked++;
     return tracker(promise, context);
+  };
+  resource.callsites = () => {
+    collected++;
+    return collector();
   };
   const recording = await recordProgram(
     {
@@ -44,15 +56,17 @@ async function recordCounting(): Promise<{ tracked: number; urns: string[] }> {
       new aws.sns.TopicPolicy("policy", { arn: topic.arn, policy: "{}" }, { parent });
     },
   );
-  return { tracked, urns: recording.resources.map((resource) => resource.urn) };
+  return { tracked, collected, urns: recording.resources.map((recorded) => recorded.urn) };
 }
 
 describe("Pulumi's runtime diagnostics while a program is recorded", () => {
-  it("are off: no promise goes through the leak tracker, which MAAS_DEBUG keeps, and the same resources are recorded", async () => {
+  it("are off: no promise goes through the leak tracker, no call site is collected, MAAS_DEBUG keeps both, and the same resources are recorded", async () => {
     const quiet = await withEnv({ MAAS_DEBUG: "" }, recordCounting);
     const debug = await withEnv({ MAAS_DEBUG: "1" }, recordCounting);
-    expect(quiet.tracked).toBe(0);
+    expect(quiet).toMatchObject({ tracked: 0, collected: 0 });
     expect(debug.tracked).toBeGreaterThan(10);
+    // Every resource's constructor, the stack's included.
+    expect(debug.collected).toBe(4);
     expect(quiet.urns).toEqual(debug.urns);
     expect(quiet.urns).toHaveLength(4);
   });
@@ -71,10 +85,11 @@ describe("Pulumi's runtime diagnostics while a program is recorded", () => {
           stack: new Error("boom").stack,
           limit: Error.stackTraceLimit,
           asItIs: debuggable.debuggablePromise(promise, "ctx") === promise,
+          callsites: resource.callsites(),
         });
       }),
     );
-    expect(inside).toEqual({ stack: "Error: boom", limit: 0, asItIs: true });
+    expect(inside).toEqual({ stack: "Error: boom", limit: 0, asItIs: true, callsites: [] });
     const failed = await withEnv({ MAAS_DEBUG: "" }, () =>
       withoutRuntimeDiagnostics(() => Promise.reject(new Error("the program failed"))),
     ).catch((error: unknown) => String(error));
@@ -86,5 +101,6 @@ describe("Pulumi's runtime diagnostics while a program is recorded", () => {
       sourceMaps: process.sourceMapsEnabled,
     }).toEqual(before);
     expect(debuggable.debuggablePromise).toBe(tracker);
+    expect(resource.callsites).toBe(collector);
   });
 });
