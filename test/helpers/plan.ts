@@ -70,14 +70,14 @@ export async function planOf(request: PlanRequest = {}): Promise<PlanFixture> {
   if (file !== undefined && existsSync(file))
     return fixtureOf(deserialize(readFileSync(file)) as Planned);
   const planned = await planAfresh(request);
-  if (file !== undefined) {
-    // Whole or not at all: another worker may be reading the same entry.
-    const partial = `${file}.${process.pid}`;
-    writeFileSync(partial, serialize(planned));
-    renameSync(partial, file);
-  }
-  // A copy, as a hit gets: a test that changes its plan changes nobody else's.
-  return fixtureOf(file === undefined ? planned : (deserialize(serialize(planned)) as Planned));
+  if (file === undefined) return fixtureOf(planned);
+  // Whole or not at all: another worker may be reading the same entry.
+  const bytes = serialize(planned);
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, bytes);
+  renameSync(partial, file);
+  // What a hit gets: the same shape whichever test planned it first.
+  return fixtureOf(deserialize(bytes) as Planned);
 }
 
 /** The fixture directories no test writes into: what is planned from them alone is the same all run. */
