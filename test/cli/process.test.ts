@@ -137,27 +137,15 @@ describe("maas as a process", () => {
     expect(JSON.parse((await ended).stdout)).toContain("--max-semi-space-size=64");
   });
 
-  it("reads source maps only under MAAS_DEBUG, where a stack trace is printed", () => {
-    const probe = join(mkdtempSync(join(tmpdir(), "maas-probe-")), "probe.cjs");
-    writeFileSync(
-      probe,
-      'process.on("exit", () => process.stderr.write(`source maps: ${process.sourceMapsEnabled}\\n`));\n',
-    );
-    const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, ["--require", probe, BIN, "validate"], {
-        cwd: TEST_PROJECT,
-        encoding: "utf8",
-        env: { ...process.env, NO_COLOR: "1", ...env },
-      }).stderr;
-    expect(run({ MAAS_DEBUG: "" })).toBe("source maps: false\n");
-    expect(run({ MAAS_DEBUG: "1" })).toBe("source maps: true\n");
-  });
-
-  it("leaves dependencies to Node's own loader: tsx compiles only the project's TypeScript", () => {
-    // ES modules under node_modules, required once bin/maas.js has registered its loaders:
-    // Node's loader (require(esm)) gives their module namespace, tsx's would have converted them
-    // to CommonJS exports (and read and scanned every dependency's file to know whether to).
-    const dir = mkdtempSync(join(tmpdir(), "maas-loader-"));
+  it("starts lean: dependencies through Node's own loader, source maps only under MAAS_DEBUG, Pulumi's TypeScript and Arborist only when used", () => {
+    // One plan with a probe that reads, once the plan is done (beforeExit: maas sets the exit code
+    // and lets the process end): whether source maps are on; what ES modules under node_modules
+    // are once bin/maas.js has registered its loaders (Node's loader, require(esm), gives their
+    // module namespace; tsx's would have converted them to CommonJS exports, reading and scanning
+    // every dependency's file to know whether to); which of Pulumi's closure serialiser's
+    // modules the plan loaded; then it has the same SDK serialise a function and compute a
+    // package's code paths, which must load and use the real modules.
+    const dir = mkdtempSync(join(tmpdir(), "maas-start-"));
     const esm = join(dir, "node_modules", "esm-probe");
     mkdirSync(esm, { recursive: true });
     writeFileSync(
@@ -166,56 +154,36 @@ describe("maas as a process", () => {
     );
     writeFileSync(join(esm, "index.js"), "export const x = 1;\n");
     writeFileSync(join(esm, "other.mjs"), "export const y = 2;\n");
-    const probe = join(dir, "probe.cjs");
-    writeFileSync(
-      probe,
-      `const kind = (path) => Object.prototype.toString.call(require(path));
-process.on("exit", () =>
-  process.stdout.write(\`.js: \${kind(${JSON.stringify(esm)})}, .mjs: \${kind(${JSON.stringify(join(esm, "other.mjs"))})}\\n\`),
-);
-`,
-    );
-    try {
-      const result = spawnSync(process.execPath, ["--require", probe, BIN, "validate"], {
-        cwd: TEST_PROJECT,
-        encoding: "utf8",
-        env: { ...process.env, NO_COLOR: "1" },
-      });
-      expect(result.status).toBe(0);
-      expect(result.stdout).toMatch(/^models\.yaml: valid /);
-      expect(result.stdout).toContain(".js: [object Module], .mjs: [object Module]\n");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("loads Pulumi's TypeScript and Arborist only when a function is serialised or code paths computed", () => {
-    // After the plan (beforeExit: maas sets the exit code and lets the process end), the probe
-    // reads which modules the plan loaded, then has Pulumi serialise a function and compute a
-    // package's code paths through the same SDK, which must load and use the real modules.
-    const dir = mkdtempSync(join(tmpdir(), "maas-lazy-"));
     const pkg = join(dir, "package");
     mkdirSync(pkg);
     writeFileSync(join(pkg, "package.json"), '{ "name": "probe", "dependencies": {} }\n');
     const probe = join(dir, "probe.cjs");
     writeFileSync(
       probe,
-      `const loaded = () => ({
+      `const kind = (path) => Object.prototype.toString.call(require(path));
+const loaded = () => ({
   typescript: Object.keys(require.cache).some((file) => file.endsWith("/node_modules/typescript/lib/typescript.js")),
   arborist: Object.keys(require.cache).some((file) => file.includes("/node_modules/@npmcli/arborist/")),
 });
 process.once("beforeExit", async () => {
   const duringPlan = loaded();
+  const sourceMaps = process.sourceMapsEnabled;
+  const modules = { js: kind(${JSON.stringify(esm)}), mjs: kind(${JSON.stringify(join(esm, "other.mjs"))}) };
   const pulumi = require(${JSON.stringify(join(PROJECT_ROOT, "node_modules", "@pulumi", "pulumi"))});
   const serialised = await pulumi.runtime.serializeFunction(() => 6 * 7);
   process.chdir(${JSON.stringify(pkg)});
   const codePaths = await pulumi.runtime.computeCodePaths();
-  process.stdout.write(JSON.stringify({ duringPlan, after: loaded(), serialised: serialised.text.includes("6 * 7"), codePaths: codePaths.size }) + "\\n");
+  process.stdout.write(JSON.stringify({ sourceMaps, modules, duringPlan, after: loaded(), serialised: serialised.text.includes("6 * 7"), codePaths: codePaths.size }) + "\\n");
 });
 `,
     );
+    const debugProbe = join(dir, "debug-probe.cjs");
+    writeFileSync(
+      debugProbe,
+      'process.on("exit", () => process.stderr.write(`source maps: ${process.sourceMapsEnabled}\\n`));\n',
+    );
     try {
-      const result = spawnSync(
+      const plan = spawnSync(
         process.execPath,
         [
           "--require",
@@ -227,16 +195,29 @@ process.once("beforeExit", async () => {
           "--manifests",
           join(dir, "manifests"),
         ],
-        { cwd: TEST_PROJECT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+        {
+          cwd: TEST_PROJECT,
+          encoding: "utf8",
+          env: { ...process.env, NO_COLOR: "1", MAAS_DEBUG: "" },
+        },
       );
-      expect(result.stderr).toBe("");
-      expect(result.status).toBe(0);
-      expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toEqual({
+      expect(plan.stderr).toBe("");
+      expect(plan.status).toBe(0);
+      expect(JSON.parse(plan.stdout.trim().split("\n").at(-1)!)).toEqual({
+        sourceMaps: false,
+        modules: { js: "[object Module]", mjs: "[object Module]" },
         duringPlan: { typescript: false, arborist: false },
         after: { typescript: true, arborist: true },
         serialised: true,
         codePaths: 0,
       });
+      // Under MAAS_DEBUG, where a stack trace is printed, it is read with source maps.
+      const debug = spawnSync(process.execPath, ["--require", debugProbe, BIN, "validate"], {
+        cwd: TEST_PROJECT,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1", MAAS_DEBUG: "1" },
+      });
+      expect(debug.stderr).toBe("source maps: true\n");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
