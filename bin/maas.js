@@ -22,51 +22,57 @@ const { sep } = require("node:path");
 const DEPENDENCY = `${sep}node_modules${sep}`;
 const nodeLoadsJs = Module._extensions[".js"];
 require("tsx/cjs/api").register();
-for (const extension of [".js", ".mjs"]) {
-  const tsxLoads = Module._extensions[extension];
-  Module._extensions[extension] = function load(module, filename) {
-    return (filename.includes(DEPENDENCY) ? nodeLoadsJs : tsxLoads).call(this, module, filename);
-  };
-}
 // @pulumi/pulumi's index loads its closure serialiser, which loads the TypeScript compiler
 // (typescript.js, 9 MB, through its typescript-shim.js) and npm's Arborist (with pacote and
 // sigstore) when its modules load, though it uses them only when a function is serialised
 // (runtime/closure/parseFunction.js) or a package's code paths are computed (codePaths.js): a
-// fifth of a `maas plan` of the test project (1.41 -> 1.12 s wall, 1.85 -> 1.53 s of CPU), and
-// the plan serialises no function. Those two requires get a stand-in that loads the module on
-// first use, so a program that does serialise one still gets the real module, and the shim
-// still falls back to Pulumi's vendored TypeScript. (Pulumi made its own tsutils.js load the
-// compiler lazily for the same reason: pulumi/pulumi pull request 10185.) A release that moves
-// these requires is only slower: nothing else matches.
-const LOAD_ON_FIRST_USE = new Map([
-  [["runtime", "closure", "parseFunction.js"].join(sep), "../../typescript-shim"],
-  [["runtime", "closure", "codePaths.js"].join(sep), "@npmcli/arborist"],
-]);
+// fifth of a `maas plan` of the test project (1.60 -> 1.23 s wall, 2.10 -> 1.67 s of CPU), and
+// the plan serialises no function. Those two modules' requires of them get a stand-in that loads
+// the module on first use, so a program that does serialise one still gets the real module, and
+// the shim still falls back to Pulumi's vendored TypeScript. (Pulumi made its own tsutils.js
+// load the compiler lazily for the same reason: pulumi/pulumi pull request 10185.) A release
+// that moves these requires is only slower: nothing else matches.
 const PULUMI_SDK = `${sep}node_modules${sep}@pulumi${sep}pulumi${sep}`;
-const load = Module._load;
-Module._load = function loadOrDefer(request, parent, isMain) {
-  const file = parent?.filename ?? "";
-  const from = file.includes(PULUMI_SDK)
-    ? file.slice(file.lastIndexOf(PULUMI_SDK) + PULUMI_SDK.length)
-    : "";
-  if (LOAD_ON_FIRST_USE.get(from) !== request) return load.call(this, request, parent, isMain);
-  let loaded;
-  const real = () => (loaded ??= load.call(Module, request, parent, isMain));
-  // `__esModule` so that the caller's `__importStar` keeps the stand-in instead of copying its
-  // properties (which would load the module at once).
-  return new Proxy(
-    {},
-    {
-      get: (_, key) => (key === "__esModule" ? true : Reflect.get(real(), key)),
-      has: (_, key) => Reflect.has(real(), key),
-      ownKeys: () => Reflect.ownKeys(real()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
-        return descriptor && { ...descriptor, configurable: true };
+const LOAD_ON_FIRST_USE = new Map([
+  [`${PULUMI_SDK}${["runtime", "closure", "parseFunction.js"].join(sep)}`, "../../typescript-shim"],
+  [`${PULUMI_SDK}${["runtime", "closure", "codePaths.js"].join(sep)}`, "@npmcli/arborist"],
+]);
+// Only those two modules' own `require` is wrapped (the function a module's code calls reads its
+// module's `require` method at every call), not Module._load: Node decides whether to warn that a
+// deprecated builtin (`punycode`, DEP0040 on Node 22+) is required from the first frame of the
+// caller's stack that is not its own, and a hook around every load would be that frame, outside
+// node_modules, for every dependency's require.
+function deferOnFirstUse(module, request) {
+  const requireNow = module.require;
+  module.require = function requireOrDefer(id) {
+    if (id !== request) return requireNow.call(this, id);
+    let loaded;
+    const real = () => (loaded ??= requireNow.call(this, id));
+    // `__esModule` so that the caller's `__importStar` keeps the stand-in instead of copying its
+    // properties (which would load the module at once).
+    return new Proxy(
+      {},
+      {
+        get: (_, key) => (key === "__esModule" ? true : Reflect.get(real(), key)),
+        has: (_, key) => Reflect.has(real(), key),
+        ownKeys: () => Reflect.ownKeys(real()),
+        getOwnPropertyDescriptor: (_, key) => {
+          const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+          return descriptor && { ...descriptor, configurable: true };
+        },
       },
-    },
-  );
-};
+    );
+  };
+}
+for (const extension of [".js", ".mjs"]) {
+  const tsxLoads = Module._extensions[extension];
+  Module._extensions[extension] = function load(module, filename) {
+    if (!filename.includes(DEPENDENCY)) return tsxLoads.call(this, module, filename);
+    for (const [suffix, request] of LOAD_ON_FIRST_USE)
+      if (filename.endsWith(suffix)) deferOnFirstUse(module, request);
+    return nodeLoadsJs.call(this, module, filename);
+  };
+}
 // tsx turns Node's source maps on for every module (its compiled files carry inline maps), and
 // Node then reads each module's map as it loads it, dependencies' included: a tenth of a `maas
 // plan`'s start-up (2.33 -> 2.13 s median). Only a stack trace needs them, and maas prints one
