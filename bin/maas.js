@@ -19,6 +19,7 @@ require("node:module").enableCompileCache?.();
 // holds ESM syntax, which tsx converted, is refused by Node; no dependency of ours is one.)
 const Module = require("node:module");
 const { sep } = require("node:path");
+const { readFileSync } = require("node:fs");
 const DEPENDENCY = `${sep}node_modules${sep}`;
 const nodeLoadsJs = Module._extensions[".js"];
 require("tsx/cjs/api").register();
@@ -30,13 +31,23 @@ require("tsx/cjs/api").register();
 // the plan serialises no function. Those two modules' requires of them get a stand-in that loads
 // the module on first use, so a program that does serialise one still gets the real module, and
 // the shim still falls back to Pulumi's vendored TypeScript. (Pulumi made its own tsutils.js
-// load the compiler lazily for the same reason: pulumi/pulumi pull request 10185.) A release
-// that moves these requires is only slower: nothing else matches.
+// load the compiler lazily for the same reason: pulumi/pulumi pull request 10185.) Only where
+// the module's source holds the very statement below, whose use of the module (properties read
+// when called) the stand-in serves: a release that moves or rewrites it is loaded as it is, only
+// slower.
 const PULUMI_SDK = `${sep}node_modules${sep}@pulumi${sep}pulumi${sep}`;
-const LOAD_ON_FIRST_USE = new Map([
-  [`${PULUMI_SDK}${["runtime", "closure", "parseFunction.js"].join(sep)}`, "../../typescript-shim"],
-  [`${PULUMI_SDK}${["runtime", "closure", "codePaths.js"].join(sep)}`, "@npmcli/arborist"],
-]);
+const LOAD_ON_FIRST_USE = [
+  {
+    file: `${PULUMI_SDK}${["runtime", "closure", "parseFunction.js"].join(sep)}`,
+    request: "../../typescript-shim",
+    statement: 'const ts = require("../../typescript-shim");',
+  },
+  {
+    file: `${PULUMI_SDK}${["runtime", "closure", "codePaths.js"].join(sep)}`,
+    request: "@npmcli/arborist",
+    statement: 'const arborist = __importStar(require("@npmcli/arborist"));',
+  },
+];
 // Only those two modules' own `require` is wrapped (the function a module's code calls reads its
 // module's `require` method at every call), not Module._load: Node decides whether to warn that a
 // deprecated builtin (`punycode`, DEP0040 on Node 22+) is required from the first frame of the
@@ -60,6 +71,8 @@ function deferOnFirstUse(module, request) {
           const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
           return descriptor && { ...descriptor, configurable: true };
         },
+        set: (_, key, value) => Reflect.set(real(), key, value),
+        deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
       },
     );
   };
@@ -68,8 +81,9 @@ for (const extension of [".js", ".mjs"]) {
   const tsxLoads = Module._extensions[extension];
   Module._extensions[extension] = function load(module, filename) {
     if (!filename.includes(DEPENDENCY)) return tsxLoads.call(this, module, filename);
-    for (const [suffix, request] of LOAD_ON_FIRST_USE)
-      if (filename.endsWith(suffix)) deferOnFirstUse(module, request);
+    const deferred = LOAD_ON_FIRST_USE.find(({ file }) => filename.endsWith(file));
+    if (deferred && readFileSync(filename, "utf8").includes(deferred.statement))
+      deferOnFirstUse(module, deferred.request);
     return nodeLoadsJs.call(this, module, filename);
   };
 }

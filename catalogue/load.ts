@@ -186,7 +186,9 @@ export interface CatalogueStandIn {
  * that catalogue; its problems name the stand-in's file. An older copy of the catalogue kept
  * anywhere (`maas diff --base old.yaml`) is planned as the project's catalogue was, not as a
  * catalogue of the directory it was saved in; a ref's catalogue (a scoped review's base) reads
- * its build contexts from the ref's checkout, as the ref's own program does.
+ * its build contexts from the ref's checkout, as the ref's own program does. `work` must await
+ * everything that reads a catalogue: what runs on after it settles reads the stack's own on Node
+ * 20, where the storage is disabled once no stand-in is in use (leaveStandIn).
  */
 export function withCatalogueStandIn<T>(standIn: CatalogueStandIn, work: () => T): T {
   standInsInUse.count++;

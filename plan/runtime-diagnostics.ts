@@ -47,12 +47,26 @@ const noCallsites = (): unknown[] => [];
  */
 export async function withoutRuntimeDiagnostics<T>(work: () => Promise<T>): Promise<T> {
   if (process.env.MAAS_DEBUG) return work();
+  // Put back by the last of overlapping works to end, whatever order they end in.
+  if (active++ === 0) restore = turnOff();
+  try {
+    return await work();
+  } finally {
+    if (--active === 0) restore?.();
+  }
+}
+
+/** How many works run with the diagnostics off, and what puts them back once none does. */
+let active = 0;
+let restore: (() => void) | undefined;
+
+function turnOff(): () => void {
   // A dependency's JavaScript module: `require` reaches it under tsx, ts-node and vitest alike,
   // the very object its callers read the function from (an ES namespace would be a copy).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
   const resource = pulumi.Resource as unknown as WithCallsites;
-  const restore = {
+  const before = {
     limit: Error.stackTraceLimit,
     sourceMaps: process.sourceMapsEnabled,
     // eslint-disable-next-line @typescript-eslint/unbound-method -- V8's hook, put back as it was
@@ -65,13 +79,11 @@ export async function withoutRuntimeDiagnostics<T>(work: () => Promise<T>): Prom
   Error.prepareStackTrace = firstLineOnly;
   debuggable.debuggablePromise = asItIs;
   resource.callsites = noCallsites;
-  try {
-    return await work();
-  } finally {
-    Error.stackTraceLimit = restore.limit;
-    process.setSourceMapsEnabled(restore.sourceMaps);
-    Error.prepareStackTrace = restore.prepare;
-    debuggable.debuggablePromise = restore.debuggablePromise;
-    resource.callsites = restore.callsites;
-  }
+  return () => {
+    Error.stackTraceLimit = before.limit;
+    process.setSourceMapsEnabled(before.sourceMaps);
+    Error.prepareStackTrace = before.prepare;
+    debuggable.debuggablePromise = before.debuggablePromise;
+    resource.callsites = before.callsites;
+  };
 }

@@ -9,7 +9,7 @@
  * but a table that cannot be read stops the program. An update that did not know a rollout's
  * record could undo a step or an abort.
  */
-import type { BatchGetCommandOutput } from "@aws-sdk/lib-dynamodb";
+import type { BatchGetCommandOutput, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ROLLOUTS_TABLE } from "../components/registry";
 import { parseRecord } from "../rollout/record";
 import type { RolloutRecord } from "../rollout/record";
@@ -25,15 +25,15 @@ const BATCH_KEYS = 100;
 /** The records in DynamoDB, with the credentials and region the stack's AWS provider uses. */
 export const dynamoDbRecords: RecordSource = {
   async read(table, region, models) {
-    // Loaded here, not with the program: the offline plan never reads DynamoDB, and the SDK's
-    // client is a twentieth of a plan process's start-up.
-    const [{ DynamoDBClient }, { BatchGetCommand, DynamoDBDocumentClient }] = await Promise.all([
-      import("@aws-sdk/client-dynamodb"),
-      import("@aws-sdk/lib-dynamodb"),
-    ]);
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region }));
     const records = new Map<string, RolloutRecord>();
+    let client: DynamoDBDocumentClient | undefined;
     try {
+      // Loaded here, not with the program: the offline plan never reads DynamoDB, and the SDK's
+      // client is a twentieth of a plan process's start-up. (A failure to load it fails closed,
+      // with the message below, like any other.)
+      const [{ DynamoDBClient }, { BatchGetCommand, DynamoDBDocumentClient: DocumentClient }] =
+        await Promise.all([import("@aws-sdk/client-dynamodb"), import("@aws-sdk/lib-dynamodb")]);
+      client = DocumentClient.from(new DynamoDBClient({ region }));
       for (let start = 0; start < models.length; start += BATCH_KEYS) {
         let keys: Record<string, unknown>[] | undefined = models
           .slice(start, start + BATCH_KEYS)
@@ -63,7 +63,7 @@ export const dynamoDbRecords: RecordSource = {
         `cannot read the rollout records in DynamoDB table ${table} (${region}): ${error instanceof Error ? error.message : String(error)}. An update that does not know a rollout's record could undo its step or its abort, so nothing was deployed; the deploying role needs dynamodb:BatchGetItem on the table`,
       );
     } finally {
-      client.destroy();
+      client?.destroy();
     }
     return records;
   },

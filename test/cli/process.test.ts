@@ -144,8 +144,28 @@ describe("maas as a process", () => {
     // module namespace; tsx's would have converted them to CommonJS exports, reading and scanning
     // every dependency's file to know whether to); which of Pulumi's closure serialiser's
     // modules the plan loaded; then it has the same SDK serialise a function and compute a
-    // package's code paths, which must load and use the real modules.
+    // package's code paths, which must load and use the real modules; last, that a Pulumi module
+    // whose source is written otherwise than bin/maas.js expects gets the real module at once.
     const dir = mkdtempSync(join(tmpdir(), "maas-start-"));
+    // A codePaths.js as Pulumi writes it and one written otherwise, each with an Arborist of its
+    // own that records when it is loaded.
+    const closure = ["node_modules", "@pulumi", "pulumi", "runtime", "closure"];
+    const requires = {
+      statement: 'const arborist = __importStar(require("@npmcli/arborist"));',
+      other: 'const arborist = require("@npmcli/arborist");',
+    };
+    for (const [form, statement] of Object.entries(requires)) {
+      mkdirSync(join(dir, form, ...closure), { recursive: true });
+      writeFileSync(
+        join(dir, form, ...closure, "codePaths.js"),
+        `"use strict";\nconst __importStar = (mod) => mod;\n${statement}\nmodule.exports = () => arborist.Arborist;\n`,
+      );
+      mkdirSync(join(dir, form, "node_modules", "@npmcli", "arborist"), { recursive: true });
+      writeFileSync(
+        join(dir, form, "node_modules", "@npmcli", "arborist", "index.js"),
+        `(globalThis.loadedArborist ??= []).push(${JSON.stringify(form)});\nexports.Arborist = ${JSON.stringify(form)};\n`,
+      );
+    }
     const esm = join(dir, "node_modules", "esm-probe");
     mkdirSync(esm, { recursive: true });
     writeFileSync(
@@ -173,7 +193,13 @@ process.once("beforeExit", async () => {
   const serialised = await pulumi.runtime.serializeFunction(() => 6 * 7);
   process.chdir(${JSON.stringify(pkg)});
   const codePaths = await pulumi.runtime.computeCodePaths();
-  process.stdout.write(JSON.stringify({ sourceMaps, modules, duringPlan, after: loaded(), serialised: serialised.text.includes("6 * 7"), codePaths: codePaths.size }) + "\\n");
+  const after = loaded();
+  const forms = {};
+  for (const form of ["statement", "other"]) {
+    const arboristOf = require(${JSON.stringify(dir)} + "/" + form + "/${closure.join("/")}/codePaths.js");
+    forms[form] = { atOnce: (globalThis.loadedArborist ?? []).includes(form), used: arboristOf() };
+  }
+  process.stdout.write(JSON.stringify({ sourceMaps, modules, duringPlan, after, serialised: serialised.text.includes("6 * 7"), codePaths: codePaths.size, forms }) + "\\n");
 });
 `,
     );
@@ -212,6 +238,10 @@ process.once("beforeExit", async () => {
         after: { typescript: true, arborist: true },
         serialised: true,
         codePaths: 0,
+        forms: {
+          statement: { atOnce: false, used: "statement" },
+          other: { atOnce: true, used: "other" },
+        },
       });
       // Under MAAS_DEBUG, where a stack trace is printed, it is read with source maps.
       const debug = spawnSync(process.execPath, ["--require", debugProbe, BIN, "validate"], {

@@ -103,4 +103,27 @@ describe("Pulumi's runtime diagnostics while a program is recorded", () => {
     expect(debuggable.debuggablePromise).toBe(tracker);
     expect(resource.callsites).toBe(collector);
   });
+
+  it("stay off until the last of overlapping works ends, in whatever order they end", async () => {
+    await withEnv({ MAAS_DEBUG: "" }, async () => {
+      let releaseFirst = () => {};
+      const first = withoutRuntimeDiagnostics(
+        () => new Promise<void>((resolve) => (releaseFirst = resolve)),
+      );
+      let releaseSecond = () => {};
+      const second = withoutRuntimeDiagnostics(async () => {
+        await new Promise<void>((resolve) => (releaseSecond = resolve));
+        return Error.stackTraceLimit;
+      });
+      releaseFirst();
+      await first;
+      // The first has ended; the second still runs with them off.
+      expect(resource.callsites).not.toBe(collector);
+      releaseSecond();
+      expect(await second).toBe(0);
+    });
+    expect(debuggable.debuggablePromise).toBe(tracker);
+    expect(resource.callsites).toBe(collector);
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
+  });
 });
