@@ -3,7 +3,7 @@
  * plan (`maas plan --json`), a whole diff (`maas diff --full`), a manifests directory.
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import { COMMENT_MARKER } from "../review/markdown-diff";
+import { COMMENT_MARKER } from "../review/comment-marker";
 
 export type OutputKind = "plan" | "diff" | "manifests";
 

@@ -22,11 +22,9 @@ import type { ShardMove } from "../change/shard-moves";
 import type { Risk } from "./risk";
 import type { Plan } from "../plan/run";
 import { trafficChart } from "./traffic-chart";
+import { COMMENT_MARKER } from "./comment-marker";
 import { transition } from "../change/transition";
 import type { TransitionFinding } from "../change/transition-rules";
-
-/** The hidden marker the workflow finds its comment by. */
-export const COMMENT_MARKER = "<!-- maas-diff -->";
 
 /** GitHub refuses comments over 65,536 characters; leave room for the workflow's own lines. */
 export const COMMENT_LIMIT = 60_000;

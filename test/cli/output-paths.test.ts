@@ -34,7 +34,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutputError, outputTarget } from "../../cli/output-paths";
 import { removeLeftovers, writeOutputs } from "../../cli/outputs";
 import type { FileOutput } from "../../cli/outputs";
-import { COMMENT_MARKER } from "../../review/markdown-diff";
+import { COMMENT_MARKER } from "../../review/comment-marker";
 
 const temp = () => realpathSync(mkdtempSync(join(tmpdir(), "maas-outputs-")));
 
